@@ -1,0 +1,122 @@
+"""The build context: which files exist, which ``.dockerignore`` keeps out, and how big they are.
+
+``.dockerignore`` matching uses the Docker SDK's own ``PatternMatcher`` (the one ``docker build``
+in docker-py uses), so imagelint and the engine agree on what is sent. The SDK is imported only
+when a ``.dockerignore`` exists, to keep ``imagelint lint`` quick to start otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class IgnorePattern:
+    line: int
+    text: str  # as written, stripped
+
+    @property
+    def is_exception(self) -> bool:
+        return self.text.startswith("!")
+
+
+class BuildContext:
+    def __init__(self, root: Path, dockerfile: Path | None = None) -> None:
+        self.root = root
+        self.dockerfile = dockerfile
+
+    @cached_property
+    def dockerignore_path(self) -> Path | None:
+        """BuildKit prefers ``<Dockerfile>.dockerignore`` beside the Dockerfile over the context's."""
+        candidates = []
+        if self.dockerfile is not None:
+            candidates.append(self.dockerfile.with_name(self.dockerfile.name + ".dockerignore"))
+        candidates.append(self.root / ".dockerignore")
+        return next((path for path in candidates if path.is_file()), None)
+
+    @cached_property
+    def ignore_patterns(self) -> list[IgnorePattern]:
+        if self.dockerignore_path is None:
+            return []
+        try:
+            text = self.dockerignore_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return []
+        patterns = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#"):
+                patterns.append(IgnorePattern(number, stripped))
+        return patterns
+
+    @cached_property
+    def _matcher(self):
+        if not self.ignore_patterns:
+            return None
+        from docker.utils.build import PatternMatcher  # deferred: the SDK costs ~0.2 s to import
+
+        return PatternMatcher([p.text for p in self.ignore_patterns])
+
+    def is_ignored(self, relative: str) -> bool:
+        """Whether ``.dockerignore`` keeps this context path (file or directory) out of the build."""
+        if self._matcher is None:
+            return False
+        relative = relative.strip("/")
+        if relative in ("", "."):
+            return False
+        return bool(self._matcher.matches(relative))
+
+    def exists(self, relative: str) -> bool:
+        return (self.root / relative.lstrip("/")).exists()
+
+    def glob(self, pattern: str) -> list[str]:
+        """Context paths matching a COPY source with wildcards (``*``, ``?``, ``[...]``)."""
+        pattern = pattern.lstrip("/")
+        try:
+            return sorted(str(p.relative_to(self.root)) for p in self.root.glob(pattern))
+        except (ValueError, OSError):
+            return []
+
+    @cached_property
+    def top_level(self) -> list[str]:
+        try:
+            return sorted(entry.name for entry in os.scandir(self.root))
+        except OSError:
+            return []
+
+    def size_of(self, relative: str, limit_files: int = 200_000) -> int:
+        """Bytes under a context path that the build would send (ignored parts excluded)."""
+        path = self.root / relative
+        if path.is_symlink() or path.is_file():
+            try:
+                return path.lstat().st_size
+            except OSError:
+                return 0
+        total = 0
+        seen = 0
+        for dirpath, dirnames, filenames in os.walk(path):
+            rel_dir = os.path.relpath(dirpath, self.root)
+            if self._matcher is not None:
+                dirnames[:] = [d for d in dirnames if not self._dir_fully_ignored(os.path.join(rel_dir, d))]
+            for name in filenames:
+                rel = os.path.join(rel_dir, name)
+                if self._matcher is not None and self.is_ignored(rel):
+                    continue
+                try:
+                    total += os.lstat(os.path.join(dirpath, name)).st_size
+                except OSError:
+                    pass
+                seen += 1
+                if seen >= limit_files:
+                    return total
+        return total
+
+    def _dir_fully_ignored(self, relative: str) -> bool:
+        if not self.is_ignored(relative):
+            return False
+        # An exception pattern below this directory re-includes part of it.
+        prefix = relative.strip("/") + "/"
+        return not any(p.is_exception and p.text[1:].lstrip("/").startswith(prefix) for p in self.ignore_patterns)

@@ -1,0 +1,268 @@
+"""The ``imagelint`` command line. It parses options, calls the library and maps results to exit
+codes: 0 nothing at or above ``--fail-on``, 1 findings at or above it, 2 usage, input or
+environment errors (one line on stderr each, never a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from imagelint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    name="imagelint",
+    help="Why your container images are big and slow to build, and how to fix it.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    style = "style"
+    never = "never"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"imagelint {__version__}")
+        raise typer.Exit(EXIT_CLEAN)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Lint Dockerfiles and inspect images."""
+
+
+def _split(values: list[str] | None) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+
+
+def _use_color(stream) -> bool:
+    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+def _write_output(path: Path | None, render) -> None:
+    """Render to stdout, or atomically to a file: a half-written report never replaces a good one."""
+    if path is None:
+        render(sys.stdout, _use_color(sys.stdout))
+        return
+    from imagelint.output import atomic_writer
+
+    try:
+        with atomic_writer(path) as stream:
+            render(stream, False)
+    except OSError as err:
+        raise UsageError(f"{path}: cannot write report ({err.strerror})") from None
+
+
+def _load_settings(config: Path | None):
+    from imagelint.config import find_config, load_settings
+    from imagelint.rule import registered_rules
+
+    rules = registered_rules()
+    if config is not None and not config.is_file():
+        raise UsageError(f"{config}: config file not found")
+    path = config or find_config(Path.cwd())
+    return load_settings(path, set(rules), {r.name for r in rules.values()}), rules
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="Dockerfiles or directories to search (default: current directory); '-' reads stdin."),
+    ] = None,
+    context: Annotated[
+        Optional[Path],
+        typer.Option("--context", "-c", help="Build context for context-aware rules (default: each Dockerfile's folder)."),
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[
+        Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 [default: warning].")
+    ] = None,
+    select: Annotated[
+        Optional[list[str]], typer.Option("--select", help="Only these rules: codes, names or families (comma-separated).")
+    ] = None,
+    ignore: Annotated[
+        Optional[list[str]], typer.Option("--ignore", help="Skip these rules: codes, names or families (comma-separated).")
+    ] = None,
+    target: Annotated[
+        Optional[str], typer.Option("--target", help="The stage you build (like docker build --target); default: the last.")
+    ] = None,
+    config: Annotated[
+        Optional[Path], typer.Option("--config", help="Config file (default: .imagelint.toml or pyproject.toml, searched upward).")
+    ] = None,
+) -> None:
+    """Lint Dockerfiles.
+
+    Examples:
+
+      imagelint lint Dockerfile
+
+      imagelint lint . --format json --output imagelint.json
+
+      imagelint lint --select cache-order,IL6001 --fail-on error services/
+    """
+    from imagelint.lint import run_lint
+
+    settings, rules = _load_settings(config)
+    settings = settings.with_cli(
+        select=_split(select),
+        ignore=_split(ignore),
+        fail_on=fail_on.value if fail_on else None,
+    )
+    _check_selectors(settings, rules)
+    if context is not None and not context.is_dir():
+        raise UsageError(f"{context}: build context is not a directory")
+    report = run_lint(paths or [], settings, context=context, target=target, stdin=sys.stdin)
+    from imagelint.reporters import render
+
+    _write_output(output, lambda stream, color: render(output_format.value, report, stream, color=color))
+    for error in report.all_errors:
+        typer.echo(f"imagelint: {error}", err=True)
+    if report.all_errors:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_FINDINGS if report.count_at_or_above(settings.fail_threshold()) else EXIT_CLEAN)
+
+
+def _check_selectors(settings, rules) -> None:
+    from imagelint.findings import FAMILIES
+
+    known = set(rules) | {r.name for r in rules.values()} | set(FAMILIES) | {"ALL"}
+    for option, values in (("--select", settings.select), ("--ignore", settings.ignore)):
+        for value in values:
+            if value not in known:
+                raise UsageError(f"{option}: '{value}' is not a rule code, rule name or family (see 'imagelint rules')")
+
+
+@app.command()
+def parse(
+    paths: Annotated[list[str], typer.Argument(help="Dockerfiles to parse; '-' reads stdin.")],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.json,
+) -> None:
+    """Print the parsed instruction stream (for debugging rules and for tools)."""
+    from imagelint.dockerfile import DockerfileInputError, load, parse_bytes
+
+    documents = []
+    errors = []
+    for given in paths:
+        try:
+            dockerfile = parse_bytes(sys.stdin.buffer.read(), "-") if given == "-" else load(given, given)
+        except DockerfileInputError as err:
+            errors.append(str(err))
+            continue
+        documents.append({"file": given, "instructions": [_instruction_json(i) for i in dockerfile.instructions]})
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(documents, indent=2, ensure_ascii=False))
+    else:
+        for document in documents:
+            for item in document["instructions"]:
+                typer.echo(f"{document['file']}:{item['line']}-{item['end_line']}: {item['instruction']} {item['value']}")
+    for error in errors:
+        typer.echo(f"imagelint: {error}", err=True)
+    raise typer.Exit(EXIT_ERROR if errors else EXIT_CLEAN)
+
+
+def _instruction_json(instruction) -> dict:
+    return {
+        "instruction": instruction.keyword,
+        "line": instruction.line,
+        "end_line": instruction.end_line,
+        "flags": list(instruction.flags),
+        "value": instruction.value,
+        "heredocs": [{"name": h.name, "content": h.content} for h in instruction.heredocs],
+        "stage": instruction.stage,
+    }
+
+
+@app.command("rules")
+def list_rules(
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+) -> None:
+    """List every rule with its code, family and default severity."""
+    from imagelint.rule import registered_rules
+
+    rules = list(registered_rules().values())
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps([r.to_dict() for r in rules], indent=2))
+        return
+    from tabulate import tabulate
+
+    rows = [[r.code, r.name, r.family, str(r.severity), r.summary] for r in rules]
+    typer.echo(tabulate(rows, headers=["code", "name", "family", "severity", "summary"], tablefmt="simple"))
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="Rule code (IL1001) or name.")]) -> None:
+    """Show a rule's full documentation: why it matters, a bad and a good example, how to fix."""
+    from imagelint.rule import registered_rules
+
+    rules = registered_rules()
+    rule = rules.get(code.upper()) or next((r for r in rules.values() if r.name == code), None)
+    if rule is None:
+        raise UsageError(f"no rule '{code}' (see 'imagelint rules')")
+    equivalents = ", ".join(f"{tool} {' '.join(ids)}" for tool, ids in rule.equivalents().items() if ids)
+    typer.echo(f"{rule.code} {rule.name} ({rule.family}, {rule.severity})")
+    if equivalents:
+        typer.echo(f"Equivalent: {equivalents}")
+    typer.echo("")
+    typer.echo(rule.doc.markdown)
+
+
+def main() -> None:
+    """Console entry point: domain errors become one line and exit code 2, never a traceback."""
+    from imagelint.config import ConfigError
+
+    try:
+        # Outside standalone mode click returns the code of typer.Exit instead of exiting.
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
+    except (UsageError, ConfigError) as err:
+        print(f"imagelint: {err}", file=sys.stderr)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        print("imagelint: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_ERROR)
+    except typer.Abort:
+        sys.exit(EXIT_ERROR)
+    except Exception as err:  # click's usage errors, and anything unforeseen
+        # typer vendors click in recent versions, so recognise usage errors by their API.
+        if callable(getattr(err, "show", None)) and hasattr(err, "exit_code"):
+            err.show()
+            sys.exit(EXIT_ERROR)
+        if os.environ.get("IMAGELINT_DEBUG"):
+            raise
+        print(f"imagelint: internal error: {type(err).__name__}: {err} (set IMAGELINT_DEBUG=1 for details)", file=sys.stderr)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,222 @@
+"""Facts about one Dockerfile that many rules need, each computed once per file.
+
+Rules receive a :class:`LintContext` and read what they need from it; nothing here is computed
+until a rule asks for it, and then only once (the engine runs every rule over the same context).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from imagelint.buildcontext import BuildContext
+from imagelint.dockerfile import Dockerfile, Instruction, Stage
+from imagelint.rule import Violation
+from imagelint.shell import Command, Script, parse_script
+
+
+@dataclass(frozen=True, slots=True)
+class RunScript:
+    """The shell script of one RUN (its command line, or a heredoc body) and where its text sits."""
+
+    instruction: Instruction
+    script: Script
+    heredoc_index: int | None  # None: the RUN's own command line
+    _line_starts: tuple[int, ...] = ()  # for heredoc bodies: offset of each body line
+    _first_line: int = 0
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, column) in the Dockerfile of a character of the script text."""
+        if self.heredoc_index is None:
+            return self.instruction.position(offset)
+        i = bisect.bisect_right(self._line_starts, offset) - 1
+        return self._first_line + i, offset - self._line_starts[i] + 1
+
+    def commands(self, *names: str) -> Iterator[Command]:
+        if names:
+            yield from self.script.find(*names)
+        else:
+            yield from self.script.commands
+
+    def violation(self, message: str, command: Command | None = None, *, fix: str | None = None, word: int = 0) -> Violation:
+        """A violation pointing at a command (its ``word``-th word) inside this script."""
+        if command is None:
+            return Violation(message, self.instruction, fix=fix)
+        start = command.words[word].start if command.words and word < len(command.words) else command.start
+        end = command.end
+        line, column = self.position(start)
+        end_line, _ = self.position(max(start, end - 1))
+        return Violation(message, self.instruction, line=line, column=column, end_line=end_line, fix=fix)
+
+
+@dataclass
+class LintOptions:
+    """Settings rules may read (from config or the command line)."""
+
+    trusted_registries: tuple[str, ...] = ()
+    rule_options: dict[str, dict] = field(default_factory=dict)
+    target: str | None = None  # the build target stage, when the user names one
+
+
+class LintContext:
+    def __init__(
+        self,
+        dockerfile: Dockerfile,
+        *,
+        context_dir: Path | None = None,
+        context_explicit: bool = False,
+        dockerfile_path: Path | None = None,
+        options: LintOptions | None = None,
+    ) -> None:
+        self.dockerfile = dockerfile
+        self.dockerfile_path = dockerfile_path
+        self.context_dir = context_dir
+        self.context_explicit = context_explicit
+        self.options = options or LintOptions()
+
+    # --- structure ---------------------------------------------------------------------------
+
+    @property
+    def stages(self) -> list[Stage]:
+        return self.dockerfile.stages
+
+    @property
+    def instructions(self) -> list[Instruction]:
+        return self.dockerfile.instructions
+
+    def of(self, *keywords: str) -> Iterator[Instruction]:
+        """Instructions with one of these keywords (ONBUILD triggers excluded)."""
+        for instruction in self.dockerfile.instructions:
+            if instruction.keyword in keywords:
+                yield instruction
+
+    @cached_property
+    def final_stage(self) -> Stage | None:
+        if self.options.target:
+            named = self.dockerfile.stage_by_name(self.options.target)
+            if named is not None:
+                return named
+        return self.dockerfile.final_stage
+
+    def is_final(self, stage: Stage | int) -> bool:
+        index = stage if isinstance(stage, int) else stage.index
+        return self.final_stage is not None and self.final_stage.index == index
+
+    @cached_property
+    def stage_dependencies(self) -> dict[int, set[int]]:
+        """Stage index -> stages it needs (FROM parent, COPY --from, RUN --mount from=)."""
+        deps: dict[int, set[int]] = {s.index: set() for s in self.stages}
+        for stage in self.stages:
+            if stage.parent is not None:
+                deps[stage.index].add(stage.parent.index)
+            for instruction in stage.instructions:
+                for source in self.stage_sources(instruction):
+                    if source is not None and source.index != stage.index:
+                        deps[stage.index].add(source.index)
+        return deps
+
+    def stage_sources(self, instruction: Instruction) -> list[Stage | None]:
+        """Stages an instruction reads from by ``--from`` (COPY) or ``--mount=...,from=`` (RUN)."""
+        names: list[str] = []
+        value = instruction.flag("from")
+        if value is not None and instruction.keyword in ("COPY", "ADD"):
+            names.append(value)
+        for mount in instruction.flag_values("mount"):
+            for part in mount.split(","):
+                key, _, val = part.partition("=")
+                if key.strip() == "from" and val:
+                    names.append(val)
+        return [self.resolve_stage(name) for name in names]
+
+    def resolve_stage(self, name: str) -> Stage | None:
+        """A ``--from`` value as BuildKit reads it: a stage name or a stage index."""
+        stage = self.dockerfile.stage_by_name(name)
+        if stage is None and name.isdigit() and int(name) < len(self.stages):
+            stage = self.stages[int(name)]
+        return stage
+
+    @cached_property
+    def reachable_stages(self) -> set[int]:
+        """Stages the final (target) stage needs, itself included."""
+        if self.final_stage is None:
+            return set()
+        seen: set[int] = set()
+        todo = [self.final_stage.index]
+        while todo:
+            index = todo.pop()
+            if index in seen:
+                continue
+            seen.add(index)
+            todo.extend(self.stage_dependencies.get(index, ()))
+        return seen
+
+    # --- shell -------------------------------------------------------------------------------
+
+    @cached_property
+    def run_scripts(self) -> list[RunScript]:
+        """Every shell script that RUN (and ONBUILD RUN) executes, parsed once."""
+        scripts: list[RunScript] = []
+        for instruction in self.dockerfile.instructions:
+            run = instruction.trigger if instruction.keyword == "ONBUILD" else instruction
+            if run is None or run.keyword != "RUN" or run.is_exec_form:
+                continue
+            scripts.append(RunScript(run, parse_script(run.value, escape=self.dockerfile.escape), None))
+            for index, heredoc in enumerate(run.heredocs):
+                if not _is_script_heredoc(run, heredoc.name):
+                    continue
+                starts = [0]
+                for line in heredoc.content.splitlines(keepends=True)[:-1]:
+                    starts.append(starts[-1] + len(line))
+                scripts.append(
+                    RunScript(
+                        run,
+                        parse_script(heredoc.content),
+                        index,
+                        tuple(starts),
+                        heredoc.line,
+                    )
+                )
+        return scripts
+
+    def scripts_of(self, instruction: Instruction) -> list[RunScript]:
+        return [s for s in self.run_scripts if s.instruction is instruction]
+
+    def commands_in_stage(self, stage: Stage, *names: str) -> Iterator[tuple[RunScript, Command]]:
+        for run in self.run_scripts:
+            if run.instruction.stage == stage.index:
+                for command in run.commands(*names):
+                    yield run, command
+
+    # --- build context -----------------------------------------------------------------------
+
+    @cached_property
+    def build_context(self) -> BuildContext | None:
+        """The build context, or None when there is none to look at (stdin input, missing dir)."""
+        if self.context_dir is None or not self.context_dir.is_dir():
+            return None
+        return BuildContext(self.context_dir, self.dockerfile_path)
+
+
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
+
+
+def _is_script_heredoc(run: Instruction, name: str) -> bool:
+    """Whether a heredoc body is a shell script that this RUN executes.
+
+    ``RUN <<EOF`` (optionally followed by a shell) runs the body; ``RUN cat <<EOF`` only feeds it
+    to a command, and ``RUN <<EOF python3`` or a ``#!/usr/bin/env python`` body is not shell.
+    """
+    words = run.value.split()
+    if not words or not words[0].lstrip("0123456789").startswith("<<") or name not in words[0]:
+        return False
+    interpreter = next((w for w in words[1:] if not w.startswith("<<")), None)
+    if interpreter is not None:
+        return interpreter.rsplit("/", 1)[-1] in SHELLS
+    heredoc = next(h for h in run.heredocs if h.name == name)
+    first_line = heredoc.content.split("\n", 1)[0]
+    if first_line.startswith("#!"):
+        return any(first_line.rstrip().endswith(shell) or f"/{shell} " in first_line for shell in SHELLS)
+    return True

@@ -1,0 +1,104 @@
+"""Runs the selected rules over one parsed Dockerfile in one pass and returns its findings.
+
+Order of work: rules yield violations -> violations become findings (file, line, column) ->
+inline pragmas drop suppressed ones -> configured severities are applied.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from imagelint import pragmas
+from imagelint.config import Settings
+from imagelint.context import LintContext, LintOptions
+from imagelint.dockerfile import Dockerfile, Instruction
+from imagelint.findings import Finding
+from imagelint.rule import Rule, Violation, registered_rules
+
+
+class RuleCrash(Exception):
+    """A rule raised on some input: a bug in imagelint, reported without hiding other results."""
+
+
+def select_rules(settings: Settings, rules: dict[str, Rule] | None = None) -> list[Rule]:
+    rules = rules if rules is not None else registered_rules()
+
+    def matches(rule: Rule, selectors: Iterable[str]) -> bool:
+        return any(s in ("ALL", rule.code, rule.name, rule.family) for s in selectors)
+
+    chosen = [r for r in rules.values() if not settings.select or matches(r, settings.select)]
+    return [r for r in chosen if not matches(r, settings.ignore)]
+
+
+def lint(
+    dockerfile: Dockerfile,
+    rules: list[Rule],
+    settings: Settings,
+    *,
+    context_dir: Path | None = None,
+    context_explicit: bool = False,
+    dockerfile_path: Path | None = None,
+    target: str | None = None,
+) -> tuple[list[Finding], list[str]]:
+    """Findings for one file, plus messages for rules that crashed on it."""
+    options = LintOptions(
+        trusted_registries=settings.trusted_registries,
+        rule_options=settings.rule_options,
+        target=target,
+    )
+    context = LintContext(
+        dockerfile,
+        context_dir=context_dir,
+        context_explicit=context_explicit,
+        dockerfile_path=dockerfile_path,
+        options=options,
+    )
+    suppressions = pragmas.collect(dockerfile)
+    findings: list[Finding] = []
+    crashes: list[str] = []
+    for rule in rules:
+        try:
+            violations = list(rule.check(context))
+        except Exception as err:  # a rule bug must not cost the user the other rules' results
+            if os.environ.get("IMAGELINT_DEBUG"):
+                raise
+            crashes.append(f"{dockerfile.path}: internal error in rule {rule.code} ({type(err).__name__}: {err}); please report it")
+            continue
+        codes = {rule.code, *rule.hadolint}
+        for violation in violations:
+            if suppressions.suppresses(codes, violation.instruction):
+                continue
+            findings.append(_finding(rule, violation, dockerfile, settings))
+    findings.sort(key=Finding.sort_key)
+    return findings, crashes
+
+
+def _finding(rule: Rule, violation: Violation, dockerfile: Dockerfile, settings: Settings) -> Finding:
+    line, column, end_line = _location(violation, violation.instruction)
+    return Finding(
+        rule=rule.code,
+        name=rule.name,
+        family=rule.family,
+        severity=settings.severity.get(rule.code, rule.severity),
+        message=violation.message,
+        file=violation.file or dockerfile.path,
+        line=line,
+        end_line=end_line,
+        column=column,
+        fix=violation.fix,
+    )
+
+
+def _location(violation: Violation, instruction: Instruction | None) -> tuple[int | None, int | None, int | None]:
+    if violation.line is not None:
+        return violation.line, violation.column, violation.end_line or violation.line
+    if instruction is None:
+        return None, None, None
+    if violation.offset is not None:
+        line, column = instruction.position(violation.offset)
+        end = violation.end_offset if violation.end_offset is not None else violation.offset
+        end_line, _ = instruction.position(max(violation.offset, end - 1))
+        return line, column, end_line
+    return instruction.line, instruction.segments[0][2], instruction.end_line

@@ -1,0 +1,230 @@
+"""What a rule is: metadata, documentation (parsed from its docstring) and a check function.
+
+A rule module in ``rules/`` defines functions decorated with :func:`rule`. The docstring is the
+rule's documentation, in fixed sections::
+
+    One-line summary.
+
+    ## Why
+    ...
+    ## Bad
+    ```dockerfile
+    FROM python
+    ```
+    ## Good
+    ```dockerfile
+    FROM python:3.12-slim
+    ```
+    ## Fix
+    ...
+
+Bad and Good examples are linted by the test suite: every Bad block must trigger the rule and no
+Good block may. A ```context block beside an example lists build-context files (``path`` or
+``path = content``) for rules that look at the build context.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from imagelint.findings import FAMILIES, Severity
+
+if TYPE_CHECKING:
+    from imagelint.context import LintContext
+    from imagelint.dockerfile import Instruction
+
+CODE_PATTERN = re.compile(r"^IL\d{4}$")
+NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
+_FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
+
+
+@dataclass(slots=True)
+class Violation:
+    """What a check yields; the engine turns it into a :class:`~imagelint.findings.Finding`.
+
+    Give ``instruction`` (and optionally ``offset``/``end_offset`` into its value, or explicit
+    ``line``/``column`` inside it); ``file`` is only for findings in another file (.dockerignore).
+    """
+
+    message: str
+    instruction: Instruction | None = None
+    offset: int | None = None
+    end_offset: int | None = None
+    line: int | None = None
+    column: int | None = None
+    end_line: int | None = None
+    file: str | None = None
+    fix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    dockerfile: str
+    context: dict[str, str] | None  # build-context files, or None when the example needs none
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDoc:
+    summary: str
+    sections: dict[str, str]
+    bad: tuple[Example, ...]
+    good: tuple[Example, ...]
+
+    @property
+    def markdown(self) -> str:
+        parts = [self.summary, ""]
+        for title, body in self.sections.items():
+            parts += [f"## {title}", body.strip(), ""]
+        return "\n".join(parts).strip() + "\n"
+
+
+CheckFunction = Callable[["LintContext"], Iterator[Violation]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    family: str
+    severity: Severity
+    check: CheckFunction
+    doc: RuleDoc
+    hadolint: tuple[str, ...] = ()
+    buildkit: tuple[str, ...] = ()
+    checkov: tuple[str, ...] = ()
+    needs_context: bool = False  # reads the build context (.dockerignore, files)
+    options: dict = field(default_factory=dict)  # defaults of the rule's config options
+
+    @property
+    def summary(self) -> str:
+        return self.doc.summary
+
+    def equivalents(self) -> dict[str, list[str]]:
+        return {"hadolint": list(self.hadolint), "buildkit": list(self.buildkit), "checkov": list(self.checkov)}
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "family": self.family,
+            "severity": str(self.severity),
+            "summary": self.summary,
+            "needs_context": self.needs_context,
+            "equivalents": self.equivalents(),
+        }
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    *,
+    code: str,
+    name: str,
+    family: str,
+    severity: str,
+    hadolint: tuple[str, ...] = (),
+    buildkit: tuple[str, ...] = (),
+    checkov: tuple[str, ...] = (),
+    needs_context: bool = False,
+    options: dict | None = None,
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function as a rule. Bad metadata fails at import, not at lint time."""
+
+    def register(check: CheckFunction) -> CheckFunction:
+        if not CODE_PATTERN.match(code):
+            raise ValueError(f"rule code {code!r} must be IL followed by four digits")
+        if not NAME_PATTERN.match(name):
+            raise ValueError(f"rule name {name!r} must be kebab-case")
+        if family not in FAMILIES:
+            raise ValueError(f"rule {code}: unknown family {family!r}")
+        if code in _REGISTRY:
+            raise ValueError(f"rule code {code} is defined twice")
+        doc = parse_doc(inspect.getdoc(check) or "", code)
+        _REGISTRY[code] = Rule(
+            code=code,
+            name=name,
+            family=family,
+            severity=Severity.parse(severity),
+            check=check,
+            doc=doc,
+            hadolint=tuple(hadolint),
+            buildkit=tuple(buildkit),
+            checkov=tuple(checkov),
+            needs_context=needs_context,
+            options=dict(options or {}),
+        )
+        return check
+
+    return register
+
+
+def parse_doc(docstring: str, code: str) -> RuleDoc:
+    summary, _, body = docstring.partition("\n")
+    if not summary.strip():
+        raise ValueError(f"rule {code} has no docstring summary")
+    sections: dict[str, str] = {}
+    matches = list(_SECTION.finditer(body))
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
+        sections[match.group(1)] = body[match.end() : end].strip("\n")
+    for required in ("Why", "Bad", "Good", "Fix"):
+        if required not in sections:
+            raise ValueError(f"rule {code}: docstring lacks a '## {required}' section")
+    return RuleDoc(
+        summary=summary.strip(),
+        sections=sections,
+        bad=_examples(sections["Bad"], code),
+        good=_examples(sections["Good"], code),
+    )
+
+
+def _examples(section: str, code: str) -> tuple[Example, ...]:
+    examples: list[Example] = []
+    pending_context: dict[str, str] | None = None
+    for match in _FENCE.finditer(section):
+        kind, body = match.group(1), match.group(2)
+        if kind == "context":
+            pending_context = _context_files(body)
+            if examples and examples[-1].context is None:
+                examples[-1] = Example(examples[-1].dockerfile, pending_context)
+                pending_context = None
+        elif kind == "dockerfile":
+            examples.append(Example(body, pending_context))
+            pending_context = None
+    if not examples:
+        raise ValueError(f"rule {code}: an examples section has no ```dockerfile block")
+    return tuple(examples)
+
+
+def _context_files(body: str) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for line in body.splitlines():
+        if not line.strip():
+            continue
+        path, sep, content = line.partition(" = ")
+        files[path.strip()] = content.replace("\\n", "\n") + ("\n" if sep and content else "")
+    return files
+
+
+def registered_rules() -> dict[str, Rule]:
+    """Every rule, loading the rule modules on first use."""
+    if not _REGISTRY:
+        _load_rule_modules()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def _load_rule_modules() -> None:
+    import importlib
+    import pkgutil
+
+    import imagelint.rules as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if not module.name.startswith("_"):
+            importlib.import_module(f"imagelint.rules.{module.name}")

@@ -167,6 +167,33 @@ _RESERVED = frozenset(
 _ASSIGN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 _WS = re.compile(r"[ \t\r\f\v]+")
 _OP = re.compile(r"&&|\|\||;;&|;;|;&|\|&|[;&|()]")
+# One match per token for everything but `$(`, `${`, backticks, `$'...'` and malformed input,
+# which the hand-written lexer handles. Quantifiers are possessive so a failed match never
+# backtracks (no blow-up on long words). Words must end where a word ends; otherwise the slow
+# path takes over from the same position.
+_FAST = re.compile(
+    r"""[ \t\r\f\v]*+(?:
+      (?P<r>(?P<fd>\d++|\{[A-Za-z_][A-Za-z0-9_]*+\})?+(?P<rop><<<|<<-|<<|<>|<&|>&|>>|>\||<(?!\()|>(?!\())|&>>|&>)
+    | (?P<w>(?!\#)(?:[^ \t\n\r\f\v'"\\$`|&;<>()]++|'[^']*+'|"(?:[^"\\$`]++|\\[^\n]|\$(?![({]))*+"|\\[^\n]|\$(?![({'"]))++)
+      (?![^ \t\n\r\f\v;&|()<>])
+    | (?P<o>&&|\|\||;;&|;;|;&|\|&|[;&|)]|\((?!\())
+    | (?P<n>\n)
+    | (?P<c>\#[^\n]*+)
+    )?+""",
+    re.X,
+)
+_UNQUOTE = re.compile(r"""'([^']*)'|"((?:[^"\\]|\\.)*)"|\\(.)""", re.S)
+_DQ_ESCAPE = re.compile(r"\\([$`\"\\])")
+
+
+def _unquote_part(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return m.group(1)
+    if m.group(2) is not None:
+        return _DQ_ESCAPE.sub(r"\1", m.group(2))
+    return m.group(3)
+
+
 _REDIR = re.compile(r"(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(<<<|<<-|<<|<>|<&|>&|>>|>\||<|>)")
 _ANSI_BODY = re.compile(r"(?:[^'\\]+|\\.)*", re.S)
 _ANSI_ESC = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|.)", re.S)
@@ -486,9 +513,55 @@ class _Parser:
         esc = self.esc
         toks: list[tuple] = []
         append = toks.append
-        heredocs: list[list] = []
+        heredocs: list[list] = []  # here-documents whose body starts after the next newline
+        want: list | None = None  # here-document waiting for its delimiter word
         ws = _WS.match
+        fast = _FAST.match if esc == "\\" else None
+        unquote = _UNQUOTE.sub
         while pos < lim:
+            if fast is not None:
+                m = fast(text, pos, lim)
+                g = m.lastgroup
+                if g == "w":
+                    s, e = m.span("w")
+                    raw = m.group("w")
+                    if "'" in raw or '"' in raw or "\\" in raw:
+                        tok = ("w", s, e, unquote(_unquote_part, raw), True, None, None)
+                    else:
+                        tok = ("w", s, e, raw, False, None, None)
+                    append(tok)
+                    pos = e
+                    if want is not None:
+                        want[0] = tok[3]
+                        heredocs.append(want)
+                        want = None
+                    continue
+                if g == "o":
+                    s, pos = m.span("o")
+                    append(("o", m.group("o"), s, pos))
+                    want = None
+                    continue
+                if g == "n":
+                    append(("o", "\n", pos, m.end()))
+                    pos = m.end()
+                    want = None
+                    if heredocs:
+                        pos = self._heredoc_bodies(text, pos, lim, heredocs)
+                        heredocs = []
+                    continue
+                if g == "c":
+                    pos = m.end()
+                    continue
+                if g == "r":
+                    s, pos = m.span("r")
+                    op = m.group("rop") or m.group("r")
+                    heredoc = [None, op == "<<-", None] if op == "<<" or op == "<<-" else None
+                    append(("r", op, m.group("fd"), s, pos, heredoc))
+                    want = heredoc
+                    continue
+                pos = m.end()
+                if pos >= lim:
+                    break
             c = text[pos]
             if c in " \t\r\f\v":
                 pos = ws(text, pos, lim).end()
@@ -496,6 +569,7 @@ class _Parser:
             if c == "\n":
                 append(("o", "\n", pos, pos + 1))
                 pos += 1
+                want = None
                 if heredocs:
                     pos = self._heredoc_bodies(text, pos, lim, heredocs)
                     heredocs = []
@@ -506,6 +580,7 @@ class _Parser:
                 continue
             nxt = text[pos + 1] if pos + 1 < lim else ""
             if c in "&|;()":
+                want = None
                 if c == "&" and nxt == ">":
                     op = "&>>" if text.startswith(">>", pos + 1) and pos + 2 < lim else "&>"
                     end = pos + len(op)
@@ -527,19 +602,9 @@ class _Parser:
                 m = _REDIR.match(text, pos, lim)
                 if m is not None:
                     op = m.group(2)
-                    heredoc = [None, op == "<<-", None] if op in ("<<", "<<-") else None
-                    append(("r", op, m.group(1), pos, m.end(), heredoc))
+                    want = [None, op == "<<-", None] if op in ("<<", "<<-") else None
+                    append(("r", op, m.group(1), pos, m.end(), want))
                     pos = m.end()
-                    if heredoc is not None:
-                        # The delimiter must be known before the next newline, so lex it now.
-                        if pos < lim and text[pos] in " \t":
-                            pos = ws(text, pos, lim).end()
-                        if pos < lim and text[pos] not in "\n;&|()<>":
-                            tok = self._word(ctx, pos, lim)
-                            append(tok)
-                            pos = tok[2]
-                            heredoc[0] = tok[3]
-                            heredocs.append(heredoc)
                     continue
             if c == esc and nxt == "\n":
                 pos += 2
@@ -549,6 +614,10 @@ class _Parser:
                 tok = ("w", pos, pos + 1, c, False, [(0, pos)], None)
             append(tok)
             pos = tok[2]
+            if want is not None:
+                want[0] = tok[3]
+                heredocs.append(want)
+                want = None
         return toks
 
     def _heredoc_bodies(self, text: str, pos: int, lim: int, heredocs: list[list]) -> int:
@@ -1149,35 +1218,26 @@ class _Parser:
         wtoks, rtoks, start, end, connector, pipe, depth, subshell = cur
         text = ctx.text
         mp = ctx.map
-        words: list[Word] = []
-        for t in wtoks:
-            s, e = t[1], t[2]
-            if mp is None:
-                words.append(Word(t[3], text[s:e], s, e, t[4]))
-            else:
-                ms = mp(s)
-                words.append(Word(t[3], text[s:e], ms, mp(e - 1) + 1 if e > s else ms, t[4]))
+        words = [_word_of(t, text, mp) for t in wtoks]
         assignments: list[tuple[str, str]] = []
         k = 0
-        while k < len(wtoks):
+        nw = len(wtoks)
+        while k < nw and "=" in wtoks[k][3]:
             t = wtoks[k]
             m = _ASSIGN.match(text, t[1], t[2])
             if m is None:
                 break
             assignments.append((text[t[1] : m.end() - 1].rstrip("+"), t[3].partition("=")[2]))
             k += 1
-        first, wrappers = _strip_wrappers(words, k, assignments)
-        argv = words[first:]
+        first = k
+        wrappers: list[str] = []
+        if k < nw and wtoks[k][3].rsplit("/", 1)[-1] in WRAPPERS:
+            first, wrappers = _strip_wrappers(words, k, assignments)
+        argv = words[first:] if first else words
         redirects: list[Redirect] = []
         for r, target in rtoks:
             heredoc = r[5]
-            tw = None
-            if target is not None:
-                s, e = target[1], target[2]
-                if mp is None:
-                    tw = Word(target[3], text[s:e], s, e, target[4])
-                else:
-                    tw = Word(target[3], text[s:e], mp(s), mp(e - 1) + 1, target[4])
+            tw = None if target is None else _word_of(target, text, mp)
             rs, re_ = r[3], (target[2] if target is not None else r[4])
             if mp is not None:
                 rs, re_ = mp(rs), mp(re_ - 1) + 1
@@ -1189,17 +1249,46 @@ class _Parser:
         self.commands.append(
             Command(argv, assignments, wrappers, start, end, connector, pipe, depth, words, redirects, subshell)
         )
-        script_at = _inner_script(argv) if argv else None
         inner = None
-        if script_at is not None:
-            inner = wtoks[first + script_at]
-            value = inner[3]
-            sub = _Ctx(value, _runs_mapper(inner[5], mp))
-            same_shell = argv[0].value == "eval"
-            self.jobs.append((sub, 0, len(value), depth + 1, subshell or not same_shell, False))
+        if argv and argv[0].value.rsplit("/", 1)[-1] in _SCRIPT_RUNNERS:
+            script_at = _inner_script(argv)
+            if script_at is not None:
+                inner = wtoks[first + script_at]
+                value = inner[3]
+                runs = inner[5]
+                if runs is None:  # lexed by the fast path, which keeps no runs: redo this word
+                    runs = self._word(ctx, inner[1], inner[2])[5]
+                sub = _Ctx(value, _runs_mapper(runs, mp))
+                same_shell = argv[0].value == "eval"
+                self.jobs.append((sub, 0, len(value), depth + 1, subshell or not same_shell, False))
         for t in wtoks:
             if t[6] and t is not inner:
                 self._queue_subs(t, depth + 1)
+
+
+_SCRIPT_RUNNERS = SHELLS | {"su", "runuser", "eval"}
+_new = object.__new__
+# Word is frozen; its generated __init__ goes through object.__setattr__ per field, which is twice
+# as slow as the slot descriptors. Words are the most numerous objects, so build them directly.
+_set_value, _set_raw, _set_start, _set_end, _set_quoted = (
+    Word.__dict__[name].__set__ for name in ("value", "raw", "start", "end", "quoted")
+)
+
+
+def _word_of(t: tuple, text: str, mp: Callable[[int], int] | None) -> Word:
+    s, e = t[1], t[2]
+    w = _new(Word)
+    _set_value(w, t[3])
+    _set_raw(w, text[s:e])
+    if mp is None:
+        _set_start(w, s)
+        _set_end(w, e)
+    else:
+        ms = mp(s)
+        _set_start(w, ms)
+        _set_end(w, mp(e - 1) + 1 if e > s else ms)
+    _set_quoted(w, t[4])
+    return w
 
 
 def _ansi_decode(body: str) -> str:

@@ -239,3 +239,20 @@ def test_examples_lint():
     assert json.loads(result.stdout)["findings"]
     clean = run("lint", "examples/clean", cwd=REPO)
     assert clean.returncode == 0, clean.stdout.decode()
+
+
+def test_json_output_validates_against_the_shipped_schema(tmp_path):
+    from importlib.resources import files
+
+    import jsonschema
+
+    schema = json.loads(files("imagelint").joinpath("schemas/lint-report.schema.json").read_text())
+    write(tmp_path / "Dockerfile", "FROM alpine:latest\nCMD sh\n")
+    write(tmp_path / "other.Dockerfile", CLEAN)
+    result = run("lint", "Dockerfile", "other.Dockerfile", "missing", "-f", "json", cwd=tmp_path)
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, schema)
+    assert document["errors"] and document["findings"]
+    bad = dict(document, version=2)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)

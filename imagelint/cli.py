@@ -5,6 +5,7 @@ environment errors (one line on stderr each, never a traceback).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -148,11 +149,147 @@ def lint(
     from imagelint.reporters import render
 
     _write_output(output, lambda stream, color: render(output_format.value, report, stream, color=color))
+    for note in report.notes:
+        typer.echo(f"imagelint: note: {note}", err=True)
     for error in report.all_errors:
         typer.echo(f"imagelint: {error}", err=True)
     if report.all_errors:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if report.count_at_or_above(settings.fail_threshold()) else EXIT_CLEAN)
+
+
+@app.command()
+def analyze(
+    image: Annotated[
+        str, typer.Argument(help="NAME[:TAG], NAME@DIGEST or image ID (Docker daemon), or docker-archive:PATH.")
+    ],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[
+        Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 [default: warning].")
+    ] = None,
+    dockerfile: Annotated[
+        Optional[Path], typer.Option("--dockerfile", help="The Dockerfile that built the image: findings at its lines, and its own lint.")
+    ] = None,
+    context: Annotated[
+        Optional[Path], typer.Option("--context", "-c", help="Build context for the Dockerfile rules (default: the Dockerfile's folder).")
+    ] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="The Dockerfile stage the image was built from (default: the last).")] = None,
+    platform: Annotated[Optional[str], typer.Option("--platform", help="os/arch to pick from a multi-platform archive.")] = None,
+    max_wasted_bytes: Annotated[
+        Optional[str], typer.Option("--max-wasted-bytes", help="Budget for hidden bytes: 20MB (x1000) or 5MiB (x1024).")
+    ] = None,
+    max_wasted_percent: Annotated[
+        Optional[str], typer.Option("--max-wasted-percent", help="Budget for hidden bytes as a percentage of the image (0-100).")
+    ] = None,
+    min_efficiency: Annotated[
+        Optional[str], typer.Option("--min-efficiency", help="Lowest efficiency allowed: visible / shipped bytes, 0-1 or 90%.")
+    ] = None,
+    max_size: Annotated[Optional[str], typer.Option("--max-size", help="Budget for the image's file bytes: 200MB, 1GiB.")] = None,
+    dive_ci: Annotated[
+        Optional[Path], typer.Option("--dive-ci", help="A .dive-ci file: its rules are checked against dive's own numbers.")
+    ] = None,
+    pull: Annotated[bool, typer.Option("--pull", help="Pull the image when the daemon does not have it (never done otherwise).")] = False,
+    select: Annotated[
+        Optional[list[str]], typer.Option("--select", help="Only these rules: codes, names or families (comma-separated).")
+    ] = None,
+    ignore: Annotated[
+        Optional[list[str]], typer.Option("--ignore", help="Skip these rules: codes, names or families (comma-separated).")
+    ] = None,
+    config: Annotated[
+        Optional[Path], typer.Option("--config", help="Config file (default: .imagelint.toml or pyproject.toml, searched upward).")
+    ] = None,
+) -> None:
+    """Inspect an image: per-layer sizes, wasted bytes, dive's metrics, leftovers; check CI budgets.
+
+    The image is streamed from the Docker daemon (or read from a 'docker save' file) and never
+    pulled implicitly. Exit 1 when a finding reaches --fail-on (budgets are errors), 2 on errors.
+
+    Examples:
+
+      imagelint analyze myapp:1.2
+
+      imagelint analyze myapp:1.2 --dockerfile Dockerfile --max-wasted-bytes 20MB
+
+      imagelint analyze docker-archive:myapp.tar --dive-ci .dive-ci --format json -o report.json
+    """
+    from imagelint.analyze import run_analyze
+    from imagelint.docker_engine import EngineError
+    from imagelint.dockerfile import DockerfileInputError
+    from imagelint.image.budgets import BudgetError
+    from imagelint.image.model import ImageError
+
+    settings, rules = _load_settings(config)
+    settings = settings.with_cli(select=_split(select), ignore=_split(ignore), fail_on=fail_on.value if fail_on else None)
+    _check_selectors(settings, rules)
+    if context is not None and not context.is_dir():
+        raise UsageError(f"{context}: build context is not a directory")
+    try:
+        budgets = _budgets(max_wasted_bytes, max_wasted_percent, min_efficiency, max_size, dive_ci)
+        with _pull_progress() as on_pull_progress:
+            report = run_analyze(
+                image,
+                settings,
+                budgets=budgets,
+                dockerfile=dockerfile,
+                context=context,
+                target=target,
+                platform=platform,
+                pull=pull,
+                on_pull_progress=on_pull_progress,
+            )
+    except (EngineError, ImageError, BudgetError, DockerfileInputError) as err:
+        raise UsageError(str(err)) from None
+    from imagelint.reporters import render
+
+    _write_output(output, lambda stream, color: render(output_format.value, report, stream, color=color))
+    for error in report.errors:
+        typer.echo(f"imagelint: {error}", err=True)
+    if report.errors:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_FINDINGS if report.count_at_or_above(settings.fail_threshold()) else EXIT_CLEAN)
+
+
+@contextlib.contextmanager
+def _pull_progress():
+    """A progress bar per layer on a terminal (stderr) while ``--pull`` downloads; silent otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    tasks: dict[str, int] = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True) as progress:
+
+        def on_event(event: dict) -> None:
+            layer, detail = event.get("id"), event.get("progressDetail") or {}
+            if not layer or not detail.get("total"):
+                return
+            if layer not in tasks:
+                tasks[layer] = progress.add_task(f"{layer} {event.get('status', '')}", total=detail["total"])
+            progress.update(tasks[layer], completed=detail.get("current", 0), description=f"{layer} {event.get('status', '')}")
+
+        yield on_event
+
+
+def _budgets(max_wasted_bytes, max_wasted_percent, min_efficiency, max_size, dive_ci):
+    from imagelint.image.budgets import Budgets, BudgetError, load_dive_ci, parse_fraction, parse_percent, parse_size
+
+    def size(option: str, value: str | None) -> int | None:
+        if value is None:
+            return None
+        try:
+            return parse_size(value)
+        except BudgetError as err:
+            raise BudgetError(f"{option}: {err}") from None
+
+    return Budgets(
+        max_wasted_bytes=size("--max-wasted-bytes", max_wasted_bytes),
+        max_wasted_percent=None if max_wasted_percent is None else parse_percent(max_wasted_percent, "--max-wasted-percent"),
+        min_efficiency=None if min_efficiency is None else parse_fraction(min_efficiency, "--min-efficiency"),
+        max_size=size("--max-size", max_size),
+        dive_ci=None if dive_ci is None else load_dive_ci(dive_ci),
+    )
 
 
 def _check_selectors(settings, rules) -> None:

@@ -36,6 +36,10 @@ def run_lint(
             result.error = str(err)
             continue
         context_dir = context if context is not None else (target_file.path.parent if target_file.path else None)
+        if context_dir is None and any(rule.needs_context for rule in rules):
+            report.notes.append(
+                f"{target_file.shown}: no build context, so the build-context rules were skipped; pass --context DIR"
+            )
         findings, crashes = engine.lint(
             dockerfile,
             rules,

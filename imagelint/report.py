@@ -24,6 +24,7 @@ class LintReport:
     results: list[FileResult]
     rules: list[Rule]  # the rules that ran
     errors: list[str] = field(default_factory=list)  # problems not tied to one linted file
+    notes: list[str] = field(default_factory=list)  # things the user should know; not failures
 
     @property
     def findings(self) -> list[Finding]:
@@ -57,5 +58,6 @@ class LintReport:
             "tool": {"name": "imagelint", "version": __version__},
             "findings": [f.to_dict() for f in self.findings],
             "errors": self.all_errors,
+            "notes": self.notes,
             "summary": self.summary(),
         }

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-CLEAN = "FROM alpine:3.20\nRUN adduser -D app\nUSER app\nCMD [\"sh\"]\n"
+CLEAN = "FROM alpine:3.22\nRUN adduser -D app\nUSER app\nCMD [\"sh\"]\n"
 WARNING = "FROM alpine:latest\nUSER app\nCMD [\"sh\"]\n"
 
 
@@ -46,7 +46,7 @@ def test_clean_dockerfile_exits_0(tmp_path):
     dockerfile = write(tmp_path / "Dockerfile", CLEAN)
     result = run("lint", str(dockerfile), cwd=tmp_path)
     assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
-    assert b"0 findings" in result.stdout
+    assert b" warning: " not in result.stdout and b" error: " not in result.stdout
 
 
 def test_warning_exits_1_with_exact_location(tmp_path):
@@ -100,9 +100,9 @@ def test_directory_without_dockerfile_is_exit_2(tmp_path):
     [
         (b"", 1, b"IL8001"),  # empty file: no instructions
         (b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00binary", 2, b"binary"),
-        (b"FROM alpine:3.20\nRUN echo \xff\xfe caf\xe9\nUSER app\n", 1, b"invalid UTF-8"),
+        (b"FROM alpine:3.22\nRUN echo \xff\xfe caf\xe9\nUSER app\n", 1, b"invalid UTF-8"),
         (b"<html><body>not a dockerfile</body></html>\n", 1, b"IL8001"),
-        (b"FROM alpine:3.20\nUSER app\nRUN " + b"echo x && " * 100_000 + b"true\n", 0, b"0 findings"),
+        (b"FROM alpine:3.22\nUSER app\nRUN " + b"echo x && " * 100_000 + b"true\n", 0, b"in 2 files"),
     ],
     ids=["empty", "binary", "invalid-utf8", "not-a-dockerfile", "1mb-run"],
 )
@@ -256,3 +256,13 @@ def test_json_output_validates_against_the_shipped_schema(tmp_path):
     bad = dict(document, version=2)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_stdin_without_context_says_context_rules_were_skipped(tmp_path):
+    result = run("lint", "-", "--fail-on", "never", cwd=tmp_path, stdin=b"FROM alpine:3.22\nCOPY . /app\nUSER app\n")
+    assert result.returncode == 0
+    assert b"note: -: no build context" in result.stderr
+    with_context = run("lint", "-", "--context", ".", "--fail-on", "never", "-f", "json", cwd=tmp_path, stdin=b"FROM alpine:3.22\nCOPY . /app\nUSER app\n")
+    document = json.loads(with_context.stdout)
+    assert document["notes"] == []
+    assert "IL3001" in {f["rule"] for f in document["findings"]}

@@ -8,8 +8,9 @@ when a ``.dockerignore`` exists, to keep ``imagelint lint`` quick to start other
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 
@@ -56,9 +57,7 @@ class BuildContext:
     def _matcher(self):
         if not self.ignore_patterns:
             return None
-        from docker.utils.build import PatternMatcher  # deferred: the SDK costs ~0.2 s to import
-
-        return PatternMatcher([p.text for p in self.ignore_patterns])
+        return _pattern_matcher(tuple(p.text for p in self.ignore_patterns))
 
     def is_ignored(self, relative: str) -> bool:
         """Whether ``.dockerignore`` keeps this context path (file or directory) out of the build."""
@@ -120,3 +119,73 @@ class BuildContext:
         # An exception pattern below this directory re-includes part of it.
         prefix = relative.strip("/") + "/"
         return not any(p.is_exception and p.text[1:].lstrip("/").startswith(prefix) for p in self.ignore_patterns)
+
+    # --- added for the dockerignore rules ------------------------------------------------------
+
+    def matches(self, patterns: Sequence[str], relative: str) -> bool:
+        """Whether a list of ``.dockerignore`` patterns (not necessarily this context's, e.g. one
+        line alone, or the lines before an exception) excludes a context path."""
+        relative = relative.strip("/")
+        if not patterns or relative in ("", "."):
+            return False
+        return bool(_pattern_matcher(tuple(patterns)).matches(relative))
+
+    def walk(
+        self, relative: str = "", *, prune: Callable[[str, os.DirEntry], bool] | None = None
+    ) -> Iterator[tuple[str, os.DirEntry]]:
+        """Entries below a context path that the build sends, parents before children.
+
+        Ignored entries are left out, but a directory ignored with an exception below it
+        (``node_modules`` + ``!node_modules/keep``) is still searched. Symbolic links are yielded,
+        never followed. ``prune(relative, entry)`` returning True yields a directory but does not
+        descend into it. Stop iterating to bound the work on huge trees.
+        """
+        start = relative.strip("/")
+        stack = [start]
+        while stack:
+            current = stack.pop()
+            try:
+                with os.scandir(self.root / current if current else self.root) as entries:
+                    children = sorted(entries, key=lambda e: e.name)
+            except OSError:
+                continue
+            descend = []
+            for entry in children:
+                rel = f"{current}/{entry.name}" if current else entry.name
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if self._matcher is not None and self.is_ignored(rel):
+                    if is_dir and not self._dir_fully_ignored(rel):
+                        descend.append(rel)
+                    continue
+                yield rel, entry
+                if is_dir and not (prune is not None and prune(rel, entry)):
+                    descend.append(rel)
+            stack.extend(reversed(descend))
+
+    def measure(self, relative: str, limit_files: int = 20_000) -> tuple[int, bool]:
+        """(bytes the build sends under a context path, whether every file was counted)."""
+        path = self.root / relative
+        if not path.is_dir() or path.is_symlink():
+            try:
+                return (path.lstat().st_size if self.exists(relative) else 0), True
+            except OSError:
+                return 0, True
+        total = files = 0
+        for _, entry in self.walk(relative):
+            if entry.is_dir(follow_symlinks=False):
+                continue
+            try:
+                total += entry.stat(follow_symlinks=False).st_size
+            except OSError:
+                pass
+            files += 1
+            if files >= limit_files:
+                return total, False
+        return total, True
+
+
+@lru_cache(maxsize=256)
+def _pattern_matcher(patterns: tuple[str, ...]):
+    from docker.utils.build import PatternMatcher  # deferred: the SDK costs ~0.2 s to import
+
+    return PatternMatcher(list(patterns))

@@ -2,8 +2,13 @@
 
 This is the only module that imports ``dockerfile_parse``. That library's own instruction splitter is
 not faithful to BuildKit (it turns heredoc bodies into instructions and mis-expands ``${A:-b}``), so
-the line structure below follows BuildKit's ``parser.Parse`` step by step, and dockerfile-parse is
-used for what it does right: quote-aware word and ``key=value`` splitting.
+the line structure below follows BuildKit's parser step by step: ``parser.Parse`` for lines,
+directives, continuations and heredoc bodies, ``splitCommand``/``extractBuilderFlags`` for the
+keyword and flags, the line parsers for exec form and the errors they raise, and the shell lexer
+for finding heredocs. dockerfile-parse is used for what it does right: quote-aware word and
+``key=value`` splitting of arguments.
+
+tests/test_fidelity.py holds this to BuildKit's own parser over the whole corpus.
 """
 
 from __future__ import annotations
@@ -29,9 +34,16 @@ HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 JSON_CAPABLE = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"})
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 
-_DIRECTIVE = re.compile(r"^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
-_TOKEN_WHITESPACE = re.compile(r"[\t\v\f\r ]+")
-_HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)([^<]*)$")
+# Go's unicode.IsSpace, which BuildKit uses to trim lines and arguments (Python's str.isspace
+# differs: it also counts \x1c-\x1f).
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+# After the '#' and any space: ``name = value`` (RE2's \s is [\t\n\f\r ]).
+_DIRECTIVE = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z")
+_TOKEN_WHITESPACE = re.compile(r"[\t\v\f\r ]+")  # BuildKit's reWhitespace (ASCII only)
+# A heredoc word: optional fd, <<, optional -, then the name. Current BuildKit (>= 0.22) allows
+# blanks between << and the name (``<< EOF``); earlier releases did not.
+_HEREDOC_WORD = re.compile(r"([0-9]*)<<(-?)[\t\n\f\r ]*([^<]*)\Z")
+_HEALTHCHECK_TYPE = re.compile(r"[\t\n\v\f\r \x85\xa0]+")
 _BOM = "\ufeff"
 
 
@@ -231,32 +243,48 @@ def parse_bytes(data: bytes, path: str = "Dockerfile") -> Dockerfile:
 
 
 # --- BuildKit's line structure --------------------------------------------------------------
+#
+# Everything below follows BuildKit's frontend/dockerfile/parser (Parse, splitCommand,
+# extractBuilderFlags, the line parsers, heredocsFromLine) and its shell lexer. Where BuildKit
+# versions differ, this follows current BuildKit; the differences from older releases are noted.
 
 
 def _continuation_regex(escape: str) -> re.Pattern[str]:
     e = re.escape(escape)
     # Same as BuildKit: a trailing escape char not itself escaped, or an escape alone on a line.
-    return re.compile(rf"([^{e}]){e}[ \t]*$|^{e}[ \t]*$")
+    return re.compile(rf"([^{e}]){e}[ \t]*\Z|^{e}[ \t]*\Z")
 
 
-def _split_lines(text: str) -> list[str]:
-    """Physical lines without their terminators (BuildKit strips any trailing \\r and \\n)."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [line.rstrip("\r") for line in lines]
+def _split_lines(text: str) -> tuple[list[str], list[str]]:
+    """Physical lines as BuildKit's scanner yields them, split on ``\\n`` only.
+
+    Returns the lines with every trailing ``\\r``/``\\n`` trimmed (BuildKit's trimNewline), and the same
+    lines as read, line ending included: heredoc bodies are copied from those byte for byte, so a
+    CRLF file gives heredoc content with ``\\r\\n`` just as BuildKit does.
+    """
+    parts = text.split("\n")
+    raw = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        raw.append(parts[-1])
+    return [line.rstrip("\r\n") for line in raw], raw
 
 
 def _is_comment(line: str) -> bool:
-    stripped = line.lstrip()
-    return stripped.startswith("#")
+    return line.lstrip(_GO_SPACE).startswith("#")
+
+
+def _match_directive(line: str) -> re.Match[str] | None:
+    """``# name=value``: BuildKit cuts the '#', trims Unicode space, then matches the rest."""
+    if not line.startswith("#"):
+        return None
+    return _DIRECTIVE.match(line[1:].lstrip(_GO_SPACE))
 
 
 def parse(text: str, path: str = "Dockerfile", problems: list[ParseProblem] | None = None) -> Dockerfile:
     problems = list(problems or [])
     if text.startswith(_BOM):
         text = text[1:]
-    lines = _split_lines(text)
+    lines, raw_lines = _split_lines(text)
     directives: list[Directive] = []
     comments: list[Comment] = []
     instructions: list[Instruction] = []
@@ -265,12 +293,12 @@ def parse(text: str, path: str = "Dockerfile", problems: list[ParseProblem] | No
     directives_done = False
     seen_directives: set[str] = set()
 
-    def directive_line(raw: str, number: int) -> bool:
-        """BuildKit looks at every line until the first non-directive one."""
+    def directive_line(line: str, number: int) -> bool:
+        """BuildKit tries every line (continuation lines too) until the first non-directive one."""
         nonlocal directives_done, escape, continuation
         if directives_done:
             return False
-        match = _DIRECTIVE.match(raw)
+        match = _match_directive(line)
         if not match or match.group(1).lower() not in KNOWN_DIRECTIVES:
             directives_done = True
             return False
@@ -294,11 +322,11 @@ def parse(text: str, path: str = "Dockerfile", problems: list[ParseProblem] | No
         raw = lines[i]
         number = i + 1
         i += 1
-        stripped = raw.lstrip()
+        stripped = raw.lstrip(_GO_SPACE)  # the first line of an instruction is left-trimmed
         is_directive = directive_line(stripped, number)
-        if _is_comment(stripped):
+        if stripped.startswith("#"):
             if not is_directive:
-                comments.append(Comment(number, stripped[1:].strip()))
+                comments.append(Comment(number, stripped[1:].strip(_GO_SPACE)))
             continue
         indent = len(raw) - len(stripped)
         joined, ended = _trim_continuation(stripped, continuation)
@@ -309,27 +337,31 @@ def parse(text: str, path: str = "Dockerfile", problems: list[ParseProblem] | No
         pieces = [joined]
         length = len(joined)
         while not ended and i < total:
-            raw = lines[i]
+            raw = lines[i]  # continuation lines are not left-trimmed
             number = i + 1
             i += 1
             directive_line(raw, number)
             if _is_comment(raw):
-                comments.append(Comment(number, raw.lstrip()[1:].strip()))
+                comments.append(Comment(number, raw.lstrip(_GO_SPACE)[1:].strip(_GO_SPACE)))
                 continue
-            if not raw.strip():
+            if not raw.lstrip(_GO_SPACE):
                 continue  # BuildKit skips empty continuation lines (and warns)
             piece, ended = _trim_continuation(raw, continuation)
             segments.append((length, number, 1))
             pieces.append(piece)
             length += len(piece)
         logical = "".join(pieces)
-        instruction = _instruction_from_line(logical, segments, start_line, number, problems)
-        if instruction is None:
-            continue
-        target = instruction.trigger or instruction
-        if target.keyword in HEREDOC_INSTRUCTIONS and target.json_args is None and "<<" in logical:
-            i = _read_heredocs(target, logical, lines, i, problems)
-            instruction.end_line = target.end_line = max(instruction.end_line, i)
+        instruction = _instruction_from_line(logical, segments, start_line, number, escape, problems)
+        # BuildKit looks for heredocs on RUN/COPY/ADD (also behind ONBUILD) in shell form only.
+        target = instruction.trigger if instruction.keyword == "ONBUILD" else instruction
+        if (
+            target is not None
+            and target.keyword in HEREDOC_INSTRUCTIONS
+            and target.json_args is None
+            and "<<" in logical
+        ):
+            i = _read_heredocs(target, logical, lines, raw_lines, i, problems)
+            instruction.end_line = target.end_line
         instructions.append(instruction)
 
     dockerfile = Dockerfile(
@@ -362,17 +394,22 @@ def _instruction_from_line(
     segments: list[tuple[int, int, int]],
     start_line: int,
     end_line: int,
+    escape: str,
     problems: list[ParseProblem],
-) -> Instruction | None:
-    leading = len(logical) - len(logical.lstrip(" \t\v\f\r"))
-    parts = _TOKEN_WHITESPACE.split(logical.strip(" \t\v\f\r\n"), maxsplit=1)
-    written = parts[0]
+) -> Instruction:
+    """BuildKit's newNodeFromLine: keyword, flags, arguments, then the keyword's own line parser."""
+    # splitCommand: TrimSpace (Unicode), split off the keyword at ASCII whitespace, then the flags.
+    leading = len(logical) - len(logical.lstrip(_GO_SPACE))
+    body = logical.strip(_GO_SPACE)
+    separator = _TOKEN_WHITESPACE.search(body)
+    if separator:
+        written, rest, rest_offset = body[: separator.start()], body[separator.end() :], leading + separator.end()
+    else:
+        written, rest, rest_offset = body, "", len(logical)
+    after_flags, flags = extract_builder_flags(rest)
+    value = after_flags.strip(_GO_SPACE)
+    value_offset = rest_offset + (len(rest) - len(after_flags)) + (len(after_flags) - len(after_flags.lstrip(_GO_SPACE)))
     keyword = written.upper()
-    rest = parts[1] if len(parts) == 2 else ""
-    rest_offset = logical.find(rest, leading + len(written)) if rest else len(logical)
-    value_rel, flags = extract_builder_flags(rest)
-    value = value_rel.strip()
-    value_offset = rest_offset + (len(rest) - len(value_rel)) + (len(value_rel) - len(value_rel.lstrip()))
     instruction = Instruction(
         keyword=keyword,
         written_keyword=written,
@@ -384,19 +421,35 @@ def _instruction_from_line(
         value_offset=value_offset,
         segments=segments,
     )
+
+    def reject(message: str) -> None:
+        problems.append(ParseProblem(start_line, end_line, message))
+
     if keyword == "ONBUILD":
-        instruction.flags = []
-        sub = _instruction_from_line(rest, _shift_segments(segments, rest_offset), start_line, end_line, problems)
-        if sub is not None and sub.value == "" and sub.written_keyword == "":
-            sub = None
-        instruction.value = rest.strip()
-        instruction.value_offset = rest_offset
-        instruction.trigger = sub
-        if sub is None:
-            problems.append(ParseProblem(start_line, end_line, "ONBUILD needs an instruction to run"))
-        return instruction
-    if keyword in JSON_CAPABLE:
-        instruction.json_args = _json_args(value)
+        # The flags before the trigger belong to ONBUILD itself (``ONBUILD --x RUN y``): BuildKit's
+        # parser keeps them there, and the build then rejects them. The trigger is parsed like a line.
+        if value:
+            trigger_segments = _shift_segments(segments, value_offset)
+            instruction.trigger = _instruction_from_line(value, trigger_segments, start_line, end_line, escape, problems)
+        else:
+            reject("ONBUILD needs an instruction to run")
+    elif keyword in JSON_CAPABLE:
+        try:
+            instruction.json_args = _json_array(value)
+        except _NotStringArray:
+            reject(f"{keyword}: {_NOT_STRING_ARRAY}")
+    elif keyword == "HEALTHCHECK":
+        # ``HEALTHCHECK CMD [...]``: BuildKit parses what follows the type word as maybe-JSON.
+        # The model keeps HEALTHCHECK's arguments unsplit (no json_args), but the error is BuildKit's.
+        parts = _HEALTHCHECK_TYPE.split(value, maxsplit=1)
+        try:
+            _json_array(parts[1] if len(parts) == 2 else "")
+        except _NotStringArray:
+            reject(f"HEALTHCHECK: {_NOT_STRING_ARRAY}")
+    elif keyword in ("ENV", "LABEL"):
+        message = _name_value_error(keyword, value, escape)
+        if message:
+            reject(message)
     return instruction
 
 
@@ -404,172 +457,452 @@ def _shift_segments(segments: list[tuple[int, int, int]], offset: int) -> list[t
     """Segments of a substring of the logical line that starts at ``offset``."""
     shifted = []
     for seg_offset, line, column in segments:
-        if seg_offset + 0 <= offset:
+        if seg_offset <= offset:
             shifted = [(0, line, column + (offset - seg_offset))]
         else:
             shifted.append((seg_offset - offset, line, column))
     return shifted
 
 
-def _json_args(value: str) -> list[str] | None:
-    if not value.startswith("["):
+class _NotStringArray(ValueError):
+    pass
+
+
+_NOT_STRING_ARRAY = "when using JSON array syntax, arrays must be comprised of strings only"
+
+
+def _reject_json_constant(name: str) -> None:
+    raise ValueError(f"not JSON: {name}")  # Python accepts NaN/Infinity, Go's encoding/json does not
+
+
+_JSON = json.JSONDecoder(parse_constant=_reject_json_constant)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_array(value: str) -> list[str] | None:
+    """BuildKit's parseJSON: the exec-form arguments, or None for shell form.
+
+    Like Go's ``json.Decoder.Decode`` only the first JSON value counts: ``CMD ["a"] b`` is exec form
+    ``["a"]`` with ``b`` ignored. An array holding anything but strings is an error, not shell form.
+    """
+    text = value.lstrip(_GO_SPACE)
+    if not text.startswith("["):
         return None
     try:
-        parsed = json.loads(value)
+        parsed, _end = _JSON.raw_decode(text)
     except ValueError:
         return None
-    if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed):
-        return parsed
+    if not all(isinstance(item, str) for item in parsed):
+        raise _NotStringArray
+    # Go decodes an unpaired \ud800 escape as U+FFFD; Python would keep an unencodable surrogate.
+    return [_LONE_SURROGATE.sub("\ufffd", item) for item in parsed]
+
+
+def _name_value_error(keyword: str, value: str, escape: str) -> str | None:
+    """What BuildKit's parseNameVal rejects in ENV/LABEL, or None."""
+    words = _parse_words(value, escape)
+    if not words:
+        return None
+    if "=" not in words[0]:
+        # Legacy ``ENV name value``: needs something after the name.
+        if len(_TOKEN_WHITESPACE.split(value, maxsplit=1)) < 2:
+            return f"{keyword} {words[0]} has no value: BuildKit rejects it; write {keyword} {words[0]}=value"
+        return None
+    for word in words:
+        if "=" not in word:
+            return f"{keyword}: {word!r} is not name=value; BuildKit rejects the instruction"
     return None
 
 
-def extract_builder_flags(line: str) -> tuple[str, list[str]]:
-    """Leading ``--flag[=value]`` words, as BuildKit's extractBuilderFlags splits them."""
+def _parse_words(text: str, escape: str) -> list[str]:
+    """BuildKit's parseWords: split on Unicode space outside quotes, keeping quotes and escapes."""
     words: list[str] = []
     word: list[str] = []
-    in_word = in_quote = False
+    in_word = False
     quote = ""
     blank_ok = False
     pos = 0
-    n = len(line)
-    while pos <= n:
-        ch = line[pos] if pos < n else ""
-        if not in_word and not in_quote:
-            if pos == n:
-                break
-            if ch.isspace():
+    n = len(text)
+    while pos < n:
+        ch = text[pos]
+        if not in_word:
+            if ch in _GO_SPACE:
                 pos += 1
                 continue
-            if ch != "-" or pos + 1 == n or line[pos + 1] != "-":
-                return line[pos:], words
             in_word = True
-        if pos == n:
-            text = "".join(word)
-            if text != "--" and (blank_ok or text):
-                words.append(text)
-            break
-        if in_word and not in_quote:
-            if ch.isspace():
-                in_word = False
-                text = "".join(word)
-                if text != "--" and (blank_ok or text):
-                    words.append(text)
-                word = []
-                blank_ok = False
-                if text == "--":
-                    return line[pos:], words
+        if not quote:
+            if ch in _GO_SPACE:
+                if blank_ok or word:
+                    words.append("".join(word))
+                word, blank_ok, in_word = [], False, False
                 pos += 1
                 continue
             if ch in ("'", '"'):
-                quote = ch
-                in_quote = True
-                blank_ok = True
+                quote, blank_ok = ch, True
+            if ch == escape:
+                if pos + 1 == n:
+                    pos += 1
+                    continue  # an escape at the very end is dropped
+                word.append(ch)  # outside quotes the escape stays, with the character it escapes
+                pos += 1
+                ch = text[pos]
+            word.append(ch)
+            pos += 1
+            continue
+        if ch == quote:
+            quote = ""
+        elif ch == escape and quote != "'":  # nothing escapes inside single quotes
+            if pos + 1 == n:
                 pos += 1
                 continue
-            if ch == "\\":
+            word.append(ch)
+            pos += 1
+            ch = text[pos]
+        word.append(ch)
+        pos += 1
+    if in_word and (blank_ok or word):
+        words.append("".join(word))
+    return words
+
+
+# unicode.IsSpace of a single byte turned into a rune: ASCII space plus NEL and NBSP.
+_BYTE_SPACE = frozenset("\t\n\v\f\r \x85\xa0")
+
+
+def extract_builder_flags(line: str) -> tuple[str, list[str]]:
+    """Leading ``--flag[=value]`` words and the rest of the line, as BuildKit's extractBuilderFlags.
+
+    BuildKit walks the line byte by byte and turns each byte into a character, so in a flag a
+    non-ASCII character comes out as its UTF-8 bytes read as Latin-1 (``--chown=ü`` becomes
+    ``--chown=Ã¼``), and the continuation bytes 0x85 and 0xA0 count as spaces (``--a=à`` ends
+    after ``Ã``). The flags keep that mangling: it is what the build then uses.
+    """
+    ascii_only = line.isascii()
+    data = line if ascii_only else line.encode("utf-8", "surrogatepass").decode("latin-1")
+
+    def rest_from(pos: int) -> str:
+        if ascii_only:
+            return line[pos:]
+        # Back from a byte offset to a character offset (rounded down to the character holding it).
+        return line[len(data[:pos].encode("latin-1").decode("utf-8", "ignore")) :]
+
+    words: list[str] = []
+    word: list[str] = []
+    in_word = False
+    quote = ""
+    blank_ok = False
+    pos = 0
+    n = len(data)
+    while pos < n:
+        ch = data[pos]
+        if not in_word:
+            if ch in _BYTE_SPACE:
+                pos += 1
+                continue
+            if ch != "-" or pos + 1 == n or data[pos + 1] != "-":
+                return rest_from(pos), words  # the first word that is not a --flag ends the flags
+            in_word = True
+        if not quote:
+            if ch in _BYTE_SPACE:
+                text = "".join(word)
+                if text == "--":
+                    return rest_from(pos), words  # `--` ends the flags and is dropped
+                if blank_ok or text:
+                    words.append(text)
+                word, blank_ok, in_word = [], False, False
+                pos += 1
+                continue
+            if ch in ("'", '"'):
+                quote, blank_ok = ch, True
+                pos += 1
+                continue
+            if ch == "\\":  # always backslash here, whatever the escape directive says
                 if pos + 1 == n:
                     pos += 1
                     continue
                 pos += 1
-                ch = line[pos]
+                ch = data[pos]
             word.append(ch)
             pos += 1
             continue
-        # inside quotes
         if ch == quote:
-            in_quote = False
+            quote = ""
             pos += 1
             continue
         if ch == "\\":
             if pos + 1 == n:
+                quote = ""
                 pos += 1
                 continue
             pos += 1
-            ch = line[pos]
+            ch = data[pos]
         word.append(ch)
         pos += 1
+    if in_word:
+        text = "".join(word)
+        if text != "--" and (blank_ok or text):
+            words.append(text)
     return "", words
 
 
-def _raw_words(line: str) -> list[str]:
-    """Whitespace-separated words keeping quotes and escapes, like BuildKit's raw shell lexer."""
-    words: list[str] = []
-    current: list[str] = []
-    quote = ""
-    has_word = False
-    i = 0
-    n = len(line)
-    while i < n:
-        ch = line[i]
-        if quote:
-            current.append(ch)
-            if ch == "\\" and quote == '"' and i + 1 < n:
-                current.append(line[i + 1])
-                i += 2
-                continue
+# --- heredocs ----------------------------------------------------------------------------------
+
+
+class _LexError(ValueError):
+    pass
+
+
+class _ShellWords:
+    """BuildKit's shell lexer (shell.Lex) as its heredoc detection uses it: words of a line with an
+    empty environment and SkipUnsetEnv, so ``$X`` and ``${X:-y}`` stay as written. The escape is
+    always a backslash. Lexing errors (an unclosed quote, a bad ``${}``) raise ``_LexError``.
+    """
+
+    # Runs of characters with no meaning to the lexer, consumed in one step (big RUN lines).
+    _PLAIN = re.compile("[^$<'\"\\\\" + re.escape(_GO_SPACE) + "]+")
+
+    def __init__(self, text: str, *, raw_quotes: bool, raw_escapes: bool) -> None:
+        self.text = text
+        self.pos = 0
+        self.raw_quotes = raw_quotes
+        self.raw_escapes = raw_escapes
+
+    def words(self) -> list[str]:
+        return self._process(None, self.raw_escapes)[1]
+
+    def _peek(self) -> str | None:
+        return self.text[self.pos] if self.pos < len(self.text) else None
+
+    def _next(self) -> str | None:
+        ch = self._peek()
+        if ch is not None:
+            self.pos += 1
+        return ch
+
+    def _process(self, stop: str | None, raw_escapes: bool) -> tuple[str, list[str]]:
+        """processStopOn: read up to ``stop`` (or the end) and return (text, words)."""
+        saved, self.raw_escapes = self.raw_escapes, raw_escapes
+        try:
+            result: list[str] = []
+            words = _Words()
+            while (ch := self._peek()) is not None:
+                if stop is not None and ch == stop:
+                    self.pos += 1
+                    return "".join(result), words.get()
+                if ch == "$":
+                    text = self._dollar()
+                    result.append(text)
+                    words.add_string(text)  # variable values are word-split
+                    continue
+                if ch in ("<", "'", '"'):
+                    text = self._heredoc_marker() if ch == "<" else self._quoted(ch)
+                    result.append(text)
+                    words.add_raw(text)
+                    continue
+                if stop is None:
+                    plain = self._PLAIN.match(self.text, self.pos)
+                    if plain:
+                        result.append(plain.group())
+                        words.add_raw(plain.group())
+                        self.pos = plain.end()
+                        continue
+                self.pos += 1
+                if ch == "\\":
+                    if self.raw_escapes:
+                        words.add_raw(ch)
+                        result.append(ch)
+                    ch = self._next()
+                    if ch is None:
+                        break
+                    words.add_raw(ch)
+                else:
+                    words.add_char(ch)
+                result.append(ch)
+            if stop is not None:
+                raise _LexError(f"no matching {stop}")
+            return "".join(result), words.get()
+        finally:
+            self.raw_escapes = saved
+
+    def _quoted(self, quote: str) -> str:
+        self.pos += 1
+        out = [quote] if self.raw_quotes else []
+        while True:
+            ch = self._peek()
+            if ch is None:
+                raise _LexError(f"no matching {quote}")
             if ch == quote:
-                quote = ""
-            i += 1
-            continue
-        if ch in " \t\r\n":
-            if has_word:
-                words.append("".join(current))
-                current, has_word = [], False
-            i += 1
-            continue
-        has_word = True
-        current.append(ch)
-        if ch == "\\" and i + 1 < n:
-            current.append(line[i + 1])
-            i += 2
-            continue
-        if ch in ("'", '"'):
-            quote = ch
-        i += 1
-    if has_word:
-        words.append("".join(current))
-    return words
+                self.pos += 1
+                if self.raw_quotes:
+                    out.append(ch)
+                return "".join(out)
+            if quote == '"' and ch == "$":
+                out.append(self._dollar())
+                continue
+            self.pos += 1
+            if quote == '"' and ch == "\\":
+                if self.raw_escapes:
+                    out.append(ch)
+                following = self._peek()
+                if following is None:
+                    continue  # the loop then fails on the missing closing quote
+                if following in ('"', "$", "\\"):
+                    ch = self._next()
+            out.append(ch)
+
+    def _dollar(self) -> str:
+        self.pos += 1
+        if self._peek() != "{":
+            return "$" + self._name()
+        self.pos += 1
+        first = self._peek()
+        if first is None:
+            raise _LexError("missing '}'")
+        if first in "{}:":
+            raise _LexError("bad substitution")
+        name = self._name()
+        ch = self._next()
+        if ch == "}":
+            return "${" + name + "}"
+        if ch is not None and ch in ":+-?#%":
+            modifier = ch
+            if ch == ":":
+                ch = self._next()
+                modifier += ch or ""
+            word, _ = self._process("}", ch in ("#", "%"))
+            return "${" + name + modifier + word + "}"
+        if ch == "/":
+            if self._peek() == "/":
+                self.pos += 1
+            pattern, _ = self._process("/", True)
+            replacement, _ = self._process("}", True)
+            return "${" + name + "/" + pattern + "/" + replacement + "}"
+        raise _LexError("unsupported modifier")
+
+    def _name(self) -> str:
+        start = self.pos
+        ch = self._peek()
+        if ch is not None and ch.isdecimal():
+            while (ch := self._peek()) is not None and ch.isdecimal():
+                self.pos += 1
+            return self.text[start : self.pos]
+        if ch is not None and ch in "@*#?-$!0":
+            self.pos += 1
+            return ch
+        while (ch := self._peek()) is not None and (ch.isalpha() or ch.isdecimal() or ch == "_"):
+            self.pos += 1
+        return self.text[start : self.pos]
+
+    def _heredoc_marker(self) -> str:
+        """``<<`` keeps the blanks after it in its word, so ``<< EOF`` is one word (BuildKit >= 0.22)."""
+        self.pos += 1
+        if self._peek() != "<":
+            return "<"
+        self.pos += 1
+        start = self.pos
+        while self._peek() in (" ", "\t", "\r"):
+            self.pos += 1
+        return "<<" + self.text[start : self.pos]
+
+
+class _Words:
+    """The lexer's word collector: unquoted Unicode space separates words, empty words vanish."""
+
+    def __init__(self) -> None:
+        self.word = ""
+        self.words: list[str] = []
+        self.in_word = False
+
+    def add_char(self, ch: str) -> None:
+        if ch in _GO_SPACE:
+            if self.in_word and self.word:
+                self.words.append(self.word)
+                self.word, self.in_word = "", False
+        else:
+            self.add_raw(ch)
+
+    def add_raw(self, text: str) -> None:
+        self.word += text
+        self.in_word = True
+
+    def add_string(self, text: str) -> None:
+        for ch in text:
+            self.add_char(ch)
+
+    def get(self) -> list[str]:
+        if self.word:
+            self.words.append(self.word)
+            self.word, self.in_word = "", False
+        return self.words
 
 
 def _heredoc_specs(line: str) -> list[tuple[str, bool, bool, int | None]]:
+    """(name, chomp, expand, fd) of each heredoc BuildKit finds on the (joined) instruction line."""
+    try:
+        words = _ShellWords(line, raw_quotes=True, raw_escapes=True).words()
+    except _LexError:
+        return []  # BuildKit ignores the error: such a line just has no heredocs
     specs = []
-    for word in _raw_words(line):
+    for word in words:
         match = _HEREDOC_WORD.match(word)
         if not match or not match.group(3):
             continue
         rest = match.group(3)
-        unquoted = list(WordSplitter(rest).split(dequote=True))
-        if len(unquoted) != 1:
+        # The name is the single word ``rest`` lexes to; it is quoted (no expansion of the body)
+        # when lexing with quotes kept gives more quote characters than lexing without.
+        names = _ShellWords(rest, raw_quotes=False, raw_escapes=False).words()
+        if len(names) != 1:
             continue
-        name = unquoted[0]
-        expand = not any(q in rest for q in ("'", '"'))
+        raw_names = _ShellWords(rest, raw_quotes=True, raw_escapes=False).words()
+        if len(raw_names) != 1:
+            raise _LexError(f"internal lexing of heredoc produced inconsistent results: {rest}")
+        quotes = names[0].count("'") + names[0].count('"')
+        raw_quotes = raw_names[0].count("'") + raw_names[0].count('"')
         fd = int(match.group(1)) if match.group(1) else None
-        specs.append((name, match.group(2) == "-", expand, fd))
+        specs.append((names[0], match.group(2) == "-", quotes == raw_quotes, fd))
     return specs
 
 
 def _read_heredocs(
-    instruction: Instruction, logical: str, lines: list[str], i: int, problems: list[ParseProblem]
+    instruction: Instruction,
+    logical: str,
+    lines: list[str],
+    raw_lines: list[str],
+    i: int,
+    problems: list[ParseProblem],
 ) -> int:
-    """Consume each heredoc body after the instruction; returns the index of the next line to read."""
-    for name, chomp, expand_vars, fd in _heredoc_specs(logical):
-        body: list[str] = []
+    """Consume each heredoc body after the instruction; returns the index of the next line to read.
+
+    BuildKit rejects a file with an unterminated heredoc. Here the problem is recorded at the
+    instruction, that heredoc and any later one are dropped, and parsing goes on right after the
+    last complete heredoc, so the rest of the file is still linted.
+    """
+    try:
+        specs = _heredoc_specs(logical)
+    except _LexError as err:
+        problems.append(ParseProblem(instruction.line, instruction.end_line, str(err)))
+        return i
+    for name, chomp, expand_vars, fd in specs:
         first = i + 1
-        terminated = False
-        while i < len(lines):
-            raw = lines[i]
-            i += 1
-            candidate = raw.lstrip("\t") if chomp else raw
+        end = i
+        while end < len(lines):
+            candidate = lines[end].lstrip("\t") if chomp else lines[end]
+            end += 1
             if candidate == name:
-                terminated = True
                 break
-            body.append(raw + "\n")
-        if not terminated:
+        else:
             problems.append(
-                ParseProblem(instruction.line, max(i, instruction.line), f"unterminated heredoc '{name}': no line '{name}' ends it")
+                ParseProblem(
+                    instruction.line,
+                    instruction.end_line,
+                    f"unterminated heredoc '{name}': no line '{name}' ends it",
+                )
             )
-        instruction.heredocs.append(Heredoc(name, "".join(body), chomp, expand_vars, fd, first, i))
-        instruction.end_line = max(instruction.end_line, i)
+            return i
+        content = "".join(raw_lines[first - 1 : end - 1])
+        instruction.heredocs.append(Heredoc(name, content, chomp, expand_vars, fd, first, end))
+        instruction.end_line = end
+        i = end
     return i
 
 

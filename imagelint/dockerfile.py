@@ -14,6 +14,7 @@ tests/test_fidelity.py holds this to BuildKit's own parser over the whole corpus
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -988,6 +989,9 @@ def _build_stages(dockerfile: Dockerfile) -> None:
             for name, value in instruction.key_values():
                 scope.set_env(name, expand(value, scope).text)
         instruction.scope = scope
+        if instruction.trigger is not None:
+            # An ONBUILD trigger runs in a child image, but its text is checked where it is written.
+            instruction.trigger.stage, instruction.trigger.index, instruction.trigger.scope = stage.index, index, scope
         stage.final_scope = scope
 
 
@@ -1004,6 +1008,8 @@ def _new_stage(dockerfile: Dockerfile, instruction: Instruction, index: int) -> 
     if not words:
         dockerfile.problems.append(ParseProblem(instruction.line, instruction.end_line, "FROM needs an image"))
     expanded = expand(image_word, dockerfile.global_args)
+    # The builder lexes FROM's word like a shell word, so quotes around parts of it disappear.
+    expanded = dataclasses.replace(expanded, text=expanded.text.replace('"', "").replace("'", ""))
     base = parse_image_ref(image_word, expanded.text, bool(expanded.undefined))
     stage = Stage(
         index=index,

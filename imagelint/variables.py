@@ -30,8 +30,8 @@ class Scope:
         return Scope(dict(self.args), dict(self.envs), self.globals)
 
     def child_for_stage(self) -> Scope:
-        """``FROM earlier-stage``: ENV carries over, ARGs do not."""
-        return Scope({}, dict(self.envs), self.globals)
+        """``FROM earlier-stage``: BuildKit starts the stage with its parent's ENV and build args."""
+        return Scope(dict(self.args), dict(self.envs), self.globals)
 
     def declare_arg(self, name: str, default: str | None) -> None:
         if default is None and self.globals is not None:

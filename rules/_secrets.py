@@ -1,0 +1,148 @@
+"""What a secret looks like: credential-shaped variable names, literal values, known token formats.
+
+Name matching alone is what made hadolint's DL3064 noisy (``ARG USERNAME=vscode``, ``ENV GPG_KEYS``
+with public fingerprints, ``ENV PASSWORD_FILE=/run/secrets/db``). Here a name is a secret name
+only if one of its words is a credential word and none says it holds something else (a file, a
+version, a public key id), and a value counts only if it is a literal that is not a placeholder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Known token formats; each is specific enough to report wherever it appears.
+TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b")),
+    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})\b")),
+    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b")),
+    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b")),
+    ("a Stripe secret key", re.compile(r"\b[rs]k_live_[A-Za-z0-9]{20,}\b")),
+    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
+    ("a PyPI token", re.compile(r"\bpypi-AgE[A-Za-z0-9_-]{50,}\b")),
+    ("a private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
+)
+
+# ``scheme://user:password@host``: a password written into a URL.
+URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://([^\s/:@'\"]+):([^\s/@'\"]+)@[\w.-]", re.IGNORECASE)
+
+# Words that make a name a credential (after splitting on '_', '-', '.' and camelCase).
+_SECRET_WORDS = frozenset(
+    {"password", "passwd", "passphrase", "pword", "pass", "pw", "secret", "token", "apikey", "credential",
+     "credentials", "privatekey", "accesskey", "secretkey", "authtoken", "pat"}
+)  # fmt: skip
+# "key" is a secret only after one of these ("api key", "access key", "private key").
+_KEY_QUALIFIERS = frozenset(
+    {"api", "access", "secret", "private", "client", "license", "licence", "encryption", "master",
+     "app", "application", "account", "service", "auth", "admin", "root", "session", "jwt", "hmac"}
+)  # fmt: skip
+# Words that say the variable is about public material or a switch, wherever they appear.
+_NOT_SECRET_ANYWHERE = frozenset(
+    {"public", "pub", "gpg", "pgp", "gnupg", "signing", "fingerprint", "fingerprints", "keyring",
+     "keyserver", "use", "allow", "generate", "generated", "reset", "empty"}
+)  # fmt: skip
+# Last words that say the variable holds something about the secret, not the secret itself.
+_NOT_SECRET_HEADS = frozenset(
+    {"file", "files", "path", "dir", "directory", "url", "uri", "endpoint", "host", "port", "server",
+     "version", "ver", "id", "ids", "name", "user", "username", "login", "email", "keys", "length",
+     "len", "size", "min", "max", "type", "algorithm", "algo", "format", "header", "prefix", "suffix",
+     "enabled", "enable", "disabled", "disable", "required", "require", "policy", "mode", "method",
+     "provider", "plugin", "timeout", "expiry", "expires", "ttl", "rotation", "hash", "sha", "sha256",
+     "sha512", "checksum", "store", "location", "retries", "complexity", "strength", "hint", "prompt",
+     "env", "var", "command", "cmd", "script", "helper", "manager", "backend", "mount", "source"}
+)  # fmt: skip
+# One-word compounds: ROOTPASS, ADMINPASSWORD, DBPASSWD, AUTHTOKEN (but not BYPASS or COMPASS).
+_COMPOUND_SECRET = re.compile(r"^(?:[a-z]+(?:password|passwd|token|secret)|(?:root|admin|db|user|my|app)pass)$")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+# Literal values that are not secrets: placeholders, switches, references to files.
+_PLACEHOLDERS = frozenset(
+    {"", "changeme", "change_me", "change-me", "changeit", "secret", "password", "passwd", "token",
+     "none", "null", "nil", "undefined", "unset", "todo", "tbd", "placeholder", "dummy", "example",
+     "sample", "test", "testing", "fake", "xxx", "xxxx", "xxxxxx", "*", "***", "******", "-", "default",
+     "true", "false", "yes", "no", "on", "off", "enabled", "disabled", "0", "1", "y", "n", "''", '""'}
+)  # fmt: skip
+_PLACEHOLDER_SHAPES = re.compile(
+    r"^(?:<[^>]*>|\{\{.*\}\}|%[A-Za-z_]+%|x+|\*+|\.+|your[-_ ].*|.*(?:changeme|change_me|placeholder|"
+    r"fake|dummy|example|insecure|not[-_]?a[-_]?secret|replace[-_ ]?me).*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenMatch:
+    kind: str  # "an AWS access key id"
+    start: int
+    end: int
+    text: str
+
+
+def name_words(name: str) -> list[str]:
+    spaced = _CAMEL.sub("_", name)
+    return [w for w in re.split(r"[_\-.]+", spaced.lower()) if w]
+
+
+# Names that can be secret names contain one of these (checked before splitting names into words).
+SECRET_NAME_HINT = re.compile(r"pass|pw|secret|token|key|cred|pat", re.IGNORECASE)
+
+
+def is_secret_name(name: str) -> bool:
+    """``DB_PASSWORD``, ``NPM_TOKEN``, ``AWS_SECRET_ACCESS_KEY``, ``apiKey``; not ``PASSWORD_FILE``,
+    ``GPG_KEYS``, ``PYTHON_GPG_KEY``, ``USERNAME``, ``TOKEN_URL``."""
+    words = name_words(name)
+    if not words or words[-1] in _NOT_SECRET_HEADS or any(w in _NOT_SECRET_ANYWHERE for w in words):
+        return False
+    for i, word in enumerate(words):
+        if word in _SECRET_WORDS or _COMPOUND_SECRET.match(word):
+            return True
+        if word == "key" and i > 0 and words[i - 1] in _KEY_QUALIFIERS:
+            return True
+    return False
+
+
+def is_literal_secret_value(value: str) -> bool:
+    """A value that may really be a secret: not empty, not a placeholder, switch, path or variable."""
+    text = value.strip()
+    if text.lower() in _PLACEHOLDERS or _PLACEHOLDER_SHAPES.match(text):
+        return False
+    if "$" in text or text.startswith(("/", "./", "~/", "file:")) or re.match(r"^[A-Za-z]:[\\/]", text):
+        return False
+    if re.fullmatch(r"https?://\S+", text) and not URL_CREDENTIALS.search(text):
+        return False
+    # A single repeated character or a short number is a setting, not a credential.
+    return not (len(set(text)) == 1 or re.fullmatch(r"\d{1,4}", text))
+
+
+# A cheap first look: most text holds none of the prefixes the token formats start with.
+_TOKEN_HINT = re.compile(r"AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|k_live_|AIza|npm_|pypi-|PRIVATE KEY|://[^\s/@]*:[^\s/@]*@")
+
+
+def find_tokens(text: str) -> list[TokenMatch]:
+    if not _TOKEN_HINT.search(text):
+        return []
+    found: list[TokenMatch] = []
+    for kind, pattern in TOKEN_FORMATS:
+        for match in pattern.finditer(text):
+            found.append(TokenMatch(kind, match.start(), match.end(), match.group(0)))
+    for match in URL_CREDENTIALS.finditer(text):
+        password = match.group(2)
+        if password.startswith("$") or "${" in password or not is_literal_secret_value(password):
+            continue
+        found.append(TokenMatch("a password in a URL", match.start(2), match.end(2), password))
+    found.sort(key=lambda t: (t.start, -t.end))
+    # A token inside a URL is reported once, as the token.
+    kept: list[TokenMatch] = []
+    for token in found:
+        if not kept or token.start >= kept[-1].end:
+            kept.append(token)
+    return kept
+
+
+def redact(secret: str) -> str:
+    """``AKIAIOSFODNN7EXAMPLE`` -> ``AKIA***``: enough to find it, not enough to use it."""
+    secret = secret.strip()
+    if secret.startswith("-----BEGIN"):
+        return secret.split("-----")[1].strip() if "-----" in secret[5:] else "-----BEGIN***"
+    keep = 4 if len(secret) >= 12 else min(2, max(0, len(secret) - 4))
+    return secret[:keep] + "***"

@@ -1,0 +1,132 @@
+"""Where Dockerfile instructions refer to ``$VARIABLES`` that the builder expands, with offsets.
+
+``imagelint.variables.expand`` answers "what does this expand to"; the correctness rules also need
+"where is each reference" (to point at it) and "does it have a fallback" (``${A:-x}`` copes with an
+unset ``A``). BuildKit's word lexer is followed: single quotes are literal, the escape character
+protects a ``$``, and the word after a ``${A:-word}`` modifier holds references of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from imagelint.dockerfile import Instruction, Stage
+from imagelint.variables import Scope
+
+# Instructions whose arguments BuildKit expands itself (RUN, CMD and ENTRYPOINT are left to the shell).
+EXPANDED = frozenset({"ADD", "ARG", "COPY", "ENV", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"})
+# Flags whose values BuildKit expands (COPY --chown=$USER, RUN --mount=target=$DIR, ...).
+EXPANDED_FLAGS = frozenset({"chown", "chmod", "from", "mount", "checksum", "exclude"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    name: str
+    start: int  # offset of the '$' in the scanned text
+    end: int  # offset after the reference
+    fallback: bool  # ${A:-x}, ${A-x}, ${A:+x}, ${A+x}: an unset A is handled on purpose
+
+
+def references(text: str, escape: str = "\\") -> list[Reference]:
+    """Every ``$NAME`` / ``${NAME...}`` the builder would expand in ``text``."""
+    found: list[Reference] = []
+    if "$" in text:
+        _scan(text, 0, len(text), escape, False, found)
+    return found
+
+
+def _scan(text: str, pos: int, end: int, escape: str, nested: bool, found: list[Reference]) -> None:
+    in_single = in_double = False
+    while pos < end:
+        ch = text[pos]
+        if ch == escape and not in_single:
+            pos += 2
+            continue
+        if ch == "'" and not in_double:
+            in_single = not in_single
+        elif ch == '"' and not in_single:
+            in_double = not in_double
+        elif ch == "$" and not in_single and pos + 1 < end:
+            pos = _reference(text, pos, end, escape, nested, found)
+            continue
+        pos += 1
+
+
+def _reference(text: str, pos: int, end: int, escape: str, nested: bool, found: list[Reference]) -> int:
+    """Record the reference at ``text[pos] == '$'``; returns the offset after it."""
+    nxt = text[pos + 1]
+    if nxt == "{":
+        close = _closing_brace(text, pos + 2, end)
+        if close < 0:
+            return end
+        name_end = _name_end(text, pos + 2, close)
+        name = text[pos + 2 : name_end]
+        modifier = text[name_end:close]
+        if name:
+            fallback = nested or modifier[:2] in (":-", ":+") or modifier[:1] in ("-", "+")
+            found.append(Reference(name, pos, close + 1, fallback))
+            word_start = name_end + (2 if modifier[:1] == ":" else 1)
+            if modifier and word_start < close:
+                _scan(text, word_start, close, escape, True, found)
+        return close + 1
+    if nxt.isalpha() or nxt == "_":
+        name_end = _name_end(text, pos + 1, end)
+        found.append(Reference(text[pos + 1 : name_end], pos, name_end, nested))
+        return name_end
+    return pos + 1
+
+
+def _name_end(text: str, start: int, end: int) -> int:
+    i = start
+    while i < end and (text[i].isalnum() or text[i] == "_"):
+        i += 1
+    return i
+
+
+def _closing_brace(text: str, start: int, end: int) -> int:
+    depth = 1
+    for i in range(start, end):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def with_scope_before(stage: Stage) -> Iterator[tuple[Instruction, Scope]]:
+    """Each instruction of a stage (FROM excluded) with the ARG/ENV visible while it runs.
+
+    ``Instruction.scope`` already includes what an ARG or ENV defines itself; BuildKit expands an
+    instruction's words with the variables from before it (``ENV A=1 B=$A`` does not see this A).
+    """
+    previous = stage.from_instruction.scope or Scope()
+    for instruction in stage.instructions[1:]:
+        yield instruction, previous
+        previous = instruction.scope or previous
+
+
+def expanded_references(instruction: Instruction, escape: str = "\\") -> Iterator[tuple[Reference, int | None]]:
+    """References BuildKit expands in an instruction: (reference, offset into ``value``).
+
+    References inside flags have no offset into the value (None); they point at the instruction.
+    """
+    if instruction.keyword not in EXPANDED:
+        if instruction.keyword == "RUN":
+            yield from _flag_references(instruction, escape)
+        return
+    if instruction.keyword in ("COPY", "ADD"):
+        yield from _flag_references(instruction, escape)
+    value = instruction.value
+    for reference in references(value, escape):
+        yield reference, reference.start
+
+
+def _flag_references(instruction: Instruction, escape: str) -> Iterator[tuple[Reference, int | None]]:
+    for flag in instruction.flags:
+        name = flag[2:].split("=", 1)[0]
+        if name in EXPANDED_FLAGS:
+            for reference in references(flag, escape):
+                yield reference, None

@@ -1,7 +1,8 @@
 """Settings: ``[tool.imagelint]`` in pyproject.toml or ``.imagelint.toml``, then the command line.
 
-The first file found from the current directory upward wins. Unknown keys and bad values are
-errors that name the key, so a typo never silently disables a check.
+The first file found from the current directory upward wins; without one, a hadolint config
+(``.hadolint.yaml`` in the current directory) is read instead (:mod:`imagelint.hadolint_config`).
+Unknown keys and bad values are errors that name the key, so a typo never silently disables a check.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from imagelint.findings import FAMILIES, Severity
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "style", "never")
-_KNOWN_KEYS = {"select", "ignore", "severity", "fail-on", "trusted-registries", "rules"}
+_KNOWN_KEYS = {"select", "ignore", "severity", "fail-on", "trusted-registries", "rules", "disable-ignore-pragma"}
 
 
 class ConfigError(Exception):
@@ -28,7 +29,9 @@ class Settings:
     fail_on: str = "warning"
     trusted_registries: tuple[str, ...] = ()
     rule_options: dict[str, dict] = field(default_factory=dict)
+    disable_ignore_pragma: bool = False  # inline "# imagelint/hadolint ignore=" comments are not honoured
     source: Path | None = None
+    notes: tuple[str, ...] = ()  # things about the configuration the user should know; not errors
 
     def fail_threshold(self) -> Severity | None:
         return None if self.fail_on == "never" else Severity.parse(self.fail_on)
@@ -39,6 +42,19 @@ class Settings:
         if "fail_on" in given:
             given["fail_on"] = _check_fail_on(given["fail_on"], "--fail-on")
         return replace(self, **given)
+
+
+def project_settings(config: Path | None, cwd: Path, rules: dict) -> Settings:
+    """``config`` if given; else the imagelint config found from ``cwd`` upward; else ``.hadolint.yaml``
+    in ``cwd``; else the defaults. ``rules`` is the rule registry (code -> rule)."""
+    path = config or find_config(cwd)
+    if path is None:
+        from imagelint import hadolint_config
+
+        hadolint = hadolint_config.find(cwd)
+        if hadolint is not None:
+            return hadolint_config.load(hadolint, rules).settings()
+    return load_settings(path, set(rules), {r.name for r in rules.values()})
 
 
 def find_config(start: Path) -> Path | None:
@@ -76,12 +92,19 @@ def load_settings(path: Path | None, known_codes: set[str], known_names: set[str
     data = _read_toml(path)
     table = data.get("tool", {}).get("imagelint", {}) if path.name == "pyproject.toml" else data
     where = f"{path}: [tool.imagelint]" if path.name == "pyproject.toml" else str(path)
+    return settings_from_table(table, where, known_codes, known_names, source=path)
+
+
+def settings_from_table(
+    table, where: str, known_codes: set[str], known_names: set[str], *, source: Path | None = None
+) -> Settings:
+    """Settings from the ``[tool.imagelint]`` table (already read from TOML), strictly checked."""
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table")
     unknown = sorted(set(table) - _KNOWN_KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(_KNOWN_KEYS))})")
-    settings = Settings(source=path)
+    settings = Settings(source=source)
     selectors = known_codes | known_names | set(FAMILIES) | {"ALL"}
     if "select" in table:
         settings = replace(settings, select=_selectors(table["select"], f"{where}: select", selectors))
@@ -92,6 +115,10 @@ def load_settings(path: Path | None, known_codes: set[str], known_names: set[str
     if "trusted-registries" in table:
         registries = _string_list(table["trusted-registries"], f"{where}: trusted-registries")
         settings = replace(settings, trusted_registries=registries)
+    if "disable-ignore-pragma" in table:
+        if not isinstance(table["disable-ignore-pragma"], bool):
+            raise ConfigError(f"{where}: disable-ignore-pragma must be true or false")
+        settings = replace(settings, disable_ignore_pragma=table["disable-ignore-pragma"])
     if "severity" in table:
         settings = replace(settings, severity=_severities(table["severity"], f"{where}: severity", known_codes))
     if "rules" in table:

@@ -1010,7 +1010,7 @@ def _new_stage(dockerfile: Dockerfile, instruction: Instruction, index: int) -> 
     expanded = expand(image_word, dockerfile.global_args)
     # The builder lexes FROM's word like a shell word, so quotes around parts of it disappear.
     expanded = dataclasses.replace(expanded, text=expanded.text.replace('"', "").replace("'", ""))
-    base = parse_image_ref(image_word, expanded.text, bool(expanded.undefined))
+    base = parse_image_ref(image_word, expanded.text, bool(expanded.undefined or expanded.unset))
     stage = Stage(
         index=index,
         name=written_name.lower() if written_name else None,

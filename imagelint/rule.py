@@ -19,7 +19,10 @@ rule's documentation, in fixed sections::
     ...
 
 Bad and Good examples are linted by the test suite: every Bad block must trigger the rule and no
-Good block may. A ```context block beside an example lists build-context files (``path`` or
+Good block may. A ```toml block beside an example holds ``[tool.imagelint]`` settings for it
+(for rules that only act when configured, such as trusted registries). Image rules (``target="image"``) check a built image instead of a Dockerfile: their
+check receives an :class:`~imagelint.image.context.ImageContext`, their Bad/Good sections are optional
+and illustrate the Dockerfile that leads to the problem (the image tests exercise them). A ```context block beside an example lists build-context files (``path`` or
 ``path = content``) for rules that look at the build context.
 """
 
@@ -28,7 +31,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from imagelint.findings import FAMILIES, Severity
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from imagelint.context import LintContext
     from imagelint.dockerfile import Instruction
 
+TARGETS = ("dockerfile", "image")  # what a rule checks: a Dockerfile (lint) or a built image (analyze)
 CODE_PATTERN = re.compile(r"^IL\d{4}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
@@ -66,6 +70,7 @@ class Violation:
 class Example:
     dockerfile: str
     context: dict[str, str] | None  # build-context files, or None when the example needs none
+    config: str | None = None  # ``[tool.imagelint]`` settings (TOML) the example is linted with
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,7 @@ class Rule:
     checkov: tuple[str, ...] = ()
     needs_context: bool = False  # reads the build context (.dockerignore, files)
     options: dict = field(default_factory=dict)  # defaults of the rule's config options
+    target: str = "dockerfile"  # "image": checks a built image (imagelint analyze), never a Dockerfile
 
     @property
     def summary(self) -> str:
@@ -115,6 +121,7 @@ class Rule:
             "severity": str(self.severity),
             "summary": self.summary,
             "needs_context": self.needs_context,
+            "target": self.target,
             "equivalents": self.equivalents(),
         }
 
@@ -133,6 +140,7 @@ def rule(
     checkov: tuple[str, ...] = (),
     needs_context: bool = False,
     options: dict | None = None,
+    target: str = "dockerfile",
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check function as a rule. Bad metadata fails at import, not at lint time."""
 
@@ -145,7 +153,9 @@ def rule(
             raise ValueError(f"rule {code}: unknown family {family!r}")
         if code in _REGISTRY:
             raise ValueError(f"rule code {code} is defined twice")
-        doc = parse_doc(inspect.getdoc(check) or "", code)
+        if target not in TARGETS:
+            raise ValueError(f"rule {code}: target must be one of {', '.join(TARGETS)}")
+        doc = parse_doc(inspect.getdoc(check) or "", code, examples_required=target == "dockerfile")
         _REGISTRY[code] = Rule(
             code=code,
             name=name,
@@ -158,13 +168,14 @@ def rule(
             checkov=tuple(checkov),
             needs_context=needs_context,
             options=dict(options or {}),
+            target=target,
         )
         return check
 
     return register
 
 
-def parse_doc(docstring: str, code: str) -> RuleDoc:
+def parse_doc(docstring: str, code: str, *, examples_required: bool = True) -> RuleDoc:
     summary, _, body = docstring.partition("\n")
     if not summary.strip():
         raise ValueError(f"rule {code} has no docstring summary")
@@ -173,30 +184,38 @@ def parse_doc(docstring: str, code: str) -> RuleDoc:
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
         sections[match.group(1)] = body[match.end() : end].strip("\n")
-    for required in ("Why", "Bad", "Good", "Fix"):
-        if required not in sections:
-            raise ValueError(f"rule {code}: docstring lacks a '## {required}' section")
+    required = ("Why", "Bad", "Good", "Fix") if examples_required else ("Why", "Fix")
+    for section in required:
+        if section not in sections:
+            raise ValueError(f"rule {code}: docstring lacks a '## {section}' section")
     return RuleDoc(
         summary=summary.strip(),
         sections=sections,
-        bad=_examples(sections["Bad"], code),
-        good=_examples(sections["Good"], code),
+        bad=_examples(sections["Bad"], code) if "Bad" in sections else (),
+        good=_examples(sections["Good"], code) if "Good" in sections else (),
     )
 
 
 def _examples(section: str, code: str) -> tuple[Example, ...]:
+    """Dockerfile blocks, each with the ```context and ```toml blocks around it.
+
+    A context or toml block belongs to the Dockerfile block just before it when that one has none
+    of its own yet, otherwise to the next one.
+    """
     examples: list[Example] = []
-    pending_context: dict[str, str] | None = None
+    pending: dict[str, object] = {}
     for match in _FENCE.finditer(section):
         kind, body = match.group(1), match.group(2)
-        if kind == "context":
-            pending_context = _context_files(body)
-            if examples and examples[-1].context is None:
-                examples[-1] = Example(examples[-1].dockerfile, pending_context)
-                pending_context = None
+        if kind in ("context", "toml"):
+            key = "context" if kind == "context" else "config"
+            value = _context_files(body) if kind == "context" else body
+            if examples and getattr(examples[-1], key) is None:
+                examples[-1] = replace(examples[-1], **{key: value})
+            else:
+                pending[key] = value
         elif kind == "dockerfile":
-            examples.append(Example(body, pending_context))
-            pending_context = None
+            examples.append(Example(body, pending.get("context"), pending.get("config")))
+            pending = {}
     if not examples:
         raise ValueError(f"rule {code}: an examples section has no ```dockerfile block")
     return tuple(examples)

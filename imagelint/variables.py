@@ -62,6 +62,7 @@ class Expansion:
     text: str
     used: tuple[str, ...]  # every variable referenced
     undefined: tuple[str, ...]  # referenced, not defined and with no fallback
+    unset: tuple[str, ...] = ()  # declared without a value (``ARG V``) and used with no fallback
 
 
 def _name_end(text: str, start: int) -> int:
@@ -83,6 +84,7 @@ def expand(text: str, scope: Scope, *, for_from: bool = False) -> Expansion:
     out: list[str] = []
     used: list[str] = []
     undefined: list[str] = []
+    unset: list[str] = []
     i = 0
     n = len(text)
     in_single = False
@@ -122,6 +124,8 @@ def expand(text: str, scope: Scope, *, for_from: bool = False) -> Expansion:
             value = global_lookup(scope, name) if is_global else scope.lookup(name)
             defined = scope.is_defined(name) or (is_global and name in PLATFORM_ARGS)
             out.append(_apply_modifier(name, value, defined, modifier, scope, undefined, for_from))
+            if defined and value is None and not modifier.startswith((":-", "-", ":+", "+")):
+                unset.append(name)
             continue
         name_end = _name_end(text, i + 1)
         if name_end == i + 1:
@@ -135,8 +139,10 @@ def expand(text: str, scope: Scope, *, for_from: bool = False) -> Expansion:
         defined = scope.is_defined(name) or (is_global and name in PLATFORM_ARGS)
         if not defined:
             undefined.append(name)
+        elif value is None:
+            unset.append(name)
         out.append(value or "")
-    return Expansion("".join(out), tuple(used), tuple(undefined))
+    return Expansion("".join(out), tuple(used), tuple(undefined), tuple(unset))
 
 
 def _matching_brace(text: str, start: int) -> int:

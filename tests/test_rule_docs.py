@@ -9,9 +9,11 @@ from imagelint.rule import registered_rules
 from tests.helpers import lint_snippet
 
 RULES = registered_rules()
+# Image rules check built images: their examples illustrate, and tests/test_image_*.py exercise them.
+DOCKERFILE_RULES = {code: rule for code, rule in RULES.items() if rule.target == "dockerfile"}
 EXAMPLES = [
     pytest.param(rule.code, kind, example, id=f"{rule.code}-{kind}{n}")
-    for rule in RULES.values()
+    for rule in DOCKERFILE_RULES.values()
     for kind, examples in (("bad", rule.doc.bad), ("good", rule.doc.good))
     for n, example in enumerate(examples, start=1)
 ]
@@ -19,9 +21,10 @@ EXAMPLES = [
 
 @pytest.mark.parametrize(("code", "kind", "example"), EXAMPLES)
 def test_documented_example(code, kind, example, tmp_path):
+    settings = _settings(example.config) if example.config else None
     findings = [
         f
-        for f in lint_snippet(code, example.dockerfile, context=example.context, tmp_path=tmp_path)
+        for f in lint_snippet(code, example.dockerfile, context=example.context, tmp_path=tmp_path, settings=settings)
         if f.rule == code
     ]
     if kind == "bad":
@@ -34,9 +37,18 @@ def test_documented_example(code, kind, example, tmp_path):
         assert not findings, f"{code}: documented Good example triggers the rule: {[f.message for f in findings]}"
 
 
+def _settings(toml_text: str):
+    import tomllib
+
+    from imagelint.config import settings_from_table
+
+    return settings_from_table(tomllib.loads(toml_text), "example", set(RULES), {r.name for r in RULES.values()})
+
+
 def test_every_family_has_a_rule():
-    families = {rule.family for rule in RULES.values()}
+    families = {rule.family for rule in DOCKERFILE_RULES.values()}
     assert families >= set(FAMILIES) - {"image"}
+    assert "image" in {rule.family for rule in RULES.values() if rule.target == "image"}
 
 
 @pytest.mark.parametrize("code", list(RULES))
@@ -45,4 +57,5 @@ def test_rule_is_documented(code):
     assert rule.summary and not rule.summary.endswith(":")
     assert rule.doc.sections["Why"].strip()
     assert rule.doc.sections["Fix"].strip()
-    assert rule.doc.bad and rule.doc.good
+    if rule.target == "dockerfile":
+        assert rule.doc.bad and rule.doc.good

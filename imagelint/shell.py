@@ -10,12 +10,14 @@ runs and never raises. Malformed input gives a best-effort result with ``Script.
 
 Design notes:
 
-* Linear time. Words are lexed with regular expressions that swallow runs of ordinary characters;
-  the end of a ``$(...)``/``${...}`` is found once by an iterative bracket scanner that records every
-  nested bracket it passes, so inner levels never rescan. Nothing recurses per character or per
-  nesting level: nested scripts (substitutions, ``sh -c`` strings) go on a work queue.
-* Nested scripts deeper than ``MAX_DEPTH`` are not parsed (and ``incomplete`` is set), which bounds
-  the work on adversarial input such as thousands of nested ``sh -c`` strings.
+* Linear time, no recursion. One regular expression matches most tokens whole (possessive
+  quantifiers, so it never backtracks); a hand-written lexer takes over only for ``$(``, ``${``,
+  backticks and malformed text. The end of a ``$(...)`` is found once by an iterative bracket
+  scanner that records every bracket it passes (and every bracket left unclosed), so inner levels
+  never rescan. Nested scripts (substitutions, ``sh -c`` strings) go on a work queue, not the stack.
+* Work is bounded on adversarial input: scripts nested deeper than ``MAX_DEPTH`` are skipped, and
+  text that must be copied to be parsed again (``sh -c`` strings, escaped backtick bodies) is
+  charged to a budget proportional to the input. Either sets ``Script.incomplete``.
 * Offsets always point into the text given to :func:`parse_script`. Inner scripts of ``sh -c '...'``
   or backticks are parsed from their unquoted text and mapped back character by character.
 """
@@ -41,6 +43,7 @@ __all__ = [
 ]
 
 MAX_DEPTH = 50
+_WORK_FACTOR = 4
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 
@@ -173,15 +176,18 @@ _OP = re.compile(r"&&|\|\||;;&|;;|;&|\|&|[;&|()]")
 # path takes over from the same position.
 _FAST = re.compile(
     r"""[ \t\r\f\v]*+(?:
-      (?P<r>(?P<fd>\d++|\{[A-Za-z_][A-Za-z0-9_]*+\})?+(?P<rop><<<|<<-|<<|<>|<&|>&|>>|>\||<(?!\()|>(?!\())|&>>|&>)
-    | (?P<w>(?!\#)(?:[^ \t\n\r\f\v'"\\$`|&;<>()]++|'[^']*+'|"(?:[^"\\$`]++|\\[^\n]|\$(?![({]))*+"|\\[^\n]|\$(?![({'"]))++)
-      (?![^ \t\n\r\f\v;&|()<>])
+      (?P<r>(?P<fd>\d++|\{[A-Za-z_][A-Za-z0-9_]*+\})?+
+            (?P<rop><<<|<<-|<<|<>|<&|>&|>>|>\||<(?!\()|>(?!\())|&>>|&>)
+    | (?P<p>(?!\#)[^ \t\n\r\f\v'"\\$`|&;<>()]++)(?![^ \t\n\r\f\v;&|)<>])
+    | (?P<w>(?!\#)(?:[^ \t\n\r\f\v'"\\$`|&;<>()]++|'[^']*+'|"(?:[^"\\$`]++|\\[^\n]|\$(?![({]))*+"
+                    |\\[^\n]|\$(?![({'"]))++)
+      (?![^ \t\n\r\f\v;&|)<>])
     | (?P<o>&&|\|\||;;&|;;|;&|\|&|[;&|)]|\((?!\())
     | (?P<n>\n)
     | (?P<c>\#[^\n]*+)
     )?+""",
     re.X,
-)
+)  # groups: 1 r, 2 fd, 3 rop, 4 p (plain word), 5 w (word with quotes), 6 o, 7 n, 8 c
 _UNQUOTE = re.compile(r"""'([^']*)'|"((?:[^"\\]|\\.)*)"|\\(.)""", re.S)
 _DQ_ESCAPE = re.compile(r"\\([$`\"\\])")
 
@@ -250,7 +256,7 @@ class Command:
 
     @property
     def name(self) -> str:
-        return self.words[0].value.rsplit("/", 1)[-1] if self.words else ""
+        return _basename(self.words[0].value) if self.words else ""
 
     @property
     def args(self) -> list[str]:
@@ -383,6 +389,18 @@ class Command:
 
 @dataclass
 class Script:
+    """Every simple command of a script, in source order, nested ones included.
+
+    Included: bodies of ``if``/``while``/``until``/``for``/``case``/``{ }``/``( )`` and functions
+    (keywords are not commands), ``$(...)``, backticks, ``<(...)``, ``${X:-$(...)}``, and the string
+    run by ``sh -c``/``bash -c``/``su -c``/``eval '...'``. Not included: here-document bodies
+    (see ``Redirect.body``) and ``(( ... ))`` arithmetic. A word computed at run time keeps its
+    text as its name (``$(which python) -V`` is named ``$(which python)``).
+
+    ``sets`` is the result of the script's own ``set`` commands, in order (``set -e ... set +e``
+    leaves ``e`` off), ignoring those in child shells; ``-o errexit`` style names become letters.
+    """
+
     text: str
     commands: list[Command] = field(default_factory=list)  # source order, nested ones included
     sets: frozenset[str] = frozenset()  # options on after the script's own `set`s: 'e', 'pipefail'
@@ -478,15 +496,23 @@ class _Parser:
         self.rx = rx
         self.incomplete = False
         self.commands: list[Command] = []
-        self.jobs: deque[tuple[_Ctx, int, int, int, bool, bool]] = deque()
+        self.jobs: deque[tuple[_Ctx, int, int, int, bool]] = deque()  # (ctx, start, end, depth, subshell)
         self.next_pipe = 0
+        self.nested_jobs = 0
+        # Each character of a text is lexed once (nested $(...) are skipped by the outer level and
+        # lexed by their own job), but an `sh -c` string or escaped backtick body is copied into
+        # a new text and lexed again. Crafted nesting like `sh -c "$(sh -c "$(...)")"` would do
+        # that per level; charging new texts against this budget keeps the total work linear.
+        self.budget = 0
 
     # -- driver ---------------------------------------------------------------------------------
 
     def run(self, text: str) -> None:
-        self.jobs.append((_Ctx(text), 0, len(text), 0, False, False))
+        self.budget = _WORK_FACTOR * len(text) + 100_000
+        self.jobs.append((_Ctx(text), 0, len(text), 0, False))
         while self.jobs:
-            ctx, start, end, depth, subshell, _ = self.jobs.popleft()
+            ctx, start, end, depth, subshell = self.jobs.popleft()
+            self.nested_jobs += depth > 0
             if depth > MAX_DEPTH:
                 self.incomplete = True
                 continue
@@ -495,15 +521,17 @@ class _Parser:
 
     def result(self, text: str) -> Script:
         commands = self.commands
-        commands.sort(key=lambda c: (c.start, c.depth))
+        if self.nested_jobs:  # one script alone already emits its commands in source order
+            commands.sort(key=_source_order)
         renumber: dict[int, int] = {}
         for command in commands:
             command.pipeline = renumber.setdefault(command.pipeline, len(renumber))
         sets: set[str] = set()
         for command in commands:
-            if command.subshell or command.wrappers or not command.words or command.name != "set":
-                continue
-            _apply_set(sets, command.args)
+            if command.words and not command.subshell and not command.wrappers:
+                first = command.words[0].value
+                if first == "set" or first.endswith("/set"):
+                    _apply_set(sets, command.args)
         return Script(text, commands, frozenset(sets), self.incomplete)
 
     # -- lexer ----------------------------------------------------------------------------------
@@ -521,42 +549,54 @@ class _Parser:
         while pos < lim:
             if fast is not None:
                 m = fast(text, pos, lim)
-                g = m.lastgroup
-                if g == "w":
-                    s, e = m.span("w")
-                    raw = m.group("w")
-                    if "'" in raw or '"' in raw or "\\" in raw:
-                        tok = ("w", s, e, unquote(_unquote_part, raw), True, None, None)
+                g = m.lastindex
+                if g == 4 or g == 5:
+                    # A word followed by "(" fails these patterns: `a=(...)` and `f()` go slow.
+                    s, pos = m.span(g)
+                    if g == 4:
+                        tok = ("w", s, pos, m.group(4), False, None, None)
                     else:
-                        tok = ("w", s, e, raw, False, None, None)
+                        raw = m.group(5)
+                        q = raw[0]
+                        if (
+                            (q == "'" or q == '"')
+                            and raw[-1] == q
+                            and raw.count(q) == 2
+                            and (q == "'" or "\\" not in raw)
+                        ):
+                            value = raw[1:-1]  # one quoted string, nothing to unescape
+                        elif "'" in raw or '"' in raw or "\\" in raw:
+                            value = unquote(_unquote_part, raw)
+                        else:
+                            value = raw
+                        tok = ("w", s, pos, value, value is not raw, None, None)
                     append(tok)
-                    pos = e
                     if want is not None:
                         want[0] = tok[3]
                         heredocs.append(want)
                         want = None
                     continue
-                if g == "o":
-                    s, pos = m.span("o")
-                    append(("o", m.group("o"), s, pos))
+                if g == 6:
+                    s, pos = m.span(6)
+                    append(("o", m.group(6), s, pos))
                     want = None
                     continue
-                if g == "n":
-                    append(("o", "\n", pos, m.end()))
+                if g == 7:
                     pos = m.end()
+                    append(("o", "\n", pos - 1, pos))
                     want = None
                     if heredocs:
                         pos = self._heredoc_bodies(text, pos, lim, heredocs)
                         heredocs = []
                     continue
-                if g == "c":
+                if g == 8:
                     pos = m.end()
                     continue
-                if g == "r":
-                    s, pos = m.span("r")
-                    op = m.group("rop") or m.group("r")
+                if g == 1:
+                    s, pos = m.span(1)
+                    op = m.group(3) or m.group(1)
                     heredoc = [None, op == "<<-", None] if op == "<<" or op == "<<-" else None
-                    append(("r", op, m.group("fd"), s, pos, heredoc))
+                    append(("r", op, m.group(2), s, pos, heredoc))
                     want = heredoc
                     continue
                 pos = m.end()
@@ -612,13 +652,33 @@ class _Parser:
             tok = self._word(ctx, pos, lim)
             if tok[2] <= pos:  # cannot happen; guarantees progress on any input
                 tok = ("w", pos, pos + 1, c, False, [(0, pos)], None)
-            append(tok)
             pos = tok[2]
+            if pos < lim and text[pos] == "(" and _ASSIGN.fullmatch(text, tok[1], pos):
+                tok, pos = self._array(ctx, tok, lim)
+            append(tok)
             if want is not None:
                 want[0] = tok[3]
                 heredocs.append(want)
                 want = None
         return toks
+
+    def _array(self, ctx: _Ctx, tok: tuple, lim: int) -> tuple[tuple, int]:
+        """Extend an `name=` word over the `( ... )` of an array assignment."""
+        o = tok[2]
+        close = ctx.close.get(o)
+        found = None
+        if close is None:
+            close, found = self._scan(ctx, o, lim, ")")
+        if close < 0:
+            self.incomplete = True
+            close = lim - 1
+        end = close + 1
+        _, s, _, value, quoted, runs, subs = tok
+        if runs is not None:
+            runs = runs + [(len(value), o)]
+        if found:
+            subs = (subs or []) + found
+        return ("w", s, end, value + ctx.text[o:end], quoted, runs, subs), end
 
     def _heredoc_bodies(self, text: str, pos: int, lim: int, heredocs: list[list]) -> int:
         for heredoc in heredocs:
@@ -698,7 +758,10 @@ class _Parser:
                 vlen += e - pos
                 pos = e
                 if found:
-                    subs = found if subs is None else subs + found
+                    if subs is None:
+                        subs = found
+                    else:
+                        subs.extend(found)
                 continue
             m = plain(text, pos, lim)
             if m is not None:
@@ -764,7 +827,10 @@ class _Parser:
                     vlen += e - pos
                     pos = e
                     if found:
-                        subs = found if subs is None else subs + found
+                        if subs is None:
+                            subs = found
+                        else:
+                            subs.extend(found)
             elif c == "`" and backticks:
                 e, found = self._backtick(ctx, pos, lim)
                 runs.append((vlen, pos))
@@ -772,7 +838,10 @@ class _Parser:
                 vlen += e - pos
                 pos = e
                 if found:
-                    subs = found if subs is None else subs + found
+                    if subs is None:
+                        subs = found
+                    else:
+                        subs.extend(found)
             elif (c == "<" or c == ">") and pos == start and pos + 1 < lim and text[pos + 1] == "(":
                 # Process substitution <(cmd) / >(cmd): a word whose inside is a script.
                 close = ctx.close.get(pos + 1)
@@ -787,7 +856,10 @@ class _Parser:
                 parts.append(text[pos:e])
                 vlen += e - pos
                 pos = e
-                subs = found if subs is None else subs + found
+                if subs is None:
+                    subs = found
+                else:
+                    subs.extend(found)
             else:
                 break
         if in_dq:
@@ -858,6 +930,10 @@ class _Parser:
                 vlen += 1
                 i = j + 1
         inner = "".join(pieces)
+        self.budget -= len(inner)
+        if self.budget < 0:
+            self.incomplete = True
+            return end, None
         sub = _Ctx(inner, _runs_mapper(runs, ctx.map))
         return end, [(sub, 0, len(inner))]
 
@@ -984,12 +1060,16 @@ class _Parser:
                 pos = lim if nl < 0 else nl
             else:
                 pos += 1
+        for mode, opened, _ in stack:  # unclosed: remember, so inner levels do not rescan
+            if mode == ")" or mode == "}":
+                cache[opened] = -1
         return -1, found
 
     # -- grammar --------------------------------------------------------------------------------
 
     def parse(self, toks: list[tuple], ctx: _Ctx, base_depth: int, base_subshell: bool) -> None:
         frames: list[list] = []  # [kind, state, pipeline, is_paren]
+        open_kinds = dict.fromkeys(("if", "loop", "for", "case", "{", "("), 0)
         cur: list | None = None  # [word toks, redirects, start, end, connector, pipeline, depth, subshell]
         connector: str | None = None
         fresh = False  # connector was just set and no command has started since
@@ -998,6 +1078,7 @@ class _Parser:
         parens = 0
         after_compound = False  # redirections right after `done`/`}`/`)` belong to the compound
         in_test = False  # inside [[ ... ]], where && || ( ) < > are operands
+        started = False  # a command or compound has begun: separators before it join nothing
         i, n = 0, len(toks)
         while i < n:
             t = toks[i]
@@ -1015,7 +1096,8 @@ class _Parser:
                             continue
                         if fk == "case" and fs == "pattern":
                             if t[3] == "esac" and not t[4]:
-                                pipe, parens = self._close(frames, ("case",), pipe)
+                                pipe, closed = self._close(frames, ("case",), pipe, open_kinds)
+                                parens -= closed
                                 inherit, after_compound = None, True
                             i += 1
                             continue
@@ -1043,7 +1125,8 @@ class _Parser:
                                 self.incomplete = True
                         elif v in ("fi", "done", "esac", "}"):
                             kinds = {"fi": ("if",), "done": ("for", "loop"), "esac": ("case",), "}": ("{",)}[v]
-                            pipe, parens = self._close(frames, kinds, pipe)
+                            pipe, closed = self._close(frames, kinds, pipe, open_kinds)
+                            parens -= closed
                             inherit, after_compound = None, True
                         elif v == "function":
                             if i < n and toks[i][0] == "w":
@@ -1061,7 +1144,9 @@ class _Parser:
                                 self.next_pipe += 1
                             pipe = inherit = p
                             frames.append([opens[0], opens[1], p, False])
+                            open_kinds[opens[0]] += 1
                             fresh = after_compound = False
+                            started = True
                         continue
                     if inherit is not None:
                         p = inherit
@@ -1074,6 +1159,7 @@ class _Parser:
                     pipe = p
                     cur = [[t], [], t[1], t[2], connector, p, base_depth + len(frames), base_subshell or parens > 0]
                     fresh = after_compound = False
+                    started = True
                     if t[3] == "[[" and not t[4]:
                         in_test = True
                     i += 1
@@ -1094,7 +1180,13 @@ class _Parser:
                 in_test = False
                 top = frames[-1] if frames else None
                 if op == "(":
-                    if cur is not None and len(cur[0]) == 1 and not cur[1] and i + 1 < n and toks[i + 1][:2] == ("o", ")"):
+                    if (
+                        cur is not None
+                        and len(cur[0]) == 1
+                        and not cur[1]
+                        and i + 1 < n
+                        and toks[i + 1][:2] == ("o", ")")
+                    ):
                         cur = None  # `name() compound`: a function definition, not a command
                         i += 2
                         continue
@@ -1114,8 +1206,10 @@ class _Parser:
                         self.next_pipe += 1
                     pipe = inherit = p
                     frames.append(["(", "body", p, True])
+                    open_kinds["("] += 1
                     parens += 1
                     fresh = after_compound = False
+                    started = True
                     i += 1
                     continue
                 if cur is not None:
@@ -1125,7 +1219,8 @@ class _Parser:
                     if top is not None and top[0] == "case" and top[1] == "pattern":
                         top[1] = "body"
                     else:
-                        pipe, parens = self._close(frames, ("(",), pipe)
+                        pipe, closed = self._close(frames, ("(",), pipe, open_kinds)
+                        parens -= closed
                         inherit, after_compound = None, True
                     i += 1
                     continue
@@ -1142,8 +1237,9 @@ class _Parser:
                     continue
                 if top is not None and top[0] == "for" and top[1] == "head" and op in (";", "\n"):
                     top[1] = "wait"
-                connector = op
-                fresh = True
+                if started:
+                    connector = op
+                    fresh = True
                 after_compound = False
                 i += 1
                 continue
@@ -1180,6 +1276,7 @@ class _Parser:
                     pipe = p
                     cur = [[], [], t[3], t[4], connector, p, base_depth + len(frames), base_subshell or parens > 0]
                     fresh = False
+                    started = True
                 cur[1].append((t, target))
                 cur[3] = target[2] if target is not None else t[4]
                 continue
@@ -1194,31 +1291,59 @@ class _Parser:
         if frames:
             self.incomplete = True
 
-    def _close(self, frames: list[list], kinds: tuple[str, ...], pipe: int) -> tuple[int, int]:
-        """Pop the innermost frame of one of these kinds; returns (pipeline, open parens)."""
-        for k in range(len(frames) - 1, -1, -1):
-            if frames[k][0] in kinds:
-                break
-        else:
+    def _close(
+        self, frames: list[list], kinds: tuple[str, ...], pipe: int, open_kinds: dict[str, int]
+    ) -> tuple[int, int]:
+        """Pop the innermost frame of one of these kinds; returns (its pipeline, parens closed).
+
+        Frames above it were left open (malformed input) and go too. The counts make a stray
+        closer O(1) and every frame is popped once, so closing is linear overall.
+        """
+        if not any(open_kinds[k] for k in kinds):
             self.incomplete = True
-            return pipe, sum(1 for f in frames if f[3])
+            return pipe, 0
+        k = len(frames) - 1
+        while frames[k][0] not in kinds:
+            k -= 1
         if k != len(frames) - 1:
             self.incomplete = True
         pipe = frames[k][2]
+        parens = 0
+        for f in frames[k:]:
+            open_kinds[f[0]] -= 1
+            parens += f[3]
         del frames[k:]
-        return pipe, sum(1 for f in frames if f[3])
+        return pipe, parens
 
     def _queue_subs(self, tok: tuple, depth: int) -> None:
         subs = tok[6]
         if subs:
             for sctx, s, e in subs:
-                self.jobs.append((sctx, s, e, depth, True, False))
+                self.jobs.append((sctx, s, e, depth, True))
 
     def _emit(self, ctx: _Ctx, cur: list) -> None:
         wtoks, rtoks, start, end, connector, pipe, depth, subshell = cur
         text = ctx.text
         mp = ctx.map
-        words = [_word_of(t, text, mp) for t in wtoks]
+        nested = None  # word tokens with scripts inside ($(...), backticks)
+        if mp is None:
+            words = []
+            for t in wtoks:
+                if t[6]:
+                    if nested is None:
+                        nested = [t]
+                    else:
+                        nested.append(t)
+                w = _new(Word)
+                _set_value(w, t[3])
+                _set_raw(w, t[3] if t[5] is None and not t[4] else text[t[1] : t[2]])
+                _set_start(w, t[1])
+                _set_end(w, t[2])
+                _set_quoted(w, t[4])
+                words.append(w)
+        else:
+            words = [_word_of(t, text, mp) for t in wtoks]
+            nested = [t for t in wtoks if t[6]] or None
         assignments: list[tuple[str, str]] = []
         k = 0
         nw = len(wtoks)
@@ -1231,7 +1356,7 @@ class _Parser:
             k += 1
         first = k
         wrappers: list[str] = []
-        if k < nw and wtoks[k][3].rsplit("/", 1)[-1] in WRAPPERS:
+        if k < nw and ((v := wtoks[k][3]) in WRAPPERS or "/" in v and _base(v) in WRAPPERS):
             first, wrappers = _strip_wrappers(words, k, assignments)
         argv = words[first:] if first else words
         redirects: list[Redirect] = []
@@ -1241,7 +1366,7 @@ class _Parser:
             rs, re_ = r[3], (target[2] if target is not None else r[4])
             if mp is not None:
                 rs, re_ = mp(rs), mp(re_ - 1) + 1
-            redirects.append(Redirect(r[1], r[2], tw, rs, re_, heredoc[2] if heredoc else None))
+            redirects.append(_redirect(r[1], r[2], tw, rs, re_, heredoc[2] if heredoc else None))
             if target is not None and target[6]:
                 self._queue_subs(target, depth + 1)
         if mp is not None:
@@ -1250,20 +1375,27 @@ class _Parser:
             Command(argv, assignments, wrappers, start, end, connector, pipe, depth, words, redirects, subshell)
         )
         inner = None
-        if argv and argv[0].value.rsplit("/", 1)[-1] in _SCRIPT_RUNNERS:
+        if argv and ((v := argv[0].value) in _SCRIPT_RUNNERS or "/" in v and _base(v) in _SCRIPT_RUNNERS):
             script_at = _inner_script(argv)
             if script_at is not None:
-                inner = wtoks[first + script_at]
+                inner = wtoks[first + script_at]  # its $(...) belong to the inner script
                 value = inner[3]
-                runs = inner[5]
-                if runs is None:  # lexed by the fast path, which keeps no runs: redo this word
-                    runs = self._word(ctx, inner[1], inner[2])[5]
-                sub = _Ctx(value, _runs_mapper(runs, mp))
-                same_shell = argv[0].value == "eval"
-                self.jobs.append((sub, 0, len(value), depth + 1, subshell or not same_shell, False))
-        for t in wtoks:
-            if t[6] and t is not inner:
-                self._queue_subs(t, depth + 1)
+                self.budget -= len(value)
+                if self.budget < 0:
+                    # Too much copying: still parse its $(...) in place, which costs no copy.
+                    self.incomplete = True
+                    inner = None
+                else:
+                    runs = inner[5]
+                    if runs is None:  # lexed by the fast path, which keeps no runs: redo this word
+                        runs = self._word(ctx, inner[1], inner[2])[5]
+                    sub = _Ctx(value, _runs_mapper(runs, mp))
+                    same_shell = argv[0].value == "eval"
+                    self.jobs.append((sub, 0, len(value), depth + 1, subshell or not same_shell))
+        if nested is not None:
+            for t in nested:
+                if t is not inner:
+                    self._queue_subs(t, depth + 1)
 
 
 _SCRIPT_RUNNERS = SHELLS | {"su", "runuser", "eval"}
@@ -1272,6 +1404,30 @@ _new = object.__new__
 # as slow as the slot descriptors. Words are the most numerous objects, so build them directly.
 _set_value, _set_raw, _set_start, _set_end, _set_quoted = (
     Word.__dict__[name].__set__ for name in ("value", "raw", "start", "end", "quoted")
+)
+
+
+def _source_order(command: Command) -> tuple[int, int]:
+    return command.start, command.depth
+
+
+def _base(value: str) -> str:
+    return value.rsplit("/", 1)[-1] if "/" in value else value
+
+
+def _redirect(op: str, fd: str | None, target: Word | None, start: int, end: int, body: str | None) -> Redirect:
+    r = _new(Redirect)
+    _r_op(r, op)
+    _r_fd(r, fd)
+    _r_target(r, target)
+    _r_start(r, start)
+    _r_end(r, end)
+    _r_body(r, body)
+    return r
+
+
+_r_op, _r_fd, _r_target, _r_start, _r_end, _r_body = (
+    Redirect.__dict__[name].__set__ for name in ("op", "fd", "target", "start", "end", "body")
 )
 
 
@@ -1289,6 +1445,14 @@ def _word_of(t: tuple, text: str, mp: Callable[[int], int] | None) -> Word:
         _set_end(w, mp(e - 1) + 1 if e > s else ms)
     _set_quoted(w, t[4])
     return w
+
+
+def _basename(value: str) -> str:
+    base = value.rsplit("/", 1)[-1]
+    # `$(which python)` or `${PY:-/usr/bin/python}` is computed at run time: keep it whole.
+    if base.count(")") > base.count("(") or base.count("}") > base.count("{") or base.count("`") % 2:
+        return value
+    return base
 
 
 def _ansi_decode(body: str) -> str:
@@ -1352,7 +1516,7 @@ def _strip_wrappers(words: list[Word], i: int, assignments: list[tuple[str, str]
                     break
         if stop:
             break
-        if name == "env":
+        if name == "env" or name == "sudo":
             while j < n and _ASSIGN.match(words[j].raw):
                 found_env.append(tuple(words[j].value.split("=", 1)))  # type: ignore[arg-type]
                 j += 1

@@ -1,0 +1,129 @@
+"""``imagelint analyze`` as a library call: read the image, analyze it, match it to a Dockerfile,
+run the image rules (and the Dockerfile rules), and build the report. Raises; never prints."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from imagelint import engine
+from imagelint.config import Settings
+from imagelint.dockerfile import load
+from imagelint.findings import Finding
+from imagelint.image.analysis import analyze
+from imagelint.image.budgets import Budgets
+from imagelint.image.context import ImageContext
+from imagelint.image.join import join
+from imagelint.image.report import ImageReport
+from imagelint.image.secrets import find_secrets
+from imagelint.image.sources import load_image, parse_reference
+from imagelint.rule import Rule, Violation
+
+
+# Image rules whose problem a Dockerfile rule already reports at its line: one finding is enough.
+_SAME_PROBLEM_IN_DOCKERFILE = {"IL7101": "IL7001"}
+
+
+def run_analyze(
+    reference: str,
+    settings: Settings,
+    *,
+    budgets: Budgets | None = None,
+    dockerfile: Path | None = None,
+    context: Path | None = None,
+    target: str | None = None,
+    platform: str | None = None,
+    pull: bool = False,
+    on_pull_progress: Callable[[dict], None] | None = None,
+) -> ImageReport:
+    """Everything ``imagelint analyze`` reports about one image.
+
+    Errors (no daemon, image not found, unreadable archive or Dockerfile) are raised as
+    :class:`~imagelint.docker_engine.EngineError`, :class:`~imagelint.image.model.ImageError` or
+    :class:`~imagelint.dockerfile.DockerfileInputError`, each with a one-line message.
+    """
+    source = parse_reference(reference)
+    parsed = load(dockerfile, str(dockerfile)) if dockerfile is not None else None  # fail before the slow part
+    image = load_image(source, platform=platform, pull=pull, on_pull_progress=on_pull_progress)
+    analysis = analyze(image)
+
+    matched = None
+    if parsed is not None:
+        matched = join(parsed, image.history, target)
+        for row in analysis.layers:
+            instruction = matched.matched.get(row.history_index) if row.history_index is not None else None
+            row.dockerfile_line = instruction.line if instruction is not None else None
+
+    ctx = ImageContext(
+        image=image,
+        analysis=analysis,
+        budgets=budgets or Budgets(),
+        join=matched,
+        dockerfile_path=str(dockerfile) if dockerfile is not None else None,
+        rule_options=settings.rule_options,
+    )
+    for secret in find_secrets(image):  # whatever rules are selected, secrets never reach an output
+        ctx.keep_secret(secret.value, secret.name)
+
+    image_rules = engine.select_rules(settings, target="image")
+    findings, errors = _run_image_rules(ctx, image_rules, settings)
+    rules = list(image_rules)
+    if parsed is not None:
+        dockerfile_rules = engine.select_rules(settings)
+        lint_findings, crashes = engine.lint(
+            parsed,
+            dockerfile_rules,
+            settings,
+            context_dir=context if context is not None else dockerfile.parent,  # type: ignore[union-attr]
+            context_explicit=context is not None,
+            dockerfile_path=dockerfile,
+            target=target,
+        )
+        reported = {f.rule for f in lint_findings}
+        findings = [f for f in findings if _SAME_PROBLEM_IN_DOCKERFILE.get(f.rule) not in reported]
+        findings += [_redacted(f, ctx) for f in lint_findings]
+        errors += crashes
+        rules += dockerfile_rules
+    for row in analysis.layers:
+        if row.created_by:
+            row.created_by = ctx.redact(row.created_by)
+    findings.sort(key=Finding.sort_key)
+    return ImageReport(analysis, findings, rules, errors, dockerfile=str(dockerfile) if dockerfile else None)
+
+
+def _run_image_rules(ctx: ImageContext, rules: list[Rule], settings: Settings) -> tuple[list[Finding], list[str]]:
+    findings: list[Finding] = []
+    errors: list[str] = []
+    for rule in rules:
+        try:
+            violations = list(rule.check(ctx))
+        except Exception as err:  # a rule bug must not cost the user the other rules' results
+            if os.environ.get("IMAGELINT_DEBUG"):
+                raise
+            errors.append(f"{ctx.analysis.name}: internal error in rule {rule.code} ({type(err).__name__}: {err}); please report it")
+            continue
+        findings.extend(_finding(rule, violation, ctx, settings) for violation in violations)
+    return findings, errors
+
+
+def _finding(rule: Rule, violation: Violation, ctx: ImageContext, settings: Settings) -> Finding:
+    return Finding(
+        rule=rule.code,
+        name=rule.name,
+        family=rule.family,
+        severity=settings.severity.get(rule.code, rule.severity),
+        message=ctx.redact(violation.message),
+        file=violation.file or ctx.analysis.name,
+        line=violation.line,
+        end_line=violation.line,
+        column=None,
+        fix=violation.fix,
+    )
+
+
+def _redacted(finding: Finding, ctx: ImageContext) -> Finding:
+    message = ctx.redact(finding.message)
+    fix = ctx.redact(finding.fix) if finding.fix else finding.fix
+    return finding if (message, fix) == (finding.message, finding.fix) else replace(finding, message=message, fix=fix)

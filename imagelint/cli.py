@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -25,6 +26,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -85,15 +87,42 @@ def _write_output(path: Path | None, render) -> None:
         raise UsageError(f"{path}: cannot write report ({err.strerror})") from None
 
 
+FORMAT_HELP = (
+    "Report format: text, json, sarif, github, junit, gitlab or html. Repeat for several reports from one run; "
+    "FORMAT:FILE writes that one to FILE."
+)
+OUTPUT_HELP = "Write the report to this file ('-': stdout). Repeated, paired in order with the --format values."
+
+
+def _plan_reports(formats: list[str] | None, outputs: list[str] | None):
+    """Check --format/--output before the run: a typo must not cost a long analysis."""
+    from imagelint.output import ReportPlanError, plan_reports
+    from imagelint.reporters import FORMATS
+
+    try:
+        return plan_reports(formats, outputs, FORMATS)
+    except ReportPlanError as err:
+        raise UsageError(str(err)) from None
+
+
+def _write_reports(reports, render) -> None:
+    """Every report of the run: files atomically (all or none replaced), then stdout."""
+    from imagelint.output import ReportWriteError, write_reports
+
+    try:
+        write_reports(reports, render, sys.stdout, color=_use_color(sys.stdout))
+    except ReportWriteError as err:
+        raise UsageError(str(err)) from None
+
+
 def _load_settings(config: Path | None):
-    from imagelint.config import find_config, load_settings
+    from imagelint.config import project_settings
     from imagelint.rule import registered_rules
 
     rules = registered_rules()
     if config is not None and not config.is_file():
         raise UsageError(f"{config}: config file not found")
-    path = config or find_config(Path.cwd())
-    return load_settings(path, set(rules), {r.name for r in rules.values()}), rules
+    return project_settings(config, Path.cwd(), rules), rules
 
 
 @app.command()
@@ -106,8 +135,8 @@ def lint(
         Optional[Path],
         typer.Option("--context", "-c", help="Build context for context-aware rules (default: each Dockerfile's folder)."),
     ] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output_format: Annotated[Optional[list[str]], typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
+    output: Annotated[Optional[list[str]], typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
     fail_on: Annotated[
         Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 [default: warning].")
     ] = None,
@@ -123,8 +152,24 @@ def lint(
     config: Annotated[
         Optional[Path], typer.Option("--config", help="Config file (default: .imagelint.toml or pyproject.toml, searched upward).")
     ] = None,
+    baseline: Annotated[
+        Optional[Path],
+        typer.Option("--baseline", help="Report only findings not in this file; a missing file is written with the current ones."),
+    ] = None,
+    update_baseline: Annotated[
+        bool, typer.Option("--update-baseline", help="Rewrite the --baseline file from this run's findings (fixed ones drop out).")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only findings and errors: no summary, no notes.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also print the config used, the rule count and per-file timings (stderr).")
+    ] = False,
 ) -> None:
-    """Lint Dockerfiles.
+    """Lint Dockerfiles, and the Dockerfiles that Compose files build.
+
+    A directory is searched for Dockerfiles and Compose files; a Compose file (compose.yaml,
+    docker-compose.yml) stands for each service's Dockerfile, linted with that service's build
+    context and target. Exit 0: nothing at or above --fail-on; 1: findings at or above it;
+    2: usage, input or configuration error.
 
     Examples:
 
@@ -132,7 +177,11 @@ def lint(
 
       imagelint lint . --format json --output imagelint.json
 
+      imagelint lint compose.yaml
+
       imagelint lint --select cache-order,IL6001 --fail-on error services/
+
+      imagelint lint . --baseline .imagelint-baseline.json
     """
     from imagelint.lint import run_lint
 
@@ -143,13 +192,26 @@ def lint(
         fail_on=fail_on.value if fail_on else None,
     )
     _check_selectors(settings, rules)
+    reports = _plan_reports(output_format, output)
     if context is not None and not context.is_dir():
         raise UsageError(f"{context}: build context is not a directory")
-    report = run_lint(paths or [], settings, context=context, target=target, stdin=sys.stdin)
+    if update_baseline and baseline is None:
+        raise UsageError("--update-baseline needs --baseline FILE")
+    started = time.perf_counter()
+    with _FileProgress(bar=not quiet) as on_file:
+        report = run_lint(paths or [], settings, context=context, target=target, stdin=sys.stdin, on_file=on_file)
+    if baseline is not None:
+        _apply_baseline(report, baseline, update=update_baseline)
+    if verbose:
+        _print_verbose(settings, rules, report, on_file.timings, time.perf_counter() - started)
     from imagelint.reporters import render
 
-    _write_output(output, lambda stream, color: render(output_format.value, report, stream, color=color))
-    for note in report.notes:
+    quiet_text = {"quiet": True} if quiet else {}
+    _write_reports(
+        reports,
+        lambda name, stream, color: render(name, report, stream, color=color, **(quiet_text if name == "text" else {})),
+    )
+    for note in [] if quiet else report.notes:
         typer.echo(f"imagelint: note: {note}", err=True)
     for error in report.all_errors:
         typer.echo(f"imagelint: {error}", err=True)
@@ -158,13 +220,74 @@ def lint(
     raise typer.Exit(EXIT_FINDINGS if report.count_at_or_above(settings.fail_threshold()) else EXIT_CLEAN)
 
 
+PROGRESS_MIN_FILES = 50  # a progress bar appears (on a terminal) only for runs longer than this
+
+
+class _FileProgress:
+    """A progress bar on stderr for long runs when it is a terminal, and per-file timings for --verbose."""
+
+    def __init__(self, *, bar: bool) -> None:
+        self.bar = bar and sys.stderr.isatty()
+        self.timings: list[tuple[object, float]] = []
+        self._progress = None
+        self._task = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def __call__(self, target, done: int, total: int, seconds: float) -> None:
+        self.timings.append((target, seconds))
+        if not self.bar or total <= PROGRESS_MIN_FILES:
+            return
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(
+                TextColumn("linting"), BarColumn(), MofNCompleteColumn(), console=Console(stderr=True), transient=True
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("lint", total=total)
+        self._progress.update(self._task, completed=done)
+
+
+def _apply_baseline(report, path: Path, *, update: bool) -> None:
+    from imagelint.baseline import BaselineError, apply
+
+    try:
+        apply(report, path, update=update)
+    except BaselineError as err:
+        raise UsageError(str(err)) from None
+
+
+def _print_verbose(settings, rules, report, timings, elapsed: float) -> None:
+    source = "none (defaults)" if settings.source is None else os.path.relpath(settings.source)
+    if settings.source is not None and settings.source.suffix in (".yaml", ".yml"):
+        source += " (hadolint config, converted)"
+    available = sum(1 for r in rules.values() if r.target == "dockerfile")
+    typer.echo(f"imagelint: config: {source}", err=True)
+    typer.echo(f"imagelint: rules: {len(report.rules)} of {available} Dockerfile rules selected", err=True)
+    for target, seconds in timings:
+        how = ""
+        if target.service is not None:
+            context = os.path.relpath(target.context) if target.context is not None else "-"
+            how = f" ({target.service}; context {context}{f', target {target.stage}' if target.stage else ''})"
+        typer.echo(f"imagelint: {seconds * 1000:7.1f} ms  {target.shown}{how}", err=True)
+    files = len(report.results)
+    typer.echo(f"imagelint: linted {files} file{'s' if files != 1 else ''} in {elapsed:.2f} s", err=True)
+
+
 @app.command()
 def analyze(
     image: Annotated[
         str, typer.Argument(help="NAME[:TAG], NAME@DIGEST or image ID (Docker daemon), or docker-archive:PATH.")
     ],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output_format: Annotated[Optional[list[str]], typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
+    output: Annotated[Optional[list[str]], typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
     fail_on: Annotated[
         Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 [default: warning].")
     ] = None,
@@ -222,6 +345,7 @@ def analyze(
     settings, rules = _load_settings(config)
     settings = settings.with_cli(select=_split(select), ignore=_split(ignore), fail_on=fail_on.value if fail_on else None)
     _check_selectors(settings, rules)
+    reports = _plan_reports(output_format, output)
     if context is not None and not context.is_dir():
         raise UsageError(f"{context}: build context is not a directory")
     try:
@@ -242,7 +366,7 @@ def analyze(
         raise UsageError(str(err)) from None
     from imagelint.reporters import render
 
-    _write_output(output, lambda stream, color: render(output_format.value, report, stream, color=color))
+    _write_reports(reports, lambda name, stream, color: render(name, report, stream, color=color))
     for error in report.errors:
         typer.echo(f"imagelint: {error}", err=True)
     if report.errors:
@@ -307,7 +431,14 @@ def parse(
     paths: Annotated[list[str], typer.Argument(help="Dockerfiles to parse; '-' reads stdin.")],
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.json,
 ) -> None:
-    """Print the parsed instruction stream (for debugging rules and for tools)."""
+    """Print the parsed instruction stream (for debugging rules and for tools).
+
+    Examples:
+
+      imagelint parse Dockerfile
+
+      imagelint parse --format text Dockerfile
+    """
     from imagelint.dockerfile import DockerfileInputError, load, parse_bytes
 
     documents = []
@@ -346,7 +477,16 @@ def _instruction_json(instruction) -> dict:
 def list_rules(
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
 ) -> None:
-    """List every rule with its code, family and default severity."""
+    """List every rule with its code, family and default severity.
+
+    The JSON form also gives each rule's hadolint, BuildKit and checkov equivalents.
+
+    Examples:
+
+      imagelint rules
+
+      imagelint rules --format json
+    """
     from imagelint.rule import registered_rules
 
     rules = list(registered_rules().values())
@@ -361,7 +501,14 @@ def list_rules(
 
 @app.command()
 def explain(code: Annotated[str, typer.Argument(help="Rule code (IL1001) or name.")]) -> None:
-    """Show a rule's full documentation: why it matters, a bad and a good example, how to fix."""
+    """Show a rule's full documentation: why it matters, a bad and a good example, how to fix.
+
+    Examples:
+
+      imagelint explain IL1002
+
+      imagelint explain latest-base-image-tag
+    """
     from imagelint.rule import registered_rules
 
     rules = registered_rules()
@@ -376,13 +523,72 @@ def explain(code: Annotated[str, typer.Argument(help="Rule code (IL1001) or name
     typer.echo(rule.doc.markdown)
 
 
+config_app = typer.Typer(
+    help="Work with configuration files.", no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("from-hadolint")
+def config_from_hadolint(
+    path: Annotated[
+        Optional[Path], typer.Argument(help="The hadolint config (default: .hadolint.yaml or .hadolint.yml here).")
+    ] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write the config to this file instead of printing it.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    pyproject: Annotated[
+        bool, typer.Option("--pyproject", help="Print a [tool.imagelint] table to paste into pyproject.toml.")
+    ] = False,
+) -> None:
+    """Convert a hadolint config (.hadolint.yaml) into imagelint's.
+
+    DL codes become the imagelint rules that declare them as equivalents; what cannot be
+    converted (ShellCheck codes, label checks, output options) is listed in comments. Without a
+    config of its own, imagelint reads .hadolint.yaml directly; converting makes it explicit.
+
+    Examples:
+
+      imagelint config from-hadolint
+
+      imagelint config from-hadolint .hadolint.yaml --output .imagelint.toml
+
+      imagelint config from-hadolint --pyproject >> pyproject.toml
+    """
+    from imagelint import hadolint_config
+    from imagelint.rule import registered_rules
+
+    source = path or hadolint_config.find(Path.cwd())
+    if source is None:
+        raise UsageError(f"no {' or '.join(hadolint_config.CONFIG_NAMES)} in this directory; name the file")
+    if not source.is_file():
+        raise UsageError(f"{source}: no such file")
+    if output is not None and output.name == "pyproject.toml":
+        raise UsageError("--output pyproject.toml would replace the whole file; use --pyproject and paste the table")
+    text = hadolint_config.to_toml(hadolint_config.load(source, registered_rules()), pyproject=pyproject)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    if output.exists() and not force:
+        raise UsageError(f"{output}: already exists (use --force to overwrite it)")
+    from imagelint.output import atomic_writer
+
+    try:
+        with atomic_writer(output) as stream:
+            stream.write(text)
+    except OSError as err:
+        raise UsageError(f"{output}: cannot write ({err.strerror})") from None
+    typer.echo(f"imagelint: wrote {output}", err=True)
+
+
 def main() -> None:
     """Console entry point: domain errors become one line and exit code 2, never a traceback."""
     from imagelint.config import ConfigError
 
     try:
         # Outside standalone mode click returns the code of typer.Exit instead of exiting.
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="imagelint")  # also under "python -m imagelint"
         sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
     except (UsageError, ConfigError) as err:
         print(f"imagelint: {err}", file=sys.stderr)

@@ -7,15 +7,21 @@ until a rule asks for it, and then only once (the engine runs every rule over th
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from imagelint.buildcontext import BuildContext
 from imagelint.dockerfile import Dockerfile, Instruction, Stage
 from imagelint.rule import Violation
 from imagelint.shell import Command, Script, parse_script
+
+T = TypeVar("T")
+
+_WINDOWS_IMAGES = ("windows", "servercore", "nanoserver", "dotnet/framework")
+_WINDOWS_SHELLS = ("powershell", "pwsh", "cmd", "cmd.exe", "powershell.exe", "pwsh.exe")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +82,17 @@ class LintContext:
         self.context_dir = context_dir
         self.context_explicit = context_explicit
         self.options = options or LintOptions()
+        self._facts: dict[Callable, object] = {}
+
+    def fact(self, compute: Callable[[LintContext], T]) -> T:
+        """``compute(self)``, computed on the first call only.
+
+        For facts that one family of rules shares (in its ``rules/_*.py`` helper module): each rule
+        asks, the first one pays. Facts that several families need belong here as properties.
+        """
+        if compute not in self._facts:
+            self._facts[compute] = compute(self)
+        return self._facts[compute]  # type: ignore[return-value]
 
     # --- structure ---------------------------------------------------------------------------
 
@@ -105,6 +122,37 @@ class LintContext:
         index = stage if isinstance(stage, int) else stage.index
         return self.final_stage is not None and self.final_stage.index == index
 
+    def stage_of(self, instruction: Instruction) -> Stage | None:
+        """The stage an instruction (or ONBUILD trigger) is written in; None before the first FROM."""
+        return self.stages[instruction.stage] if instruction.stage >= 0 else None
+
+    def lineage(self, stage: Stage) -> list[Stage]:
+        """The stage and the in-file stages it is built FROM, nearest first (the last one starts
+        from an external image or scratch). A stage continues its parent's filesystem, SHELL,
+        USER, ENV and build args."""
+        return self._lineages[stage.index]
+
+    @cached_property
+    def _lineages(self) -> dict[int, list[Stage]]:
+        lineages: dict[int, list[Stage]] = {}
+        for stage in self.stages:  # a parent is always an earlier stage
+            lineages[stage.index] = [stage, *(lineages[stage.parent.index] if stage.parent else ())]
+        return lineages
+
+    @cached_property
+    def final_lineage(self) -> list[Stage]:
+        """The final (target) stage and the stages it is built FROM: what the shipped image is made of."""
+        return self.lineage(self.final_stage) if self.final_stage is not None else []
+
+    @cached_property
+    def shipped_stages(self) -> frozenset[int]:
+        """Indexes of :attr:`final_lineage`: stages whose layers, history and config are the image.
+
+        Other stages only hand files over through ``COPY --from``, so what their layers hold
+        (caches, build tools, secrets) never reaches the image (hadolint #405, #1056).
+        """
+        return frozenset(s.index for s in self.final_lineage)
+
     @cached_property
     def stage_dependencies(self) -> dict[int, set[int]]:
         """Stage index -> stages it needs (FROM parent, COPY --from, RUN --mount from=)."""
@@ -124,11 +172,7 @@ class LintContext:
         value = instruction.flag("from")
         if value is not None and instruction.keyword in ("COPY", "ADD"):
             names.append(value)
-        for mount in instruction.flag_values("mount"):
-            for part in mount.split(","):
-                key, _, val = part.partition("=")
-                if key.strip() == "from" and val:
-                    names.append(val)
+        names += [mount.from_stage for mount in instruction.mounts() if mount.from_stage]
         return [self.resolve_stage(name) for name in names]
 
     def resolve_stage(self, name: str) -> Stage | None:
@@ -181,14 +225,56 @@ class LintContext:
                 )
         return scripts
 
+    @cached_property
+    def shipped_scripts(self) -> list[RunScript]:
+        """Scripts of the RUNs in :attr:`shipped_stages`, ONBUILD RUNs written there included."""
+        return [script for script in self.run_scripts if script.instruction.stage in self.shipped_stages]
+
     def scripts_of(self, instruction: Instruction) -> list[RunScript]:
-        return [s for s in self.run_scripts if s.instruction is instruction]
+        """The scripts of one RUN (or ONBUILD RUN trigger): its command line, then its heredoc scripts."""
+        return self._scripts_by_instruction.get(id(instruction), [])
+
+    @cached_property
+    def _scripts_by_instruction(self) -> dict[int, list[RunScript]]:
+        found: dict[int, list[RunScript]] = {}
+        for script in self.run_scripts:
+            found.setdefault(id(script.instruction), []).append(script)
+        return found
 
     def commands_in_stage(self, stage: Stage, *names: str) -> Iterator[tuple[RunScript, Command]]:
         for run in self.run_scripts:
             if run.instruction.stage == stage.index:
                 for command in run.commands(*names):
                     yield run, command
+
+    def shell_in_force(self, stage: Stage, before: Instruction | None = None) -> list[str] | None:
+        """The SHELL (exec form) in force in a stage before an instruction (anywhere in the stage
+        when ``before`` is None), or None for the default ``/bin/sh -c``."""
+        for link in self.lineage(stage):
+            shells = [
+                i for i in link.instructions
+                if i.keyword == "SHELL" and i.json_args and (link is not stage or before is None or i.index < before.index)
+            ]  # fmt: skip
+            if shells:
+                return shells[-1].json_args
+        return None
+
+    def is_windows(self, stage: Stage) -> bool:
+        """Windows images: backtick escape, a Windows base image, or a PowerShell/cmd SHELL."""
+        return self._windows_stages[stage.index]
+
+    @cached_property
+    def _windows_stages(self) -> dict[int, bool]:
+        return {stage.index: self._looks_windows(stage) for stage in self.stages}
+
+    def _looks_windows(self, stage: Stage) -> bool:
+        if self.dockerfile.escape == "`":
+            return True
+        root = self.lineage(stage)[-1]
+        if any(marker in root.base.resolved.lower() for marker in _WINDOWS_IMAGES):
+            return True
+        shell = self.shell_in_force(stage)
+        return bool(shell) and shell[0].rsplit("\\", 1)[-1].rsplit("/", 1)[-1].lower() in _WINDOWS_SHELLS
 
     # --- build context -----------------------------------------------------------------------
 

@@ -1,11 +1,14 @@
-"""Which files a ``lint`` run looks at: the paths given, and Dockerfiles found below directories."""
+"""Which files a ``lint`` run looks at: the paths given, Dockerfiles found below directories, and the
+Dockerfiles Compose files build (with the context and target Compose gives them)."""
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from imagelint.compose import is_compose_name
 
 DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*")
 # Folders that never hold the project's own Dockerfiles, only tools' or dependencies' copies.
@@ -25,12 +28,19 @@ NOT_DOCKERFILE_SUFFIXES = (
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    path: Path | None  # None: standard input
+    path: Path | None  # None: standard input, or a Dockerfile written inline in a Compose file
     shown: str  # the name used in reports
+    context: Path | None = None  # the build context a Compose file declares
+    stage: str | None = None  # the build target a Compose file declares
+    service: str | None = None  # "compose.yaml: web" for a Dockerfile a Compose service builds
+    text: str | None = None  # the Dockerfile itself, for Compose's dockerfile_inline
 
 
-class DiscoveryError(Exception):
-    pass
+@dataclass
+class Discovery:
+    targets: list[Target] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one per path that gave nothing to lint
+    notes: list[str] = field(default_factory=list)
 
 
 def is_dockerfile_name(name: str) -> bool:
@@ -39,41 +49,111 @@ def is_dockerfile_name(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in DOCKERFILE_PATTERNS)
 
 
-def discover(paths: list[str]) -> tuple[list[Target], list[str]]:
-    """Targets to lint, and one error message per path that gave nothing to lint."""
-    targets: list[Target] = []
-    errors: list[str] = []
-    seen: set[str] = set()
+def discover(paths: list[str]) -> Discovery:
+    """What to lint for the given paths (default: the current directory).
+
+    A Compose file named on the command line (``compose.yaml``, ``docker-compose.yml``, any
+    ``*.yml``/``*.yaml``) stands for the Dockerfiles its services build. A directory walk takes
+    Dockerfiles, and Compose files by their usual names: those with ``build`` sections decide the
+    context and target of the Dockerfiles they name, which are then not linted a second time.
+    """
+    found = Discovery()
+    plain: list[Target] = []
+    composed: list[Target] = []
     for given in paths or ["."]:
         if given == "-":
-            targets.append(Target(None, "-"))
+            plain.append(Target(None, "-"))
             continue
         path = Path(given)
         if path.is_dir():
-            found = sorted(_walk(path))
-            if not found:
-                errors.append(f"{given}: no Dockerfile found in this directory (looked for {', '.join(DOCKERFILE_PATTERNS)})")
-            for file in found:
-                key = os.path.normpath(file)
-                if key not in seen:
-                    seen.add(key)
-                    targets.append(Target(file, _display(file)))
+            dockerfiles, compose_files = _walk(path)
+            before = len(composed)
+            for compose_file in compose_files:
+                composed += _compose_targets(compose_file, _display(compose_file), found, explicit=False)
+            if not dockerfiles and len(composed) == before:
+                found.errors.append(
+                    f"{given}: no Dockerfile found in this directory (looked for {', '.join(DOCKERFILE_PATTERNS)})"
+                )
+            plain += [Target(file, _display(file)) for file in dockerfiles]
         elif path.exists():
-            key = os.path.normpath(path)
-            if key not in seen:
-                seen.add(key)
-                targets.append(Target(path, given))
+            if _is_compose_path(path):
+                composed += _compose_targets(path, given, found, explicit=True)
+            else:
+                plain.append(Target(path, given))
         else:
-            errors.append(f"{given}: no such file or directory")
-    return targets, errors
+            found.errors.append(f"{given}: no such file or directory")
+    built_by_compose = {_key(t.path) for t in composed if t.path is not None}
+    seen: set = set()
+    for target in composed + plain:
+        if target.path is not None and target.context is None and _key(target.path) in built_by_compose:
+            continue  # a Compose file builds it: linted with that context and target instead
+        key = (_key(target.path) if target.path is not None else target.shown, target.context, target.stage, target.text)
+        if target.path is None and target.text is None:
+            key = ("-", len(seen))  # each '-' reads standard input
+        if key not in seen:
+            seen.add(key)
+            found.targets.append(target)
+    return found
 
 
-def _walk(root: Path):
+def _key(path: Path) -> str:
+    return os.path.normpath(os.path.abspath(path))
+
+
+def _is_compose_path(path: Path) -> bool:
+    return is_compose_name(path.name) or path.suffix.lower() in (".yml", ".yaml")
+
+
+def _compose_targets(path: Path, shown: str, found: Discovery, *, explicit: bool) -> list[Target]:
+    """The Dockerfiles a Compose file builds. A broken Compose file named on the command line is an
+    error; one met in a directory walk is a note (its Dockerfiles are still linted on their own)."""
+    from imagelint.compose import ComposeError, read
+
+    try:
+        project = read(path, shown)
+    except ComposeError as err:
+        (found.errors if explicit else found.notes).append(str(err) if explicit else f"{err}; skipped")
+        return []
+    found.notes.extend(dict.fromkeys(project.notes))
+    if explicit and not project.builds:
+        found.errors.append(f"{shown}: no service has a 'build' section, so there is no Dockerfile to lint")
+    base = os.path.dirname(shown)
+    targets = []
+    for build in project.builds:
+        service = f"{shown}: {build.service}"
+        if build.dockerfile is None:
+            name = f"{shown}#services.{build.service}.build.dockerfile_inline"
+            targets.append(Target(None, name, build.context, build.target, service, build.dockerfile_inline))
+            continue
+        if not build.dockerfile.is_file():
+            found.errors.append(f"{service}: Dockerfile {_shown_below(build.dockerfile, path.parent, base)} not found")
+            continue
+        targets.append(Target(build.dockerfile, _shown_below(build.dockerfile, path.parent, base), build.context, build.target, service))
+    return targets
+
+
+def _shown_below(file: Path, compose_dir: Path, shown_dir: str) -> str:
+    """A path from a Compose file, written the way the Compose file itself was given."""
+    try:
+        relative = os.path.relpath(file, compose_dir)
+    except ValueError:
+        return str(file)
+    if os.path.isabs(relative):
+        return relative
+    return os.path.normpath(os.path.join(shown_dir, relative)) if shown_dir else os.path.normpath(relative)
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Path]]:
+    dockerfiles: list[Path] = []
+    compose_files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
         for name in filenames:
             if is_dockerfile_name(name):
-                yield Path(dirpath) / name
+                dockerfiles.append(Path(dirpath) / name)
+            elif is_compose_name(name):
+                compose_files.append(Path(dirpath) / name)
+    return sorted(dockerfiles), sorted(compose_files)
 
 
 def _display(path: Path) -> str:

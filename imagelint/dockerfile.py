@@ -105,6 +105,36 @@ class ImageRef:
         return self.resolved.lower() == "scratch"
 
 
+@dataclass(frozen=True, slots=True)
+class Mount:
+    """One ``RUN --mount=...`` flag, read as BuildKit reads it: comma-separated ``key=value`` fields."""
+
+    fields: dict[str, str]  # keys lower-cased, values unquoted; a bare ``key`` is "true"
+
+    @property
+    def type(self) -> str:
+        return self.fields.get("type", "bind")
+
+    @property
+    def target(self) -> str | None:
+        return self.fields.get("target") or self.fields.get("dst") or self.fields.get("destination")
+
+    @property
+    def from_stage(self) -> str | None:
+        """The ``from=`` value: the stage (or image) a bind or cache mount reads from."""
+        return self.fields.get("from") or None
+
+
+def parse_mount(spec: str) -> Mount:
+    fields: dict[str, str] = {}
+    for part in spec.split(","):
+        key, sep, value = part.partition("=")
+        key = key.strip().lower()
+        if key:
+            fields[key] = value.strip().strip("\"'") if sep else "true"
+    return Mount(fields)
+
+
 @dataclass(eq=False, slots=True)
 class Instruction:
     keyword: str  # upper case: RUN
@@ -122,6 +152,10 @@ class Instruction:
     json_args: list[str] | None = None  # exec (JSON) form arguments
     trigger: Instruction | None = None  # the instruction an ONBUILD wraps
     scope: Scope | None = None  # ARG/ENV visible when this instruction runs
+    # words() and key_values() run a quote-aware splitter that dominates the lint time when every
+    # rule calls it again; ``value`` never changes once parsed, so they are split once.
+    _words: tuple[str, ...] | None = field(default=None, repr=False)
+    _key_values: tuple[tuple[str, str], ...] | None = field(default=None, repr=False)
 
     @property
     def is_exec_form(self) -> bool:
@@ -151,13 +185,19 @@ class Instruction:
 
     def words(self) -> list[str]:
         """Arguments split on whitespace with quotes removed (no variable expansion)."""
-        if self.json_args is not None:
-            return list(self.json_args)
-        return list(WordSplitter(self.value).split(dequote=True))
+        if self._words is None:
+            self._words = tuple(self.json_args if self.json_args is not None else WordSplitter(self.value).split(dequote=True))
+        return list(self._words)
 
     def key_values(self) -> list[tuple[str, str]]:
         """ENV/LABEL/ARG pairs, quotes removed. Legacy ``ENV key value`` gives one pair."""
-        return split_key_values(self.value)
+        if self._key_values is None:
+            self._key_values = tuple(split_key_values(self.value))
+        return list(self._key_values)
+
+    def mounts(self) -> list[Mount]:
+        """The ``--mount`` flags of a RUN."""
+        return [parse_mount(spec) for spec in self.flag_values("mount")]
 
     @property
     def is_legacy_key_value(self) -> bool:
@@ -976,6 +1016,7 @@ def _build_stages(dockerfile: Dockerfile) -> None:
                 for name, default in arg_declarations(instruction):
                     value = expand(default, global_args) if default is not None else None
                     global_args.declare_arg(name, value.text if value is not None else None)
+            _place_trigger(instruction)
             continue
         instruction.stage = stage.index
         stage.instructions.append(instruction)
@@ -989,10 +1030,16 @@ def _build_stages(dockerfile: Dockerfile) -> None:
             for name, value in instruction.key_values():
                 scope.set_env(name, expand(value, scope).text)
         instruction.scope = scope
-        if instruction.trigger is not None:
-            # An ONBUILD trigger runs in a child image, but its text is checked where it is written.
-            instruction.trigger.stage, instruction.trigger.index, instruction.trigger.scope = stage.index, index, scope
+        _place_trigger(instruction)
         stage.final_scope = scope
+
+
+def _place_trigger(instruction: Instruction) -> None:
+    """An ONBUILD trigger runs in a child image, but its text is checked where it is written: it
+    gets the ONBUILD's stage, index (so pragmas above the ONBUILD reach it) and scope."""
+    trigger = instruction.trigger
+    if trigger is not None:
+        trigger.stage, trigger.index, trigger.scope = instruction.stage, instruction.index, instruction.scope
 
 
 def _new_stage(dockerfile: Dockerfile, instruction: Instruction, index: int) -> Stage:

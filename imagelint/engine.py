@@ -22,8 +22,10 @@ class RuleCrash(Exception):
     """A rule raised on some input: a bug in imagelint, reported without hiding other results."""
 
 
-def select_rules(settings: Settings, rules: dict[str, Rule] | None = None) -> list[Rule]:
+def select_rules(settings: Settings, rules: dict[str, Rule] | None = None, *, target: str = "dockerfile") -> list[Rule]:
+    """The rules ``settings`` select among those that check ``target`` (a Dockerfile or an image)."""
     rules = rules if rules is not None else registered_rules()
+    rules = {code: rule for code, rule in rules.items() if rule.target == target}
 
     def matches(rule: Rule, selectors: Iterable[str]) -> bool:
         return any(s in ("ALL", rule.code, rule.name, rule.family) for s in selectors)
@@ -55,7 +57,7 @@ def lint(
         dockerfile_path=dockerfile_path,
         options=options,
     )
-    suppressions = pragmas.collect(dockerfile)
+    suppressions = pragmas.Suppressions() if settings.disable_ignore_pragma else pragmas.collect(dockerfile)
     findings: list[Finding] = []
     crashes: list[str] = []
     for rule in rules:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -23,3 +24,89 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+# --- several reports from one run -------------------------------------------------------------------
+
+
+class ReportPlanError(ValueError):
+    """``--format``/``--output`` values that do not make a plan: one line, names the values."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTarget:
+    format: str
+    path: Path | None  # None: standard output
+
+
+def plan_reports(formats: list[str] | None, outputs: list[str] | None, known: tuple[str, ...]) -> list[ReportTarget]:
+    """Which format goes where, from repeated ``--format FORMAT[:FILE]`` and ``--output FILE`` values.
+
+    ``FORMAT:FILE`` names its file itself. The other formats take the ``--output`` values in order;
+    ``-`` is standard output. With one ``--output`` fewer than such formats, the first of them
+    writes to standard output: ``--format text --format sarif --output imagelint.sarif``. At most
+    one report goes to standard output, and no file gets two reports. No ``--format``: ``text``.
+    """
+    wanted: list[list] = []
+    for spec in formats or ["text"]:
+        name, colon, file = spec.partition(":")
+        name = name.strip().lower()
+        if name not in known:
+            raise ReportPlanError(f"--format: unknown format '{name}' (use {', '.join(known)}; FORMAT:FILE writes to FILE)")
+        if colon and not file:
+            raise ReportPlanError(f"--format {spec}: no file after ':'")
+        wanted.append([name, file if colon else None])
+    unplaced = [item for item in wanted if item[1] is None]
+    outputs = list(outputs or [])
+    if len(outputs) > len(unplaced):
+        raise ReportPlanError(
+            f"{len(outputs)} --output value{'s' if len(outputs) != 1 else ''} for {len(unplaced)} format"
+            f"{'s' if len(unplaced) != 1 else ''} without a file; give one --format per --output"
+        )
+    if len(outputs) < len(unplaced) - 1:
+        raise ReportPlanError(
+            f"{len(unplaced)} formats but {len(outputs)} --output value{'s' if len(outputs) != 1 else ''}: give each format "
+            "its file (--output FILE in the same order, '-' for standard output) or write --format FORMAT:FILE"
+        )
+    for item, output in zip(unplaced[len(unplaced) - len(outputs) :], outputs):
+        item[1] = output
+    targets = [ReportTarget(name, None if file in (None, "-") else Path(file)) for name, file in wanted]
+    to_stdout = [t.format for t in targets if t.path is None]
+    if len(to_stdout) > 1:
+        raise ReportPlanError(f"formats {' and '.join(to_stdout)} would all write to standard output; give all but one a file")
+    seen: dict[Path, str] = {}
+    for target in targets:
+        if target.path is None:
+            continue
+        key = Path(os.path.abspath(target.path))
+        if key in seen:
+            raise ReportPlanError(f"{target.path}: named for both the {seen[key]} and the {target.format} report")
+        seen[key] = target.format
+    return targets
+
+
+class ReportWriteError(Exception):
+    """A report file could not be written; the message names it."""
+
+
+def write_reports(targets: list[ReportTarget], render: Callable[[str, TextIO, bool], None], stdout: TextIO, *, color: bool) -> None:
+    """Render every report of one run: ``render(format, stream, color)``.
+
+    The files are rendered to temporary files first and renamed into place only after all of them
+    rendered, so a failure leaves every existing report untouched; standard output comes last.
+    """
+    current: Path | None = None
+    try:
+        with contextlib.ExitStack() as stack:
+            for target in targets:
+                if target.path is None:
+                    continue
+                current = target.path
+                stream = stack.enter_context(atomic_writer(target.path))
+                render(target.format, stream, False)
+    except OSError as err:  # creating a temporary file, writing it, or the final rename
+        name = err.filename2 or current
+        raise ReportWriteError(f"{name}: cannot write report ({err.strerror or err})") from None
+    for target in targets:
+        if target.path is None:
+            render(target.format, stdout, color)

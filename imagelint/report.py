@@ -17,6 +17,7 @@ class FileResult:
     file: str
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # the file could not be linted at all
+    lines: list[str] = field(default_factory=list)  # its text, for reporters that show excerpts; never in JSON
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -26,30 +25,11 @@ _HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)")
 # --- stages ---------------------------------------------------------------------------------------
 
 
-def lineage(stage: Stage) -> list[Stage]:
-    """The stage and the in-file stages it is built FROM, nearest first."""
-    chain: list[Stage] = []
-    current: Stage | None = stage
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = current.parent
-    return chain
-
-
-def shipped_stages(ctx: LintContext) -> set[int]:
-    """Stages whose layers make up the final image: the final (target) stage and its FROM chain.
-
-    Other stages only hand files over through ``COPY --from``, so bytes wasted in their layers
-    never reach the image (hadolint #405, #1056).
-    """
-    return {s.index for s in lineage(ctx.final_stage)} if ctx.final_stage else set()
-
-
-def size_rule_stages(ctx: LintContext, code: str) -> set[int]:
+def size_rule_stages(ctx: LintContext, code: str) -> frozenset[int]:
     """Stages a size rule looks at: shipped ones, or every stage with ``builder-stages = true``."""
     if ctx.options.rule_options.get(code, {}).get("builder-stages", False):
-        return {s.index for s in ctx.stages}
-    return shipped_stages(ctx)
+        return frozenset(s.index for s in ctx.stages)
+    return ctx.shipped_stages
 
 
 # --- paths ----------------------------------------------------------------------------------------
@@ -96,38 +76,19 @@ def strip_glob(path: str) -> str:
 # --- mounts ---------------------------------------------------------------------------------------
 
 
-def mounts(instruction: Instruction) -> list[dict[str, str]]:
-    """``--mount=type=cache,target=/root/.npm`` flags as dicts (BuildKit reads them as CSV)."""
-    found = []
-    for spec in instruction.flag_values("mount"):
-        fields: dict[str, str] = {}
-        for part in spec.split(","):
-            key, sep, value = part.partition("=")
-            if key.strip():
-                fields[key.strip().lower()] = value.strip().strip("\"'") if sep else "true"
-        fields.setdefault("type", "bind")
-        found.append(fields)
-    return found
-
-
-def mount_target(fields: dict[str, str]) -> str | None:
-    return fields.get("target") or fields.get("dst") or fields.get("destination")
-
-
-def cache_mount_targets(instruction: Instruction, scope: Scope | None, cwd: str) -> list[str]:
-    """Targets of cache and tmpfs mounts: what is written there never lands in the layer."""
+def cache_mount_targets(step: Step) -> list[str]:
+    """Targets of a RUN step's cache and tmpfs mounts: what is written there never lands in the layer."""
     targets = []
-    for fields in mounts(instruction):
-        target = mount_target(fields)
-        if fields["type"] in ("cache", "tmpfs") and target:
-            expanded = expand_word(target, scope)
+    for mount in step.instruction.mounts():
+        if mount.type in ("cache", "tmpfs") and mount.target:
+            expanded = expand_word(mount.target, step.scope)
             if expanded is not None:
-                targets.append(resolve(expanded, cwd))
+                targets.append(resolve(expanded, step.workdir))
     return targets
 
 
 def has_cache_mount(instruction: Instruction) -> bool:
-    return any(fields["type"] == "cache" for fields in mounts(instruction))
+    return any(mount.type == "cache" for mount in instruction.mounts())
 
 
 # --- steps ----------------------------------------------------------------------------------------
@@ -135,17 +96,20 @@ def has_cache_mount(instruction: Instruction) -> bool:
 
 @dataclass(eq=False)
 class Step:
-    """One instruction of a stage with what is in force when it runs."""
+    """One instruction of a stage with the WORKDIR in force when it runs."""
 
     instruction: Instruction  # for ONBUILD, the trigger (RUN, COPY...) it wraps
     stage: Stage
     workdir: str
-    scope: Scope | None
-    onbuild: bool = False
 
     @property
     def keyword(self) -> str:
         return self.instruction.keyword
+
+    @property
+    def scope(self) -> Scope | None:
+        """The ARG/ENV in force (an ONBUILD trigger has its ONBUILD's)."""
+        return self.instruction.scope
 
     @cached_property
     def copy(self) -> Copy | None:
@@ -153,9 +117,9 @@ class Step:
         return copy_of(self)
 
 
-def _workdir_after(instruction: Instruction, current: str, scope: Scope | None) -> str:
+def _workdir_after(instruction: Instruction, current: str) -> str:
     target = instruction.value.strip().strip("\"'")
-    expanded = expand_word(target, scope)
+    expanded = expand_word(target, instruction.scope)
     if expanded is None:
         return current  # an unknown WORKDIR: keep the last one we know
     return resolve(expanded, current)
@@ -168,7 +132,7 @@ def _final_workdirs(ctx: LintContext) -> dict[int, str]:
         current = ends.get(stage.parent.index, "/") if stage.parent else "/"
         for instruction in stage.instructions:
             if instruction.keyword == "WORKDIR":
-                current = _workdir_after(instruction, current, instruction.scope)
+                current = _workdir_after(instruction, current)
         ends[stage.index] = current
     return ends
 
@@ -182,8 +146,8 @@ def stage_steps(ctx: LintContext, stage: Stage, workdirs: dict[int, str] | None 
         if instruction.keyword == "ONBUILD":
             continue
         if instruction.keyword == "WORKDIR":
-            current = _workdir_after(instruction, current, instruction.scope)
-        steps.append(Step(instruction, stage, current, instruction.scope))
+            current = _workdir_after(instruction, current)
+        steps.append(Step(instruction, stage, current))
     return steps
 
 
@@ -196,8 +160,8 @@ def onbuild_steps(stage: Stage) -> list[Step]:
         if trigger is None:
             continue
         if trigger.keyword == "WORKDIR":
-            current = _workdir_after(trigger, current, instruction.scope)
-        steps.append(Step(trigger, stage, current, instruction.scope, onbuild=True))
+            current = _workdir_after(trigger, current)
+        steps.append(Step(trigger, stage, current))
     return steps
 
 
@@ -218,14 +182,8 @@ class Sequence:
             yield index, self.steps[index]
 
 
-_SEQUENCES: weakref.WeakKeyDictionary[LintContext, list[tuple[int, Sequence]]] = weakref.WeakKeyDictionary()
-
-
 def _all_sequences(ctx: LintContext) -> list[tuple[int, Sequence]]:
-    """(stage index, sequence) for every stage and every stage's ONBUILD triggers, built once."""
-    found = _SEQUENCES.get(ctx)
-    if found is not None:
-        return found
+    """(stage index, sequence) for every stage and every stage's ONBUILD triggers."""
     found = []
     ends: dict[int, list[Step]] = {}
     workdirs = _final_workdirs(ctx)
@@ -237,13 +195,12 @@ def _all_sequences(ctx: LintContext) -> list[tuple[int, Sequence]]:
         triggers = onbuild_steps(stage)
         if triggers:
             found.append((stage.index, Sequence(triggers)))
-    _SEQUENCES[ctx] = found
     return found
 
 
 def sequences(ctx: LintContext, stages: set[int] | None = None) -> Iterator[Sequence]:
     """Each stage's sequence of steps, then its ONBUILD triggers as a sequence of their own."""
-    for index, sequence in _all_sequences(ctx):
+    for index, sequence in ctx.fact(_all_sequences):
         if stages is None or index in stages:
             yield sequence
 
@@ -352,31 +309,22 @@ class Located:
         return self._sub  # type: ignore[return-value]
 
 
-_SCRIPTS: weakref.WeakKeyDictionary[LintContext, dict[int, list[RunScript]]] = weakref.WeakKeyDictionary()
-_COMMANDS: weakref.WeakKeyDictionary[LintContext, dict[int, list[Located]]] = weakref.WeakKeyDictionary()
-
-
-def _scripts_of(ctx: LintContext, instruction: Instruction) -> list[RunScript]:
-    by_instruction = _SCRIPTS.get(ctx)
-    if by_instruction is None:
-        by_instruction = {}
-        for script in ctx.run_scripts:
-            by_instruction.setdefault(id(script.instruction), []).append(script)
-        _SCRIPTS[ctx] = by_instruction
-    return by_instruction.get(id(instruction), [])
+def _located_commands(ctx: LintContext) -> dict[int, list[Located]]:
+    """RUN instruction id -> its commands with their directories, filled as steps are asked for."""
+    return {}
 
 
 def run_commands(ctx: LintContext, step: Step) -> list[Located]:
     """Every command of a RUN step (heredoc scripts included), following top-level ``cd``."""
-    cache = _COMMANDS.setdefault(ctx, {})
+    located = ctx.fact(_located_commands)
     key = id(step.instruction)
-    if key not in cache:
-        cache[key] = list(_locate(ctx, step))
-    return cache[key]
+    if key not in located:
+        located[key] = list(_locate(ctx, step))
+    return located[key]
 
 
 def _locate(ctx: LintContext, step: Step) -> Iterator[Located]:
-    for script in _scripts_of(ctx, step.instruction):
+    for script in ctx.scripts_of(step.instruction):
         cwd = step.workdir
         for command in script.commands():
             yield Located(script, command, cwd)

@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from imagelint.context import LintContext, RunScript
+from imagelint.context import LintContext
 from imagelint.dockerfile import ImageRef, Instruction, Stage
 from imagelint.rules._context_sources import context_sources
 from imagelint.shell import SHELLS, Command
@@ -53,17 +53,6 @@ def from_value(instruction: Instruction) -> str | None:
     return None if expansion.undefined else expansion.text
 
 
-def mount_sources(instruction: Instruction) -> list[str]:
-    """``from=`` values of ``RUN --mount`` flags."""
-    values = []
-    for mount in instruction.flag_values("mount"):
-        for part in mount.split(","):
-            key, _, value = part.partition("=")
-            if key.strip() == "from" and value:
-                values.append(value)
-    return values
-
-
 def _wildcard(reference: str) -> re.Pattern[str]:
     """A stage reference with each variable as a wildcard: ``build-${TARGETARCH}`` -> ``build-.*``."""
     return re.compile(".*".join(re.escape(part) for part in _VARIABLE.split(reference.lower())))
@@ -80,7 +69,7 @@ def _variable_references(stage: Stage) -> Iterator[str]:
             expanded = from_value(instruction)
             if expanded is None or not any(ch in expanded for ch in ":/@"):
                 yield value
-        yield from (v for v in mount_sources(instruction) if "$" in v)
+        yield from (m.from_stage for m in instruction.mounts() if m.from_stage and "$" in m.from_stage)
 
 
 def possibly_used_stages(ctx: LintContext) -> set[int]:
@@ -102,21 +91,6 @@ def possibly_used_stages(ctx: LintContext) -> set[int]:
                 pattern = _wildcard(reference)
                 todo.extend(s.index for s in stages if s.name and pattern.fullmatch(s.name))
     return seen
-
-
-def final_chain(ctx: LintContext) -> list[Stage]:
-    """The final (target) stage and the in-file stages it is built FROM, nearest first."""
-    chain: list[Stage] = []
-    stage = ctx.final_stage
-    while stage is not None and stage not in chain:
-        chain.append(stage)
-        stage = stage.parent
-    return chain
-
-
-def chain_scripts(ctx: LintContext, chain: list[Stage]) -> list[RunScript]:
-    indexes = {s.index for s in chain}
-    return [run for run in ctx.run_scripts if run.instruction.stage in indexes]
 
 
 def root_image(chain: list[Stage]) -> ImageRef | None:

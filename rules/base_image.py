@@ -18,9 +18,9 @@ _VARIABLE = re.compile(r"\$(?:\{(\w+)([^}]*)\}|(\w+))")
 def _unresolved(ctx: LintContext, base: ImageRef) -> bool:
     """Whether the reference depends on a build arg with no (or an empty) default.
 
-    ``ImageRef.unresolved`` covers variables never declared; an ``ARG V`` declared without a
-    default (or one whose default is itself unresolved) expands to nothing as well, and then
-    ``golang:${V}`` must not be judged as the untagged ``golang:``.
+    ``ImageRef.unresolved`` covers variables never declared and ``ARG V`` without a default; an
+    ``ARG V=`` with an empty default (or one whose default expands to nothing) leaves the
+    reference just as unknown: ``golang:${V}`` must not be judged as the untagged ``golang:``.
     """
     if base.unresolved:
         return True
@@ -44,16 +44,6 @@ def _external_stages(ctx: LintContext) -> Iterator[Stage]:
 def _at_image(stage: Stage, message: str, fix: str | None = None) -> Violation:
     """A violation on the image reference of a FROM line."""
     return Violation(message, stage.from_instruction, offset=0, end_offset=len(stage.base.raw), fix=fix)
-
-
-def _final_lineage(ctx: LintContext) -> list[Stage]:
-    """The final stage, then the stages it is built FROM, up to the one on an external image."""
-    lineage: list[Stage] = []
-    stage = ctx.final_stage
-    while stage is not None and stage not in lineage:
-        lineage.append(stage)
-        stage = stage.parent
-    return lineage
 
 
 @rule(code="IL5001", name="untagged-base-image", family="base-image", severity="warning", hadolint=("DL3006",))
@@ -272,12 +262,9 @@ _BUILD_COMMANDS = {
 }
 
 
-def _builds_in_place(ctx: LintContext, lineage: list[Stage]) -> bool:
+def _builds_in_place(ctx: LintContext) -> bool:
     """Whether the final image compiles its own program (so the toolchain is only a build tool)."""
-    indexes = {s.index for s in lineage}
-    for run in ctx.run_scripts:
-        if run.instruction.stage not in indexes:
-            continue
+    for run in ctx.shipped_scripts:
         for command in run.commands(*_BUILD_COMMANDS):
             args = [a.lower() for a in command.args if not a.startswith("-")]
             if any(a in _BUILD_COMMANDS[command.name] for a in args[:2]):
@@ -400,7 +387,7 @@ def full_base_image_in_final_stage(ctx: LintContext) -> Iterator[Violation]:
     Switch the final stage to the slim or runtime variant named in the message; if the build needs
     compilers, do that in an earlier stage and `COPY --from` the result.
     """
-    lineage = _final_lineage(ctx)
+    lineage = ctx.final_lineage
     if not lineage:
         return
     root = lineage[-1]
@@ -418,7 +405,7 @@ def full_base_image_in_final_stage(ctx: LintContext) -> Iterator[Violation]:
     java = hub_name(base) in ("eclipse-temurin", "openjdk")
     if not toolchain and not java and not _copies_application(lineage):
         return  # a published runtime image that chose the full variant for its users
-    if (toolchain or "dotnet/" in base.repository) and not _builds_in_place(ctx, lineage):
+    if (toolchain or "dotnet/" in base.repository) and not _builds_in_place(ctx):
         return  # a toolchain image on purpose (a CI or tool image), not an application built in place
     if java and not _runs_java(lineage):
         return  # tomcat, maven and friends need the JDK; only a plain `java -jar` app does not

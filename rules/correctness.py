@@ -11,7 +11,6 @@ from imagelint.context import LintContext, RunScript
 from imagelint.dockerfile import JSON_CAPABLE, KNOWN_INSTRUCTIONS, Instruction, Stage, arg_declarations
 from imagelint.rule import Violation, rule
 from imagelint.rules._fetch import FETCHERS, reads_program_from_stdin
-from imagelint.rules._stage_facts import chain, is_windows, shell_in_force
 from imagelint.rules._var_refs import expanded_references, references, with_scope_before
 from imagelint.shell import Command
 from imagelint.variables import PLATFORM_ARGS, Scope, expand
@@ -109,8 +108,8 @@ def shell_form_entrypoint(ctx: LintContext) -> Iterator[Violation]:
     for instruction in ctx.of("CMD", "ENTRYPOINT"):
         if instruction.is_exec_form or not instruction.value.strip():
             continue
-        stage = ctx.stages[instruction.stage] if instruction.stage >= 0 else None
-        if stage is not None and (shell_in_force(stage, instruction) is not None or is_windows(ctx, stage)):
+        stage = ctx.stage_of(instruction)
+        if stage is not None and (ctx.shell_in_force(stage, instruction) is not None or ctx.is_windows(stage)):
             continue  # a custom SHELL (PowerShell, bash -c) is what the author chose to run it with
         if instruction.value.lstrip().startswith("["):
             continue  # broken JSON is another rule's finding
@@ -478,7 +477,7 @@ def relative_copy_without_workdir(ctx: LintContext) -> Iterator[Violation]:
     has_workdir: dict[int, bool] = {}
     for stage in ctx.stages:
         # FROM scratch starts in /, which is as well defined as any WORKDIR.
-        workdir = chain(stage)[-1].base.is_scratch or bool(stage.parent is not None and has_workdir.get(stage.parent.index))
+        workdir = ctx.lineage(stage)[-1].base.is_scratch or bool(stage.parent is not None and has_workdir.get(stage.parent.index))
         for instruction, scope in with_scope_before(stage):
             if instruction.keyword == "WORKDIR":
                 workdir = True
@@ -649,7 +648,7 @@ def _undefined_reason(
             f"ARG {name} is declared before the first FROM, which does not reach inside a stage; "
             f"add 'ARG {name}' in this stage"
         )
-    in_chain = {s.index for s in chain(stage)}
+    in_chain = {s.index for s in ctx.lineage(stage)}
     for defined, stage_index in definitions.get(name, []):
         if stage_index in in_chain and defined.index > instruction.index:
             return f"it is only defined at line {defined.line}, after this use; move the {defined.keyword} up"
@@ -662,7 +661,7 @@ def _undefined_reason(
     suggestion = _similar(name, visible)
     if suggestion is not None:
         return f"did you mean {suggestion}?"
-    if chain(stage)[-1].base.is_scratch:
+    if ctx.lineage(stage)[-1].base.is_scratch:
         return "nothing defines it (the stage starts FROM scratch)"
     return None  # the base image may set it; BuildKit knows, we do not
 
@@ -717,7 +716,6 @@ def undefined_variable(ctx: LintContext) -> Iterator[Violation]:
     definitions: dict | None = None  # only needed to explain a finding
     escape = ctx.dockerfile.escape
     for stage in ctx.stages:
-        inherited = _parent_args(stage)
         dynamic_names = False
         for instruction, scope in with_scope_before(stage):
             if "$" not in instruction.original:
@@ -728,7 +726,7 @@ def undefined_variable(ctx: LintContext) -> Iterator[Violation]:
                 break  # `ARG ${NAME}=...` defines names we cannot know
             for reference, offset in expanded_references(instruction, escape):
                 name = reference.name
-                if reference.fallback or scope.is_defined(name) or name in own or name in inherited:
+                if reference.fallback or scope.is_defined(name) or name in own:
                     continue
                 if definitions is None:
                     definitions = _definitions(ctx)
@@ -741,20 +739,6 @@ def undefined_variable(ctx: LintContext) -> Iterator[Violation]:
                     offset=offset,
                     end_offset=reference.end if offset is not None else None,
                 )
-
-
-def _parent_args(stage: Stage) -> set[str]:
-    """ARGs a stage inherits from the stages it is built FROM (BuildKit passes them on, like ENV).
-
-    The core's scopes only carry ENV across ``FROM <stage>``; BuildKit also carries build args
-    (``dispatchState.init`` appends the parent's ``buildArgs``), so they are added here.
-    """
-    names: set[str] = set()
-    for parent in chain(stage)[1:]:
-        for instruction in parent.instructions:
-            if instruction.keyword == "ARG":
-                names.update(name for name, _ in arg_declarations(instruction))
-    return names
 
 
 def _pairs_defined(instruction: Instruction) -> list[tuple[str, str | None]]:
@@ -1078,8 +1062,8 @@ def _pipefail_on(ctx: LintContext, run: RunScript, position: int) -> bool:
             break
         if command.name == "set" and "pipefail" in command.args:
             return True
-    stage = ctx.stages[run.instruction.stage] if run.instruction.stage >= 0 else None
-    shell = shell_in_force(stage, run.instruction) if stage is not None else None
+    stage = ctx.stage_of(run.instruction)
+    shell = ctx.shell_in_force(stage, run.instruction) if stage is not None else None
     return bool(shell) and "pipefail" in shell
 
 
@@ -1124,8 +1108,8 @@ def pipe_without_pipefail(ctx: LintContext) -> Iterator[Violation]:
     is dash, set `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before it.
     """
     for run in ctx.run_scripts:
-        stage = ctx.stages[run.instruction.stage] if run.instruction.stage >= 0 else None
-        if stage is not None and is_windows(ctx, stage):
+        stage = ctx.stage_of(run.instruction)
+        if stage is not None and ctx.is_windows(stage):
             continue
         for pipeline in run.script.pipelines():
             if len(pipeline) < 2 or _consumer_checks_input(pipeline[-1]):
@@ -1196,8 +1180,8 @@ def cd_instead_of_workdir(ctx: LintContext) -> Iterator[Violation]:
         top = [c for c in run.script.commands if c.depth == 0 and not c.subshell]
         if not top or top[0].name != "cd" or top[0].wrappers:
             continue
-        stage = ctx.stages[run.instruction.stage] if run.instruction.stage >= 0 else None
-        if stage is not None and is_windows(ctx, stage):
+        stage = ctx.stage_of(run.instruction)
+        if stage is not None and ctx.is_windows(stage):
             continue
         cd = top[0]
         targets = [a for a in cd.args if a not in ("-P", "-L", "-e", "-@")]

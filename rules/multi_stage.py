@@ -7,18 +7,15 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.dockerfile import Stage
+from imagelint.dockerfile import ImageRef, Stage
 from imagelint.rule import Violation, rule
 from imagelint.rules._multistage import (
-    chain_scripts,
     copies_application_source,
     entry_command,
-    final_chain,
     from_value,
     install_family,
     is_application_image,
     is_dev_container,
-    mount_sources,
     possibly_used_stages,
     root_image,
     runs_an_application,
@@ -114,7 +111,7 @@ def copy_from_unknown_stage(ctx: LintContext) -> Iterator[Violation]:
             references = []
             if instruction.keyword in ("COPY", "ADD") and instruction.flag("from"):
                 references.append((f"{instruction.keyword} --from", from_value(instruction)))
-            references += [("RUN --mount from", v) for v in mount_sources(instruction) if "$" not in v]
+            references += [("RUN --mount from", m.from_stage) for m in instruction.mounts() if m.from_stage and "$" not in m.from_stage]
             for what, source in references:
                 if not source:
                     continue
@@ -496,7 +493,7 @@ def copy_whole_filesystem_from_stage(ctx: LintContext) -> Iterator[Violation]:
     Copy only the paths the final image needs (the binary, its config, its data).
     """
     for stage in ctx.stages:
-        if _starts_from_scratch(stage):
+        if _base_of(ctx, stage).is_scratch:
             continue  # squashing a filesystem into an empty image
         for instruction in stage.instructions:
             if instruction.keyword != "COPY" or not instruction.flag("from"):
@@ -506,7 +503,8 @@ def copy_whole_filesystem_from_stage(ctx: LintContext) -> Iterator[Violation]:
                 continue
             source = from_value(instruction)
             origin = ctx.resolve_stage(source) if source else None
-            if origin is None or _starts_from_scratch(origin) or _is_tool_image(origin):
+            origin_base = _base_of(ctx, origin) if origin is not None else None
+            if origin_base is None or origin_base.is_scratch or _is_tool_image(origin_base):
                 continue
             yield Violation(
                 f"COPY --from={source} / / copies the whole filesystem of stage '{origin.written_name or origin.index}' "
@@ -515,17 +513,14 @@ def copy_whole_filesystem_from_stage(ctx: LintContext) -> Iterator[Violation]:
             )
 
 
-def _starts_from_scratch(stage: Stage) -> bool:
-    while stage.parent is not None:
-        stage = stage.parent
-    return stage.base.is_scratch
+def _base_of(ctx: LintContext, stage: Stage) -> ImageRef:
+    """The external image (or scratch) a stage's lineage starts from."""
+    return ctx.lineage(stage)[-1].base
 
 
-def _is_tool_image(stage: Stage) -> bool:
+def _is_tool_image(base: ImageRef) -> bool:
     """Images published as a filesystem to copy whole (``tonistiigi/xx`` cross-compile helpers)."""
-    while stage.parent is not None:
-        stage = stage.parent
-    return stage.base.repository.endswith("tonistiigi/xx")
+    return base.repository.endswith("tonistiigi/xx")
 
 
 # Base images whose purpose is to compile: (repository name, what to call it).
@@ -643,7 +638,7 @@ def final_stage_on_build_toolchain(ctx: LintContext) -> Iterator[Violation]:
     Split the file: build in a stage named `build` on the toolchain image, then start a second
     stage from a runtime image and `COPY --from=build` only the artefact.
     """
-    chain = final_chain(ctx)
+    chain = ctx.final_lineage
     toolchain = toolchain_of(chain)
     if toolchain is None or is_dev_container(ctx, chain):
         return
@@ -652,7 +647,7 @@ def final_stage_on_build_toolchain(ctx: LintContext) -> Iterator[Violation]:
         return
     image = root_image(chain).resolved
     if copies_application_source(chain, source_files=False) is not None:
-        for run in chain_scripts(ctx, chain):
+        for run in ctx.shipped_scripts:
             for command in run.commands():
                 step = build_step(command)
                 if step:
@@ -663,11 +658,10 @@ def final_stage_on_build_toolchain(ctx: LintContext) -> Iterator[Violation]:
                     )
                     return
     # Multi-stage already, but the runtime stage starts from the toolchain again.
-    chain_indexes = {s.index for s in chain}
     for stage in chain:
         for instruction in stage.instructions:
             origin = ctx.resolve_stage(from_value(instruction) or "") if instruction.keyword == "COPY" else None
-            if origin is None or origin.index in chain_indexes:
+            if origin is None or origin.index in ctx.shipped_stages:
                 continue
             step = next((build_step(c) for r in ctx.run_scripts if r.instruction.stage == origin.index for c in r.commands() if build_step(c)), None)
             if step:
@@ -793,10 +787,10 @@ def build_tools_in_final_stage(ctx: LintContext) -> Iterator[Violation]:
     Move the install and the compile step into a build stage, or purge the packages at the end
     of the same RUN (`apt-get purge -y --auto-remove ...`, `apk del .build-deps`).
     """
-    chain = final_chain(ctx)
+    chain = ctx.final_lineage
     if not is_application_image(ctx, chain):
         return
-    for run in chain_scripts(ctx, chain):
+    for run in ctx.shipped_scripts:
         commands = list(run.commands())
         for position, command in enumerate(commands):
             family = install_family(command)

@@ -11,7 +11,6 @@ from imagelint.dockerfile import Instruction, arg_declarations
 from imagelint.rule import Violation, rule
 from imagelint.rules._fetch import FETCHERS, interpreter, reads_program_from_stdin, writes_to_stdout
 from imagelint.rules._secrets import SECRET_NAME_HINT, find_tokens, is_literal_secret_value, is_secret_name, redact
-from imagelint.rules._stage_facts import chain, is_windows, shipped_stages
 from imagelint.rules._var_refs import references
 from imagelint.shell import Command
 from imagelint.variables import expand
@@ -22,12 +21,6 @@ _ROOT_USERS = {"root", "0"}
 _NONROOT_TAGS = ("nonroot", "chiseled", "distroless")
 # Programs that drop root for the real process (the official images' entrypoint pattern).
 _PRIVILEGE_DROPPERS = re.compile(r"(?:^|/)(?:gosu|su-exec|setpriv|chpst|s6-setuidgid)(?![A-Za-z0-9_])")
-
-
-def _run_scripts_of_stages(ctx: LintContext, stage_indexes: set[int]) -> Iterator[RunScript]:
-    for run in ctx.run_scripts:
-        if run.instruction.stage in stage_indexes:
-            yield run
 
 
 def _with_triggers(ctx: LintContext, *keywords: str) -> Iterator[tuple[Instruction, bool]]:
@@ -108,9 +101,9 @@ def final_stage_runs_as_root(ctx: LintContext) -> Iterator[Violation]:
     Create an unprivileged user and switch to it with `USER` at the end of the final stage.
     """
     stage = ctx.final_stage
-    if stage is None or stage.base.is_scratch or is_windows(ctx, stage):
+    if stage is None or stage.base.is_scratch or ctx.is_windows(stage):
         return
-    stages = chain(stage)
+    stages = ctx.final_lineage
     root_base = stages[-1].base
     # Images built to run as non-root say so in their name; their USER comes from the base.
     if any(marker in (root_base.tag or "") for marker in _NONROOT_TAGS) or "rootless" in root_base.resolved:
@@ -128,7 +121,7 @@ def final_stage_runs_as_root(ctx: LintContext) -> Iterator[Violation]:
                 last,
             )
         return
-    if _drops_privileges(ctx, {s.index for s in stages}):
+    if _drops_privileges(ctx):
         return
     yield Violation(
         "the final stage sets no USER, so the container runs as root; add 'USER <non-root user>' before CMD/ENTRYPOINT",
@@ -136,14 +129,14 @@ def final_stage_runs_as_root(ctx: LintContext) -> Iterator[Violation]:
     )
 
 
-def _drops_privileges(ctx: LintContext, stage_indexes: set[int]) -> bool:
-    """The stage installs or calls gosu/su-exec: its entrypoint starts as root on purpose."""
-    for run in _run_scripts_of_stages(ctx, stage_indexes):
+def _drops_privileges(ctx: LintContext) -> bool:
+    """The image installs or calls gosu/su-exec: its entrypoint starts as root on purpose."""
+    for run in ctx.shipped_scripts:
         for command in run.commands():
             if any(_PRIVILEGE_DROPPERS.search(w.value) for w in command.raw_words):
                 return True
     for instruction in ctx.instructions:
-        if instruction.stage in stage_indexes and instruction.keyword in ("COPY", "ADD", "ENTRYPOINT", "CMD"):
+        if instruction.stage in ctx.shipped_stages and instruction.keyword in ("COPY", "ADD", "ENTRYPOINT", "CMD"):
             if any(_PRIVILEGE_DROPPERS.search(word) for word in instruction.words()):
                 return True
     return False
@@ -277,11 +270,10 @@ def secret_in_arg_or_env(ctx: LintContext) -> Iterator[Violation]:
     Pass credentials at run time (`docker run -e`, a secrets manager, `*_FILE` variables) and at
     build time with `RUN --mount=type=secret,id=name[,env=NAME]` and `docker build --secret`.
     """
-    shipped = {s.index for s in shipped_stages(ctx)}
     for instruction, onbuild in _with_triggers(ctx, "ENV", "ARG"):
         if not SECRET_NAME_HINT.search(instruction.value):
             continue
-        ships = onbuild or instruction.stage in shipped  # triggers run in (and ship with) the downstream image
+        ships = onbuild or instruction.stage in ctx.shipped_stages  # triggers run in (and ship with) the downstream image
         if instruction.keyword == "ENV":
             pairs = [(k, v) for k, v in instruction.key_values()]
         else:
@@ -342,9 +334,8 @@ def _run_using(ctx: LintContext, arg: Instruction, name: str) -> Instruction | N
 
 
 def _secret_mount_provides(instruction: Instruction, name: str) -> bool:
-    for mount in instruction.flag_values("mount"):
-        options = dict(part.partition("=")[::2] for part in mount.split(","))
-        if options.get("type") == "secret" and name.lower() in (options.get("env", "").lower(), options.get("id", "").lower()):
+    for mount in instruction.mounts():
+        if mount.type == "secret" and name.lower() in (mount.fields.get("env", "").lower(), mount.fields.get("id", "").lower()):
             return True
     return False
 
@@ -465,9 +456,8 @@ def secret_file_copied(ctx: LintContext) -> Iterator[Violation]:
     Mount the file for the one RUN that needs it: `RUN --mount=type=secret,id=npmrc,target=/root/.npmrc`
     (or `--mount=type=ssh` for SSH keys), and keep it out of the build context with `.dockerignore`.
     """
-    shipped = {s.index for s in shipped_stages(ctx)}
     for instruction in ctx.of("COPY", "ADD"):
-        if instruction.stage not in shipped or instruction.flag("from") is not None or instruction.heredocs:
+        if instruction.stage not in ctx.shipped_stages or instruction.flag("from") is not None or instruction.heredocs:
             continue
         words = instruction.words()
         for source in words[:-1]:
@@ -1041,8 +1031,7 @@ def world_writable_permissions(ctx: LintContext) -> Iterator[Violation]:
     Use the narrowest mode that works (`755`, `775` with the right group), set the owner with
     `chown`/`COPY --chown`, or `1777` for shared scratch directories.
     """
-    shipped = {s.index for s in shipped_stages(ctx)}
-    for run in _run_scripts_of_stages(ctx, shipped):
+    for run in ctx.shipped_scripts:
         # A scratch directory the same RUN deletes again never reaches the image (official nginx).
         removed = {a for c in run.commands("rm") for a in c.args if not a.startswith("-")}
         for command in run.commands("chmod"):
@@ -1060,7 +1049,7 @@ def world_writable_permissions(ctx: LintContext) -> Iterator[Violation]:
                 )
     for instruction in ctx.of("COPY", "ADD"):
         mode = instruction.flag("chmod")
-        if instruction.stage in shipped and mode and _world_writable(mode):
+        if instruction.stage in ctx.shipped_stages and mode and _world_writable(mode):
             yield Violation(
                 f"{instruction.keyword} --chmod={mode} makes the copied files writable by every user; use 755 or 644",
                 instruction,
@@ -1097,9 +1086,8 @@ def ssh_port_exposed(ctx: LintContext) -> Iterator[Violation]:
     ## Fix
     Drop the SSH server and `EXPOSE 22`; use `docker exec` / `kubectl exec` for shell access.
     """
-    shipped = {s.index for s in shipped_stages(ctx)}
     for instruction in ctx.of("EXPOSE"):
-        if instruction.stage not in shipped:
+        if instruction.stage not in ctx.shipped_stages:
             continue
         for word in instruction.words():
             text = expand(word, instruction.scope).text if instruction.scope is not None and "$" in word else word

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one command that sets up and runs the tests: creates .venv if absent, installs imagelint with its test
-# extra, makes sure a Docker engine and the busybox:local base image exist (scripts/ensure-docker.sh), then
-# runs pytest. Arguments go to pytest, e.g. `bash scripts/test.sh -k smoke -x`.
-# With CI set, tests that need Docker fail instead of skipping.
+# extra, makes sure a Docker engine and the busybox:local base image exist (scripts/ensure-docker.sh) and
+# Debian's headless Chromium for the browser tests (scripts/ensure-chromium.sh), then runs pytest.
+# Arguments go to pytest, e.g. `bash scripts/test.sh -k smoke -x`.
+# With CI set, tests that need Docker or Chromium fail instead of skipping.
 set -euo pipefail
 # shellcheck source=scripts/venv.sh
 source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"   # also cd's to the repository root
@@ -10,6 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"   # also cd's to the repository 
 ensure_venv
 pip_install -e '.[test]'
 bash scripts/ensure-docker.sh
+bash scripts/ensure-chromium.sh
 
 case ${CI:-} in
   "" | 0 | false | False | FALSE) ;;

@@ -5,9 +5,10 @@ from __future__ import annotations
 import importlib
 from typing import TextIO
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "html")
 
 
-def render(format_name: str, report, stream: TextIO, *, color: bool = False) -> None:
+def render(format_name: str, report, stream: TextIO, *, color: bool = False, **options) -> None:
+    """``options`` are format-specific (text: ``quiet=True`` for ``--quiet``)."""
     module = importlib.import_module(f"imagelint.reporters.{format_name}_format")
-    module.render(report, stream, color=color)
+    module.render(report, stream, color=color, **options)

@@ -1,4 +1,7 @@
-"""``--format text``: one line per finding (``path:line:col: CODE severity: message``), then a summary."""
+"""``--format text``: one line per finding (``path:line:col: CODE severity: message``), then a summary.
+
+An image report (``imagelint analyze``) starts with the image's numbers: a layer table, the paths
+that waste most, the leftovers, and then its findings in the same one-line form."""
 
 from __future__ import annotations
 
@@ -18,7 +21,11 @@ def _location(finding) -> str:
     return f"{finding.file}:{finding.line}:{finding.column or 1}"
 
 
-def render(report, stream: TextIO, *, color: bool = False) -> None:
+def render(report, stream: TextIO, *, color: bool = False, quiet: bool = False) -> None:
+    """``quiet`` (``--quiet``): the finding lines only, no summary."""
+    if getattr(report, "kind", "lint") == "image":
+        _render_image(report, stream, color=color)
+        return
     findings = report.findings
     current_file = None
     for finding in findings:
@@ -31,6 +38,8 @@ def render(report, stream: TextIO, *, color: bool = False) -> None:
         stream.write(f"{_location(finding)}: {finding.rule} {severity}: {finding.message}\n")
         if finding.fix:
             stream.write(f"    fix: {finding.fix}\n")
+    if quiet:
+        return
     summary = report.summary()
     if findings:
         stream.write("\n")
@@ -47,3 +56,76 @@ def render(report, stream: TextIO, *, color: bool = False) -> None:
         f"{summary['findings']} finding{'s' if summary['findings'] != 1 else ''}"
         f"{f' ({counts})' if counts else ''} in {files} file{'s' if files != 1 else ''}\n"
     )
+
+
+# --- image reports ----------------------------------------------------------------------------------
+
+TOP_PATHS = 10
+
+
+def _render_image(report, stream: TextIO, *, color: bool) -> None:
+    from imagelint.image.budgets import format_size
+    from imagelint.image.history import parse_created_by, shorten
+
+    analysis = report.analysis
+    dive = analysis.dive
+    platform = "/".join(part for part in (analysis.os, analysis.architecture) if part) or "unknown platform"
+    stream.write(f"Image: {analysis.name} ({analysis.id[:19]}, {platform}, created {analysis.created or 'unknown'})\n")
+    stream.write(
+        f"Size: {format_size(analysis.size)} in {analysis.layer_count} layer{'s' if analysis.layer_count != 1 else ''}; "
+        f"wasted {format_size(analysis.wasted_bytes)} ({analysis.wasted_percent:.2f}%); "
+        f"efficiency {analysis.efficiency * 100:.2f}%\n"
+    )
+    user_wasted = dive.user_wasted_percent_or_none
+    stream.write(
+        f"dive: efficiency {dive.efficiency * 100:.4f} %, wastedBytes {dive.wasted_bytes} ({format_size(dive.wasted_bytes)}), "
+        f"userWastedPercent {'n/a (no bytes after the first layer)' if user_wasted is None else f'{user_wasted * 100:.4f} %'}\n\n"
+    )
+
+    rows = []
+    for row in analysis.layers:
+        command = shorten(parse_created_by(row.created_by).display, 60) or "(no recorded command)"
+        if row.empty:
+            rows.append(["-", "0 B", "", "", f"{command} (no layer)", row.dockerfile_line or ""])
+            continue
+        changes = f"{row.files_added}/{row.files_modified}/{row.files_removed}"
+        rows.append(
+            [row.index, format_size(row.size), format_size(row.wasted_bytes), changes, command, row.dockerfile_line or ""]
+        )
+    stream.write(tabulate(rows, headers=["layer", "size", "wasted", "files +/~/-", "command", "line"], tablefmt="simple"))
+    stream.write("\n")
+
+    wasteful = [f for f in analysis.inefficient_files if f.wasted_bytes]
+    if wasteful:
+        stream.write("\nTop wasted paths:\n")
+        table = [
+            [format_size(f.wasted_bytes), f.count, ",".join(str(i) for i in f.layers), f.path] for f in wasteful[:TOP_PATHS]
+        ]
+        stream.write(tabulate(table, headers=["wasted", "copies", "layers", "path"], tablefmt="simple"))
+        stream.write("\n")
+        if len(wasteful) > TOP_PATHS:
+            stream.write(f"... and {len(wasteful) - TOP_PATHS} more (see --format json)\n")
+
+    if analysis.leftovers:
+        stream.write("\nLeftovers:\n")
+        table = [
+            [item.path, item.category, item.layer, format_size(item.bytes), item.files,
+             format_size(item.hidden_bytes) if item.hidden_bytes else ""]
+            for item in analysis.leftovers
+        ]  # fmt: skip
+        stream.write(tabulate(table, headers=["path", "kind", "layer", "bytes", "files", "hidden later"], tablefmt="simple"))
+        stream.write("\n")
+
+    stream.write("\n")
+    for finding in report.findings:
+        severity = str(finding.severity)
+        if color:
+            severity = f"{_COLORS[finding.severity]}{severity}{_RESET}"
+        where = f"{finding.file}:{finding.line}" if finding.line is not None else finding.file
+        stream.write(f"{where}: {finding.rule} {severity}: {finding.message}\n")
+        if finding.fix:
+            stream.write(f"    fix: {finding.fix}\n")
+    summary = report.summary()
+    counts = ", ".join(f"{n} {s}" for s, n in summary["by_severity"].items() if n)
+    total = summary["findings"]
+    stream.write(f"{total} finding{'s' if total != 1 else ''}{f' ({counts})' if counts else ''}\n")

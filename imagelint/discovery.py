@@ -105,8 +105,9 @@ def _is_compose_path(path: Path) -> bool:
 
 
 def _compose_targets(path: Path, shown: str, found: Discovery, *, explicit: bool) -> list[Target]:
-    """The Dockerfiles a Compose file builds. A broken Compose file named on the command line is an
-    error; one met in a directory walk is a note (its Dockerfiles are still linted on their own)."""
+    """The Dockerfiles a Compose file builds. A broken Compose file (or a missing Dockerfile) named on
+    the command line is an error; one met in a directory walk is a note, and the Dockerfiles the walk
+    finds are still linted on their own."""
     from imagelint.compose import ComposeError, read
 
     try:
@@ -115,7 +116,7 @@ def _compose_targets(path: Path, shown: str, found: Discovery, *, explicit: bool
         (found.errors if explicit else found.notes).append(str(err) if explicit else f"{err}; skipped")
         return []
     found.notes.extend(dict.fromkeys(project.notes))
-    if explicit and not project.builds:
+    if explicit and not project.builds and not project.remote:
         found.errors.append(f"{shown}: no service has a 'build' section, so there is no Dockerfile to lint")
     base = os.path.dirname(shown)
     targets = []
@@ -126,7 +127,8 @@ def _compose_targets(path: Path, shown: str, found: Discovery, *, explicit: bool
             targets.append(Target(None, name, build.context, build.target, service, build.dockerfile_inline))
             continue
         if not build.dockerfile.is_file():
-            found.errors.append(f"{service}: Dockerfile {_shown_below(build.dockerfile, path.parent, base)} not found")
+            missing = f"{service}: Dockerfile {_shown_below(build.dockerfile, path.parent, base)} not found"
+            (found.errors if explicit else found.notes).append(missing)
             continue
         targets.append(Target(build.dockerfile, _shown_below(build.dockerfile, path.parent, base), build.context, build.target, service))
     return targets

@@ -70,14 +70,14 @@ class SourceLines:
 
     def __call__(self, file: str, line: int | None) -> str | None:
         if file not in self._lines:
-            self._lines[file] = None if file == STDIN else _read_lines(file)
+            self._lines[file] = None if file == STDIN else read_lines(file)
         lines = self._lines[file]
         if lines is None or line is None or not 1 <= line <= len(lines):
             return None
         return lines[line - 1]
 
 
-def _read_lines(file: str) -> list[str] | None:
+def read_lines(file: str) -> list[str] | None:
     try:
         with open(file, "rb") as stream:
             data = stream.read(_MAX_SOURCE_BYTES + 1)

@@ -1,4 +1,4 @@
-"""``imagelint lint`` as a library call: discover files, parse, run the rules, build the report."""
+"""``imagelint lint`` as a library call: discover files (and Compose builds), parse, run the rules, build the report."""
 
 from __future__ import annotations
 

@@ -3,9 +3,10 @@
 ``# imagelint ignore=IL1001,IL6002`` on the comment lines right before an instruction (or inside
 its continuation lines) silences those rules for that instruction; ``# imagelint global
 ignore=...`` silences them for the file; ``# imagelint stage ignore=...`` (hadolint 2.15's form)
-silences them for the stage that the next ``FROM`` starts. ``# hadolint ignore=DL3008`` is honoured for every
-imagelint rule that declares DL3008 as its hadolint equivalent. A trailing ``# reason`` or text
-after the list is allowed.
+silences them for the stage that the next ``FROM`` starts. ``# hadolint ignore=DL3008`` is
+honoured for every imagelint rule that declares DL3008 as its hadolint equivalent. A trailing
+``# reason`` or text after the list is allowed. ``disable-ignore-pragma`` turns all of them off
+(the engine then skips :func:`collect`).
 """
 
 from __future__ import annotations

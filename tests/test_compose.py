@@ -223,3 +223,20 @@ def test_lint_without_compose_does_not_import_yaml(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_missing_dockerfile_is_an_error_when_named_and_a_note_in_a_walk(tmp_path):
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  gone:\n    build: ./gone\n  remote:\n    build: https://example.com/app.git\n",
+            "Dockerfile": "FROM alpine:3.22\nUSER app\nCMD [\"sh\"]\n",
+        },
+    )
+    named = run("lint", "compose.yaml", cwd=tmp_path)
+    assert named.returncode == 2
+    assert "compose.yaml: gone: Dockerfile gone/Dockerfile not found" in named.stderr
+    assert "remote build context https://example.com/app.git was not linted" in named.stderr
+    walked = run("lint", ".", cwd=tmp_path)
+    assert walked.returncode == 0, walked.stdout + walked.stderr
+    assert "note: compose.yaml: gone: Dockerfile gone/Dockerfile not found" in walked.stderr

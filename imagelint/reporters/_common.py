@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from imagelint.findings import Finding
 from imagelint.fingerprint import STDIN, Fingerprinter, anchor, relative_path
-from imagelint.fingerprint import _read_lines as read_lines
+from imagelint.fingerprint import read_lines
 from imagelint.rules._secrets import find_tokens, is_literal_secret_value, is_secret_name, redact
 
 EXCERPT_CONTEXT = 2  # lines shown before and after a finding's lines

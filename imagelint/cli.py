@@ -73,20 +73,6 @@ def _use_color(stream) -> bool:
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
 
 
-def _write_output(path: Path | None, render) -> None:
-    """Render to stdout, or atomically to a file: a half-written report never replaces a good one."""
-    if path is None:
-        render(sys.stdout, _use_color(sys.stdout))
-        return
-    from imagelint.output import atomic_writer
-
-    try:
-        with atomic_writer(path) as stream:
-            render(stream, False)
-    except OSError as err:
-        raise UsageError(f"{path}: cannot write report ({err.strerror})") from None
-
-
 FORMAT_HELP = (
     "Report format: text, json, sarif, github, junit, gitlab or html. Repeat for several reports from one run; "
     "FORMAT:FILE writes that one to FILE."

@@ -253,10 +253,18 @@ class Command:
     raw_words: list[Word] = field(default_factory=list)
     redirects: list[Redirect] = field(default_factory=list)
     subshell: bool = False  # runs in a child shell: ( ... ), $( ... ), `...`, `sh -c '...'`
+    # Rules ask for ``name`` millions of times on a corpus; remember it for the current first word.
+    _name_cache: tuple[Word, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
-        return _basename(self.words[0].value) if self.words else ""
+        if not self.words:
+            return ""
+        first = self.words[0]
+        cache = self._name_cache
+        if cache is None or cache[0] is not first:
+            cache = self._name_cache = (first, _basename(first.value))
+        return cache[1]
 
     @property
     def args(self) -> list[str]:

@@ -33,6 +33,18 @@ class RunScript:
     heredoc_index: int | None  # None: the RUN's own command line
     _line_starts: tuple[int, ...] = ()  # for heredoc bodies: offset of each body line
     _first_line: int = 0
+    # Each command's name, and the commands by name, worked out once: rules look commands up by
+    # name all the time.
+    _names: tuple[str, ...] = field(init=False, repr=False)
+    _by_name: dict[str, list[Command]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        names = tuple(command.name for command in self.script.commands)
+        by_name: dict[str, list[Command]] = {}
+        for command, name in zip(self.script.commands, names):
+            by_name.setdefault(name, []).append(command)
+        object.__setattr__(self, "_names", names)
+        object.__setattr__(self, "_by_name", by_name)
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column) in the Dockerfile of a character of the script text."""
@@ -42,10 +54,12 @@ class RunScript:
         return self._first_line + i, offset - self._line_starts[i] + 1
 
     def commands(self, *names: str) -> Iterator[Command]:
-        if names:
-            yield from self.script.find(*names)
-        else:
-            yield from self.script.commands
+        """The script's commands in source order, or only those with one of these names."""
+        if not names:
+            return iter(self.script.commands)
+        if len(names) == 1:
+            return iter(self._by_name.get(names[0], ()))
+        return (command for command, name in zip(self.script.commands, self._names) if name in names)
 
     def violation(self, message: str, command: Command | None = None, *, fix: str | None = None, word: int = 0) -> Violation:
         """A violation pointing at a command (its ``word``-th word) inside this script."""
@@ -110,6 +124,14 @@ class LintContext:
             if instruction.keyword in keywords:
                 yield instruction
 
+    def is_trigger(self, instruction: Instruction) -> bool:
+        """Whether the instruction is an ONBUILD trigger: it runs in the images built FROM this one."""
+        return id(instruction) in self._trigger_ids
+
+    @cached_property
+    def _trigger_ids(self) -> frozenset[int]:
+        return frozenset(id(i.trigger) for i in self.dockerfile.instructions if i.trigger is not None)
+
     @cached_property
     def final_stage(self) -> Stage | None:
         if self.options.target:
@@ -117,10 +139,6 @@ class LintContext:
             if named is not None:
                 return named
         return self.dockerfile.final_stage
-
-    def is_final(self, stage: Stage | int) -> bool:
-        index = stage if isinstance(stage, int) else stage.index
-        return self.final_stage is not None and self.final_stage.index == index
 
     def stage_of(self, instruction: Instruction) -> Stage | None:
         """The stage an instruction (or ONBUILD trigger) is written in; None before the first FROM."""
@@ -182,21 +200,6 @@ class LintContext:
             stage = self.stages[int(name)]
         return stage
 
-    @cached_property
-    def reachable_stages(self) -> set[int]:
-        """Stages the final (target) stage needs, itself included."""
-        if self.final_stage is None:
-            return set()
-        seen: set[int] = set()
-        todo = [self.final_stage.index]
-        while todo:
-            index = todo.pop()
-            if index in seen:
-                continue
-            seen.add(index)
-            todo.extend(self.stage_dependencies.get(index, ()))
-        return seen
-
     # --- shell -------------------------------------------------------------------------------
 
     @cached_property
@@ -240,12 +243,6 @@ class LintContext:
         for script in self.run_scripts:
             found.setdefault(id(script.instruction), []).append(script)
         return found
-
-    def commands_in_stage(self, stage: Stage, *names: str) -> Iterator[tuple[RunScript, Command]]:
-        for run in self.run_scripts:
-            if run.instruction.stage == stage.index:
-                for command in run.commands(*names):
-                    yield run, command
 
     def shell_in_force(self, stage: Stage, before: Instruction | None = None) -> list[str] | None:
         """The SHELL (exec form) in force in a stage before an instruction (anywhere in the stage

@@ -125,7 +125,7 @@ class Mount:
         return self.fields.get("from") or None
 
 
-def parse_mount(spec: str) -> Mount:
+def _parse_mount(spec: str) -> Mount:
     fields: dict[str, str] = {}
     for part in spec.split(","):
         key, sep, value = part.partition("=")
@@ -154,8 +154,8 @@ class Instruction:
     scope: Scope | None = None  # ARG/ENV visible when this instruction runs
     # words() and key_values() run a quote-aware splitter that dominates the lint time when every
     # rule calls it again; ``value`` never changes once parsed, so they are split once.
-    _words: tuple[str, ...] | None = field(default=None, repr=False)
-    _key_values: tuple[tuple[str, str], ...] | None = field(default=None, repr=False)
+    _words: tuple[str, ...] | None = field(default=None, init=False, repr=False)
+    _key_values: tuple[tuple[str, str], ...] | None = field(default=None, init=False, repr=False)
 
     @property
     def is_exec_form(self) -> bool:
@@ -197,7 +197,7 @@ class Instruction:
 
     def mounts(self) -> list[Mount]:
         """The ``--mount`` flags of a RUN."""
-        return [parse_mount(spec) for spec in self.flag_values("mount")]
+        return [_parse_mount(spec) for spec in self.flag_values("mount")]
 
     @property
     def is_legacy_key_value(self) -> bool:

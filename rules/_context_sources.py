@@ -9,7 +9,6 @@ left out, and so are sources whose variables have no value here.
 from __future__ import annotations
 
 import posixpath
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,6 +30,21 @@ DEPENDENCY_MANIFESTS = frozenset(
     }
 )  # fmt: skip
 _MANIFEST_SUFFIXES = (".csproj", ".fsproj", ".vbproj", ".sln", ".cabal", ".gemspec")
+# Cleaned sources that take every file: the root itself, and all of its entries.
+_WHOLE_TREE = frozenset({"", "*"})
+
+
+def clean_source(written: str) -> str:
+    """A COPY/ADD source as BuildKit resolves it against the root it copies from: ``../x`` and
+    ``/x`` both mean ``x``; "" is the root itself."""
+    path = posixpath.normpath("/" + written).lstrip("/")
+    return "" if path == "." else path
+
+
+def is_whole_tree(written: str) -> bool:
+    """``.``, ``./``, ``/``, ``*``: a source (as written) that takes the whole build context, or
+    with ``--from`` the whole stage."""
+    return clean_source(written) in _WHOLE_TREE
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +58,7 @@ class Source:
 
     @property
     def is_whole_context(self) -> bool:
-        return self.path == ""
+        return self.path in _WHOLE_TREE
 
     @property
     def is_glob(self) -> bool:
@@ -85,25 +99,21 @@ def context_sources(instruction: Instruction) -> list[Source]:
             if expansion.undefined or "$" in expansion.text or not expansion.text:
                 continue
             resolved = expansion.text
-        path = posixpath.normpath("/" + resolved).lstrip("/")
-        sources.append(Source(instruction, written, "" if path == "." else path, offset))
+        sources.append(Source(instruction, written, clean_source(resolved), offset))
     return sources
 
 
-_COPIES: weakref.WeakKeyDictionary[LintContext, list[tuple[Instruction, list[Source]]]] = weakref.WeakKeyDictionary()
-
-
 def context_copies(ctx: LintContext) -> list[tuple[Instruction, list[Source]]]:
-    """Every COPY/ADD (ONBUILD triggers excluded) with its context sources, when it has some.
-    Computed once per file: several rules ask."""
-    copies = _COPIES.get(ctx)
-    if copies is None:
-        copies = []
-        for instruction in ctx.of("COPY", "ADD"):
-            sources = context_sources(instruction)
-            if sources:
-                copies.append((instruction, sources))
-        _COPIES[ctx] = copies
+    """Every COPY/ADD (ONBUILD triggers excluded) with its context sources, when it has some."""
+    return ctx.fact(_context_copies)  # several rules ask
+
+
+def _context_copies(ctx: LintContext) -> list[tuple[Instruction, list[Source]]]:
+    copies = []
+    for instruction in ctx.of("COPY", "ADD"):
+        sources = context_sources(instruction)
+        if sources:
+            copies.append((instruction, sources))
     return copies
 
 

@@ -1,6 +1,7 @@
 """What a shell command installs, fetches or removes, for the cache-order and layer-merging rules.
 
-Three questions, answered from the shell model (never from the RUN text):
+:func:`pip_command` (is this pip, and which words are pip's?) serves every family. Three more
+questions, answered from the shell model (never from the RUN text):
 
 * :func:`dependency_install` — does the command install a project's dependencies from its
   manifest (``npm ci``, ``pip install -r requirements.txt``, ``go mod download``), or build it in a
@@ -24,7 +25,8 @@ _PYTHON = re.compile(r"^python(?:\d+(?:\.\d+)*)?$")
 
 
 def pip_command(command: Command, name: str | None = None) -> Command | None:
-    """The pip part of ``pip3 install ...`` or ``python3 -m pip install ...``."""
+    """The pip part of ``pip3 install ...``, ``python3 -m pip install ...`` or ``python -I -mpip ...``
+    (``name``: the command's name, when the caller has it already)."""
     name = command.name if name is None else name
     if not name.startswith(("pip", "python")):
         return None
@@ -37,6 +39,8 @@ def pip_command(command: Command, name: str | None = None) -> Command | None:
         value = words[i].value
         if value == "-m" and words[i + 1].value == "pip":
             return replace(command, words=words[i + 1 :])
+        if value == "-mpip":
+            return replace(command, words=words[i:])
         if not value.startswith("-"):
             return None  # ``python script.py -m pip`` runs a script
     return None
@@ -259,8 +263,8 @@ DEPENDENCY_TOOLS = frozenset(_HANDLERS) | {"gradle", "gradlew", "mvn", "mvnw"}
 
 # --- named packages -------------------------------------------------------------------------------
 
-# Package managers, by the (program, subcommands) that install and remove named packages.
-_OS_INSTALL = {
+# OS package managers: program -> (package family, subcommands that install named packages, that remove them).
+OS_PACKAGE_MANAGERS = {
     "apt-get": ("apt", {"install"}, {"remove", "purge", "autoremove"}),
     "apt": ("apt", {"install"}, {"remove", "purge", "autoremove"}),
     "aptitude": ("apt", {"install"}, {"remove", "purge"}),
@@ -269,7 +273,7 @@ _OS_INSTALL = {
     "dnf": ("rpm", {"install", "groupinstall"}, {"remove", "erase", "autoremove"}),
     "microdnf": ("rpm", {"install"}, {"remove"}),
     "tdnf": ("rpm", {"install"}, {"remove", "erase", "autoremove"}),
-    "zypper": ("zypper", {"install", "in"}, {"remove", "rm"}),
+    "zypper": ("rpm", {"install", "in"}, {"remove", "rm"}),
 }
 _VERSION_SPEC = re.compile(r"[<>=!~;@\[].*$")
 
@@ -277,7 +281,7 @@ _VERSION_SPEC = re.compile(r"[<>=!~;@\[].*$")
 @dataclass(frozen=True, slots=True)
 class Packages:
     command: Command
-    manager: str  # apt, apk, rpm, zypper, pip, npm, gem
+    manager: str  # apt, apk, rpm, pip, npm, gem
     packages: tuple[str, ...]  # normalised names (no versions)
     local: bool  # a positional names a local file (``./x.deb``, ``/tmp/x.whl``)
 
@@ -296,10 +300,20 @@ def _normalise(manager: str, package: str) -> str:
     return package
 
 
+def os_package_family(command: Command, *, removing: bool = False, name: str | None = None) -> str | None:
+    """The family (apt, apk, rpm) of an OS package-manager call that installs named packages
+    (``apt-get install``, ``apk add``), or with ``removing`` removes them (``apk del``, ``dnf remove``)."""
+    manager = OS_PACKAGE_MANAGERS.get(command.name if name is None else name)
+    if manager is None:
+        return None
+    family, installs, removes = manager
+    return family if command.subcommand() in (removes if removing else installs) else None
+
+
 def named_install(command: Command, name: str | None = None) -> Packages | None:
     """Packages named on an install command line (OS managers, pip, ``npm -g``, gem)."""
     name = command.name if name is None else name
-    if name not in _OS_INSTALL and name not in ("npm", "gem") and not name.startswith(("pip", "python")):
+    if name not in OS_PACKAGE_MANAGERS and name not in ("npm", "gem") and not name.startswith(("pip", "python")):
         return None
     pip = pip_command(command, name)
     if pip is not None:
@@ -307,11 +321,9 @@ def named_install(command: Command, name: str | None = None) -> Packages | None:
             return None
         args = pip.positionals()[1:]
         return _packages(command, "pip", args)
-    if name in _OS_INSTALL:
-        manager, installs, _ = _OS_INSTALL[name]
-        if command.subcommand() not in installs:
-            return None
-        return _packages(command, manager, command.positionals()[1:])
+    if name in OS_PACKAGE_MANAGERS:
+        family = os_package_family(command, name=name)
+        return _packages(command, family, command.positionals()[1:]) if family else None
     if name == "npm" and command.has_option("-g", "--global") and command.subcommand() in ("install", "i", "add"):
         return _packages(command, "npm", command.positionals()[1:])
     if name == "gem" and command.subcommand() == "install":
@@ -342,18 +354,16 @@ def installed_names(command: Command, name: str | None = None) -> tuple[str, set
 def package_removal(command: Command, name: str | None = None) -> tuple[str, list[str]] | None:
     """(manager, names) of a command that removes named packages."""
     name = command.name if name is None else name
-    if name not in _OS_INSTALL and name != "npm" and not name.startswith(("pip", "python")):
+    if name not in OS_PACKAGE_MANAGERS and name != "npm" and not name.startswith(("pip", "python")):
         return None
     pip = pip_command(command, name)
     if pip is not None:
         if pip.subcommand() != "uninstall":
             return None
         return "pip", [_normalise("pip", a) for a in pip.positionals()[1:]]
-    if name in _OS_INSTALL:
-        manager, _, removes = _OS_INSTALL[name]
-        if command.subcommand() not in removes:
-            return None
-        return manager, [_normalise(manager, a) for a in command.positionals()[1:]]
+    if name in OS_PACKAGE_MANAGERS:
+        family = os_package_family(command, removing=True, name=name)
+        return (family, [_normalise(family, a) for a in command.positionals()[1:]]) if family else None
     if name == "npm" and command.has_option("-g", "--global") and command.subcommand() in ("uninstall", "rm", "remove", "un"):
         return "npm", [_normalise("npm", a) for a in command.positionals()[1:]]
     return None
@@ -361,11 +371,11 @@ def package_removal(command: Command, name: str | None = None) -> tuple[str, lis
 
 # --- downloads ------------------------------------------------------------------------------------
 
-_URL = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
+URL = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
 
 
 def urls(command: Command) -> list[str]:
-    return [a for a in command.args if _URL.match(a)]
+    return [a for a in command.args if URL.match(a)]
 
 
 def download_target(command: Command, cwd: str) -> str | None:

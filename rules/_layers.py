@@ -16,6 +16,7 @@ from functools import cached_property
 
 from imagelint.context import LintContext, RunScript
 from imagelint.dockerfile import Instruction, Stage
+from imagelint.rules._context_sources import context_sources, is_whole_tree
 from imagelint.shell import Command
 from imagelint.variables import PLATFORM_ARGS, Scope, expand
 
@@ -137,9 +138,9 @@ def _final_workdirs(ctx: LintContext) -> dict[int, str]:
     return ends
 
 
-def stage_steps(ctx: LintContext, stage: Stage, workdirs: dict[int, str] | None = None) -> list[Step]:
-    """The stage's own instructions in order (FROM and ONBUILD left out)."""
-    workdirs = workdirs if workdirs is not None else _final_workdirs(ctx)
+def _stage_steps(stage: Stage, workdirs: dict[int, str]) -> list[Step]:
+    """The stage's own instructions in order (FROM and ONBUILD left out); ``workdirs``: the
+    WORKDIR each stage ends with, where a child stage starts."""
     current = workdirs.get(stage.parent.index, "/") if stage.parent else "/"
     steps = []
     for instruction in stage.instructions[1:]:
@@ -151,7 +152,7 @@ def stage_steps(ctx: LintContext, stage: Stage, workdirs: dict[int, str] | None 
     return steps
 
 
-def onbuild_steps(stage: Stage) -> list[Step]:
+def _onbuild_steps(stage: Stage) -> list[Step]:
     """A stage's ONBUILD triggers, in order: they run in the image built FROM this one."""
     current = "/"
     steps = []
@@ -189,16 +190,16 @@ def _all_sequences(ctx: LintContext) -> list[tuple[int, Sequence]]:
     workdirs = _final_workdirs(ctx)
     for stage in ctx.stages:
         inherited = ends.get(stage.parent.index, []) if stage.parent else []
-        steps = inherited + stage_steps(ctx, stage, workdirs)
+        steps = inherited + _stage_steps(stage, workdirs)
         ends[stage.index] = steps
         found.append((stage.index, Sequence(steps, len(inherited))))
-        triggers = onbuild_steps(stage)
+        triggers = _onbuild_steps(stage)
         if triggers:
             found.append((stage.index, Sequence(triggers)))
     return found
 
 
-def sequences(ctx: LintContext, stages: set[int] | None = None) -> Iterator[Sequence]:
+def sequences(ctx: LintContext, stages: frozenset[int] | None = None) -> Iterator[Sequence]:
     """Each stage's sequence of steps, then its ONBUILD triggers as a sequence of their own."""
     for index, sequence in ctx.fact(_all_sequences):
         if stages is None or index in stages:
@@ -206,9 +207,6 @@ def sequences(ctx: LintContext, stages: set[int] | None = None) -> Iterator[Sequ
 
 
 # --- COPY / ADD -----------------------------------------------------------------------------------
-
-WHOLE_CONTEXT = frozenset({".", "./", "*", "./*", "/", "./."})
-URL = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
 
 
 def is_git_source(source: str) -> bool:
@@ -224,6 +222,7 @@ class Copy:
     destination: str | None  # absolute and normalised; None when a variable hides it
     from_stage: str | None  # the ``--from`` value
     written_destination: str  # as written: ``.``, ``/app/``
+    whole_context: bool  # ``COPY . .``, ``ADD ./ /app``: every context file is an input of this layer
 
     @property
     def instruction(self) -> Instruction:
@@ -234,11 +233,6 @@ class Copy:
         return self.from_stage is None and not self.instruction.heredocs
 
     @property
-    def whole_context(self) -> bool:
-        """``COPY . .``, ``ADD ./ /app``: every context file is an input of this layer."""
-        return self.from_context and any(s in WHOLE_CONTEXT for s in self.sources)
-
-    @property
     def into_directory(self) -> bool:
         """Whether the destination is surely a directory the sources land in (``/app/``, ``.``)."""
         written = self.written_destination
@@ -246,7 +240,7 @@ class Copy:
             written.endswith("/")
             or written in (".", "..")
             or len(self.sources) > 1
-            or any(s in WHOLE_CONTEXT or s.endswith("/") for s in self.sources)
+            or any(is_whole_tree(s) or s.endswith("/") for s in self.sources)
         )
 
     def landing_paths(self, source: str) -> list[tuple[str, bool]]:
@@ -259,7 +253,7 @@ class Copy:
         """
         if self.destination is None:
             return []
-        if source in WHOLE_CONTEXT or source.endswith("/"):
+        if is_whole_tree(source) or source.endswith("/"):
             # a tree copied onto / (a rootfs) cannot be told apart from the base image's files
             return [(self.destination, True)] if self.destination != "/" else []
         name = posixpath.basename(source)
@@ -283,6 +277,7 @@ def copy_of(step: Step) -> Copy | None:
         destination=resolve(destination, step.workdir) if destination else None,
         from_stage=instruction.flag("from"),
         written_destination=words[-1],
+        whole_context=not instruction.heredocs and any(s.is_whole_context for s in context_sources(instruction)),
     )
 
 
@@ -309,18 +304,19 @@ class Located:
         return self._sub  # type: ignore[return-value]
 
 
-def _located_commands(ctx: LintContext) -> dict[int, list[Located]]:
-    """RUN instruction id -> its commands with their directories, filled as steps are asked for."""
-    return {}
-
-
 def run_commands(ctx: LintContext, step: Step) -> list[Located]:
     """Every command of a RUN step (heredoc scripts included), following top-level ``cd``."""
-    located = ctx.fact(_located_commands)
-    key = id(step.instruction)
-    if key not in located:
-        located[key] = list(_locate(ctx, step))
-    return located[key]
+    return ctx.fact(_located_commands).get(id(step.instruction), [])
+
+
+def _located_commands(ctx: LintContext) -> dict[int, list[Located]]:
+    """RUN instruction id -> its commands, each with the directory it runs in."""
+    located: dict[int, list[Located]] = {}
+    for _, sequence in ctx.fact(_all_sequences):
+        for step in sequence.steps:  # a parent's steps come again in its children's sequences
+            if step.keyword == "RUN" and id(step.instruction) not in located:
+                located[id(step.instruction)] = list(_locate(ctx, step))
+    return located
 
 
 def _locate(ctx: LintContext, step: Step) -> Iterator[Located]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from imagelint.context import LintContext
 from imagelint.dockerfile import ImageRef, Instruction, Stage
 from imagelint.rules._context_sources import context_sources
-from imagelint.shell import SHELLS, Command
+from imagelint.shell import SHELLS
 from imagelint.variables import expand
 
 _DEV_ENVIRONMENT = re.compile(r"\b(?:dev|development)[ -]environment\b", re.IGNORECASE)
@@ -164,17 +164,3 @@ def is_application_image(ctx: LintContext, chain: list[Stage], *, source_files: 
     if argv is None or not runs_an_application(argv):
         return False
     return copies_application_source(chain, source_files=source_files) is not None
-
-
-def install_family(command: Command) -> str | None:
-    """The package-manager family (apt, apk, rpm) when the command installs packages."""
-    sub = command.subcommand()
-    if command.name in ("apt-get", "apt") and sub == "install":
-        return "apt"
-    if command.name == "apk" and sub == "add":
-        return "apk"
-    if command.name in ("yum", "dnf", "microdnf", "tdnf") and sub == "install":
-        return "rpm"
-    if command.name == "zypper" and sub in ("install", "in"):
-        return "rpm"
-    return None

@@ -1,7 +1,7 @@
-"""Facts the package-hygiene rules share: which stages ship, what each RUN mounts, removes and runs.
+"""Facts the package-hygiene rules share: what each RUN mounts, removes and runs.
 
-Computed once per Dockerfile (per :class:`LintContext`) and kept in a weak map, so the eighteen
-rules that ask "is this cache mounted, removed or disabled in the same RUN?" never re-scan a file.
+Computed once per Dockerfile (see :meth:`LintContext.fact`), so the eighteen rules that ask "is
+this cache mounted, removed or disabled in the same RUN?" never re-scan a file.
 """
 
 from __future__ import annotations
@@ -9,21 +9,18 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-import weakref
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from functools import cached_property
 
 from imagelint.context import LintContext, RunScript
 from imagelint.dockerfile import Instruction
-from imagelint.rule import Violation
+from imagelint.rules._installs import pip_command
 from imagelint.shell import Command
 from imagelint.variables import Scope, expand
 
 # Home-directory spellings that all mean "the build user's home" for cache paths.
 _HOME_PREFIX = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
-_PIP = re.compile(r"^pip(?:\d+(?:\.\d+)*)?$")
-_PYTHON = re.compile(r"^python(?:\d+(?:\.\d+)*)?$")
 
 
 @dataclass
@@ -31,73 +28,31 @@ class Run:
     """One RUN instruction: every command of its scripts (command line and heredoc bodies)."""
 
     instruction: Instruction
-    scope: Scope | None
+    scripts: list[RunScript]
     ships: bool  # its layer ends up in the final image (or it is an ONBUILD trigger)
-    onbuild: Instruction | None  # the ONBUILD instruction when this RUN is its trigger
-    scripts: list[RunScript] = field(default_factory=list)
+    onbuild: bool  # an ONBUILD trigger: it runs in the images built FROM this one
 
-    def violation(self, script: RunScript, message: str, command: Command, **kwargs) -> Violation:
-        """``script.violation``, attributed to the ONBUILD instruction for an ONBUILD trigger.
-
-        The core gives trigger instructions no index of their own, so pragmas written above the
-        ONBUILD line would not reach a finding attributed to the trigger.
-        """
-        found = script.violation(message, command, **kwargs)
-        if self.onbuild is not None:
-            found.instruction = self.onbuild
-        return found
+    @property
+    def scope(self) -> Scope | None:
+        return self.instruction.scope
 
     def commands(self, *names: str) -> Iterator[tuple[RunScript, Command]]:
         """Commands of every script of this RUN in source order, optionally only those named."""
-        if not names:
-            return iter(self._ordered)
-        if len(names) == 1:
-            return iter(self._by_name.get(names[0], ()))
-        found = [item for name in names for item in self._by_name.get(name, ())]
-        if len(names) > 1 and found:
-            position = {id(c): i for i, (_, c) in enumerate(self._ordered)}
-            found.sort(key=lambda item: position[id(item[1])])
-        return iter(found)
+        return ((script, command) for script in self.scripts for command in script.commands(*names))
 
     @cached_property
     def pip_commands(self) -> list[tuple[RunScript, Command, Command]]:
         """(script, command, pip view) for every pip call: ``pip3 ...``, ``python3 -m pip ...``."""
-        found = []
-        for name, items in self._by_name.items():
-            if _PIP.match(name) or _PYTHON.match(name):
-                for script, command in items:
-                    view = pip_view(command)
-                    if view is not None:
-                        found.append((script, command, view))
-        if len(found) > 1:
-            position = {id(c): i for i, (_, c) in enumerate(self._ordered)}
-            found.sort(key=lambda item: position[id(item[1])])
-        return found
-
-    @cached_property
-    def _ordered(self) -> list[tuple[RunScript, Command]]:
-        return [(script, command) for script in self.scripts for command in script.commands()]
-
-    @cached_property
-    def _by_name(self) -> dict[str, list[tuple[RunScript, Command]]]:
-        """Commands by program name, computed once: rules ask for a few names many times."""
-        index: dict[str, list[tuple[RunScript, Command]]] = {}
-        for item in self._ordered:
-            index.setdefault(item[1].name, []).append(item)
-        return index
+        return [(script, command, pip) for script, command in self.commands() if (pip := pip_command(command)) is not None]
 
     @cached_property
     def mount_targets(self) -> list[str]:
         """Targets of ``--mount=type=cache`` and ``type=tmpfs``: nothing written there stays in the layer."""
-        targets = []
-        for spec in self.instruction.flag_values("mount"):
-            fields = mount_fields(spec)
-            if fields.get("type", "bind") not in ("cache", "tmpfs"):
-                continue
-            target = fields.get("target") or fields.get("dst") or fields.get("destination")
-            if target:
-                targets.append(_normalise(self.expand(target)))
-        return targets
+        return [
+            _normalise(self.expand(mount.target))
+            for mount in self.instruction.mounts()
+            if mount.type in ("cache", "tmpfs") and mount.target
+        ]
 
     @cached_property
     def removed_paths(self) -> list[str]:
@@ -173,7 +128,7 @@ class Run:
         included) and ``pip config`` arguments. Searched for settings such as ``Install-Recommends``."""
         parts: list[str] = []
         for _, command in self.commands():
-            pip = pip_view(command)
+            pip = pip_command(command)
             if pip is not None and pip.subcommand() == "config":
                 parts.extend(pip.args)
             elif command.name in ("echo", "printf", "tee", "cat"):
@@ -208,68 +163,22 @@ _SPECIAL_BUILTINS = frozenset({"set", ":", "export", "readonly", "eval", ".", "s
 _WHOLE_VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
 
 
-class PackageFacts:
-    def __init__(self, ctx: LintContext) -> None:
-        self.ctx = ctx
-
-    @cached_property
-    def shipped_stages(self) -> set[int]:
-        """The final stage and the stages it is built FROM: their layers are the image.
-
-        Builder stages only hand files over through ``COPY --from``, so what they leave in their
-        own layers (caches, recommended packages) never reaches the image.
-        """
-        shipped: set[int] = set()
-        stage = self.ctx.final_stage
-        while stage is not None and stage.index not in shipped:
-            shipped.add(stage.index)
-            stage = stage.parent
-        return shipped
-
-    @cached_property
-    def runs(self) -> list[Run]:
-        onbuild_of = {id(i.trigger): i for i in self.ctx.instructions if i.keyword == "ONBUILD" and i.trigger}
-        by_instruction: dict[int, Run] = {}
-        for script in self.ctx.run_scripts:
-            instruction = script.instruction
-            run = by_instruction.get(id(instruction))
-            if run is None:
-                outer = onbuild_of.get(id(instruction))
-                run = Run(
-                    instruction=instruction,
-                    scope=outer.scope if outer else instruction.scope,
-                    # ONBUILD triggers run in the image built FROM this one: always its final image.
-                    ships=outer is not None or instruction.stage in self.shipped_stages,
-                    onbuild=outer,
-                )
-                by_instruction[id(instruction)] = run
-            run.scripts.append(script)
-        return list(by_instruction.values())
-
-
-_FACTS: weakref.WeakKeyDictionary[LintContext, PackageFacts] = weakref.WeakKeyDictionary()
-
-
-def facts(ctx: LintContext) -> PackageFacts:
-    found = _FACTS.get(ctx)
-    if found is None:
-        found = _FACTS[ctx] = PackageFacts(ctx)
-    return found
+def _all_runs(ctx: LintContext) -> list[Run]:
+    instructions = dict.fromkeys(script.instruction for script in ctx.run_scripts)  # in order, once each
+    return [
+        Run(
+            instruction,
+            ctx.scripts_of(instruction),
+            # An ONBUILD trigger runs in, and so ships with, every image built FROM this one.
+            ships=ctx.is_trigger(instruction) or instruction.stage in ctx.shipped_stages,
+            onbuild=ctx.is_trigger(instruction),
+        )
+        for instruction in instructions
+    ]
 
 
 def runs(ctx: LintContext, *, shipped_only: bool = False) -> list[Run]:
-    return [r for r in facts(ctx).runs if r.ships or not shipped_only]
-
-
-def mount_fields(spec: str) -> dict[str, str]:
-    """``type=cache,target=/root/.npm,sharing=locked`` -> a dict (BuildKit reads it as CSV)."""
-    fields: dict[str, str] = {}
-    for part in spec.split(","):
-        key, sep, value = part.partition("=")
-        key = key.strip().lower()
-        if key:
-            fields[key] = value.strip().strip("\"'") if sep else "true"
-    return fields
+    return [r for r in ctx.fact(_all_runs) if r.ships or not shipped_only]
 
 
 def _normalise(path: str) -> str:
@@ -302,24 +211,6 @@ def subcommand(command: Command, value_options: Iterable[str] | None = None) -> 
     return sub.lower() if sub else None
 
 
-def pip_view(command: Command) -> Command | None:
-    """The pip part of ``pip3 install``, ``python3 -m pip install``, ``python -I -m pip ...``."""
-    if _PIP.match(command.name):
-        return command
-    if not _PYTHON.match(command.name):
-        return None
-    words = command.words
-    for i in range(1, len(words) - 1):
-        value = words[i].value
-        if value == "-m" and words[i + 1].value == "pip":
-            return replace(command, words=words[i + 1 :])
-        if value == "-mpip":
-            return replace(command, words=words[i:])
-        if not value.startswith("-"):
-            return None  # `python script.py -m pip` runs a script
-    return None
-
-
 def yes_piped_into(script: RunScript, command: Command) -> bool:
     """``yes | apt-get install ...``: the prompt is answered by ``yes``."""
     if command.connector not in ("|", "|&"):
@@ -327,17 +218,18 @@ def yes_piped_into(script: RunScript, command: Command) -> bool:
     return any(c.pipeline == command.pipeline and c.name == "yes" and c.start < command.start for c in script.commands())
 
 
-def written_config(ctx: LintContext, stage_index: int, before: Instruction, *needles: str) -> bool:
+def written_config(ctx: LintContext, before: Instruction, *needles: str) -> bool:
     """Whether an earlier RUN of this stage's lineage writes a config line mentioning a needle.
 
     Catches ``echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/...`` and ``pip config set
     global.no-cache-dir ...``: the words of echo/printf/cat/tee/pip-config commands are searched
     (see :attr:`Run.config_text`), never the raw RUN text.
     """
-    lineage = _lineage(ctx, stage_index)
+    stage = ctx.stage_of(before)
+    lineage = {s.index for s in ctx.lineage(stage)} if stage is not None else set()
     lowered = [n.lower() for n in needles]
-    for run in facts(ctx).runs:
-        if run.onbuild is not None or run.instruction.stage not in lineage or run.instruction.index >= before.index:
+    for run in ctx.fact(_all_runs):
+        if run.onbuild or run.instruction.stage not in lineage or run.instruction.index >= before.index:
             continue
         if any(n in run.config_text for n in lowered):
             return True
@@ -347,17 +239,6 @@ def written_config(ctx: LintContext, stage_index: int, before: Instruction, *nee
 def _dockerfile_heredoc(run: Run, name: str) -> str:
     """``RUN cat > f <<EOF`` on the RUN line: the body is a Dockerfile heredoc, not part of the script."""
     return next((h.content for h in run.instruction.heredocs if h.name == name), "")
-
-
-def _lineage(ctx: LintContext, stage_index: int) -> set[int]:
-    found: set[int] = set()
-    if stage_index < 0 or stage_index >= len(ctx.stages):
-        return found
-    stage = ctx.stages[stage_index]
-    while stage is not None and stage.index not in found:
-        found.add(stage.index)
-        stage = stage.parent
-    return found
 
 
 def shorten(names: list[str], limit: int = 3) -> str:

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
 from imagelint.rule import Violation, rule
-from imagelint.rules._installs import dependency_install, download_target, named_install, urls
+from imagelint.rules._installs import URL, dependency_install, download_target, named_install, urls
 from imagelint.rules._layers import (
-    URL,
     Copy,
     Located,
     Step,
@@ -20,7 +19,6 @@ from imagelint.rules._layers import (
     has_cache_mount,
     is_git_source,
     is_under,
-    mounts,
     references_variable,
     resolve,
     run_commands,
@@ -380,7 +378,7 @@ def _stable_work(ctx: LintContext, step: Step, root: str | None, variable: str |
     tree a whole-context COPY filled) and no use of ``variable``. Anything else (a build script,
     ``make``, a path into the copied tree) makes the RUN depend on what came before.
     """
-    if any(fields["type"] == "bind" for fields in mounts(step.instruction)):
+    if any(mount.type == "bind" for mount in step.instruction.mounts()):
         return None
     expensive = None
     for located in run_commands(ctx, step):

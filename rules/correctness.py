@@ -16,7 +16,7 @@ from imagelint.shell import Command
 from imagelint.variables import PLATFORM_ARGS, Scope, expand
 
 
-@rule(code="IL8001", name="invalid-dockerfile-syntax", family="correctness", severity="error")
+@rule(code="IL8001", name="invalid-dockerfile-syntax", family="correctness", severity="error", hadolint=("DL3061",))
 def invalid_dockerfile_syntax(ctx: LintContext) -> Iterator[Violation]:
     """The Dockerfile does not parse: Docker will refuse it or read it differently than it looks.
 
@@ -1132,13 +1132,7 @@ _SCRATCH_DIRS = re.compile(r"^(?:/tmp|/var/tmp|/dev/shm|/root|~|\$HOME|\$\{HOME\
 
 
 def _mount_targets(instruction: Instruction) -> set[str]:
-    targets = set()
-    for mount in instruction.flag_values("mount"):
-        for part in mount.split(","):
-            key, _, value = part.partition("=")
-            if key in ("target", "dst", "destination"):
-                targets.add(value.rstrip("/"))
-    return targets
+    return {mount.target.rstrip("/") for mount in instruction.mounts() if mount.target}
 
 
 @rule(code="IL8017", name="cd-instead-of-workdir", family="correctness", severity="info", hadolint=("DL3003",))

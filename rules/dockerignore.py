@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,9 +21,6 @@ from imagelint.dockerfile import Instruction
 from imagelint.rule import Violation, rule
 from imagelint.rules._context_files import DevFolder, dev_folder, git_remote_credentials, human_size, secret_kind
 from imagelint.rules._context_sources import Source, context_copies, whole_context_copies
-
-__all__ = ["whole_context_copies"]  # shared with the cache-order rules
-
 # Folders that hold what a build step creates before `docker build` runs (CI: `mvn package`, then
 # `docker build`): a source below them missing today is not a mistake.
 _GENERATED_DIRS = frozenset(
@@ -56,13 +52,12 @@ class _Scan:
     folders: dict[str, tuple[Instruction, DevFolder]] = field(default_factory=dict)
 
 
-_SCANS: weakref.WeakKeyDictionary[LintContext, _Scan] = weakref.WeakKeyDictionary()
-
-
-def _scan(ctx: LintContext, build_context: BuildContext) -> _Scan:
-    if ctx in _SCANS:
-        return _SCANS[ctx]
+def _scan(ctx: LintContext) -> _Scan:
+    """Walk the context folders the COPYs bring in (rules ask through ``ctx.fact(_scan)``)."""
     scan = _Scan()
+    build_context = ctx.build_context
+    if build_context is None:
+        return scan  # stdin input or no context folder: nothing to walk
     walked: list[str] = []
     budget = _WALK_LIMIT
     for instruction, sources in context_copies(ctx):
@@ -98,7 +93,6 @@ def _scan(ctx: LintContext, build_context: BuildContext) -> _Scan:
                 kind = secret_kind(relative, entry)
                 if kind:
                     scan.secrets[relative] = (instruction, kind)
-    _SCANS[ctx] = scan
     return scan
 
 
@@ -257,7 +251,7 @@ def copy_context_includes_secrets(ctx: LintContext) -> Iterator[Violation]:
     if build_context is None:
         return
     found: dict[Instruction, list[str]] = {}
-    for path, (instruction, kind) in _scan(ctx, build_context).secrets.items():
+    for path, (instruction, kind) in ctx.fact(_scan).secrets.items():
         if build_context.ignore_patterns and _reincluding_exception(build_context, path) is not None:
             continue  # brought back by a `!` line: reported there (IL3007)
         found.setdefault(instruction, []).append(f"{path} ({kind})")
@@ -317,7 +311,7 @@ def copy_context_includes_dev_folders(ctx: LintContext) -> Iterator[Violation]:
     if build_context is None:
         return
     found: dict[Instruction, list[DevFolder]] = {}
-    for instruction, folder in _scan(ctx, build_context).folders.values():
+    for instruction, folder in ctx.fact(_scan).folders.values():
         found.setdefault(instruction, []).append(folder)
     for instruction, folders in found.items():
         sized = [(folder, *build_context.measure(folder.path, _SIZE_LIMIT)) for folder in folders]

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 
 from imagelint.context import LintContext
 from imagelint.rule import Violation, rule
-from imagelint.rules._installs import download_target, installed_names, package_removal, pip_command
+from imagelint.rules._context_sources import is_whole_tree
+from imagelint.rules._installs import URL, download_target, installed_names, package_removal, pip_command
 from imagelint.rules._layers import (
     Copy,
     Located,
-    URL,
-    WHOLE_CONTEXT,
     Step,
     cache_mount_targets,
     expand_word,
@@ -158,7 +157,7 @@ def _copied_origin(located: Located, step: Step, copies: list[Copy]) -> tuple[Co
         path = resolve(expanded, located.cwd)
         for copy in reversed(copies):
             for source in copy.sources:
-                directory = source in WHOLE_CONTEXT or source.endswith("/")
+                directory = is_whole_tree(source) or source.endswith("/")
                 for landed, sure in copy.landing_paths(source):
                     if path == landed:
                         # a directory's own mode or owner costs nothing (setgid/sticky modes are for directories)
@@ -217,7 +216,7 @@ def _option(ctx: LintContext, code: str, key: str, defaults: dict):
 
 
 def _package_manager(located: Located) -> str | None:
-    if located.name.startswith(("pip", "python")) and pip_command(located.command) is not None:
+    if pip_command(located.command, located.name) is not None:
         return "pip"
     return _MANAGERS.get(located.name)
 
@@ -503,7 +502,7 @@ def cleanup_in_later_layer(ctx: LintContext) -> Iterator[Violation]:
         for index, step in enumerate(sequence.steps):
             if step.keyword != "RUN":
                 continue
-            kept_out = cache_mount_targets(step.instruction, step.scope, step.workdir)
+            kept_out = cache_mount_targets(step)
             located_commands = list(run_commands(ctx, step))
             lone_updates = _lone_index_updates(located_commands)
             for located in located_commands:

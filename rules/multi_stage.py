@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from imagelint.context import LintContext
 from imagelint.dockerfile import ImageRef, Stage
 from imagelint.rule import Violation, rule
+from imagelint.rules._installs import os_package_family
 from imagelint.rules._multistage import (
     copies_application_source,
     entry_command,
     from_value,
-    install_family,
     is_application_image,
     is_dev_container,
     possibly_used_stages,
@@ -111,7 +111,11 @@ def copy_from_unknown_stage(ctx: LintContext) -> Iterator[Violation]:
             references = []
             if instruction.keyword in ("COPY", "ADD") and instruction.flag("from"):
                 references.append((f"{instruction.keyword} --from", from_value(instruction)))
-            references += [("RUN --mount from", m.from_stage) for m in instruction.mounts() if m.from_stage and "$" not in m.from_stage]
+            references += [
+                ("RUN --mount from", mount.from_stage)
+                for mount in instruction.mounts()
+                if mount.from_stage and "$" not in mount.from_stage
+            ]
             for what, source in references:
                 if not source:
                     continue
@@ -713,13 +717,7 @@ def _removed_later_in_script(commands: list[Command], position: int, packages: s
         if command.name == "apt-mark" and sub == "auto":
             marked_auto = True
             continue
-        removing = (
-            (command.name in ("apt-get", "apt") and sub in ("purge", "remove", "autoremove"))
-            or (command.name == "apk" and sub == "del")
-            or (command.name in ("yum", "dnf", "microdnf", "tdnf") and sub in ("remove", "erase", "autoremove"))
-            or (command.name == "zypper" and sub in ("remove", "rm"))
-        )
-        if not removing:
+        if os_package_family(command, removing=True) is None:
             continue
         targets = command.positionals()[1:]
         if any("$" in t for t in targets) or (marked_auto and command.has_option("--auto-remove")) or sub == "autoremove" and marked_auto:
@@ -793,7 +791,7 @@ def build_tools_in_final_stage(ctx: LintContext) -> Iterator[Violation]:
     for run in ctx.shipped_scripts:
         commands = list(run.commands())
         for position, command in enumerate(commands):
-            family = install_family(command)
+            family = os_package_family(command)
             if family is None:
                 continue
             found: list[tuple[int, str]] = []  # (word index, package)

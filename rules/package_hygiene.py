@@ -14,8 +14,9 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext, RunScript
 from imagelint.rule import Violation, rule
-from imagelint.shell import KNOWN_VALUE_OPTIONS, Command
+from imagelint.rules._installs import OS_PACKAGE_MANAGERS, os_package_family
 from imagelint.rules._packages import Run, runs, shorten, subcommand, written_config, yes_piped_into
+from imagelint.shell import KNOWN_VALUE_OPTIONS, Command
 
 _APT_INSTALLING = frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "reinstall"})
 _FALSE = frozenset({"0", "false", "no", "off"})
@@ -107,10 +108,10 @@ def apt_get_install_without_yes(ctx: LintContext) -> Iterator[Violation]:
                 or _quiet_level(command) >= 2
                 or _apt_option(command, "APT::Get::Assume-Yes") in _TRUE
                 or yes_piped_into(script, command)
-                or written_config(ctx, run.instruction.stage, run.instruction, "assume-yes")
+                or written_config(ctx, run.instruction, "assume-yes")
             ):
                 continue
-            yield run.violation(script, 
+            yield script.violation(
                 f"apt-get {verb} without -y aborts at the confirmation prompt; add -y",
                 command,
                 fix=f"apt-get {verb} -y ...",
@@ -170,9 +171,9 @@ def apt_get_install_with_recommends(ctx: LintContext) -> Iterator[Violation]:
                 continue
             if command.has_option("--no-install-recommends") or _apt_option(command, "APT::Install-Recommends") in _FALSE:
                 continue
-            if written_config(ctx, run.instruction.stage, run.instruction, "install-recommends"):
+            if written_config(ctx, run.instruction, "install-recommends"):
                 continue
-            yield run.violation(script, 
+            yield script.violation(
                 "apt-get install also installs recommended packages; add --no-install-recommends",
                 command,
                 fix="apt-get install -y --no-install-recommends ...",
@@ -237,7 +238,7 @@ def apt_lists_left_in_layer(ctx: LintContext) -> Iterator[Violation]:
         if run.keeps_out("/var/lib/apt/lists"):
             continue
         script, command = updates[0]
-        yield run.violation(script, 
+        yield script.violation(
             f"{command.name} update leaves the package lists in this layer; end the RUN with "
             "'rm -rf /var/lib/apt/lists/*' or use RUN --mount=type=cache,target=/var/lib/apt",
             command,
@@ -289,7 +290,7 @@ def apt_instead_of_apt_get(ctx: LintContext) -> Iterator[Violation]:
                 continue
             verb = subcommand(command) or ""
             tool = "apt-cache" if verb in _APT_CACHE_VERBS else "apt-get"
-            yield run.violation(script, 
+            yield script.violation(
                 f"'apt {verb}' uses apt's interactive interface, which is not stable in scripts; use {tool} {verb}".rstrip(),
                 command,
                 fix=f"{tool} {verb}".rstrip(),
@@ -363,7 +364,7 @@ def upgrade_all_packages(ctx: LintContext) -> Iterator[Violation]:
                 continue
             if len(command.positionals()) > 1:
                 continue  # `dnf update openssl`, `apt-get upgrade libssl3`: named packages
-            yield run.violation(script, 
+            yield script.violation(
                 f"'{command.name} {verb}' rewrites every upgraded package of the base image into this layer; "
                 "rebuild on a fresh base image (--pull, newer tag) instead",
                 command,
@@ -435,7 +436,7 @@ def apk_add_without_no_cache(ctx: LintContext) -> Iterator[Violation]:
                     f"apk {verb} without --no-cache leaves the package index in /var/cache/apk; add --no-cache "
                     "(or RUN --mount=type=cache,target=/var/cache/apk)"
                 )
-            yield run.violation(script, message, command, fix=f"apk {verb} --no-cache ..." if verb != "update" else None)
+            yield script.violation(message, command, fix=f"apk {verb} --no-cache ..." if verb != "update" else None)
             break
 
 
@@ -466,7 +467,7 @@ def _pip_cache_disabled(ctx: LintContext, run: Run, command: Command) -> bool:
     value = run.env("PIP_NO_CACHE_DIR", command)
     if value is not None and value.strip():
         return True
-    return written_config(ctx, run.instruction.stage, run.instruction, "no-cache-dir")
+    return written_config(ctx, run.instruction, "no-cache-dir")
 
 
 @rule(
@@ -539,7 +540,7 @@ def pip_install_without_no_cache_dir(ctx: LintContext) -> Iterator[Violation]:
                 continue
             if _pip_cache_disabled(ctx, run, command) or run.keeps_out(_pip_cache_dir(run, pip, command)):
                 continue
-            yield run.violation(script, 
+            yield script.violation(
                 "pip install keeps downloaded packages in ~/.cache/pip in this layer; add --no-cache-dir "
                 "(or RUN --mount=type=cache,target=/root/.cache/pip)",
                 command,
@@ -669,7 +670,7 @@ def node_package_cache_left(ctx: LintContext) -> Iterator[Violation]:
             if _node_cache_kept_out(run, tool, command):
                 continue
             verb = " ".join(command.positionals()[:2]) if subcommand(command) == "global" else subcommand(command) or "install"
-            yield run.violation(script, 
+            yield script.violation(
                 f"{tool} {verb} leaves its package cache in this layer; add "
                 f"'&& {_NODE_CLEANUP[tool]}' (or RUN --mount=type=cache,target={_NODE_CACHE[tool]})",
                 command,
@@ -768,13 +769,13 @@ def rpm_install_without_yes(ctx: LintContext) -> Iterator[Violation]:
                 setopts = [v.lower().replace(" ", "") for v in command.option_values("--setopt")]
                 if any(v.startswith("assumeyes=") and v.split("=", 1)[1] in _TRUE for v in setopts):
                     continue
-                if written_config(ctx, run.instruction.stage, run.instruction, "assumeyes=1", "assumeyes=true", "assumeyes=yes"):
+                if written_config(ctx, run.instruction, "assumeyes=1", "assumeyes=true", "assumeyes=yes"):
                     continue
                 fix = f"{command.name} -y {verb} ..."
             if yes_piped_into(script, command):
                 continue
             option = "--non-interactive" if command.name == "zypper" else "-y"
-            yield run.violation(script, 
+            yield script.violation(
                 f"{command.name} {verb} without {option} aborts at the confirmation prompt; add {option}",
                 command,
                 fix=fix,
@@ -872,7 +873,7 @@ def rpm_cache_left(ctx: LintContext) -> Iterator[Violation]:
             if _rpm_cleaned(run, command.name):
                 continue
             reported.add(command.name)
-            yield run.violation(script, 
+            yield script.violation(
                 f"{command.name} {verb} leaves its metadata cache in this layer; end the RUN with "
                 f"'{_RPM_CLEAN[command.name]}' (or RUN --mount=type=cache,target={_RPM_CACHE_DIRS[command.name][0]})",
                 command,
@@ -887,11 +888,8 @@ def _first_word(command: Command, value: str) -> int:
     return next((i for i, w in enumerate(command.words) if i > 0 and w.value == value), 0)
 
 
-def _pin_violation(
-    run: Run, script: RunScript, command: Command, tool: str, unpinned: list[str], example: str
-) -> Violation:
-    return run.violation(
-        script,
+def _pin_violation(script: RunScript, command: Command, tool: str, unpinned: list[str], example: str) -> Violation:
+    return script.violation(
         f"{tool} installs {shorten(unpinned)} without a version; pin {'it' if len(unpinned) == 1 else 'them'} "
         f"({example}) for reproducible builds",
         command,
@@ -944,7 +942,7 @@ def unpinned_apt_package(ctx: LintContext) -> Iterator[Violation]:
             packages = run.package_words(command, command.positionals()[1:])
             unpinned = [p for p in packages if "=" not in p and not _is_local_or_variable(p) and not p.endswith(".deb")]
             if unpinned:
-                yield _pin_violation(run, script, command, command.name, unpinned, f"{unpinned[0]}=<version>")
+                yield _pin_violation(script, command, command.name, unpinned, f"{unpinned[0]}=<version>")
 
 
 @rule(code="IL6012", name="unpinned-apk-package", family="package-hygiene", severity="info", hadolint=("DL3018",))
@@ -985,7 +983,7 @@ def unpinned_apk_package(ctx: LintContext) -> Iterator[Violation]:
                 p for p in packages if not re.search(r"[=~<>]", p) and not _is_local_or_variable(p) and not p.endswith(".apk")
             ]
             if unpinned:
-                yield _pin_violation(run, script, command, "apk add", unpinned, f"{unpinned[0]}=<version>")
+                yield _pin_violation(script, command, "apk add", unpinned, f"{unpinned[0]}=<version>")
 
 
 _PIP_VERSIONED = re.compile(r"(===?|~=|!=|<=?|>=?|@)")
@@ -1055,7 +1053,7 @@ def unpinned_pip_package(ctx: LintContext) -> Iterator[Violation]:
                 continue
             unpinned = _pip_unpinned(run, pip)
             if unpinned:
-                yield run.violation(script, 
+                yield script.violation(
                     f"pip installs {shorten(unpinned)} without a version; pin {'it' if len(unpinned) == 1 else 'them'} "
                     f"({unpinned[0]}==<version>) or install from a pinned requirements file",
                     pip,
@@ -1136,7 +1134,7 @@ def unpinned_npm_package(ctx: LintContext) -> Iterator[Violation]:
                 continue
             unpinned = [p for p in packages if _node_spec_unpinned(p)]
             if unpinned:
-                yield _pin_violation(run, script, command, f"{command.name} {verb}", unpinned, f"{_npm_name(unpinned[0])}@<version>")
+                yield _pin_violation(script, command, f"{command.name} {verb}", unpinned, f"{_npm_name(unpinned[0])}@<version>")
 
 
 @rule(code="IL6015", name="unpinned-gem", family="package-hygiene", severity="info", hadolint=("DL3028",))
@@ -1177,7 +1175,7 @@ def unpinned_gem(ctx: LintContext) -> Iterator[Violation]:
             packages = run.package_words(command, command.positionals()[1:])
             unpinned = [p for p in packages if ":" not in p and not _is_local_or_variable(p) and not p.endswith(".gem")]
             if unpinned:
-                yield _pin_violation(run, script, command, "gem install", unpinned, f"{unpinned[0]}:<version>")
+                yield _pin_violation(script, command, "gem install", unpinned, f"{unpinned[0]}:<version>")
 
 
 # name-version[-release][.arch], e.g. nodejs-18.16.0-1.module_el8.x86_64; epoch allowed (pkg-2:1.0).
@@ -1239,7 +1237,7 @@ def unpinned_rpm_package(ctx: LintContext) -> Iterator[Violation]:
                 unpinned.append(package)
             if unpinned:
                 separator = "=" if command.name == "zypper" else "-"
-                yield _pin_violation(run, script, command, f"{command.name} {verb}", unpinned, f"{unpinned[0]}{separator}<version>")
+                yield _pin_violation(script, command, f"{command.name} {verb}", unpinned, f"{unpinned[0]}{separator}<version>")
 
 
 _GO_MOVING = frozenset({"latest", "master", "main", "head", "upgrade", "patch"})
@@ -1302,7 +1300,7 @@ def unpinned_go_install(ctx: LintContext) -> Iterator[Violation]:
                     message = f"go get {package} fetches whatever is newest; pin a release ({package}@v1.2.3)"
                 else:
                     continue
-                yield run.violation(script, message, command, word=_first_word(command, package))
+                yield script.violation(message, command, word=_first_word(command, package))
                 break
 
 
@@ -1313,18 +1311,17 @@ def _temporary_packages(run: Run) -> set[str]:
     groups: dict[str, set[str]] = {}
     removed: set[str] = set()
     auto_purge = False
-    for _, command in run.commands("apk", "apt-get", "apt", "yum", "dnf", "microdnf"):
-        verb = subcommand(command)
+    for _, command in run.commands(*OS_PACKAGE_MANAGERS):
         names = set(run.package_words(command, command.positionals()[1:]))
-        if verb in ("add", "install"):
+        if os_package_family(command) is not None:
             installed |= names
             for group in command.option_values("-t", "--virtual"):
                 groups.setdefault(group, set()).update(names)
-        elif verb in ("del", "purge", "remove", "erase", "autoremove"):
+        elif os_package_family(command, removing=True) is not None:
             removed |= names
             for group in names & set(groups):
                 removed |= groups[group]
-            if command.has_option("--auto-remove", "--autoremove") or verb == "autoremove":
+            if command.has_option("--auto-remove", "--autoremove") or subcommand(command) == "autoremove":
                 auto_purge = True
     # `apt-mark auto '.*'` then `apt-get purge --auto-remove`: whatever this RUN installed is gone
     marks_all_auto = any(
@@ -1372,7 +1369,7 @@ def wget_and_curl(ctx: LintContext) -> Iterator[Violation]:
     """
     first: dict[str, tuple[RunScript, Command]] = {}
     for run in runs(ctx, shipped_only=True):
-        if run.onbuild is not None:
+        if run.onbuild:
             continue
         temporary = None
         for script, command in run.commands("wget", "curl"):
@@ -1386,7 +1383,7 @@ def wget_and_curl(ctx: LintContext) -> Iterator[Violation]:
             if len(first) == 2:
                 other = "curl" if command.name == "wget" else "wget"
                 line = first[other][0].instruction.line
-                yield run.violation(script, 
+                yield script.violation(
                     f"{command.name} is used here and {other} at line {line}; use one of them in the image",
                     command,
                 )

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from imagelint.context import LintContext, RunScript
 from imagelint.dockerfile import Instruction, arg_declarations
 from imagelint.rule import Violation, rule
+from imagelint.rules._context_sources import is_remote
 from imagelint.rules._fetch import FETCHERS, interpreter, reads_program_from_stdin, writes_to_stdout
+from imagelint.rules._installs import pip_command
 from imagelint.rules._secrets import SECRET_NAME_HINT, find_tokens, is_literal_secret_value, is_secret_name, redact
 from imagelint.rules._var_refs import references
 from imagelint.shell import Command
@@ -461,7 +463,7 @@ def secret_file_copied(ctx: LintContext) -> Iterator[Violation]:
             continue
         words = instruction.words()
         for source in words[:-1]:
-            if "://" in source or source.startswith("git@"):
+            if is_remote(source):
                 continue
             kind = _secret_file_kind(source)
             if kind is not None:
@@ -647,12 +649,6 @@ _FALSE = frozenset({"false", "0", "no", "off"})
 _SSL_VERIFY_SETTING = re.compile(r"^(?:[\w.-]+\.)?sslverify\s*=\s*(?:false|0|no|off)$", re.IGNORECASE)
 
 
-def _is_pip(command: Command) -> bool:
-    if command.name in ("pip", "pip3") or re.fullmatch(r"pip3?\.\d+", command.name):
-        return True
-    return interpreter(command) == "python" and command.args[:2] == ["-m", "pip"]
-
-
 def _tls_switch(command: Command) -> str | None:
     """The option or setting by which a command turns TLS certificate checks off, if any."""
     name = command.name
@@ -660,7 +656,7 @@ def _tls_switch(command: Command) -> str | None:
         return "curl -k/--insecure"
     if name == "wget" and command.has_option("--no-check-certificate"):
         return "wget --no-check-certificate"
-    if _is_pip(command):
+    if pip_command(command) is not None:
         if command.has_option("--trusted-host"):
             return "pip --trusted-host"
         args = [a.lower() for a in command.args]

@@ -85,11 +85,25 @@ def checked(run: Run, what: str, ok: tuple[int, ...] = (0,)) -> Run:
     return run
 
 
+# Python children run as from a normal (byte-compiled) install: a PYTHONDONTWRITEBYTECODE environment
+# would make every imagelint run compile all of its modules again. The bytecode goes to a temporary
+# folder (PYTHONPYCACHEPREFIX), never into the repository.
+_PYCACHE: list[str] = []  # the folder, once made
+
+
+def child_env() -> dict[str, str]:
+    if not _PYCACHE:
+        _PYCACHE.append(os.environ.get("PYTHONPYCACHEPREFIX") or tempfile.mkdtemp(prefix="imagelint-bench-pycache-"))
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONPYCACHEPREFIX": _PYCACHE[0]}
+
+
 def run_measured(cmd: list[str], *, cwd: Path | None = None, timeout: float | None = None) -> Run:
     """Wall time and peak RSS of one child process (its own rusage, via os.wait4)."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=child_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
+        )
         timed_out = threading.Event()
 
         def kill() -> None:
@@ -219,7 +233,7 @@ def bench_in_process(paths: list[Path], repeat: int) -> dict:
 
 def in_process_child(corpus: Path, limit: int, repeat: int) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--corpus", str(corpus), "--limit", str(limit), "--repeat", str(repeat), "--in-process-json"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=child_env())
     if proc.returncode != 0:
         raise BenchError(f"in-process imagelint run failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}")
     return json.loads(proc.stdout)
@@ -236,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as err:
         print(f"benchmark aborted: {err}", file=sys.stderr)
         return 1
+    finally:
+        if _PYCACHE and not os.environ.get("PYTHONPYCACHEPREFIX"):
+            shutil.rmtree(_PYCACHE[0], ignore_errors=True)
 
 
 def _main(argv: list[str] | None) -> int:
@@ -273,6 +290,10 @@ def _main(argv: list[str] | None) -> int:
 
     log(f"{len(paths)} files, {n_lines} lines, {n_bytes / 1e6:.1f} MB; load average {load_before}")
     il_cmd = imagelint_command() + ["lint", "--format", "json", "--fail-on", "never"]
+    # Warm-up: byte-compile imagelint and its dependencies into the bytecode cache first.
+    for fmt in ("json", "text"):
+        warm = imagelint_command() + ["lint", "--format", fmt, "--fail-on", "never", names[0]]
+        checked(run_measured(warm, cwd=args.corpus), "imagelint warm-up")
     log("imagelint in-process ...")
     inproc = in_process_child(args.corpus, args.limit, args.repeat)
     versions = {"imagelint": inproc["version"]}
@@ -285,7 +306,6 @@ def _main(argv: list[str] | None) -> int:
     il_run = min(il_runs, key=lambda r: r.wall)
     log(f"  {il_run.wall:.2f} s, {il_run.max_rss_kb / 1024:.0f} MB, {il_run.processes} process(es)")
 
-    rows: list[tuple[str, Run | None, Run | None]] = []
     hl_single = hl_default = None
     if hadolint:
         log("hadolint +RTS -N1 (single-threaded) ...")
@@ -304,14 +324,15 @@ def _main(argv: list[str] | None) -> int:
         startup_il = median_wall(il_cmd_plain + ["small.Dockerfile"], args.startup_runs, tmpdir)
         startup_py = median_wall([sys.executable, "-c", "pass"], args.startup_runs, tmpdir)
         startup_hl = median_wall([hadolint, "--no-fail", "small.Dockerfile"], args.startup_runs, tmpdir) if hadolint else None
-        log(f"  imagelint {startup_il * 1000:.0f} ms (bare python {startup_py * 1000:.0f} ms), hadolint {startup_hl and startup_hl * 1000:.0f} ms")
+        shown_hl = "-" if startup_hl is None else f"{startup_hl * 1000:.0f} ms"
+        log(f"  imagelint {startup_il * 1000:.0f} ms (bare python {startup_py * 1000:.0f} ms), hadolint {shown_hl}")
         patho_il = patho_hl = None
         if not args.skip_pathological:
             log("pathological 400 ENV + 100 RUN true ...")
             patho_il = checked(run_measured(il_cmd_plain + ["pathological.Dockerfile"], cwd=tmpdir), "imagelint")
             if hadolint:
                 patho_hl = run_measured([hadolint, "--no-fail", "pathological.Dockerfile"], cwd=tmpdir, timeout=args.hadolint_timeout)
-            log(f"  imagelint {patho_il.wall:.2f} s, hadolint {patho_hl.wall if patho_hl else float('nan'):.2f} s")
+            log(f"  imagelint {patho_il.wall:.2f} s, hadolint " + ("-" if patho_hl is None else f"{patho_hl.wall:.2f} s"))
 
     load_after = load_average()
     results = {
@@ -342,7 +363,7 @@ def table(results: dict) -> list[list[str]]:
     il = results["il_run"]
     inproc = results["inproc"]
     rows = [["imagelint, in-process `run_lint` (best of runs)", f"{inproc['best']:.2f} s", "-", f"{n / inproc['best']:,.0f}", "-"]]
-    rows.append([f"imagelint, 1 process (`imagelint lint --format json`)", *_fmt_run(il, n), "1.0×"])
+    rows.append(["imagelint, 1 process (`imagelint lint --format json`)", *_fmt_run(il, n), "1.0×"])
     for label, key in (("hadolint, single-threaded (`+RTS -N1`)", "hl_single"), ("hadolint, default (`-N5 -A4m`)", "hl_default")):
         run = results[key]
         if run is not None:
@@ -378,7 +399,7 @@ def render_text(results: dict) -> str:
     m, v = results["machine"], results["versions"]
     out = [
         f"machine: {m['nproc']} CPUs, {m['cpu']}, {m['ram']} RAM, Python {m['python']}, {m['os']}",
-        f"versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
+        "versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
         f"corpus: {results['files']} Dockerfiles, {results['lines']} lines, {results['bytes'] / 1e6:.1f} MB",
         f"load average before/after: {results['load'][0]} / {results['load'][1]}",
         f"peak RSS floor (`/bin/true` launched the same way): {_floor(results)}",
@@ -407,7 +428,7 @@ def render_markdown(results: dict) -> str:
         f"Measured {date.today().isoformat()} with `python bench/lint_corpus.py` (see bench/README.md).",
         "",
         f"- Machine: {m['nproc']} CPUs (`nproc`), {m['cpu']}, {m['ram']} RAM, {m['os']}; Python {m['python']}.",
-        f"- Tools: " + ", ".join(f"{k} {val}" for k, val in v.items()) + f" ({results['inproc']['rules']} imagelint rules).",
+        "- Tools: " + ", ".join(f"{k} {val}" for k, val in v.items()) + f" ({results['inproc']['rules']} imagelint rules).",
         f"- Input: the {results['files']} corpus Dockerfiles ({results['lines']:,} lines, {results['bytes'] / 1e6:.1f} MB; "
         "template sources and .dockerignore files left out), all files in one process per tool, output to /dev/null.",
         f"- Load average before / after: {results['load'][0]} / {results['load'][1]}.",

@@ -265,7 +265,7 @@ def compare(cache: dict, files_dir: Path = CORPUS_FILES, rule_filter: Sequence[s
     hadolint_files: dict[str, list[dict]] = cache["files"]
     names = sorted(hadolint_files)
     unparsed = {name for name, found in hadolint_files.items() if any(f.get("code") == PARSE_ERROR for f in found)}
-    rules = [r for r in registered_rules().values() if r.hadolint]
+    rules = [r for r in registered_rules().values() if r.hadolint and getattr(r, "target", "dockerfile") == "dockerfile"]
     if rule_filter:
         wanted = {s.upper() for s in rule_filter}
         rules = [r for r in rules if wanted & {r.code, r.name.upper(), *r.hadolint}]

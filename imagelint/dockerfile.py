@@ -186,7 +186,7 @@ class Instruction:
     def words(self) -> list[str]:
         """Arguments split on whitespace with quotes removed (no variable expansion)."""
         if self._words is None:
-            self._words = tuple(self.json_args if self.json_args is not None else WordSplitter(self.value).split(dequote=True))
+            self._words = tuple(self.json_args if self.json_args is not None else split_words(self.value))
         return list(self._words)
 
     def key_values(self) -> list[tuple[str, str]]:
@@ -950,8 +950,24 @@ def _read_heredocs(
 # --- values ------------------------------------------------------------------------------------
 
 
+# Text with none of these needs no quote-aware splitting: plain str.split() gives the same words.
+_QUOTING = re.compile(r"[\\'\"]")
+
+
+def split_words(value: str) -> list[str]:
+    """Whitespace-separated words with quotes and escapes removed (dockerfile-parse's splitter)."""
+    if not _QUOTING.search(value):
+        return value.split()
+    return list(WordSplitter(value).split(dequote=True))
+
+
 def split_key_values(value: str) -> list[tuple[str, str]]:
     """``a=1 b="x y"`` pairs (or the legacy ``key value with spaces``), quotes removed."""
+    if not _QUOTING.search(value):
+        words = value.split()
+        if words and all("=" in word for word in words):
+            # The common case (``A=1 B=2``), split directly: the quote-aware splitter dominates parse time.
+            return [tuple(word.split("=", 1)) for word in words]  # type: ignore[misc]
     try:
         return [(k, v) for k, v in extract_key_values(env_replace=False, args={}, envs={}, instruction_value=value)]
     except (ValueError, IndexError):
@@ -961,11 +977,14 @@ def split_key_values(value: str) -> list[tuple[str, str]]:
 def arg_declarations(instruction: Instruction) -> list[tuple[str, str | None]]:
     """``ARG A B=1`` -> [("A", None), ("B", "1")]."""
     result: list[tuple[str, str | None]] = []
-    for word in WordSplitter(instruction.value).split(dequote=False):
+    quoted = bool(_QUOTING.search(instruction.value))
+    for word in WordSplitter(instruction.value).split(dequote=False) if quoted else instruction.value.split():
         name, sep, default = word.partition("=")
         if not name:
             continue
-        result.append((name, list(WordSplitter(default).split(dequote=True))[0] if sep and default else ("" if sep else None)))
+        if sep and default and quoted:
+            default = split_words(default)[0] if split_words(default) else ""
+        result.append((name, default if sep else None))
     return result
 
 

@@ -773,9 +773,16 @@ def tls_verification_disabled(ctx: LintContext) -> Iterator[Violation]:
                 )
 
 
-_VERIFICATION_ENV_HINT = re.compile(
-    r"TLS_REJECT|SSL_NO_VERIFY|HTTPSVERIFY|STRICT_SSL|TRUSTED_HOST|SSL_VERIFY|GOINSECURE|GOSUMDB|GOFLAGS", re.IGNORECASE
+_VERIFICATION_ENV_HINTS = (
+    "TLS_REJECT", "SSL_NO_VERIFY", "HTTPSVERIFY", "STRICT_SSL", "TRUSTED_HOST", "SSL_VERIFY", "GOINSECURE", "GOSUMDB", "GOFLAGS",
 )
+
+
+def _mentions_verification_env(text: str) -> bool:
+    # Plain substring tests on the upper-cased text: a case-insensitive regex alternation is ~10x slower
+    # on the long RUN scripts of the corpus.
+    upper = text.upper()
+    return any(hint in upper for hint in _VERIFICATION_ENV_HINTS)
 
 
 def _env_disables_verification(name: str, value: str) -> str | None:
@@ -842,7 +849,7 @@ def verification_disabled_by_env(ctx: LintContext) -> Iterator[Violation]:
     `GIT_SSL_CAINFO` or `update-ca-certificates` instead.
     """
     for instruction in ctx.of("ENV", "ARG"):
-        if not _VERIFICATION_ENV_HINT.search(instruction.value):
+        if not _mentions_verification_env(instruction.value):
             continue
         pairs = instruction.key_values() if instruction.keyword == "ENV" else arg_declarations(instruction)
         for name, value in pairs:
@@ -858,7 +865,7 @@ def verification_disabled_by_env(ctx: LintContext) -> Iterator[Violation]:
                     offset=_value_offset(instruction, name),
                 )
     for run in ctx.run_scripts:
-        if not _VERIFICATION_ENV_HINT.search(run.script.text):
+        if not _mentions_verification_env(run.script.text):
             continue
         for command in run.commands():
             assignments = list(command.assignments)

@@ -37,8 +37,13 @@ def run_analyze(
     platform: str | None = None,
     pull: bool = False,
     on_pull_progress: Callable[[dict], None] | None = None,
+    insecure_registry: bool = False,
 ) -> ImageReport:
     """Everything ``imagelint analyze`` reports about one image.
+
+    ``platform`` (``os/arch[/variant]``) picks an image of a multi-platform index (``oci:``,
+    ``registry:``, archives; default: this machine's) and is checked against single-platform images;
+    ``insecure_registry`` lets a ``registry:`` source use plain HTTP.
 
     Errors (no daemon, image not found, unreadable archive or Dockerfile) are raised as
     :class:`~imagelint.docker_engine.EngineError`, :class:`~imagelint.image.model.ImageError` or
@@ -46,7 +51,9 @@ def run_analyze(
     """
     source = parse_reference(reference)
     parsed = load(dockerfile, str(dockerfile)) if dockerfile is not None else None  # fail before the slow part
-    image = load_image(source, platform=platform, pull=pull, on_pull_progress=on_pull_progress)
+    image = load_image(
+        source, platform=platform, pull=pull, on_pull_progress=on_pull_progress, insecure_registry=insecure_registry
+    )
     analysis = analyze(image)
 
     matched = None

@@ -270,7 +270,11 @@ def _print_verbose(settings, rules, report, timings, elapsed: float) -> None:
 @app.command()
 def analyze(
     image: Annotated[
-        str, typer.Argument(help="NAME[:TAG], NAME@DIGEST or image ID (Docker daemon), or docker-archive:PATH.")
+        str,
+        typer.Argument(
+            help="NAME[:TAG], NAME@DIGEST or image ID (Docker daemon), docker-archive:PATH, oci:PATH[:TAG] "
+            "(OCI layout directory or tar) or registry:HOST/REPO[:TAG|@DIGEST] (a registry, no daemon)."
+        ),
     ],
     output_format: Annotated[Optional[list[str]], typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
     output: Annotated[Optional[list[str]], typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
@@ -284,7 +288,9 @@ def analyze(
         Optional[Path], typer.Option("--context", "-c", help="Build context for the Dockerfile rules (default: the Dockerfile's folder).")
     ] = None,
     target: Annotated[Optional[str], typer.Option("--target", help="The Dockerfile stage the image was built from (default: the last).")] = None,
-    platform: Annotated[Optional[str], typer.Option("--platform", help="os/arch to pick from a multi-platform archive.")] = None,
+    platform: Annotated[
+        Optional[str], typer.Option("--platform", help="os/arch[/variant] to pick from a multi-platform image (default: this machine's).")
+    ] = None,
     max_wasted_bytes: Annotated[
         Optional[str], typer.Option("--max-wasted-bytes", help="Budget for hidden bytes: 20MB (x1000) or 5MiB (x1024).")
     ] = None,
@@ -299,6 +305,9 @@ def analyze(
         Optional[Path], typer.Option("--dive-ci", help="A .dive-ci file: its rules are checked against dive's own numbers.")
     ] = None,
     pull: Annotated[bool, typer.Option("--pull", help="Pull the image when the daemon does not have it (never done otherwise).")] = False,
+    insecure_registry: Annotated[
+        bool, typer.Option("--insecure-registry", help="registry: may use plain HTTP (always allowed for localhost/127.0.0.1).")
+    ] = False,
     select: Annotated[
         Optional[list[str]], typer.Option("--select", help="Only these rules: codes, names or families (comma-separated).")
     ] = None,
@@ -311,8 +320,9 @@ def analyze(
 ) -> None:
     """Inspect an image: per-layer sizes, wasted bytes, dive's metrics, leftovers; check CI budgets.
 
-    The image is streamed from the Docker daemon (or read from a 'docker save' file) and never
-    pulled implicitly. Exit 1 when a finding reaches --fail-on (budgets are errors), 2 on errors.
+    The image is streamed from the Docker daemon (or read from a 'docker save' file, an OCI layout,
+    or a registry without any daemon) and never pulled implicitly. Exit 1 when a finding reaches
+    --fail-on (budgets are errors), 2 on errors.
 
     Examples:
 
@@ -321,6 +331,8 @@ def analyze(
       imagelint analyze myapp:1.2 --dockerfile Dockerfile --max-wasted-bytes 20MB
 
       imagelint analyze docker-archive:myapp.tar --dive-ci .dive-ci --format json -o report.json
+
+      imagelint analyze registry:ghcr.io/org/app:1.2 --platform linux/arm64
     """
     from imagelint.analyze import run_analyze
     from imagelint.docker_engine import EngineError
@@ -347,6 +359,7 @@ def analyze(
                 platform=platform,
                 pull=pull,
                 on_pull_progress=on_pull_progress,
+                insecure_registry=insecure_registry,
             )
     except (EngineError, ImageError, BudgetError, DockerfileInputError) as err:
         raise UsageError(str(err)) from None
@@ -362,14 +375,18 @@ def analyze(
 
 @contextlib.contextmanager
 def _pull_progress():
-    """A progress bar per layer on a terminal (stderr) while ``--pull`` downloads; silent otherwise."""
+    """A progress bar per layer on a terminal (stderr) while ``--pull`` downloads or a ``registry:``
+    image is read; silent otherwise."""
     if not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
     tasks: dict[str, int] = {}
-    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True) as progress:
+    # On stderr: stdout holds the report, maybe piped into a file or another tool.
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True, console=console) as progress:
 
         def on_event(event: dict) -> None:
             layer, detail = event.get("id"), event.get("progressDetail") or {}

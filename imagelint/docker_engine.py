@@ -84,14 +84,17 @@ def save_image(client: Any, image_id: str) -> Iterator[bytes]:
         raise _api_error(err, f"cannot export image {image_id} from the Docker daemon") from None
 
 
-def pull_image(client: Any, reference: str, on_progress: Callable[[dict], None] | None = None) -> None:
+def pull_image(
+    client: Any, reference: str, on_progress: Callable[[dict], None] | None = None, *, platform: str | None = None
+) -> None:
     """``docker pull``, only ever on request (``--pull``). ``on_progress`` gets the daemon's progress
-    events: ``{"status", "id", "progressDetail": {"current", "total"}}``."""
+    events: ``{"status", "id", "progressDetail": {"current", "total"}}``. ``platform``: which image of
+    a multi-platform index the daemon fetches (default: its own)."""
     from docker.utils import parse_repository_tag
 
     repository, tag = parse_repository_tag(reference)  # a digest comes back as the tag, as the API wants
     try:
-        for event in client.api.pull(repository, tag=tag, stream=True, decode=True):
+        for event in client.api.pull(repository, tag=tag, stream=True, decode=True, platform=platform):
             if event.get("error"):
                 raise EngineError(f"cannot pull '{reference}': {_one_line(event['error'])}")
             if on_progress is not None:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command that sets up and runs the tests: creates .venv if absent, installs imagelint with its test
 # extra, makes sure a Docker engine and the busybox:local base image exist (scripts/ensure-docker.sh) and
-# Debian's headless Chromium for the browser tests (scripts/ensure-chromium.sh), then runs pytest.
+# Debian's headless Chromium for the browser tests (scripts/ensure-chromium.sh) and Debian's docker-registry for
+# the pull tests (scripts/ensure-registry.sh), then runs pytest.
 # Arguments go to pytest, e.g. `bash scripts/test.sh -k smoke -x`.
 # With CI set, tests that need Docker or Chromium fail instead of skipping.
 set -euo pipefail
@@ -12,6 +13,7 @@ ensure_venv
 pip_install -e '.[test]'
 bash scripts/ensure-docker.sh
 bash scripts/ensure-chromium.sh
+bash scripts/ensure-registry.sh   # docker-registry, for the pull tests against a local registry
 
 case ${CI:-} in
   "" | 0 | false | False | FALSE) ;;

@@ -173,3 +173,80 @@ def legacy_to_oci(saved: bytes, *, gzip_layers: bool = False) -> bytes:
         _add(tar, "manifest.json", json.dumps(manifest).encode())
         _add(tar, "index.json", b'{"schemaVersion": 2, "manifests": []}')
     return buffer.getvalue()
+
+
+def oci_layout(
+    target: Path,
+    images: list[dict],
+    *,
+    nested: bool = False,
+    attestation: bool = False,
+    form: str = "dir",  # "dir", "tar" or "tar.gz"
+    gzip_layers: bool = False,
+    broken_layers_for: tuple[str, ...] = (),
+) -> Path:
+    """An OCI image layout holding ``images``: each ``{"layers": [...], "platform": {...} | None,
+    "ref": "tag" | None, "config": {...} | None, "history": [...] | None}``.
+
+    One image without a platform: index.json points at its manifest. Otherwise index.json lists one
+    manifest per image (``nested``: through a second index), plus a BuildKit-style attestation
+    manifest (``attestation``). ``broken_layers_for``: platforms (``os/arch``) whose layer blobs are
+    replaced by junk, to prove they are never read.
+    """
+    blobs: dict[str, bytes] = {}
+
+    def put(data: bytes) -> dict:
+        digest = _digest(data)
+        blobs[digest] = data
+        return {"digest": digest, "size": len(data)}
+
+    descriptors = []
+    for image in images:
+        tars = [layer_tar(entries) for entries in image["layers"]]
+        platform = image.get("platform")
+        config = image_config(tars, image.get("history"), image.get("config"))
+        if platform:
+            config.update({k: v for k, v in platform.items()})
+        config_descriptor = {"mediaType": "application/vnd.oci.image.config.v1+json", **put(json.dumps(config).encode())}
+        broken = platform is not None and f"{platform['os']}/{platform['architecture']}" in broken_layers_for
+        layer_descriptors = []
+        for data in tars:
+            blob = gzip.compress(data, mtime=0) if gzip_layers else data
+            if broken:
+                blob = b"junk, never to be read " + blob[:10]
+            media = "application/vnd.oci.image.layer.v1.tar" + ("+gzip" if gzip_layers else "")
+            layer_descriptors.append({"mediaType": media, **put(blob)})
+        manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                    "config": config_descriptor, "layers": layer_descriptors}  # fmt: skip
+        descriptor = {"mediaType": "application/vnd.oci.image.manifest.v1+json", **put(json.dumps(manifest).encode())}
+        if platform:
+            descriptor["platform"] = platform
+        if image.get("ref"):
+            descriptor["annotations"] = {"org.opencontainers.image.ref.name": image["ref"]}
+        descriptors.append(descriptor)
+    if attestation:
+        statement = put(b'{"_type": "https://in-toto.io/Statement/v0.1"}')
+        manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", **put(b"{}")},
+                    "layers": [{"mediaType": "application/vnd.in-toto+json", **statement}]}  # fmt: skip
+        descriptors.append({"mediaType": "application/vnd.oci.image.manifest.v1+json", **put(json.dumps(manifest).encode()),
+                            "platform": {"os": "unknown", "architecture": "unknown"},
+                            "annotations": {"vnd.docker.reference.type": "attestation-manifest"}})  # fmt: skip
+    index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": descriptors}
+    if nested:
+        inner = {"mediaType": "application/vnd.oci.image.index.v1+json", **put(json.dumps(index).encode()),
+                 "annotations": {"org.opencontainers.image.ref.name": "multi"}}  # fmt: skip
+        index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [inner]}
+    files = {"oci-layout": b'{"imageLayoutVersion": "1.0.0"}', "index.json": json.dumps(index).encode()}
+    files.update({"blobs/sha256/" + digest.split(":")[1]: data for digest, data in blobs.items()})
+    if form == "dir":
+        for name, data in files.items():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes(data)
+        return target
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, data in sorted(files.items()):  # blobs first, index.json after: no order is promised
+            _add(tar, name, data)
+    target.write_bytes(gzip.compress(buffer.getvalue(), mtime=0) if form == "tar.gz" else buffer.getvalue())
+    return target

@@ -55,6 +55,12 @@ def test_json_contract(archive, tmp_path):
     assert image["inefficient_files"] == [{"path": "/d/a", "count": 1, "wasted_bytes": 300, "layers": [1]}]
     assert image["largest_files"][0] == {"path": "/bin/busybox", "size": 1000, "layer": 0}
     assert document["findings"] == []
+    from importlib.resources import files
+
+    import jsonschema
+
+    schema = json.loads(files("imagelint").joinpath("schemas/analyze-report.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(document)
 
 
 def test_text_report(archive, tmp_path):
@@ -98,14 +104,15 @@ def test_report_file_is_written_whole(archive, tmp_path):
     ("args", "fragments"),
     [
         (["Not:A:Reference"], ["is not an image reference", "docker-archive:PATH"]),
-        (["oci:./layout"], ["not supported yet"]),
+        (["oci:./layout"], ["oci:./layout: no such file or directory"]),
+        (["registry:library/alpine"], ["registry: needs the registry host"]),
         (["docker-archive:missing.tar"], ["missing.tar: no such file"]),
         (["docker-archive:."], ["is a directory"]),
         (["docker-archive:image.tar", "--max-wasted-bytes", "lots"], ["--max-wasted-bytes", "'lots' is not a size"]),
         (["docker-archive:image.tar", "--min-efficiency", "2"], ["--min-efficiency", "outside 0-1"]),
         (["docker-archive:image.tar", "--dockerfile", "nope/Dockerfile"], ["nope/Dockerfile: no such file"]),
     ],
-    ids=["syntax", "planned-scheme", "missing-archive", "directory", "bad-size", "bad-efficiency", "missing-dockerfile"],
+    ids=["syntax", "missing-oci", "registry-without-host", "missing-archive", "directory", "bad-size", "bad-efficiency", "missing-dockerfile"],
 )
 def test_input_errors(archive, tmp_path, args, fragments):
     one_line_error(run("analyze", *args, cwd=archive.parent), *fragments)

@@ -28,11 +28,42 @@ from tests.image_archives import docker_save
         ("docker://alpine:3.20", "docker", "alpine:3.20"),
         ("docker-archive:/tmp/x.tar", "docker-archive", "/tmp/x.tar"),
         ("docker-archive://rel/x.tar.gz", "docker-archive", "rel/x.tar.gz"),
+        ("oci:/tmp/layout", "oci", "/tmp/layout"),
+        ("oci-archive:build/image.tar", "oci", "build/image.tar"),
+        ("oci:1.0", "docker", "oci:1.0"),  # the image "oci", unless a file named 1.0 is here
+        ("oci:./1.0", "oci", "./1.0"),
+        ("registry:localhost:5000/app", "registry", "localhost:5000/app"),
+        ("registry:ghcr.io/org/app:1.2@sha256:" + "b" * 64, "registry", "ghcr.io/org/app:1.2@sha256:" + "b" * 64),
+        ("registry://127.0.0.1:5000/a/b", "registry", "127.0.0.1:5000/a/b"),
     ],
 )
 def test_references(text, kind, value):
     reference = parse_reference(text)
     assert (reference.kind, reference.value) == (kind, value)
+
+
+def test_oci_tag_suffix(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert parse_reference("oci:layout:v1").tag == "v1" and parse_reference("oci:layout:v1").value == "layout"
+    (tmp_path / "odd:name").mkdir()  # a path that exists as written is never split
+    assert (parse_reference("oci:odd:name").value, parse_reference("oci:odd:name").tag) == ("odd:name", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "host", "repository", "reference", "api_host"),
+    [
+        ("127.0.0.1:5000/imagelint-test/x:1", "127.0.0.1:5000", "imagelint-test/x", "1", "127.0.0.1:5000"),
+        ("localhost/app", "localhost", "app", "latest", "localhost"),
+        ("docker.io/alpine:3.20", "docker.io", "library/alpine", "3.20", "registry-1.docker.io"),
+        ("ghcr.io/o/a:1@sha256:" + "c" * 64, "ghcr.io", "o/a", "sha256:" + "c" * 64, "ghcr.io"),
+        ("[::1]:5000/a", "[::1]:5000", "a", "latest", "[::1]:5000"),
+    ],
+)
+def test_registry_references(text, host, repository, reference, api_host):
+    from imagelint.image.reference import parse_registry_reference
+
+    parsed = parse_registry_reference(text)
+    assert (parsed.host, parsed.repository, parsed.reference, parsed.api_host) == (host, repository, reference, api_host)
 
 
 @pytest.mark.parametrize(
@@ -42,8 +73,10 @@ def test_references(text, kind, value):
         ("a:b:c", "is not an image reference"),
         ("https://example.com/x", "is not an image reference"),
         ("", "empty image reference"),
-        ("oci:/tmp/layout", "not supported yet"),
-        ("registry:localhost:5000/app", "not supported yet"),
+        ("registry:library/alpine", "needs the registry host and repository"),
+        ("registry:localhost:5000", "needs the registry host and repository"),
+        ("registry:localhost:5000/App", "is not a registry reference"),
+        ("oci:", "needs a path"),
         ("docker-archive:", "needs a file path"),
     ],
 )

@@ -11,6 +11,10 @@ Layer blobs may be plain tar, gzip, or zstd (zstd needs a zstd module: ``compres
 Python 3.14, ``backports.zstd`` or ``zstandard``). The outer stream may itself be gzip-compressed.
 The members come in whatever order the writer chose (``manifest.json`` is usually last), so every
 layer's listing is kept until the manifest says how they stack: metadata only, never bytes.
+
+Both the outer tar and the layer tars inside it are read by :mod:`.tarstream` (headers only; data
+seeked over in a file on disk, read and dropped in a stream); a layer is read through a window on
+the outer stream, so nothing is copied or extracted.
 """
 
 from __future__ import annotations
@@ -18,16 +22,13 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
-import platform as host_platform
 import posixpath
-import tarfile
 import zlib
 from typing import IO, BinaryIO
 
+from imagelint.image.layout import build_image, check_platform, descriptor_digest, resolve_manifest
 from imagelint.image.model import (
     EntryKind,
-    HistoryEntry,
     Image,
     ImageError,
     Layer,
@@ -35,8 +36,9 @@ from imagelint.image.model import (
     classify,
     clean_path,
 )
+from imagelint.image.tarstream import DIRECTORY, HARDLINK, SYMLINK, Member, TarError, TarReader, Window, iter_members
 
-SKIP_CHUNK = 1 << 20  # bytes read at a time when skipping file contents in a stream
+ZSTD_READ_BYTES = 1 << 20  # compressed bytes the zstandard module reads at a time
 MAX_JSON_BYTES = 64 << 20  # configs and manifests are kilobytes; anything bigger is not one
 _LAYER_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.zst")
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -45,12 +47,15 @@ _SNIFF_BYTES = 512
 _MAX_LINK_HOPS = 16
 
 
-def read_saved_image(stream: BinaryIO, *, origin: str, name: str | None = None, platform: str | None = None) -> Image:
+def read_saved_image(
+    stream: BinaryIO, *, origin: str, name: str | None = None, platform: str | None = None, ref: str | None = None
+) -> Image:
     """Parse a ``docker save`` (or OCI layout) tar stream. ``origin`` names the input in errors.
 
     ``stream`` is read once, front to back (a file opened ``"rb"`` is also seeked over). ``name``
     overrides the image name (else the archive's first tag, else ``origin``); ``platform``
-    (``os/arch[/variant]``) picks a manifest from a multi-platform OCI index (default: the host's).
+    (``os/arch[/variant]``) picks a manifest from a multi-platform OCI index (default: the host's);
+    ``ref`` picks an image of an OCI index by its tag (``org.opencontainers.image.ref.name``).
     """
     reader = _SaveReader(origin)
     if not hasattr(stream, "peek"):
@@ -59,83 +64,12 @@ def read_saved_image(stream: BinaryIO, *, origin: str, name: str | None = None, 
         source: IO[bytes] = stream
         if _peek(stream).startswith(_GZIP_MAGIC):
             source = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
-        with _open_tar(source) as outer:
-            for member in _members(outer):
-                reader.add_member(outer, member)
-    except (tarfile.TarError, EOFError, zlib.error, OSError, UnicodeDecodeError) as err:
+        outer = TarReader(source)
+        for member in outer:
+            reader.add_member(outer, member)
+    except (TarError, EOFError, zlib.error, OSError, UnicodeDecodeError) as err:
         raise ImageError(f"{origin}: truncated or corrupt image archive ({_reason(err)})") from None
-    return reader.assemble(name, platform)
-
-
-class _ForwardReader:
-    """A read-only stream that tarfile can treat as seekable, as long as it only seeks forward.
-
-    tarfile's own stream mode (``r|``) copies its whole buffer on every 512-byte header read, which
-    makes layers with many small files slow. Here reads go straight to the (buffered) source, and a
-    seek forward skips: with a real file it seeks, so reading an archive from disk touches little
-    more than the tar headers; otherwise it reads and drops, in large chunks.
-    """
-
-    def __init__(self, source: IO[bytes], size: int | None = None) -> None:
-        self._source = source
-        self._position = 0
-        # Seek for real when the source can do it cheaply: a file on disk, or a member of an archive
-        # being read this way (``size`` given). Compressed streams only pretend to seek: never them.
-        self._start = 0
-        self._end: int | None = size
-        if size is None and isinstance(source, io.BufferedReader) and isinstance(source.raw, io.FileIO):
-            self._start = source.tell()
-            self._end = os.fstat(source.fileno()).st_size - self._start
-        elif size is not None:
-            self._start = source.tell()
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._source.read(size) if size is not None and size >= 0 else self._source.read()
-        self._position += len(data)
-        return data
-
-    def tell(self) -> int:
-        return self._position
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:  # forward only, which is all tarfile asks of a member-by-member walk
-        return True
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        if whence == os.SEEK_CUR:
-            offset += self._position
-        elif whence != os.SEEK_SET:
-            raise io.UnsupportedOperation("only forward seeks are possible in an image stream")
-        if offset < self._position:
-            raise tarfile.ReadError("the archive asks to read backwards, which a stream cannot do")
-        if self._end is not None:
-            if offset > self._end:
-                raise tarfile.ReadError("unexpected end of data")
-            self._source.seek(self._start + offset)
-            self._position = offset
-            return offset
-        while self._position < offset:
-            chunk = self._source.read(min(offset - self._position, SKIP_CHUNK))
-            if not chunk:
-                raise tarfile.ReadError("unexpected end of data")
-            self._position += len(chunk)
-        return offset
-
-
-def _open_tar(source: IO[bytes], size: int | None = None) -> tarfile.TarFile:
-    return tarfile.open(fileobj=_ForwardReader(source, size), mode="r:")  # type: ignore[arg-type]
-
-
-def _members(archive: tarfile.TarFile):
-    """Each member once; tarfile's list of every header read so far is dropped as we go."""
-    while True:
-        member = archive.next()
-        if member is None:
-            return
-        archive.members.clear()  # only our compact entries are kept: memory follows paths, not headers
-        yield member
+    return reader.assemble(name, platform, ref)
 
 
 class _SaveReader:
@@ -147,7 +81,7 @@ class _SaveReader:
 
     # --- the pass over the stream -----------------------------------------------------------
 
-    def add_member(self, outer: tarfile.TarFile, member: tarfile.TarInfo) -> None:
+    def add_member(self, outer: TarReader, member: Member) -> None:
         name = clean_path(member.name)
         if member.issym():
             self.links[name] = clean_path(posixpath.join(posixpath.dirname(name), member.linkname))
@@ -155,11 +89,9 @@ class _SaveReader:
         if member.islnk():
             self.links[name] = clean_path(member.linkname)
             return
-        if not member.isfile():
+        if not member.isreg():
             return
-        data = outer.extractfile(member)
-        if data is None:
-            return
+        data = outer.data()
         if name.startswith("blobs/"):
             self._add_blob(name, data, member.size)
         elif name.endswith(_LAYER_SUFFIXES):
@@ -177,12 +109,12 @@ class _SaveReader:
 
     # --- after the pass: what the manifest says -------------------------------------------------
 
-    def assemble(self, name: str | None, platform: str | None) -> Image:
-        if "manifest.json" in self.documents:
+    def assemble(self, name: str | None, platform: str | None, ref: str | None = None) -> Image:
+        if "manifest.json" in self.documents and ref is None:
             config_path, layer_paths, tags = self._from_docker_manifest()
         elif "index.json" in self.documents:
-            config_path, layer_paths = self._from_oci_index(platform)
-            tags = []
+            config_path, layer_paths, tag = self._from_oci_index(platform, ref)
+            tags = [tag] if tag else []
         else:
             raise ImageError(
                 f"{self.origin}: not a docker save archive (no manifest.json or index.json); "
@@ -191,17 +123,10 @@ class _SaveReader:
         config = self._json(config_path, "image config")
         if not isinstance(config, dict):
             raise ImageError(f"{self.origin}: the image config {config_path} is not a JSON object")
+        check_platform(config, platform, self.origin)
         layers = [self._layer(path) for path in layer_paths]
-        diff_ids = (config.get("rootfs") or {}).get("diff_ids") or []
-        for layer, digest in zip(layers, diff_ids):
-            layer.digest = digest
-        return Image(
-            name=name or (tags[0] if tags else self.origin),
-            id=_digest_of(config_path),
-            config=config,
-            layers=layers,
-            history=_history(config),
-        )
+        return build_image(name=name or (tags[0] if tags else self.origin), image_id=_digest_of(config_path),
+                           config=config, layers=layers)  # fmt: skip
 
     def _from_docker_manifest(self) -> tuple[str, list[str], list[str]]:
         manifest = self._json("manifest.json", "manifest")
@@ -214,19 +139,20 @@ class _SaveReader:
             raise ImageError(f"{self.origin}: manifest.json has no Config or Layers")
         return clean_path(config_path), [clean_path(p) for p in layer_paths], list(entry.get("RepoTags") or [])
 
-    def _from_oci_index(self, platform: str | None) -> tuple[str, list[str]]:
-        document = self._json("index.json", "OCI index")
-        for _ in range(4):  # an index may point at another index (multi-platform)
-            manifests = document.get("manifests") if isinstance(document, dict) else None
-            if manifests is None:
-                break
-            chosen = _choose_manifest(manifests, platform, self.origin)
-            document = self._json(_blob_path(chosen.get("digest", "")), "OCI manifest")
-        if not isinstance(document, dict) or "config" not in document:
-            raise ImageError(f"{self.origin}: the OCI index does not lead to an image manifest")
-        config_path = _blob_path((document.get("config") or {}).get("digest", ""))
-        layer_paths = [_blob_path(layer.get("digest", "")) for layer in document.get("layers") or []]
-        return config_path, layer_paths
+    def _from_oci_index(self, platform: str | None, ref: str | None) -> tuple[str, list[str], str | None]:
+        def fetch(descriptor: dict) -> bytes:
+            path = _blob_path(descriptor_digest(descriptor, self.origin))
+            if path not in self.documents:
+                raise ImageError(f"{self.origin}: the manifest {path} is missing from the archive")
+            return self.documents[path]
+
+        if "index.json" not in self.documents:
+            raise ImageError(f"{self.origin}: no index.json")
+        resolved = resolve_manifest(self.documents["index.json"], None, fetch, platform=platform, origin=self.origin, ref=ref)
+        manifest = resolved.manifest
+        config_path = _blob_path(descriptor_digest(manifest.get("config") or {}, self.origin))
+        layer_paths = [_blob_path(descriptor_digest(layer, self.origin)) for layer in manifest.get("layers") or []]
+        return config_path, layer_paths, resolved.ref_name
 
     def _json(self, path: str, what: str):
         if path not in self.documents:
@@ -253,37 +179,46 @@ class _SaveReader:
 
 def read_layer(data: IO[bytes], source: str, origin: str, length: int | None = None) -> Layer:
     """The listing of one layer tar (plain, gzip or zstd), read as a stream. ``length``: the bytes
-    ``data`` holds, when it can seek within them (a member of the outer archive)."""
+    ``data`` holds, when known (a :class:`~imagelint.image.tarstream.Window` knows it already)."""
     head = _peek(data)
     stream: IO[bytes] = data
     if head.startswith(_GZIP_MAGIC):
-        stream, length = gzip.GzipFile(fileobj=data, mode="rb"), None  # type: ignore[assignment]
+        stream = gzip.GzipFile(fileobj=data, mode="rb")  # type: ignore[assignment]
     elif head.startswith(_ZSTD_MAGIC):
-        stream, length = _zstd_reader(data, source, origin), None
+        stream = _zstd_reader(data, source, origin)
+    elif length is not None and not isinstance(data, Window):
+        stream = Window(data, length)  # type: ignore[assignment]
     entries: list[LayerEntry] = []
     size = 0
-    with _open_tar(stream, length) as archive:
-        for member in _members(archive):
+    try:
+        for member in iter_members(stream):
             entry = _entry(member)
             if entry is not None:
                 entries.append(entry)
                 size += entry.size
+    except Exception as err:
+        # The zstd modules raise their own error class for corrupt data: a damaged layer all the same.
+        if type(err).__module__.partition(".")[0] in ("zstandard", "compression", "backports", "_zstd"):
+            raise TarError(f"zstd: {err}") from None
+        raise
     return Layer(entries=entries, size=size, source=source)
 
 
-def _entry(member: tarfile.TarInfo) -> LayerEntry | None:
+def _entry(member: Member) -> LayerEntry | None:
     path = clean_path(member.name)
     if path == ".":
         return None
-    if member.isdir():
+    kind = member.type
+    if kind == DIRECTORY:
         return LayerEntry(path, EntryKind.DIR, member.size, member.mode)
-    if member.issym():
+    if kind == SYMLINK:
         return LayerEntry(path, EntryKind.SYMLINK, member.size, member.mode, member.linkname)
-    if member.islnk():
+    if kind == HARDLINK:
         return LayerEntry(path, EntryKind.HARDLINK, member.size, member.mode, clean_path(member.linkname))
     if member.isreg():
-        kind = classify(path, True) or EntryKind.FILE
-        return LayerEntry(path, kind, member.size, member.mode)
+        # Only a name holding ".wh." can be a whiteout: most paths skip the classification.
+        special = classify(path, True) if ".wh." in path else None
+        return LayerEntry(path, special or EntryKind.FILE, member.size, member.mode)
     return LayerEntry(path, EntryKind.OTHER, member.size, member.mode)
 
 
@@ -303,7 +238,7 @@ def _zstd_reader(data: IO[bytes], source: str, origin: str) -> IO[bytes]:
     try:
         import zstandard
 
-        return zstandard.ZstdDecompressor().stream_reader(data, read_size=SKIP_CHUNK)
+        return zstandard.ZstdDecompressor().stream_reader(data, read_size=ZSTD_READ_BYTES)
     except ImportError:
         raise ImageError(
             f"{origin}: layer {source} is zstd-compressed and no zstd module is installed; "
@@ -312,7 +247,7 @@ def _zstd_reader(data: IO[bytes], source: str, origin: str) -> IO[bytes]:
 
 
 def _peek(data: IO[bytes]) -> bytes:
-    """The first bytes without consuming them (extractfile gives a buffered reader)."""
+    """The first bytes without consuming them (a buffered reader, or a window over one)."""
     return data.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]  # type: ignore[attr-defined]
 
 
@@ -337,45 +272,6 @@ def _digest_of(config_path: str) -> str:
         _, algorithm, hexdigest = config_path.split("/", 2)
         return f"{algorithm}:{hexdigest}"
     return "sha256:" + posixpath.basename(config_path).removesuffix(".json")
-
-
-def _history(config: dict) -> list[HistoryEntry]:
-    entries = []
-    for item in config.get("history") or []:
-        if not isinstance(item, dict):
-            continue
-        entries.append(
-            HistoryEntry(
-                created_by=item.get("created_by"),
-                empty_layer=bool(item.get("empty_layer")),
-                created=item.get("created"),
-                comment=item.get("comment"),
-            )
-        )
-    return entries
-
-
-def host_platform_name() -> str:
-    machine = host_platform.machine().lower()
-    arch = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm/v7", "i686": "386"}.get(machine, machine)
-    return f"linux/{arch}"
-
-
-def _choose_manifest(manifests: list, platform: str | None, origin: str) -> dict:
-    candidates = [m for m in manifests if isinstance(m, dict)]
-    if not candidates:
-        raise ImageError(f"{origin}: the OCI index lists no manifest")
-    # Attestation manifests (buildx provenance) carry platform unknown/unknown: never an image.
-    images = [m for m in candidates if (m.get("platform") or {}).get("os") != "unknown"]
-    if len(images) == 1:
-        return images[0]
-    wanted = platform or host_platform_name()
-    for manifest in images:
-        spec = manifest.get("platform") or {}
-        name = "/".join(part for part in (spec.get("os"), spec.get("architecture"), spec.get("variant")) if part)
-        if name == wanted or name.rsplit("/", 1)[0] == wanted:
-            return manifest
-    raise ImageError(f"{origin}: the OCI index has no manifest for platform {wanted}; choose one with --platform")
 
 
 def _reason(err: BaseException) -> str:

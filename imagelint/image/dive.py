@@ -124,8 +124,9 @@ def _layer_tree(layer: Layer) -> _Node:
 
 
 def _add_path(root: _Node, path: str, is_dir: bool, size: int) -> None:
-    """Insert like dive: placeholders for missing parents; the payload replaces, children stay."""
-    names = [name for name in path.split("/") if name]
+    """Insert like dive: placeholders for missing parents; the payload replaces, children stay.
+    ``path`` is a cleaned layer path ("a/b"): no empty component."""
+    names = path.split("/")
     node = root
     for name in names:
         child = node.children.get(name)
@@ -155,17 +156,6 @@ def _leaves(root: _Node) -> Iterator[tuple[str, _Node]]:
     return walk(root, "")
 
 
-def _nodes_child_first(root: _Node) -> Iterator[tuple[str, _Node]]:
-    def walk(node: _Node, prefix: str) -> Iterator[tuple[str, _Node]]:
-        for name in sorted(node.children):
-            child = node.children[name]
-            path = f"{prefix}/{name}"
-            yield from walk(child, path)
-            yield path, child
-
-    return walk(root, "")
-
-
 def node_is_whiteout(path: str) -> bool:
     return path.rsplit("/", 1)[-1].startswith(WHITEOUT_PREFIX)
 
@@ -188,13 +178,20 @@ def _find(root: _Node, path: str) -> _Node | None:
 
 
 def _stack(lower: _Node, upper: _Node) -> None:
-    """dive's ``Stack``: every upper node, children first; whiteouts remove, the rest add or replace."""
-    for path, node in _nodes_child_first(upper):
-        if node_is_whiteout(path):
-            target = _strip_whiteout(path)
-            directory, name = target.rsplit("/", 1)
-            parent = _find(lower, directory)
-            if parent is not None:
-                parent.children.pop(name, None)
-        else:
-            _add_path(lower, path, node.is_dir, node.size)
+    """dive's ``Stack``: every upper node, children first, in name order; a whiteout removes its
+    target from the lower tree, any other node is added (a placeholder parent first) or has its
+    payload replaced, its children kept. Done as one walk of both trees in step, rather than a
+    lookup from the root for every node."""
+    for name in sorted(upper.children):
+        child = upper.children[name]
+        if name.startswith(WHITEOUT_PREFIX):
+            if child.children:  # never in a real layer, but dive would add them (under the ".wh." name)
+                _stack(lower.children.setdefault(name, _Node()), child)
+            lower.children.pop(name[len(WHITEOUT_PREFIX) :], None)
+            continue
+        target = lower.children.get(name)
+        if target is None:
+            target = lower.children[name] = _Node()  # as _add_path makes a missing parent
+        _stack(target, child)
+        target.is_dir = child.is_dir
+        target.size = child.size

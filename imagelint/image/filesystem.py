@@ -79,6 +79,8 @@ class LayerStack:
 
     def __init__(self) -> None:
         self._root = _Node(EntryKind.DIR, -1)
+        self._parent_path: str | None = None  # the last parent directory found while adding, and its node
+        self._parent: _Node | None = None
         self.changes: list[LayerChanges] = []
         self.shipped_bytes = 0
         self.hidden_bytes = 0
@@ -96,6 +98,9 @@ class LayerStack:
                 self._delete(entry.target, layer, changes)
             elif entry.kind is EntryKind.OPAQUE:
                 self._empty_directory(entry.target, layer, changes)
+        # Entries of one directory come together in a layer tar: the last parent found is kept, which
+        # spares a walk from the root for nearly every entry.
+        self._parent_path = self._parent = None
         for entry in entries:
             if entry.kind not in _NOT_ADDED:
                 self._add(entry, layer, changes)
@@ -118,8 +123,12 @@ class LayerStack:
         directory.children = {}
 
     def _add(self, entry: LayerEntry, layer: int, changes: LayerChanges) -> None:
-        parent = self._directory(posixpath.dirname(entry.path), layer, changes)
-        name = posixpath.basename(entry.path)
+        directory, _, name = entry.path.rpartition("/")
+        if directory == self._parent_path:
+            parent = self._parent
+        else:
+            parent = self._directory(directory, layer, changes)
+            self._parent_path, self._parent = directory, parent
         existing = parent.children.get(name)  # type: ignore[union-attr]
         if entry.kind is EntryKind.DIR:
             if existing is not None and existing.kind is EntryKind.DIR:
@@ -134,6 +143,9 @@ class LayerStack:
         elif existing.kind is EntryKind.DIR:
             changes.files_added += 1
             changes.files_removed += self._hide(existing, layer)
+            cached = self._parent_path
+            if cached is not None and (cached == entry.path or cached.startswith(entry.path + "/")):
+                self._parent_path = self._parent = None  # that directory is gone
         else:  # the same path twice in one tar is no modification: the later entry just wins
             if existing.layer < layer:
                 changes.files_modified += 1

@@ -107,5 +107,8 @@ def classify(name: str, is_regular: bool) -> EntryKind | None:
 
 def clean_path(name: str) -> str:
     """A tar member name as a relative, normalised path ("./a//b/" -> "a/b"); "." for the root."""
+    if name and name[0] not in "./" and "//" not in name and "/." not in name:
+        # Already clean, as nearly every name in a layer is: normpath is the slow part of a listing.
+        return name.rstrip("/")
     cleaned = posixpath.normpath("/" + name).lstrip("/")
     return cleaned or "."

@@ -1,0 +1,159 @@
+"""``oci:PATH[:TAG]``: an OCI image layout, as a directory or as a tar file.
+
+The layout (OCI image spec, "image-layout") is ``oci-layout``, ``index.json`` and
+``blobs/<algorithm>/<hex>``. ``index.json`` may list several images (one per platform, or one per
+tag, the ``org.opencontainers.image.ref.name`` annotation) and may point at nested indexes:
+:mod:`imagelint.image.layout` picks one image manifest. Only that image's blobs are then read:
+
+- in a directory, each layer blob is opened and streamed (a plain tar is seeked over, not read);
+- in a tar file on disk, one pass over the tar headers (seeking over the data) finds where each
+  blob starts, then the chosen blobs are read in place; the tar is never extracted;
+- a compressed tar cannot be seeked: it is read in one pass by the ``docker save`` reader, which
+  understands the same layout.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+
+from imagelint.image import archive
+from imagelint.image.layout import build_image, check_platform, descriptor_digest, parse_document, resolve_manifest
+from imagelint.image.model import Image, ImageError, Layer, clean_path
+from imagelint.image.tarstream import TarError, TarReader, Window
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+def load_oci(path: Path, *, ref: str | None = None, platform: str | None = None, origin: str | None = None) -> Image:
+    """The image an OCI layout holds; ``ref`` picks a tag, ``platform`` a platform of an index."""
+    origin = origin or str(path)
+    if path.is_dir():
+        return _read_layout(_DirectoryStore(path, origin), ref, platform)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise ImageError(f"{origin}: no such file or directory") from None
+    except OSError as err:
+        raise ImageError(f"{origin}: cannot read ({err.strerror})") from None
+    with handle:
+        head = handle.peek(4)[:4]
+        if head.startswith((_GZIP_MAGIC, _ZSTD_MAGIC)):
+            # A compressed tar cannot be seeked: one pass reads every blob, then the index picks.
+            return archive.read_saved_image(handle, origin=origin, platform=platform, ref=ref)
+        return _read_layout(_TarStore(handle, origin), ref, platform)
+
+
+class _DirectoryStore:
+    def __init__(self, root: Path, origin: str) -> None:
+        self.root = root
+        self.origin = origin
+        if not (root / "index.json").is_file():
+            raise ImageError(f"{origin}: not an OCI image layout (no index.json); create one with e.g. "
+                             "'skopeo copy docker-daemon:IMAGE oci:DIR' or 'docker buildx build --output type=oci'")  # fmt: skip
+
+    def index(self) -> bytes:
+        return self._read_small(self.root / "index.json", "index.json")
+
+    def document(self, descriptor: dict) -> bytes:
+        return self._read_small(self._blob(descriptor), descriptor_digest(descriptor, self.origin))
+
+    def open_blob(self, descriptor: dict) -> BinaryIO:
+        path = self._blob(descriptor)
+        try:
+            return path.open("rb")
+        except FileNotFoundError:
+            raise ImageError(f"{self.origin}: blob {descriptor_digest(descriptor, self.origin)} is missing") from None
+
+    def _blob(self, descriptor: dict) -> Path:
+        algorithm, _, hexdigest = descriptor_digest(descriptor, self.origin).partition(":")
+        return self.root / "blobs" / algorithm / hexdigest
+
+    def _read_small(self, path: Path, what: str) -> bytes:
+        try:
+            size = path.stat().st_size
+            if size > archive.MAX_JSON_BYTES:
+                raise ImageError(f"{self.origin}: {what} is {size} bytes, too large for image metadata")
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise ImageError(f"{self.origin}: {what} is missing from the layout") from None
+        except OSError as err:
+            raise ImageError(f"{self.origin}: cannot read {what} ({err.strerror})") from None
+
+
+class _TarStore:
+    """A layout inside an uncompressed tar file: where each member's data starts, then reads in place."""
+
+    def __init__(self, handle: io.BufferedReader, origin: str) -> None:
+        self.handle = handle
+        self.origin = origin
+        self.members: dict[str, tuple[int, int]] = {}  # cleaned path -> (data offset, size)
+        try:
+            reader = TarReader(Window(handle))
+            for member in reader:
+                if member.isreg():
+                    # The reader has just read this member's header: the file stands at its data.
+                    self.members[clean_path(member.name)] = (handle.tell(), member.size)
+        except (TarError, OSError, UnicodeDecodeError) as err:
+            raise ImageError(f"{origin}: truncated or corrupt OCI layout tar ({err})") from None
+        if "index.json" not in self.members:
+            raise ImageError(f"{origin}: not an OCI image layout (no index.json in the tar)")
+
+    def index(self) -> bytes:
+        return self._read_small("index.json")
+
+    def document(self, descriptor: dict) -> bytes:
+        return self._read_small(self._blob(descriptor))
+
+    def open_blob(self, descriptor: dict) -> BinaryIO:
+        offset, size = self.members[self._blob(descriptor)]
+        self.handle.seek(offset)
+        return Window(self.handle, size)  # type: ignore[return-value]
+
+    def _blob(self, descriptor: dict) -> str:
+        algorithm, _, hexdigest = descriptor_digest(descriptor, self.origin).partition(":")
+        name = f"blobs/{algorithm}/{hexdigest}"
+        if name not in self.members:
+            raise ImageError(f"{self.origin}: blob {algorithm}:{hexdigest} is missing from the tar")
+        return name
+
+    def _read_small(self, name: str) -> bytes:
+        offset, size = self.members[name]
+        if size > archive.MAX_JSON_BYTES:
+            raise ImageError(f"{self.origin}: {name} is {size} bytes, too large for image metadata")
+        self.handle.seek(offset)
+        return self.handle.read(size)
+
+
+def _read_layout(store, ref: str | None, platform: str | None) -> Image:
+    origin = store.origin
+    resolved = resolve_manifest(store.index(), None, store.document, platform=platform, origin=origin, ref=ref)
+    manifest = resolved.manifest
+    config_descriptor = manifest.get("config") or {}
+    config = parse_document(store.document(config_descriptor), origin, "image config")
+    check_platform(config, platform, origin)
+    layers: list[Layer] = []
+    read: dict[str, Layer] = {}
+    for descriptor in manifest.get("layers") or []:
+        digest = descriptor_digest(descriptor if isinstance(descriptor, dict) else {}, origin)
+        if digest not in read:
+            read[digest] = _read_layer(store, descriptor, origin)
+        listing = read[digest]  # a layer listed twice (an identical duplicate) is one blob: read it once
+        layers.append(Layer(entries=listing.entries, size=listing.size, source=listing.source))
+    name = ref or resolved.ref_name or origin
+    return build_image(name=name, image_id=descriptor_digest(config_descriptor, origin), config=config, layers=layers)
+
+
+def _read_layer(store, descriptor: dict, origin: str) -> Layer:
+    digest = descriptor_digest(descriptor, origin)
+    blob = store.open_blob(descriptor)  # a file on disk, or a window over the tar: both seek over data
+    try:
+        return archive.read_layer(Window(blob), digest, origin)  # type: ignore[arg-type]
+    except (TarError, EOFError, OSError, UnicodeDecodeError, zlib.error) as err:
+        raise ImageError(f"{origin}: layer {digest} is truncated or corrupt ({err})") from None
+    finally:
+        if not isinstance(blob, Window):
+            blob.close()

@@ -1,0 +1,142 @@
+"""Image references on the command line: which source, and what in it.
+
+- ``NAME[:TAG]``, ``NAME@DIGEST``, an image ID, or ``docker://NAME``: the Docker daemon;
+- ``docker-archive:PATH`` (also ``docker-tar:``): a ``docker save`` file;
+- ``oci:PATH[:TAG]`` (also ``oci-archive:``): an OCI image layout, directory or tar;
+- ``registry:HOST/REPO[:TAG|@DIGEST]``: a registry, over its HTTP API, with no daemon.
+
+``registry:2`` or ``oci:1.0`` (a scheme followed by a bare tag, no path) stay the daemon images
+``registry:2`` and ``oci:1.0``: those names existed before these sources. ``oci:./NAME`` names a
+layout in the current directory for certain.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from imagelint.image.model import ImageError
+
+# The Docker reference grammar (distribution/reference), written out once here.
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?"
+TAG = r"[\w][\w.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+REFERENCE = re.compile(rf"^(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*(?::{TAG})?(?:@{_DIGEST})?$")
+_REGISTRY_REFERENCE = re.compile(
+    rf"^(?P<host>{_DOMAIN})/(?P<repository>{_COMPONENT}(?:/{_COMPONENT})*)(?::(?P<tag>{TAG}))?(?:@(?P<digest>{_DIGEST}))?$"
+)
+IMAGE_ID = re.compile(r"^(?:sha256:)?[0-9a-f]{12,64}$")
+KNOWN_FORMS = "NAME[:TAG], NAME@DIGEST, an image ID, docker-archive:PATH, oci:PATH[:TAG] or registry:HOST/REPO[:TAG]"
+
+DOCKER_HUB = "docker.io"
+_DOCKER_HUB_NAMES = ("docker.io", "index.docker.io", "registry-1.docker.io")
+DOCKER_HUB_API = "registry-1.docker.io"  # where docker.io's registry API is served
+
+
+@dataclass(frozen=True)
+class ImageReference:
+    kind: str  # "docker" (the daemon), "docker-archive", "oci" or "registry"
+    value: str  # the name for the daemon, the path for an archive or layout, HOST/REPO... for a registry
+    text: str  # as given
+    tag: str | None = None  # oci: the tag of an image in the layout's index
+
+    @property
+    def is_archive(self) -> bool:
+        return self.kind == "docker-archive"
+
+
+@dataclass(frozen=True)
+class RegistryReference:
+    host: str  # as written: "127.0.0.1:5000", "ghcr.io", "docker.io"
+    repository: str  # "team/app"; Docker Hub's official images get "library/"
+    tag: str | None
+    digest: str | None
+
+    @property
+    def reference(self) -> str:
+        """What to ask the registry for: the digest when given (it pins the content), else the tag."""
+        return self.digest or self.tag or "latest"
+
+    @property
+    def api_host(self) -> str:
+        return DOCKER_HUB_API if self.host in _DOCKER_HUB_NAMES else self.host
+
+    @property
+    def hostname(self) -> str:
+        """The host without its port: "127.0.0.1", "::1"."""
+        if self.host.startswith("["):
+            return self.host[1:].split("]", 1)[0]
+        return self.host.rsplit(":", 1)[0] if ":" in self.host else self.host
+
+    def __str__(self) -> str:
+        text = f"{self.host}/{self.repository}"
+        if self.tag:
+            text += f":{self.tag}"
+        if self.digest:
+            text += f"@{self.digest}"
+        return text
+
+
+def parse_reference(text: str) -> ImageReference:
+    """Recognise the source a reference names, or explain which forms exist."""
+    stripped = text.strip()
+    if not stripped:
+        raise ImageError(f"empty image reference; use {KNOWN_FORMS}")
+    scheme, sep, rest = stripped.partition(":")
+    if sep and scheme in ("docker-archive", "docker-tar"):
+        path = rest.removeprefix("//")
+        if not path:
+            raise ImageError(f"'{text}': docker-archive: needs a file path (docker-archive:image.tar)")
+        return ImageReference("docker-archive", path, text)
+    if sep and scheme in ("oci", "oci-archive") and not _daemon_name_like(rest):
+        return _oci_reference(rest.removeprefix("//"), text, scheme)
+    if sep and scheme == "registry" and not re.fullmatch(TAG, rest):
+        parse_registry_reference(rest.removeprefix("//"), text)  # fail now on bad syntax
+        return ImageReference("registry", rest.removeprefix("//"), text)
+    if stripped.startswith("docker://"):
+        stripped = stripped.removeprefix("docker://")
+    if REFERENCE.match(stripped) or IMAGE_ID.match(stripped):
+        return ImageReference("docker", stripped, text)
+    raise ImageError(f"'{text}' is not an image reference; use {KNOWN_FORMS}")
+
+
+def _daemon_name_like(rest: str) -> bool:
+    """``oci:1.0``: the image ``oci`` tagged 1.0, unless a file or directory by that name is here."""
+    return bool(re.fullmatch(TAG, rest)) and not os.path.exists(rest)
+
+
+def _oci_reference(rest: str, text: str, scheme: str) -> ImageReference:
+    if not rest:
+        raise ImageError(f"'{text}': {scheme}: needs a path (oci:DIR, oci:image.tar or oci:DIR:TAG)")
+    path, tag = rest, None
+    # oci:PATH:TAG, as skopeo writes it. A path that exists as written wins over a split at its last colon.
+    head, sep, tail = rest.rpartition(":")
+    if sep and head and not os.path.exists(rest) and "/" not in tail and tail:
+        path, tag = head, tail
+    return ImageReference("oci", path, text, tag=tag)
+
+
+def parse_registry_reference(rest: str, text: str | None = None) -> RegistryReference:
+    """``HOST/REPO[:TAG][@DIGEST]``; the host is required (no implicit Docker Hub)."""
+    shown = text or f"registry:{rest}"
+    match = _REGISTRY_REFERENCE.match(rest)
+    host = rest.split("/", 1)[0]
+    if match is None or not _looks_like_host(host):
+        if "/" not in rest or not _looks_like_host(host):
+            raise ImageError(
+                f"'{shown}': registry: needs the registry host and repository, registry:HOST/REPO[:TAG|@DIGEST] "
+                "(e.g. registry:ghcr.io/org/app:1.0, registry:docker.io/library/alpine:3.20, registry:localhost:5000/app)"
+            )
+        raise ImageError(f"'{shown}' is not a registry reference; use registry:HOST/REPO[:TAG|@DIGEST]")
+    repository = match["repository"]
+    if match["host"] in _DOCKER_HUB_NAMES and "/" not in repository:
+        repository = f"library/{repository}"  # Docker Hub's official images
+    return RegistryReference(match["host"], repository, match["tag"], match["digest"])
+
+
+def _looks_like_host(component: str) -> bool:
+    """Docker's rule: a first component with a dot or a port, or "localhost", is a registry host."""
+    return "." in component or ":" in component or component == "localhost" or component.startswith("[")

@@ -1,9 +1,10 @@
 """``lint --baseline FILE``: accept the findings a project already has and fail only on new ones.
 
-The baseline is a JSON file of finding fingerprints (:mod:`imagelint.fingerprint`), so a finding
-stays known while the lines around it move. When the file does not exist, the run writes it with
-every current finding and reports none of them; ``--update-baseline`` rewrites it from the current
-findings, which drops the fixed ones (and accepts the new ones). Entries for files the run did not
+The baseline is a JSON file of finding fingerprints (:mod:`imagelint.fingerprint`, the same ones
+the SARIF and GitLab reports carry), so a finding stays known while the lines around it move. When
+the file does not exist, the run writes it with every current finding and reports none of them;
+``--update-baseline`` rewrites it from the current findings, which drops the fixed ones (and
+accepts the new ones). Entries for files the run did not
 lint, or could not lint, are kept: a run over a few files (a pre-commit hook) never forgets the rest.
 """
 
@@ -95,9 +96,9 @@ def write(path: Path, entries: list[Entry]) -> None:
 
 def apply(report: LintReport, path: Path, *, update: bool = False) -> None:
     """Drop baselined findings from ``report`` (writing the baseline first when absent or ``update``)."""
-    lines = SourceLines({r.file: list(r.lines) for r in report.results if getattr(r, "lines", None)})
     owners = [(f, result.file) for result in report.results for f in sorted(result.findings, key=Finding.sort_key)]
     findings = [f for f, _ in owners]
+    lines = SourceLines({r.file: list(r.lines) for r in report.results if getattr(r, "lines", None)}, findings)
     current = []
     for (finding, dockerfile), fingerprint in zip(owners, fingerprints(findings, lines)):
         file, source = relative_path(finding.file), relative_path(dockerfile)

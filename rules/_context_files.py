@@ -128,13 +128,3 @@ def dev_folder(relative: str, entry: os.DirEntry) -> DevFolder | None:
         if any(s in markers or s.endswith(markers) for s in siblings):
             return DevFolder(relative, "build output", major=True)
     return None
-
-
-def human_size(size: int, complete: bool = True) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            text = f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-            return text if complete else f"over {text}"
-        value /= 1024
-    return f"{size} B"

@@ -19,8 +19,10 @@ from imagelint.buildcontext import BuildContext
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
 from imagelint.rule import Violation, rule
-from imagelint.rules._context_files import DevFolder, dev_folder, git_remote_credentials, human_size, secret_kind
+from imagelint.rules._context_files import DevFolder, dev_folder, git_remote_credentials, secret_kind
 from imagelint.rules._context_sources import Source, context_copies, whole_context_copies
+from imagelint.units import format_size
+
 # Folders that hold what a build step creates before `docker build` runs (CI: `mvn package`, then
 # `docker build`): a source below them missing today is not a mistake.
 _GENERATED_DIRS = frozenset(
@@ -319,7 +321,7 @@ def copy_context_includes_dev_folders(ctx: LintContext) -> Iterator[Violation]:
         if not any(folder.major for folder in folders) and minor_bytes < 1024 * 1024:
             continue
         sized.sort(key=lambda item: (not item[0].major, -item[1]))
-        listed = [f"{folder.path} ({folder.kind}, {human_size(size, complete)})" for folder, size, complete in sized]
+        listed = [f"{folder.path} ({folder.kind}, {'' if complete else 'over '}{format_size(size)})" for folder, size, complete in sized]
         yield Violation(
             f"{instruction.keyword} copies development folders from the build context into the image: "
             f"{_names(listed)}; add them to .dockerignore",

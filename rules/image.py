@@ -8,10 +8,10 @@ import math
 from collections.abc import Iterator
 
 from imagelint.image import leftovers
-from imagelint.image.budgets import format_size
 from imagelint.image.context import ImageContext
 from imagelint.image.secrets import find_secrets
 from imagelint.rule import Violation, rule
+from imagelint.units import format_size
 
 _PACKAGE_CATEGORIES = frozenset(
     {"apt-lists", "apt-cache", "apk-cache", "yum-cache", "zypper-cache", "pip-cache", "npm-cache", "yarn-cache",

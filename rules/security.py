@@ -12,8 +12,8 @@ from imagelint.rule import Violation, rule
 from imagelint.rules._context_sources import is_remote
 from imagelint.rules._fetch import FETCHERS, interpreter, reads_program_from_stdin, writes_to_stdout
 from imagelint.rules._installs import pip_command
-from imagelint.rules._secrets import SECRET_NAME_HINT, find_tokens, is_literal_secret_value, is_secret_name, redact
 from imagelint.rules._var_refs import references
+from imagelint.secrets import SECRET_NAME_HINT, find_tokens, is_literal_secret_value, is_secret_name, redact
 from imagelint.shell import Command
 from imagelint.variables import expand
 

@@ -43,7 +43,7 @@ def test_json_contract(archive, tmp_path):
     image = document["image"]
     assert list(image) == [
         "name", "id", "os", "architecture", "created", "size", "layer_count", "layers", "wasted_bytes", "efficiency",
-        "dive", "inefficient_files", "largest_files", "leftovers",
+        "dive", "inefficient_files", "largest_files", "leftovers", "directories",
     ]  # fmt: skip
     assert (image["size"], image["layer_count"], image["wasted_bytes"]) == (1300, 3, 300)
     assert image["efficiency"] == pytest.approx(1000 / 1300)
@@ -54,6 +54,10 @@ def test_json_contract(archive, tmp_path):
     ]  # fmt: skip
     assert image["inefficient_files"] == [{"path": "/d/a", "count": 1, "wasted_bytes": 300, "layers": [1]}]
     assert image["largest_files"][0] == {"path": "/bin/busybox", "size": 1000, "layer": 0}
+    assert image["directories"] == [  # /d was deleted whole: no visible byte, its 300 bytes wasted
+        {"path": "/bin", "size": 1000, "wasted_bytes": 0, "files": 2},
+        {"path": "/d", "size": 0, "wasted_bytes": 300, "files": 0},
+    ]
     assert document["findings"] == []
     from importlib.resources import files
 
@@ -71,6 +75,10 @@ def test_text_report(archive, tmp_path):
     assert "dive: efficiency 100.0000 %, wastedBytes 0 (0 B), userWastedPercent 0.0000 %" in text
     assert "RUN mkdir /d && make a" in text and "RUN rm -rf /d" in text
     assert "Top wasted paths:" in text and "/d/a" in text
+    assert "Size by top-level directory:" in text
+    table = text.split("Size by top-level directory:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert table[0].split() == ["directory", "size", "wasted", "files"]
+    assert [line.split() for line in table[2:]] == [["/bin", "1.0", "kB", "2"], ["/d", "0", "B", "300", "B", "0"]]
     assert text.rstrip().endswith("0 findings")
 
 
@@ -184,3 +192,30 @@ def test_pull_only_on_request_and_its_failure_is_one_line(docker_client, tmp_pat
     name = "127.0.0.1:1/imagelint-test/absent:1"  # nothing listens there: the pull fails at once
     one_line_error(run("analyze", name, cwd=tmp_path), "not found", "--pull")
     one_line_error(run("analyze", name, "--pull", cwd=tmp_path), f"cannot pull '{name}'", "connection refused")
+
+
+@pytest.mark.docker
+def test_directories_of_a_real_build(build_image, tmp_path):
+    # busybox:local ships only /bin. Layer 1 writes /app/big (3,000,000 B) and a 20,000-byte apk index;
+    # layer 2 deletes big and writes /app/keep (7,000 B); layer 3's chmod copies the index up (the
+    # layer-1 copy is hidden, the copy-up is visible). So /app: 7,000 visible, 3,000,000 wasted, 1 file;
+    # /var: 20,000 visible, 20,000 wasted, 1 file; /bin: the base's bytes, nothing wasted.
+    dockerfile = (
+        "FROM busybox:local\n"
+        "RUN mkdir -p /app /var/cache/apk && dd if=/dev/zero of=/app/big bs=1000 count=3000 \\\n"
+        "    && dd if=/dev/zero of=/var/cache/apk/APKINDEX.tar.gz bs=1000 count=20\n"
+        "RUN rm /app/big && dd if=/dev/zero of=/app/keep bs=1000 count=7\n"
+        "RUN chmod 600 /var/cache/apk/APKINDEX.tar.gz\n"
+    )
+    image = build_image(dockerfile, tag="directories")
+    result = run("analyze", image.tags[0], "-f", "json", "--fail-on", "never", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    document = json.loads(result.stdout)["image"]
+    rows = {d["path"]: d for d in document["directories"]}
+    assert rows["/app"] == {"path": "/app", "size": 7000, "wasted_bytes": 3_000_000, "files": 1}
+    assert rows["/var"] == {"path": "/var", "size": 20_000, "wasted_bytes": 20_000, "files": 1}
+    assert [d["path"] for d in document["directories"]][:3] == ["/bin", "/var", "/app"]
+    assert set(rows) == {"/bin", "/var", "/app"} and rows["/bin"]["wasted_bytes"] == 0
+    assert document["layers"][0]["size"] == rows["/bin"]["size"]
+    assert sum(d["size"] for d in document["directories"]) == document["size"] - document["wasted_bytes"]
+    assert sum(d["wasted_bytes"] for d in document["directories"]) == document["wasted_bytes"] == 3_020_000

@@ -145,3 +145,35 @@ def test_fingerprint_ignores_line_numbers_and_whitespace_but_not_text():
     assert first == moved != edited
     two = fingerprints([finding(1), finding(2)], lambda file, line: "FROM python:latest")
     assert two[0] == first[0] and two[1] != two[0]
+
+
+def _secret_dockerfile(token: str) -> str:
+    return (
+        "FROM python:latest\n"
+        f"ENV GITHUB_TOKEN={token}\n"
+        f'RUN curl -H "Authorization: token {token}" https://api.github.com/user && apt-get update\n'
+    )
+
+
+def _baseline_fingerprints(project: Path, name: str) -> dict[tuple[str, int], str]:
+    assert run("Dockerfile", "--baseline", name, cwd=project).returncode == 0
+    entries = json.loads((project / name).read_text())["findings"]
+    return {(e["rule"], e["line"]): e["fingerprint"] for e in entries}
+
+
+def test_baseline_and_sarif_fingerprints_agree_and_never_hash_a_secret(tmp_path):
+    first, second = "ghp_" + "Zq8" * 12 + "AB", "ghp_" + "Wk3" * 12 + "CD"
+    (tmp_path / "Dockerfile").write_text(_secret_dockerfile(first))
+    baselined = _baseline_fingerprints(tmp_path, "first.json")
+    assert {("IL7003", 2), ("IL7003", 3), ("IL6003", 3)} <= set(baselined)  # a secret rule, and another on a secret line
+
+    sarif = json.loads(run("Dockerfile", "-f", "sarif", cwd=tmp_path).stdout)
+    results = sarif["runs"][0]["results"]
+    reported = {
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]): r["partialFingerprints"]["imagelint/v1"]
+        for r in results
+    }
+    assert reported == baselined
+
+    (tmp_path / "Dockerfile").write_text(_secret_dockerfile(second))
+    assert _baseline_fingerprints(tmp_path, "second.json") == baselined

@@ -203,6 +203,22 @@ def test_analyze_chart_is_drawn(analyze_page):
     assert apt["visible"] == pytest.approx(fetch["track"] * 18.9 / 30.0, rel=0.02)
 
 
+def test_analyze_directories_are_drawn(analyze_page):
+    page, _ = analyze_page
+    rows = page.evaluate(
+        """[...document.querySelectorAll('.dir-chart li')].map(row => ({
+            text: row.innerText.replace(/\\s+/g, ' ').trim(),
+            bar: row.querySelector('rect.visible').getBoundingClientRect().width,
+            track: row.querySelector('svg.bar').getBoundingClientRect().width,
+        }))"""
+    )
+    assert [row["text"] for row in rows] == ["/var 18.0 MB", "/app 4.0 MB (30.0 MB wasted)", "/bin 1.0 MB", "/usr 900 kB"]
+    assert rows[0]["bar"] == pytest.approx(rows[0]["track"], rel=0.01)  # the biggest directory fills its bar
+    assert rows[1]["bar"] == pytest.approx(rows[0]["bar"] * 4 / 18, rel=0.02)
+    assert "Size by top-level directory" in visible_text(page)
+    assert "does not break the size down" not in visible_text(page)
+
+
 def test_analyze_report_on_a_phone(analyze_page):
     page, _ = analyze_page
     page.resize(*PHONE, mobile=True)

@@ -193,6 +193,42 @@ def test_compilers_in_final_image():
     assert [c.path for c in analysis_of(layers).compilers] == ["/usr/bin/cc", "/usr/bin/gcc-12"]
 
 
+def test_size_by_top_level_directory():
+    # Shipped: bin/busybox 1000 (BASE); layer 1: app/f 200, var/cache/apk/{a 50, b 70}, root.txt 5, tmp/build/o 300;
+    # layer 2: app/f 500 (hides the 200), app/g a hard link to it (0 bytes, shares the 500), whiteouts of
+    # var/cache/apk/a (hides 50) and of tmp (hides 300), root.txt 7 (hides 5).
+    # Visible: /bin 1000 (busybox + sh: 2 files), /app 500 (f, g: 2 files, the link's bytes once), /var 70
+    # (1 file), / 7 (root.txt), /tmp gone: 0 visible, 300 hidden.
+    # Sums: 1000 + 500 + 70 + 7 = 1577 = 2132 shipped - 555 hidden; 200 + 50 + 5 + 300 = 555.
+    layers = [
+        [("dir", "app"), ("file", "app/f", 200), ("dir", "var/cache/apk"), ("file", "var/cache/apk/a", 50),
+         ("file", "var/cache/apk/b", 70), ("file", "root.txt", 5), ("dir", "tmp/build"), ("file", "tmp/build/o", 300)],
+        [("dir", "app"), ("file", "app/f", 500), ("hardlink", "app/g", "app/f"), ("whiteout", "var/cache/apk/a"),
+         ("whiteout", "tmp"), ("file", "root.txt", 7)],
+    ]  # fmt: skip
+    result = analysis_of(layers)
+    assert (result.size, result.wasted_bytes) == (2132, 555)
+    assert [d.to_dict() for d in result.directories] == [
+        {"path": "/bin", "size": 1000, "wasted_bytes": 0, "files": 2},
+        {"path": "/app", "size": 500, "wasted_bytes": 200, "files": 2},
+        {"path": "/var", "size": 70, "wasted_bytes": 50, "files": 1},
+        {"path": "/", "size": 7, "wasted_bytes": 5, "files": 1},
+        {"path": "/tmp", "size": 0, "wasted_bytes": 300, "files": 0},
+    ]
+    assert result.to_dict()["directories"][0] == {"path": "/bin", "size": 1000, "wasted_bytes": 0, "files": 2}
+
+
+def test_directories_of_an_opaque_directory_and_a_file_replaced_by_a_directory():
+    # layer 1: opt/x 40, file "srv" 9; layer 2: opt made opaque with opt/y 4 (hides 40), "srv" becomes a
+    # directory holding srv/z 1 (the 9-byte file "srv" was directly in the root: hidden there).
+    layers = [
+        [("dir", "opt"), ("file", "opt/x", 40), ("file", "srv", 9)],
+        [("dir", "opt"), ("opaque", "opt"), ("file", "opt/y", 4), ("dir", "srv"), ("file", "srv/z", 1)],
+    ]  # fmt: skip
+    rows = {d.path: (d.size, d.wasted_bytes, d.files) for d in analysis_of(layers).directories}
+    assert rows == {"/bin": (1000, 0, 2), "/opt": (4, 40, 1), "/srv": (1, 0, 1), "/": (0, 9, 0)}
+
+
 # --- archive formats ------------------------------------------------------------------------------------
 
 CASE = [[("dir", "d"), ("file", "d/a", 100)], [("whiteout", "d")], [("file", "p", 7)], [("file", "p", 7)]]

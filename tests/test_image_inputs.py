@@ -9,11 +9,12 @@ import pytest
 
 from imagelint.config import Settings
 from imagelint.dockerfile import parse
-from imagelint.image.budgets import BudgetError, Budgets, format_size, load_dive_ci, parse_fraction, parse_percent, parse_size
+from imagelint.image.budgets import BudgetError, Budgets, load_dive_ci, parse_fraction, parse_percent, parse_size
 from imagelint.image.history import parse_created_by
 from imagelint.image.join import join
 from imagelint.image.model import HistoryEntry, ImageError
 from imagelint.image.sources import parse_reference
+from imagelint.units import format_size
 from tests.image_archives import docker_save
 
 

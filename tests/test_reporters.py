@@ -16,7 +16,8 @@ from imagelint.findings import Finding, Severity
 from imagelint.report import FileResult, LintReport
 from imagelint.reporters import FORMATS, render
 from imagelint.fingerprint import relative_path
-from imagelint.reporters._common import locate, mask_secrets
+from imagelint.reporters._common import locate
+from imagelint.secrets import mask_secrets
 from imagelint.reporters.github_format import escape_data, escape_property
 from imagelint.rule import registered_rules
 from tests.report_fixtures import (
@@ -367,6 +368,17 @@ def test_html_image_page(image):
     assert page.count('class="layer-row"') == 5  # one per layer (metadata-only steps are in the steps table)
     assert "Dockerfile line 4" in page and "RUN fetch-data /app" in page
     assert "/var/lib/apt/lists" in page
+    assert "Size by top-level directory" in page and "does not break the size down" not in page
+    assert page.count('<span class="dir-path">') == 4  # /var, /app, /bin, /usr
+    assert '<code>/app</code></span> <span class="dir-size">4.0 MB (30.0 MB wasted)</span>' in page
+
+
+def test_text_image_report_has_the_directory_table(image):
+    text = rendered("text", image)
+    table = text.split("Size by top-level directory:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert [line.split() for line in table[2:]] == [
+        ["/var", "18.0", "MB", "1"], ["/app", "4.0", "MB", "30.0", "MB", "1"], ["/bin", "1.0", "MB", "2"], ["/usr", "900", "kB", "1"],
+    ]  # fmt: skip
 
 
 def test_lint_with_html_is_the_only_import_of_jinja2(in_tmp):

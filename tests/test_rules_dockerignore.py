@@ -158,7 +158,7 @@ def test_dev_folders_with_sizes(tmp_path):
     }
     (finding,) = catches("IL3003", "FROM node:22-slim\nCOPY package.json .\nRUN npm ci\nCOPY . .\n", context=context, tmp_path=tmp_path)
     assert finding.line == 4
-    assert "node_modules (installed npm packages, 2.9 KiB)" in finding.message
+    assert "node_modules (installed npm packages, 3.0 kB)" in finding.message
     assert ".git (git history" in finding.message and ".vscode (editor settings" in finding.message
     assert finding.message.index("node_modules") < finding.message.index(".vscode")
 

@@ -7,6 +7,9 @@ Vocabulary (also in docs/image-analysis.md):
   later layer overwrote the file (copy-ups by chmod/chown/touch included), deleted it or a parent
   directory, or made a parent directory opaque; per layer, the hidden bytes that layer shipped;
 - ``efficiency``: visible bytes / shipped bytes (1.0 when nothing is shipped);
+- ``directories``: per top-level directory (``/`` for the entries directly in the root), the visible
+  bytes and the hidden bytes of the paths below it; the sizes add up to the visible bytes and the
+  wasted bytes to the hidden bytes;
 - ``dive``: dive 0.13.1's own three numbers (:mod:`imagelint.image.dive`).
 
 Layer rows follow the history: a history entry that made no layer (``empty_layer``) is a row with
@@ -111,6 +114,17 @@ class Leftover:
         }
 
 
+@dataclass(slots=True)
+class DirectoryRow:
+    path: str  # "/usr"; "/" for the files directly in the root
+    size: int = 0  # visible bytes below it in the final filesystem
+    wasted_bytes: int = 0  # hidden bytes that were shipped at paths below it
+    files: int = 0  # visible non-directories below it
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "size": self.size, "wasted_bytes": self.wasted_bytes, "files": self.files}
+
+
 @dataclass
 class Analysis:
     name: str
@@ -128,6 +142,7 @@ class Analysis:
     largest_files: list[LargeFile]
     leftovers: list[Leftover]
     compilers: list[LargeFile]  # compiler drivers visible in the final filesystem (for the image rules)
+    directories: list[DirectoryRow] = field(default_factory=list)  # biggest first
 
     def row_of_layer(self, index: int) -> LayerRow | None:
         return next((row for row in self.layers if row.index == index), None)
@@ -158,6 +173,7 @@ class Analysis:
             "inefficient_files": [f.to_dict() for f in self.inefficient_files],
             "largest_files": [f.to_dict() for f in self.largest_files],
             "leftovers": [item.to_dict() for item in self.leftovers],
+            "directories": [item.to_dict() for item in self.directories],
         }
 
 
@@ -167,13 +183,18 @@ def analyze(image: Image) -> Analysis:
         stack.apply(layer.entries)
     hidden_at: dict[str, int] = defaultdict(int)
     hidden_keys: set[tuple[int, str]] = set()
+    directories: dict[str, DirectoryRow] = {}
     for hidden in stack.hidden_files:
         hidden_at[hidden.path] += hidden.size
         hidden_keys.add((hidden.layer, hidden.path))
+        _directory_row(directories, hidden.path).wasted_bytes += hidden.size
 
     largest: list[tuple[int, str, LargeFile]] = []  # a heap of the biggest visible files
     compilers: list[LargeFile] = []
     for visible in stack.visible_files():
+        row = _directory_row(directories, visible.path)
+        row.size += visible.size
+        row.files += 1
         item = LargeFile("/" + visible.path, visible.size, visible.layer)
         if _COMPILER.match(visible.path):
             compilers.append(item)
@@ -201,7 +222,18 @@ def analyze(image: Image) -> Analysis:
         largest_files=[item for _, _, item in sorted(largest, reverse=True)],
         leftovers=_leftovers(image, hidden_keys),
         compilers=sorted(compilers, key=lambda f: f.path),
+        directories=sorted(directories.values(), key=lambda d: (-d.size, -d.wasted_bytes, d.path)),
     )
+
+
+def _directory_row(rows: dict[str, DirectoryRow], path: str) -> DirectoryRow:
+    """The row of the top-level directory holding ``path`` (relative: "usr/bin/env"); "/" for "env"."""
+    top, slash, _ = path.partition("/")
+    key = "/" + top if slash else "/"
+    row = rows.get(key)
+    if row is None:
+        row = rows[key] = DirectoryRow(key)
+    return row
 
 
 def _layer_rows(image: Image, changes: list[LayerChanges]) -> list[LayerRow]:

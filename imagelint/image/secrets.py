@@ -2,7 +2,7 @@
 arguments or tokens recorded in its history (``docker history`` shows them).
 
 What looks like a secret is decided by the same rules the Dockerfile checks use
-(:mod:`imagelint.rules._secrets`): a credential-like name holding a literal, non-placeholder value,
+(:mod:`imagelint.secrets`): a credential-like name holding a literal, non-placeholder value,
 or a value in a known token format.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from imagelint.image.history import parse_created_by
 from imagelint.image.model import Image
-from imagelint.rules._secrets import find_tokens, is_literal_secret_value, is_secret_name
+from imagelint.secrets import find_tokens, is_literal_secret_value, is_secret_name
 
 _ASSIGNMENT = re.compile(r"(?:^|\s)([A-Za-z_][A-Za-z0-9_.-]*)=(\S+)")
 

@@ -244,7 +244,7 @@ def _lint_view(report) -> dict:
 
 
 def _image_view(report) -> dict:
-    from imagelint.image.budgets import format_size
+    from imagelint.units import format_size
     from imagelint.image.history import parse_created_by
 
     analysis = report.analysis

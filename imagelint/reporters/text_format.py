@@ -1,7 +1,8 @@
 """``--format text``: one line per finding (``path:line:col: CODE severity: message``), then a summary.
 
-An image report (``imagelint analyze``) starts with the image's numbers: a layer table, the paths
-that waste most, the leftovers, and then its findings in the same one-line form."""
+An image report (``imagelint analyze``) starts with the image's numbers: a layer table, the size by
+top-level directory, the paths that waste most, the leftovers, and then its findings in the same
+one-line form."""
 
 from __future__ import annotations
 
@@ -94,6 +95,18 @@ def _render_image(report, stream: TextIO, *, color: bool) -> None:
         )
     stream.write(tabulate(rows, headers=["layer", "size", "wasted", "files +/~/-", "command", "line"], tablefmt="simple"))
     stream.write("\n")
+
+    directories = getattr(analysis, "directories", None)
+    if directories:
+        stream.write("\nSize by top-level directory:\n")
+        table = [
+            [d.path, format_size(d.size), format_size(d.wasted_bytes) if d.wasted_bytes else "", d.files]
+            for d in directories[:TOP_PATHS]
+        ]
+        stream.write(tabulate(table, headers=["directory", "size", "wasted", "files"], tablefmt="simple"))
+        stream.write("\n")
+        if len(directories) > TOP_PATHS:
+            stream.write(f"... and {len(directories) - TOP_PATHS} more (see --format json)\n")
 
     wasteful = [f for f in analysis.inefficient_files if f.wasted_bytes]
     if wasteful:

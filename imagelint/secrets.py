@@ -1,4 +1,7 @@
-"""What a secret looks like: credential-shaped variable names, literal values, known token formats.
+"""Secrets: what one looks like (credential-shaped variable names, literal values, known token
+formats), how a value is redacted in messages (``AKIA***``), and how source lines are masked before
+any output shows or hashes them. Used by the Dockerfile rules, the image inspector, the reporters
+and the fingerprints.
 
 Name matching alone is what made hadolint's DL3064 noisy (``ARG USERNAME=vscode``, ``ENV GPG_KEYS``
 with public fingerprints, ``ENV PASSWORD_FILE=/run/secrets/db``). Here a name is a secret name
@@ -11,6 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_KEY_BEGIN = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+_KEY_END = re.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+
 # Known token formats; each is specific enough to report wherever it appears.
 TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b")),
@@ -21,7 +27,7 @@ TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
     ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
     ("a PyPI token", re.compile(r"\bpypi-AgE[A-Za-z0-9_-]{50,}\b")),
-    ("a private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
+    ("a private key", _KEY_BEGIN),
 )
 
 # ``scheme://user:password@host``: a password written into a URL.
@@ -146,3 +152,97 @@ def redact(secret: str) -> str:
         return secret.split("-----")[1].strip() if "-----" in secret[5:] else "-----BEGIN***"
     keep = 4 if len(secret) >= 12 else min(2, max(0, len(secret) - 4))
     return secret[:keep] + "***"
+
+
+def is_secret_finding(finding) -> bool:
+    """A finding of a secret rule: on its lines every literal value is masked (:func:`mask_secrets`)."""
+    return finding.family == "security" and "secret" in finding.name
+
+
+# --- masking source lines -------------------------------------------------------------------------
+
+# NAME=value, the value bare or quoted (ENV, ARG, LABEL, shell assignments, URL query strings).
+_ASSIGNMENT = re.compile(r"""(?<![\w$])([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'\\]+)""")
+# ENV NAME value (the legacy space form of ENV).
+_ENV_SPACE_FORM = re.compile(r"^(\s*ENV\s+)([A-Za-z_][\w.-]*)(\s+)(\S.*?)(\s*\\?)$", re.IGNORECASE)
+# --password value / --token=value on a command line.
+_OPTION = re.compile(r"""(?<![\w-])--?([A-Za-z][\w-]*)(=|\s+)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'\\-][^\s"'\\]*)""")
+
+
+def _quote(value: str) -> str:
+    return value[0] if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'" else ""
+
+
+def _unquoted(value: str) -> str:
+    return value[1:-1] if _quote(value) else value
+
+
+def _masked_value(value: str) -> str:
+    quote = _quote(value)
+    return f"{quote}{redact(_unquoted(value))}{quote}"
+
+
+def _to_mask(name: str, plain: str, every_literal: bool) -> bool:
+    """A literal value (not ``$VAR``, not masked already: ``***``) that is a secret, or any with ``every_literal``."""
+    if not plain or plain.startswith("$") or "***" in plain:
+        return False
+    return every_literal or (is_secret_name(name) and is_literal_secret_value(plain))
+
+
+def mask_line(line: str, *, every_literal: bool = False) -> str:
+    """Mask what looks like a secret value; with ``every_literal``, every literal assigned value."""
+
+    def assignment(match: re.Match[str]) -> str:
+        name, value = match.group(1), match.group(2)
+        return f"{name}={_masked_value(value)}" if _to_mask(name, _unquoted(value), every_literal) else match.group(0)
+
+    def option(match: re.Match[str]) -> str:
+        name, _, value = match.groups()
+        if _to_mask(name, _unquoted(value), False):
+            return f"{match.group(0)[: match.start(3) - match.start(0)]}{_masked_value(value)}"
+        return match.group(0)
+
+    for token in reversed(find_tokens(line)):
+        line = line[: token.start] + redact(token.text) + line[token.end :]
+    line = _ASSIGNMENT.sub(assignment, line)
+    line = _OPTION.sub(option, line)
+    space_form = _ENV_SPACE_FORM.match(line)
+    if space_form and "=" not in space_form.group(2):
+        keyword, name, gap, value, tail = space_form.groups()
+        if _to_mask(name, value, every_literal):
+            line = f"{keyword}{name}{gap}{redact(value)}{tail}"
+    return line
+
+
+def mask_secrets(lines: list[str], secret_lines: set[int] = frozenset()) -> list[str]:
+    """The lines with secret values masked the way finding messages show them (``AKIA***``).
+
+    Masked everywhere: known token formats, passwords in URLs, literal values of credential-named
+    variables and options, private-key blocks. On ``secret_lines`` (1-based; where a secret finding
+    points) every literal assigned value is masked as well, so nothing a secret rule saw is shown.
+    """
+    masked: list[str] = []
+    in_key = False
+    for number, line in enumerate(lines, start=1):
+        every_literal = number in secret_lines
+        if in_key:
+            end = _KEY_END.search(line)
+            if end is None:
+                masked.append("***" if line.strip() else line)
+                continue
+            in_key = False
+            masked.append(("***" if line[: end.start()].strip() else "") + line[end.start() :])
+            continue
+        begin = _KEY_BEGIN.search(line)
+        if begin is None:
+            masked.append(mask_line(line, every_literal=every_literal))
+            continue
+        body = line[begin.end() :]
+        end = _KEY_END.search(body)
+        if end is not None:  # a whole key on one line
+            body = ("***" if body[: end.start()].strip() else "") + body[end.start() :]
+        else:
+            in_key = True
+            body = "***" if body.strip() else body
+        masked.append(mask_line(line[: begin.start()], every_literal=every_literal) + begin.group(0) + body)
+    return masked

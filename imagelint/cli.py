@@ -79,6 +79,23 @@ FORMAT_HELP = (
 )
 OUTPUT_HELP = "Write the report to this file ('-': stdout). Repeated, paired in order with the --format values."
 
+# Options shared by `lint` and `analyze`, declared once so both commands stay in step.
+FormatOption = Annotated[Optional[list[str]], typer.Option("--format", "-f", help=FORMAT_HELP)]
+OutputOption = Annotated[Optional[list[str]], typer.Option("--output", "-o", help=OUTPUT_HELP)]
+FailOnOption = Annotated[
+    Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 [default: warning].")
+]
+SelectOption = Annotated[
+    Optional[list[str]], typer.Option("--select", help="Only these rules: codes, names or families (comma-separated).")
+]
+IgnoreOption = Annotated[
+    Optional[list[str]], typer.Option("--ignore", help="Skip these rules: codes, names or families (comma-separated).")
+]
+ConfigOption = Annotated[
+    Optional[Path], typer.Option("--config", help="Config file (default: .imagelint.toml or pyproject.toml, searched upward).")
+]
+
+
 
 def _plan_reports(formats: list[str] | None, outputs: list[str] | None):
     """Check --format/--output before the run: a typo must not cost a long analysis."""
@@ -121,23 +138,15 @@ def lint(
         Optional[Path],
         typer.Option("--context", "-c", help="Build context for context-aware rules (default: each Dockerfile's folder)."),
     ] = None,
-    output_format: Annotated[Optional[list[str]], typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
-    output: Annotated[Optional[list[str]], typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
-    fail_on: Annotated[
-        Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 [default: warning].")
-    ] = None,
-    select: Annotated[
-        Optional[list[str]], typer.Option("--select", help="Only these rules: codes, names or families (comma-separated).")
-    ] = None,
-    ignore: Annotated[
-        Optional[list[str]], typer.Option("--ignore", help="Skip these rules: codes, names or families (comma-separated).")
-    ] = None,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
+    fail_on: FailOnOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
     target: Annotated[
         Optional[str], typer.Option("--target", help="The stage you build (like docker build --target); default: the last.")
     ] = None,
-    config: Annotated[
-        Optional[Path], typer.Option("--config", help="Config file (default: .imagelint.toml or pyproject.toml, searched upward).")
-    ] = None,
+    config: ConfigOption = None,
     baseline: Annotated[
         Optional[Path],
         typer.Option("--baseline", help="Report only findings not in this file; a missing file is written with the current ones."),
@@ -276,11 +285,9 @@ def analyze(
             "(OCI layout directory or tar) or registry:HOST/REPO[:TAG|@DIGEST] (a registry, no daemon)."
         ),
     ],
-    output_format: Annotated[Optional[list[str]], typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
-    output: Annotated[Optional[list[str]], typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
-    fail_on: Annotated[
-        Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 [default: warning].")
-    ] = None,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
+    fail_on: FailOnOption = None,
     dockerfile: Annotated[
         Optional[Path], typer.Option("--dockerfile", help="The Dockerfile that built the image: findings at its lines, and its own lint.")
     ] = None,
@@ -308,15 +315,9 @@ def analyze(
     insecure_registry: Annotated[
         bool, typer.Option("--insecure-registry", help="registry: may use plain HTTP (always allowed for localhost/127.0.0.1).")
     ] = False,
-    select: Annotated[
-        Optional[list[str]], typer.Option("--select", help="Only these rules: codes, names or families (comma-separated).")
-    ] = None,
-    ignore: Annotated[
-        Optional[list[str]], typer.Option("--ignore", help="Skip these rules: codes, names or families (comma-separated).")
-    ] = None,
-    config: Annotated[
-        Optional[Path], typer.Option("--config", help="Config file (default: .imagelint.toml or pyproject.toml, searched upward).")
-    ] = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Inspect an image: per-layer sizes, wasted bytes, dive's metrics, leftovers; check CI budgets.
 

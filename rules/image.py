@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from imagelint.image import leftovers
-from imagelint.image.context import ImageContext
-from imagelint.image.secrets import find_secrets
 from imagelint.rule import Violation, rule
 from imagelint.units import format_size
+
+if TYPE_CHECKING:
+    # Only for annotations: `imagelint lint` loads this module to list the rules, and must not pay
+    # for importing the image analysis it never runs.
+    from imagelint.image.context import ImageContext
 
 _PACKAGE_CATEGORIES = frozenset(
     {"apt-lists", "apt-cache", "apk-cache", "yum-cache", "zypper-cache", "pip-cache", "npm-cache", "yarn-cache",
@@ -133,6 +136,8 @@ def build_leftovers_in_image(ctx: ImageContext) -> Iterator[Violation]:
 
 
 def _leftover_findings(ctx: ImageContext, minimum: int, wanted) -> Iterator[Violation]:
+    from imagelint.image import leftovers
+
     for item in ctx.analysis.leftovers:
         if not wanted(item.category) or item.visible_bytes < max(minimum, 1):
             continue
@@ -265,6 +270,8 @@ def secret_in_image_metadata(ctx: ImageContext) -> Iterator[Violation]:
     Pass secrets at run time (environment, mounted files) or use build secrets
     (`RUN --mount=type=secret`), never `ENV` or `ARG`; then rotate the exposed credential.
     """
+    from imagelint.image.secrets import find_secrets
+
     for secret in find_secrets(ctx.image):  # imagelint.analyze has already registered them for redaction
         row = ctx.row_of_history(secret.history_index) if secret.history_index is not None else None
         if secret.where == "build step":

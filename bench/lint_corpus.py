@@ -36,22 +36,13 @@ from datetime import date
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CORPUS_FILES = REPO_ROOT.parent / "shared" / "corpus" / "files"
+# The corpus listing is shared with the scripts (scripts/corpus.py).
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+from corpus import CORPUS_FILES, corpus_dockerfiles  # noqa: E402
 SMALL_DOCKERFILE = 'FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER nobody\nCMD ["sh"]\n'
 
 
 # --- corpus -----------------------------------------------------------------------------------------
-
-
-def corpus_dockerfiles(files_dir: Path) -> list[Path]:
-    """Corpus Dockerfiles per MANIFEST.tsv, without template sources and .dockerignore files."""
-    manifest = files_dir.parent / "MANIFEST.tsv"
-    if manifest.is_file():
-        rows = manifest.read_text(encoding="utf-8").splitlines()[1:]
-        paths = [files_dir.parent / row.split("\t", 1)[0] for row in rows if row.strip()]
-    else:
-        paths = [p for p in files_dir.rglob("*") if p.is_file()]
-    return sorted(p for p in paths if "template" not in p.name.lower() and not p.name.endswith(".dockerignore"))
 
 
 def pathological_dockerfile() -> str:

@@ -40,37 +40,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus"
-CORPUS_FILES = CORPUS_DIR / "files"
+# The corpus listing is shared with the other scripts (scripts/corpus.py).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import CORPUS_FILES, corpus_dockerfiles  # noqa: E402
 CACHE_PATH = Path("/tmp/hadolint-corpus.json")
 PARSE_ERROR = "DL1000"
 
 
 # --- corpus ---------------------------------------------------------------------------------------
-
-
-def corpus_files(files_dir: Path = CORPUS_FILES) -> list[Path]:
-    """Every file of the corpus (Dockerfiles, template sources, .dockerignore files), sorted."""
-    manifest = files_dir.parent / "MANIFEST.tsv"
-    if manifest.is_file():
-        rows = manifest.read_text(encoding="utf-8").splitlines()[1:]
-        paths = [files_dir.parent / row.split("\t", 1)[0] for row in rows if row.strip()]
-    else:
-        paths = [p for p in files_dir.rglob("*") if p.is_file()]
-    return sorted(paths)
-
-
-def is_template(path: Path) -> bool:
-    return "template" in path.name.lower()
-
-
-def is_dockerignore(path: Path) -> bool:
-    return path.name.endswith(".dockerignore")
-
-
-def corpus_dockerfiles(files_dir: Path = CORPUS_FILES) -> list[Path]:
-    """Every corpus Dockerfile, except template sources and .dockerignore files (see the corpus README)."""
-    return [p for p in corpus_files(files_dir) if not is_template(p) and not is_dockerignore(p)]
 
 
 def rel(path: Path, files_dir: Path = CORPUS_FILES) -> str:

@@ -24,24 +24,14 @@ import dockerfile as oracle
 from imagelint.dockerfile import Dockerfile, DockerfileInputError, parse_bytes
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CORPUS_FILES = REPO_ROOT.parent / "shared" / "corpus" / "files"
+# The corpus listing is shared with the other scripts (scripts/corpus.py); this file is also
+# loaded by path from the tests, so its folder is put on the import path explicitly.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import CORPUS_FILES, corpus_dockerfiles  # noqa: E402
 
 # One comparable item per instruction:
 # (INSTRUCTION, line, end_line, flags, heredoc names, exec form).
 Item = tuple[str, int, int, tuple[str, ...], tuple[str, ...], bool | None]
-
-
-def corpus_dockerfiles(files_dir: Path = CORPUS_FILES) -> list[Path]:
-    """Every corpus Dockerfile, except template sources and .dockerignore files (see the corpus README)."""
-    manifest = files_dir.parent / "MANIFEST.tsv"
-    if manifest.is_file():
-        rows = manifest.read_text(encoding="utf-8").splitlines()[1:]
-        paths = [files_dir.parent / row.split("\t", 1)[0] for row in rows if row.strip()]
-    else:
-        paths = [p for p in files_dir.rglob("*") if p.is_file()]
-    return sorted(
-        p for p in paths if "template" not in p.name.lower() and not p.name.endswith(".dockerignore")
-    )
 
 
 def model_items(model: Dockerfile) -> list[Item]:

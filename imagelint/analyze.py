@@ -3,7 +3,6 @@ run the image rules (and the Dockerfile rules), and build the report. Raises; ne
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -103,14 +102,7 @@ def run_analyze(
 def _run_image_rules(ctx: ImageContext, rules: list[Rule], settings: Settings) -> tuple[list[Finding], list[str]]:
     findings: list[Finding] = []
     errors: list[str] = []
-    for rule in rules:
-        try:
-            violations = list(rule.check(ctx))
-        except Exception as err:  # a rule bug must not cost the user the other rules' results
-            if os.environ.get("IMAGELINT_DEBUG"):
-                raise
-            errors.append(f"{ctx.analysis.name}: internal error in rule {rule.code} ({type(err).__name__}: {err}); please report it")
-            continue
+    for rule, violations in engine.run_checks(rules, ctx, ctx.analysis.name, errors):
         findings.extend(_finding(rule, violation, ctx, settings) for violation in violations)
     return findings, errors
 

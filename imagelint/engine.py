@@ -7,7 +7,7 @@ inline pragmas drop suppressed ones -> configured severities are applied.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from imagelint import pragmas
@@ -16,10 +16,6 @@ from imagelint.context import LintContext, LintOptions
 from imagelint.dockerfile import Dockerfile, Instruction
 from imagelint.findings import Finding
 from imagelint.rule import Rule, Violation, registered_rules
-
-
-class RuleCrash(Exception):
-    """A rule raised on some input: a bug in imagelint, reported without hiding other results."""
 
 
 def select_rules(settings: Settings, rules: dict[str, Rule] | None = None, *, target: str = "dockerfile") -> list[Rule]:
@@ -60,14 +56,7 @@ def lint(
     suppressions = pragmas.Suppressions() if settings.disable_ignore_pragma else pragmas.collect(dockerfile)
     findings: list[Finding] = []
     crashes: list[str] = []
-    for rule in rules:
-        try:
-            violations = list(rule.check(context))
-        except Exception as err:  # a rule bug must not cost the user the other rules' results
-            if os.environ.get("IMAGELINT_DEBUG"):
-                raise
-            crashes.append(f"{dockerfile.path}: internal error in rule {rule.code} ({type(err).__name__}: {err}); please report it")
-            continue
+    for rule, violations in run_checks(rules, context, dockerfile.path, crashes):
         codes = {rule.code, *rule.hadolint}
         for violation in violations:
             if suppressions.suppresses(codes, violation.instruction):
@@ -75,6 +64,23 @@ def lint(
             findings.append(_finding(rule, violation, dockerfile, settings))
     findings.sort(key=Finding.sort_key)
     return findings, crashes
+
+
+def run_checks(rules: list[Rule], context, where: str, crashes: list[str]) -> Iterator[tuple[Rule, list[Violation]]]:
+    """Each rule's violations on ``context`` (a Dockerfile's or an image's).
+
+    A rule that raises is a bug in imagelint: it is reported in ``crashes`` and skipped, so it does
+    not cost the user the other rules' results (``IMAGELINT_DEBUG=1`` raises instead).
+    """
+    for rule in rules:
+        try:
+            violations = list(rule.check(context))
+        except Exception as err:
+            if os.environ.get("IMAGELINT_DEBUG"):
+                raise
+            crashes.append(f"{where}: internal error in rule {rule.code} ({type(err).__name__}: {err}); please report it")
+            continue
+        yield rule, violations
 
 
 def _finding(rule: Rule, violation: Violation, dockerfile: Dockerfile, settings: Settings) -> Finding:

@@ -14,16 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from imagelint.dockerfile import KNOWN_INSTRUCTIONS
+
 _NOP = re.compile(r"^/bin/sh -c #\(nop\)\s*")
 _SHELL = re.compile(r"^(?:/bin/sh|/bin/bash|sh|bash) -c ")
 _BUILD_ARGS = re.compile(r"^\|(\d+)((?:\s+[^\s=]+=\S*)*)\s+")
 _BUILDKIT_SUFFIX = re.compile(r"\s*# buildkit\s*$")
 _RUN_FLAGS = re.compile(r"^(?:--[a-z-]+(?:=\S*)?\s+)+")
 _KEYWORD = re.compile(r"^([A-Z]+)\b\s*")
-KEYWORDS = frozenset(
-    {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD",
-     "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
-)
+# History records every instruction of a stage but FROM, which starts it.
+KEYWORDS = KNOWN_INSTRUCTIONS - {"FROM"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from typing import TypeVar
 from imagelint.buildcontext import BuildContext
 from imagelint.dockerfile import Dockerfile, Instruction, Stage
 from imagelint.rule import Violation
-from imagelint.shell import Command, Script, parse_script
+from imagelint.shell import SHELLS, Command, Script, parse_script
 
 T = TypeVar("T")
 
@@ -281,9 +281,6 @@ class LintContext:
         if self.context_dir is None or not self.context_dir.is_dir():
             return None
         return BuildContext(self.context_dir, self.dockerfile_path)
-
-
-SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
 
 
 def _is_script_heredoc(run: Instruction, name: str) -> bool:

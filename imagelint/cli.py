@@ -421,13 +421,11 @@ def _budgets(max_wasted_bytes, max_wasted_percent, min_efficiency, max_size, div
 
 
 def _check_selectors(settings, rules) -> None:
-    from imagelint.findings import FAMILIES
+    from imagelint.config import check_selectors, known_selectors
 
-    known = set(rules) | {r.name for r in rules.values()} | set(FAMILIES) | {"ALL"}
-    for option, values in (("--select", settings.select), ("--ignore", settings.ignore)):
-        for value in values:
-            if value not in known:
-                raise UsageError(f"{option}: '{value}' is not a rule code, rule name or family (see 'imagelint rules')")
+    known = known_selectors(set(rules), {r.name for r in rules.values()})
+    check_selectors(settings.select, "--select", known)
+    check_selectors(settings.ignore, "--ignore", known)
 
 
 @app.command()

@@ -105,7 +105,7 @@ def settings_from_table(
     if unknown:
         raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(_KNOWN_KEYS))})")
     settings = Settings(source=source)
-    selectors = known_codes | known_names | set(FAMILIES) | {"ALL"}
+    selectors = known_selectors(known_codes, known_names)
     if "select" in table:
         settings = replace(settings, select=_selectors(table["select"], f"{where}: select", selectors))
     if "ignore" in table:
@@ -142,10 +142,19 @@ def _string_list(value, where: str) -> tuple[str, ...]:
 
 def _selectors(value, where: str, known: set[str]) -> tuple[str, ...]:
     items = _string_list(value, where)
+    check_selectors(items, where, known)
+    return items
+
+
+def check_selectors(items, where: str, known: set[str]) -> None:
+    """``select``/``ignore`` values (from a file or the command line) must name rules or families."""
     for item in items:
         if item not in known:
-            raise ConfigError(f"{where}: '{item}' is not a rule code, rule name or family")
-    return items
+            raise ConfigError(f"{where}: '{item}' is not a rule code, rule name or family (see 'imagelint rules')")
+
+
+def known_selectors(known_codes: set[str], known_names: set[str]) -> set[str]:
+    return known_codes | known_names | set(FAMILIES) | {"ALL"}
 
 
 def _check_fail_on(value, where: str) -> str:

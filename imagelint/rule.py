@@ -127,6 +127,11 @@ class Rule:
 
 
 _REGISTRY: dict[str, Rule] = {}
+_ALL_LOADED = False
+
+# Codes that once named a rule and were withdrawn. A code is never given to another rule, so a
+# config, pragma or baseline that names one keeps meaning what it meant (or nothing).
+RETIRED_CODES: dict[str, str] = {}
 
 
 def rule(
@@ -153,6 +158,8 @@ def rule(
             raise ValueError(f"rule {code}: unknown family {family!r}")
         if code in _REGISTRY:
             raise ValueError(f"rule code {code} is defined twice")
+        if code in RETIRED_CODES:
+            raise ValueError(f"rule code {code} is retired ({RETIRED_CODES[code]}); give the rule a new code")
         if target not in TARGETS:
             raise ValueError(f"rule {code}: target must be one of {', '.join(TARGETS)}")
         doc = parse_doc(inspect.getdoc(check) or "", code, examples_required=target == "dockerfile")
@@ -232,18 +239,20 @@ def _context_files(body: str) -> dict[str, str]:
 
 
 def registered_rules() -> dict[str, Rule]:
-    """Every rule, loading the rule modules on first use."""
-    if not _REGISTRY:
+    """Every rule, loading all the rule modules on first use (whichever were imported before)."""
+    global _ALL_LOADED
+    if not _ALL_LOADED:
         _load_rule_modules()
+        _ALL_LOADED = True
     return dict(sorted(_REGISTRY.items()))
 
 
 def _load_rule_modules() -> None:
+    """Import every module below ``imagelint.rules`` (one rule each, grouped by family folders)."""
     import importlib
     import pkgutil
 
     import imagelint.rules as package
 
-    for module in pkgutil.iter_modules(package.__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"imagelint.rules.{module.name}")
+    for module in pkgutil.walk_packages(package.__path__, prefix="imagelint.rules."):
+        importlib.import_module(module.name)

@@ -1,0 +1,247 @@
+"""Facts the package-hygiene rules share: what each RUN mounts, removes and runs.
+
+Computed once per Dockerfile (see :meth:`LintContext.fact`), so the eighteen rules that ask "is
+this cache mounted, removed or disabled in the same RUN?" never re-scan a file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from imagelint.context import LintContext, RunScript
+from imagelint.dockerfile import Instruction
+from imagelint.knowledge.installs import pip_command
+from imagelint.shell import Command
+from imagelint.variables import Scope, expand
+
+# Home-directory spellings that all mean "the build user's home" for cache paths.
+_HOME_PREFIX = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
+
+
+@dataclass
+class Run:
+    """One RUN instruction: every command of its scripts (command line and heredoc bodies)."""
+
+    instruction: Instruction
+    scripts: list[RunScript]
+    ships: bool  # its layer ends up in the final image (or it is an ONBUILD trigger)
+    onbuild: bool  # an ONBUILD trigger: it runs in the images built FROM this one
+
+    @property
+    def scope(self) -> Scope | None:
+        return self.instruction.scope
+
+    def commands(self, *names: str) -> Iterator[tuple[RunScript, Command]]:
+        """Commands of every script of this RUN in source order, optionally only those named."""
+        return ((script, command) for script in self.scripts for command in script.commands(*names))
+
+    @cached_property
+    def pip_commands(self) -> list[tuple[RunScript, Command, Command]]:
+        """(script, command, pip view) for every pip call: ``pip3 ...``, ``python3 -m pip ...``."""
+        return [(script, command, pip) for script, command in self.commands() if (pip := pip_command(command)) is not None]
+
+    @cached_property
+    def mount_targets(self) -> list[str]:
+        """Targets of ``--mount=type=cache`` and ``type=tmpfs``: nothing written there stays in the layer."""
+        return [
+            _normalise(self.expand(mount.target))
+            for mount in self.instruction.mounts()
+            if mount.type in ("cache", "tmpfs") and mount.target
+        ]
+
+    @cached_property
+    def removed_paths(self) -> list[str]:
+        """Paths given to ``rm`` in this RUN, normalised (``/var/lib/apt/lists/*`` -> ``/var/lib/apt/lists``)."""
+        paths = []
+        for _, command in self.commands("rm"):
+            for path in command.positionals(()):
+                paths.append(_normalise(self.expand(path)))
+        return paths
+
+    def expand(self, text: str) -> str:
+        if "$" not in text or self.scope is None or text.startswith(("$HOME", "${HOME}")):
+            return text
+        return expand(text, self.scope).text
+
+    def keeps_out(self, *paths: str) -> bool:
+        """Whether a cache/tmpfs mount or an ``rm`` in this RUN keeps one of ``paths`` out of the layer."""
+        wanted = [_normalise(p) for p in paths]
+        return any(_covers(t, p) for t in self.mount_targets for p in wanted) or any(
+            _covers(r, p) for r in self.removed_paths for p in wanted
+        )
+
+    def env(self, name: str, command: Command | None = None) -> str | None:
+        """Value of an environment variable for a command: prefix assignment, ``export``, ENV or ARG."""
+        if command is not None:
+            for key, value in command.assignments:
+                if key == name:
+                    return value
+        exported = None
+        for other in self.preceding(command) if command is not None else ():
+            if other.name == "export":
+                for arg in other.args:
+                    key, sep, value = arg.partition("=")
+                    if key == name and sep:
+                        exported = value
+        if exported is not None:
+            return exported
+        if self.scope is not None:
+            return self.scope.lookup(name)
+        return None
+
+    def preceding(self, command: Command) -> Iterator[Command]:
+        """Commands that run before ``command`` in the same script (source order)."""
+        for script in self.scripts:
+            commands = script.script.commands
+            if any(c is command for c in commands):
+                for other in commands:
+                    if other is command:
+                        return
+                    yield other
+                return
+
+    def shell_value(self, name: str, before: Command) -> str | None:
+        """The value a script variable has when ``before`` runs: ``deps='a b'`` or ``export deps=...`` earlier in
+        this RUN, else ENV/ARG."""
+        value = None
+        for command in self.preceding(before):
+            # Bare assignments persist; so do those before a special builtin (`deps='a b' set -x`).
+            if not command.words or command.name in _SPECIAL_BUILTINS:
+                value = dict(command.assignments).get(name, value)
+            if command.name == "export":
+                for arg in command.args:
+                    key, sep, setting = arg.partition("=")
+                    if key == name and sep:
+                        value = setting
+        if value is None and self.scope is not None:
+            value = self.scope.lookup(name)
+        return value
+
+    @cached_property
+    def config_text(self) -> str:
+        """What this RUN writes as configuration, lower-cased: echo/printf/cat/tee text (here-docs
+        included) and ``pip config`` arguments. Searched for settings such as ``Install-Recommends``."""
+        parts: list[str] = []
+        for _, command in self.commands():
+            pip = pip_command(command)
+            if pip is not None and pip.subcommand() == "config":
+                parts.extend(pip.args)
+            elif command.name in ("echo", "printf", "tee", "cat"):
+                parts.extend(command.args)
+                for redirect in command.redirects:
+                    if redirect.op.startswith("<<") and redirect.target is not None:
+                        if redirect.op == "<<<":
+                            parts.append(redirect.target.value)
+                        else:
+                            parts.append(redirect.body or _dockerfile_heredoc(self, redirect.target.value))
+        return " ".join(parts).lower()
+
+    def package_words(self, command: Command, words: list[str]) -> list[str]:
+        """Package arguments with whole-word variables expanded: ``$buildDeps`` -> its packages.
+
+        A word that only partly comes from a variable (``curl=${CURL_VERSION}``) is kept as written;
+        a variable whose value is unknown is dropped (it cannot be judged).
+        """
+        out: list[str] = []
+        for word in words:
+            match = _WHOLE_VARIABLE.match(word)
+            if match is None:
+                out.append(word)
+                continue
+            value = self.shell_value(match.group(1) or match.group(2), command)
+            if value:
+                out.extend(v for v in value.split() if not _WHOLE_VARIABLE.match(v))
+        return out
+
+
+_SPECIAL_BUILTINS = frozenset({"set", ":", "export", "readonly", "eval", ".", "shift", "trap", "unset"})
+_WHOLE_VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
+
+
+def _all_runs(ctx: LintContext) -> list[Run]:
+    instructions = dict.fromkeys(script.instruction for script in ctx.run_scripts)  # in order, once each
+    return [
+        Run(
+            instruction,
+            ctx.scripts_of(instruction),
+            # An ONBUILD trigger runs in, and so ships with, every image built FROM this one.
+            ships=ctx.is_trigger(instruction) or instruction.stage in ctx.shipped_stages,
+            onbuild=ctx.is_trigger(instruction),
+        )
+        for instruction in instructions
+    ]
+
+
+def runs(ctx: LintContext, *, shipped_only: bool = False) -> list[Run]:
+    return [r for r in ctx.fact(_all_runs) if r.ships or not shipped_only]
+
+
+def _normalise(path: str) -> str:
+    """Comparable form of a path: ``~`` for the home directory, no trailing ``/*`` or ``/``."""
+    path = path.strip().strip("\"'")
+    path = _HOME_PREFIX.sub("~", path, count=1)
+    while path.endswith(("/*", "/.*", "/")) and len(path) > 1:
+        path = path[:-2] if path.endswith("/*") else path[:-3] if path.endswith("/.*") else path[:-1]
+    if path.startswith("/"):
+        path = posixpath.normpath(path)
+    return path
+
+
+def _covers(holder: str, path: str) -> bool:
+    """Whether ``holder`` (a mount target or removed path) is ``path`` or one of its parents."""
+    if not holder or holder == ".":
+        return False
+    if any(ch in holder for ch in "*?["):
+        # `rm -rf /var/lib/apt/lists*` removes /var/lib/apt/lists itself.
+        parts = path.split("/")
+        return any(fnmatch.fnmatchcase("/".join(parts[:n]), holder) for n in range(1, len(parts) + 1))
+    return path == holder or path.startswith(holder.rstrip("/") + "/")
+
+
+# --- package-manager invocations -----------------------------------------------------------------
+
+
+def subcommand(command: Command, value_options: Iterable[str] | None = None) -> str | None:
+    sub = command.subcommand(value_options)
+    return sub.lower() if sub else None
+
+
+def yes_piped_into(script: RunScript, command: Command) -> bool:
+    """``yes | apt-get install ...``: the prompt is answered by ``yes``."""
+    if command.connector not in ("|", "|&"):
+        return False
+    return any(c.pipeline == command.pipeline and c.name == "yes" and c.start < command.start for c in script.commands())
+
+
+def written_config(ctx: LintContext, before: Instruction, *needles: str) -> bool:
+    """Whether an earlier RUN of this stage's lineage writes a config line mentioning a needle.
+
+    Catches ``echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/...`` and ``pip config set
+    global.no-cache-dir ...``: the words of echo/printf/cat/tee/pip-config commands are searched
+    (see :attr:`Run.config_text`), never the raw RUN text.
+    """
+    stage = ctx.stage_of(before)
+    lineage = {s.index for s in ctx.lineage(stage)} if stage is not None else set()
+    lowered = [n.lower() for n in needles]
+    for run in ctx.fact(_all_runs):
+        if run.onbuild or run.instruction.stage not in lineage or run.instruction.index >= before.index:
+            continue
+        if any(n in run.config_text for n in lowered):
+            return True
+    return False
+
+
+def _dockerfile_heredoc(run: Run, name: str) -> str:
+    """``RUN cat > f <<EOF`` on the RUN line: the body is a Dockerfile heredoc, not part of the script."""
+    return next((h.content for h in run.instruction.heredocs if h.name == name), "")
+
+
+def shorten(names: list[str], limit: int = 3) -> str:
+    """``a, b, c and 4 more`` for messages."""
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")

@@ -1,0 +1,338 @@
+"""Facts the cache-order and layer-merging rules share: where each step runs, what it copies.
+
+A *step* is one instruction of a stage (or of its ONBUILD triggers) with the WORKDIR and the
+ARG/ENV scope in force when it runs. Paths are compared after ARG/ENV expansion and against the
+WORKDIR (and ``cd`` inside a RUN), so ``COPY app/ .`` then ``RUN chown -R app /srv/app`` under
+``WORKDIR /srv/app`` is seen as touching the copied files.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from imagelint.context import LintContext, RunScript
+from imagelint.dockerfile import Instruction, Stage
+from imagelint.knowledge.context_sources import context_sources, is_whole_tree
+from imagelint.shell import Command
+from imagelint.variables import PLATFORM_ARGS, Scope, expand
+
+_HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)")
+
+
+# --- stages ---------------------------------------------------------------------------------------
+
+
+def size_rule_stages(ctx: LintContext, code: str) -> frozenset[int]:
+    """Stages a size rule looks at: shipped ones, or every stage with ``builder-stages = true``."""
+    if ctx.options.rule_options.get(code, {}).get("builder-stages", False):
+        return frozenset(s.index for s in ctx.stages)
+    return ctx.shipped_stages
+
+
+# --- paths ----------------------------------------------------------------------------------------
+
+
+def expand_word(text: str, scope: Scope | None) -> str | None:
+    """ARG/ENV-expanded text, or None when a variable has no value we can know."""
+    if "$" not in text:
+        return text
+    home = _HOME.match(text)
+    if home:
+        text = "/root" + text[home.end() :]
+    if "$" not in text:
+        return text
+    if scope is None:
+        return None
+    expansion = expand(text, scope)
+    if expansion.undefined or "$" in expansion.text:
+        return None
+    if any(scope.lookup(name) is None and name not in PLATFORM_ARGS for name in expansion.used):
+        return None  # ``ARG X`` without a default: the value comes from the build command
+    return expansion.text
+
+
+def resolve(path: str, cwd: str) -> str:
+    """Absolute, normalised form of ``path`` seen from ``cwd``; ``~`` is root's home."""
+    if path.startswith("~"):
+        path = "/root" + path[1:]
+    return posixpath.normpath(posixpath.join(cwd or "/", path))
+
+
+def is_under(path: str, parent: str) -> bool:
+    """Whether ``path`` is ``parent`` or inside it."""
+    return path == parent or path.startswith(parent.rstrip("/") + "/")
+
+
+def strip_glob(path: str) -> str:
+    """``/var/lib/apt/lists/*`` -> ``/var/lib/apt/lists``: the directory a glob empties."""
+    while path.endswith(("/*", "/.*")) and len(path) > 2:
+        path = path.rsplit("/", 1)[0]
+    return path or "/"
+
+
+# --- mounts ---------------------------------------------------------------------------------------
+
+
+def cache_mount_targets(step: Step) -> list[str]:
+    """Targets of a RUN step's cache and tmpfs mounts: what is written there never lands in the layer."""
+    targets = []
+    for mount in step.instruction.mounts():
+        if mount.type in ("cache", "tmpfs") and mount.target:
+            expanded = expand_word(mount.target, step.scope)
+            if expanded is not None:
+                targets.append(resolve(expanded, step.workdir))
+    return targets
+
+
+def has_cache_mount(instruction: Instruction) -> bool:
+    return any(mount.type == "cache" for mount in instruction.mounts())
+
+
+# --- steps ----------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Step:
+    """One instruction of a stage with the WORKDIR in force when it runs."""
+
+    instruction: Instruction  # for ONBUILD, the trigger (RUN, COPY...) it wraps
+    stage: Stage
+    workdir: str
+
+    @property
+    def keyword(self) -> str:
+        return self.instruction.keyword
+
+    @property
+    def scope(self) -> Scope | None:
+        """The ARG/ENV in force (an ONBUILD trigger has its ONBUILD's)."""
+        return self.instruction.scope
+
+    @cached_property
+    def copy(self) -> Copy | None:
+        """What a COPY/ADD step brings in (None for other instructions)."""
+        return copy_of(self)
+
+
+def _workdir_after(instruction: Instruction, current: str) -> str:
+    target = instruction.value.strip().strip("\"'")
+    expanded = expand_word(target, instruction.scope)
+    if expanded is None:
+        return current  # an unknown WORKDIR: keep the last one we know
+    return resolve(expanded, current)
+
+
+def _final_workdirs(ctx: LintContext) -> dict[int, str]:
+    """WORKDIR at the end of each stage (a child stage built FROM it starts there)."""
+    ends: dict[int, str] = {}
+    for stage in ctx.stages:
+        current = ends.get(stage.parent.index, "/") if stage.parent else "/"
+        for instruction in stage.instructions:
+            if instruction.keyword == "WORKDIR":
+                current = _workdir_after(instruction, current)
+        ends[stage.index] = current
+    return ends
+
+
+def _stage_steps(stage: Stage, workdirs: dict[int, str]) -> list[Step]:
+    """The stage's own instructions in order (FROM and ONBUILD left out); ``workdirs``: the
+    WORKDIR each stage ends with, where a child stage starts."""
+    current = workdirs.get(stage.parent.index, "/") if stage.parent else "/"
+    steps = []
+    for instruction in stage.instructions[1:]:
+        if instruction.keyword == "ONBUILD":
+            continue
+        if instruction.keyword == "WORKDIR":
+            current = _workdir_after(instruction, current)
+        steps.append(Step(instruction, stage, current))
+    return steps
+
+
+def _onbuild_steps(stage: Stage) -> list[Step]:
+    """A stage's ONBUILD triggers, in order: they run in the image built FROM this one."""
+    current = "/"
+    steps = []
+    for instruction in stage.instructions:
+        trigger = instruction.trigger if instruction.keyword == "ONBUILD" else None
+        if trigger is None:
+            continue
+        if trigger.keyword == "WORKDIR":
+            current = _workdir_after(trigger, current)
+        steps.append(Step(trigger, stage, current))
+    return steps
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    """The steps that stack up to one stage's layers.
+
+    A stage built FROM another continues its parent's layers (and cache keys), so ``steps``
+    starts with the parent's steps; findings belong to the steps from ``own`` on, so that a
+    parent's problems are not reported again for each child.
+    """
+
+    steps: list[Step]
+    own: int = 0
+
+    def owned(self) -> Iterator[tuple[int, Step]]:
+        for index in range(self.own, len(self.steps)):
+            yield index, self.steps[index]
+
+
+def _all_sequences(ctx: LintContext) -> list[tuple[int, Sequence]]:
+    """(stage index, sequence) for every stage and every stage's ONBUILD triggers."""
+    found = []
+    ends: dict[int, list[Step]] = {}
+    workdirs = _final_workdirs(ctx)
+    for stage in ctx.stages:
+        inherited = ends.get(stage.parent.index, []) if stage.parent else []
+        steps = inherited + _stage_steps(stage, workdirs)
+        ends[stage.index] = steps
+        found.append((stage.index, Sequence(steps, len(inherited))))
+        triggers = _onbuild_steps(stage)
+        if triggers:
+            found.append((stage.index, Sequence(triggers)))
+    return found
+
+
+def sequences(ctx: LintContext, stages: frozenset[int] | None = None) -> Iterator[Sequence]:
+    """Each stage's sequence of steps, then its ONBUILD triggers as a sequence of their own."""
+    for index, sequence in ctx.fact(_all_sequences):
+        if stages is None or index in stages:
+            yield sequence
+
+
+# --- COPY / ADD -----------------------------------------------------------------------------------
+
+
+def is_git_source(source: str) -> bool:
+    return source.startswith("git@") or bool(re.match(r"^(?:https?|ssh|git)://[^#?]+\.git(?:[#?/]|$)", source))
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """What a COPY/ADD brings in."""
+
+    step: Step
+    sources: list[str]  # as written, quotes removed
+    destination: str | None  # absolute and normalised; None when a variable hides it
+    from_stage: str | None  # the ``--from`` value
+    written_destination: str  # as written: ``.``, ``/app/``
+    whole_context: bool  # ``COPY . .``, ``ADD ./ /app``: every context file is an input of this layer
+
+    @property
+    def instruction(self) -> Instruction:
+        return self.step.instruction
+
+    @property
+    def from_context(self) -> bool:
+        return self.from_stage is None and not self.instruction.heredocs
+
+    @property
+    def into_directory(self) -> bool:
+        """Whether the destination is surely a directory the sources land in (``/app/``, ``.``)."""
+        written = self.written_destination
+        return (
+            written.endswith("/")
+            or written in (".", "..")
+            or len(self.sources) > 1
+            or any(is_whole_tree(s) or s.endswith("/") for s in self.sources)
+        )
+
+    def landing_paths(self, source: str) -> list[tuple[str, bool]]:
+        """Where one source may land, each with whether it is surely what was copied (so a path
+        inside it is part of the copy).
+
+        ``COPY app/ /srv/`` fills ``/srv``; ``COPY x.sh /usr/local/bin/`` makes ``/usr/local/bin/x.sh``;
+        ``COPY x.sh /usr/local/bin`` makes ``/usr/local/bin/x.sh`` when that directory exists and the
+        file ``/usr/local/bin`` otherwise: without the image both are kept, the second loosely.
+        """
+        if self.destination is None:
+            return []
+        if is_whole_tree(source) or source.endswith("/"):
+            # a tree copied onto / (a rootfs) cannot be told apart from the base image's files
+            return [(self.destination, True)] if self.destination != "/" else []
+        name = posixpath.basename(source)
+        inside = posixpath.join(self.destination, name)
+        if self.into_directory:
+            return [(inside, True)]
+        return [(self.destination, posixpath.basename(self.destination) == name), (inside, True)]
+
+
+def copy_of(step: Step) -> Copy | None:
+    instruction = step.instruction
+    if instruction.keyword not in ("COPY", "ADD"):
+        return None
+    words = instruction.words()
+    if len(words) < 2:
+        return None
+    destination = expand_word(words[-1], step.scope)
+    return Copy(
+        step=step,
+        sources=words[:-1],
+        destination=resolve(destination, step.workdir) if destination else None,
+        from_stage=instruction.flag("from"),
+        written_destination=words[-1],
+        whole_context=not instruction.heredocs and any(s.is_whole_context for s in context_sources(instruction)),
+    )
+
+
+# --- commands in a RUN ----------------------------------------------------------------------------
+
+
+class Located:
+    """A command of a RUN with the directory it runs in (name and subcommand worked out once)."""
+
+    __slots__ = ("script", "command", "cwd", "name", "_sub")
+
+    def __init__(self, script: RunScript, command: Command, cwd: str) -> None:
+        self.script = script
+        self.command = command
+        self.cwd = cwd
+        self.name = command.name
+        self._sub: str | None | bool = False
+
+    @property
+    def sub(self) -> str | None:
+        """The subcommand (first positional): ``install`` in ``apt-get -y install curl``."""
+        if self._sub is False:
+            self._sub = self.command.subcommand()
+        return self._sub  # type: ignore[return-value]
+
+
+def run_commands(ctx: LintContext, step: Step) -> list[Located]:
+    """Every command of a RUN step (heredoc scripts included), following top-level ``cd``."""
+    return ctx.fact(_located_commands).get(id(step.instruction), [])
+
+
+def _located_commands(ctx: LintContext) -> dict[int, list[Located]]:
+    """RUN instruction id -> its commands, each with the directory it runs in."""
+    located: dict[int, list[Located]] = {}
+    for _, sequence in ctx.fact(_all_sequences):
+        for step in sequence.steps:  # a parent's steps come again in its children's sequences
+            if step.keyword == "RUN" and id(step.instruction) not in located:
+                located[id(step.instruction)] = list(_locate(ctx, step))
+    return located
+
+
+def _locate(ctx: LintContext, step: Step) -> Iterator[Located]:
+    for script in ctx.scripts_of(step.instruction):
+        cwd = step.workdir
+        for command in script.commands():
+            yield Located(script, command, cwd)
+            if command.name == "cd" and command.depth == 0 and not command.subshell:
+                target = command.args[0] if command.args else "/root"
+                expanded = expand_word(target, step.scope)
+                if expanded is not None and expanded != "-":
+                    cwd = resolve(expanded, cwd)
+
+
+def references_variable(command: Command, name: str) -> bool:
+    """Whether a command's words (or env prefixes) use ``$name``/``${name...}``."""
+    pattern = re.compile(r"\$(?:\{)?" + re.escape(name) + r"(?![A-Za-z0-9_])")
+    texts = [w.raw for w in command.raw_words] + [value for _, value in command.assignments]
+    return any(pattern.search(text) for text in texts)

@@ -1,0 +1,1 @@
+"""The base-image rules, one per module."""

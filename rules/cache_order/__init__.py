@@ -1,0 +1,1 @@
+"""The cache-order rules, one per module."""

@@ -1,0 +1,1 @@
+"""The correctness rules, one per module."""

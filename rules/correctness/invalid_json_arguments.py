@@ -1,0 +1,100 @@
+"""IL8006 invalid-json-arguments."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from imagelint.context import LintContext
+from imagelint.dockerfile import Instruction, JSON_CAPABLE
+from imagelint.rule import Violation, rule
+
+
+_COMMAND_KEYWORDS = ("CMD", "ENTRYPOINT", "SHELL")
+
+
+_SMART_QUOTES = "\u201c\u201d\u2018\u2019"
+
+
+def _looks_like_json_array(instruction: Instruction) -> bool:
+    """Whether a non-JSON value was meant as an exec-form array (``CMD ['a', 'b']``, missing ``]``)."""
+    value = instruction.value.strip()
+    if not value.startswith("["):
+        return False
+    if instruction.keyword in _COMMAND_KEYWORDS:
+        return True
+    # RUN [ -f x ] is the shell's test command; only an array-looking value counts.
+    return bool(re.match(r"^\[\s*(?:[\"'\u201c\u2018][^\"'\u201d\u2019]*[\"'\u201d\u2019]\s*(?:,|\]\s*$)|\]\s*$)", value))
+
+
+def _json_problem(value: str) -> str:
+    if any(q in value for q in _SMART_QUOTES):
+        return "it uses typographic quotes; use straight double quotes"
+    if "'" in value and '"' not in value:
+        return "JSON strings need double quotes, not single quotes"
+    try:
+        parsed = json.loads(value)
+    except ValueError as err:
+        return f"it is not valid JSON ({err.msg.lower()})"
+    if not isinstance(parsed, list) or not all(isinstance(item, str) for item in parsed):
+        return "every element must be a string"
+    return "it is not a JSON array of strings"
+
+
+@rule(code="IL8006", name="invalid-json-arguments", family="correctness", severity="error")
+def invalid_json_arguments(ctx: LintContext) -> Iterator[Violation]:
+    """An exec-form array that is not valid JSON (`CMD ['app']`, a missing bracket, typographic quotes): Docker runs it as a shell string.
+
+    ## Why
+    When the text after CMD/ENTRYPOINT/RUN/COPY does not parse as a JSON array of strings, the
+    builder silently falls back to shell form: `CMD ['python', 'app.py']` runs
+    `/bin/sh -c "['python', 'app.py']"`, which fails when the container starts. SHELL must be JSON
+    and is refused.
+
+    ## Bad
+    ```dockerfile
+    FROM python:3.12-slim
+    CMD ['python', 'app.py']
+    ```
+    ```dockerfile
+    FROM python:3.12-slim
+    ENTRYPOINT ["python", "app.py"
+    ```
+
+    ## Good
+    ```dockerfile
+    FROM python:3.12-slim
+    CMD ["python", "app.py"]
+    RUN [ -f /etc/os-release ] && cat /etc/os-release
+    ```
+
+    ## Fix
+    Write a JSON array with double-quoted strings: `CMD ["python", "app.py"]`.
+    """
+    for instruction in ctx.instructions:
+        target = instruction.trigger if instruction.keyword == "ONBUILD" and instruction.trigger else instruction
+        if target.keyword not in JSON_CAPABLE or target.is_exec_form or not _looks_like_json_array(target):
+            continue
+        fallback = "refused by the builder" if target.keyword == "SHELL" else "run as a shell command instead"
+        yield Violation(
+            f"{target.keyword} arguments look like an exec-form array but {_json_problem(target.value.strip())}, "
+            f"so they are {fallback}; write [\"executable\", \"arg\"]",
+            target,
+            fix=_json_fix(target),
+        )
+
+
+def _json_fix(instruction: Instruction) -> str | None:
+    value = instruction.value.strip()
+    for quote in _SMART_QUOTES:
+        value = value.replace(quote, '"')
+    if "'" in value and '"' not in value:
+        value = value.replace("'", '"')
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return None
+    if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed):
+        return f"{instruction.keyword} {json.dumps(parsed)}"
+    return None

@@ -1,0 +1,84 @@
+"""IL8007 relative-workdir."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from imagelint.context import LintContext
+from imagelint.dockerfile import Instruction
+from imagelint.rule import Violation, rule
+from imagelint.knowledge.variable_references import with_scope_before
+from imagelint.rules.correctness.shared import is_absolute
+from imagelint.variables import Scope, expand
+
+
+def _workdir_value(instruction: Instruction, scope: Scope) -> str | None:
+    """The WORKDIR path after ARG/ENV expansion, or None if a variable has no value we know."""
+    written = instruction.value.strip().strip("\"'")
+    if "$" not in written:
+        return written
+    expansion = expand(written, scope)
+    return None if expansion.undefined else expansion.text
+
+
+@rule(
+    code="IL8007",
+    name="relative-workdir",
+    family="correctness",
+    severity="warning",
+    hadolint=("DL3000",),
+    buildkit=("WorkdirRelativePath",),
+    checkov=("CKV_DOCKER_10",),
+)
+def relative_workdir(ctx: LintContext) -> Iterator[Violation]:
+    """A relative WORKDIR before any absolute one: where it lands depends on the base image.
+
+    ## Why
+    `WORKDIR app` is joined to the working directory the base image happens to set (`/` for
+    debian, `/go` for golang, `/usr/src/app` for others); when the base image changes it, files
+    land elsewhere. Once the stage has set an absolute WORKDIR, relative ones are fine. Variables
+    are expanded (`WORKDIR $APP_HOME` with `ENV APP_HOME=/srv/app` is absolute).
+
+    ## Bad
+    ```dockerfile
+    FROM node:22-slim
+    WORKDIR app
+    COPY . .
+    ```
+
+    ## Good
+    ```dockerfile
+    FROM node:22-slim
+    ENV APP_HOME=/srv/app
+    WORKDIR $APP_HOME
+    WORKDIR server
+    ```
+    ```dockerfile
+    FROM node:22-slim AS base
+    WORKDIR /srv/app
+    FROM base
+    WORKDIR client
+    ```
+
+    ## Fix
+    Use an absolute path: `WORKDIR /app`.
+    """
+    absolute_set: dict[int, bool] = {}
+    for stage in ctx.stages:
+        is_set = bool(stage.parent is not None and absolute_set.get(stage.parent.index))
+        for instruction, scope in with_scope_before(stage):
+            if instruction.keyword != "WORKDIR":
+                continue
+            path = _workdir_value(instruction, scope)
+            if path is None or is_absolute(path):
+                is_set = True
+                continue
+            if not is_set:
+                yield Violation(
+                    f"relative WORKDIR '{path}' is resolved against the base image's working directory; use an absolute "
+                    f"path such as /{path.lstrip('./') or 'app'}",
+                    instruction,
+                    fix=f"WORKDIR /{path.lstrip('./')}" if path.lstrip("./") else None,
+                )
+                is_set = True  # fixing the first one fixes the ones after it (BuildKit reports it once)
+        absolute_set[stage.index] = is_set

@@ -1,0 +1,1 @@
+"""The dockerignore rules, one per module."""

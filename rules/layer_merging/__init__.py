@@ -1,0 +1,1 @@
+"""The layer-merging rules, one per module."""

@@ -1,0 +1,82 @@
+"""IL2006 package-removed-in-later-layer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from imagelint.context import LintContext
+from imagelint.rule import Violation, rule
+from imagelint.knowledge.installs import installed_names, package_removal
+from imagelint.knowledge.steps import Step, run_commands, sequences, size_rule_stages
+from imagelint.rules.layer_merging.shared import SIZE_OPTIONS
+
+
+@rule(code="IL2006", name="package-removed-in-later-layer", family="layer-merging", severity="warning", options=SIZE_OPTIONS)
+def package_removed_in_later_layer(ctx: LintContext) -> Iterator[Violation]:
+    """Packages are purged in a later RUN than the one that installed them: nothing is saved.
+
+    ## Why
+    Build dependencies (compilers, `-dev` headers) installed in one RUN and removed in another
+    stay in the image: the first layer stores them and the second only hides them. Install,
+    use and remove them in a single RUN (as the official images do with `apk add --virtual
+    .build-deps ... && apk del .build-deps`), or build in a separate stage.
+
+    ## Bad
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev
+    RUN make -C /src && make -C /src install
+    RUN apt-get purge -y gcc libc6-dev && rm -rf /var/lib/apt/lists/*
+    ```
+    ```dockerfile
+    FROM alpine:3.20
+    RUN apk add --no-cache --virtual .build-deps gcc musl-dev
+    RUN pip install --no-cache-dir psycopg2
+    RUN apk del .build-deps
+    ```
+
+    ## Good
+    ```dockerfile
+    FROM alpine:3.20
+    RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\
+        && pip install --no-cache-dir psycopg2 \\
+        && apk del .build-deps
+    ```
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends curl
+    RUN apt-get purge -y --auto-remove wget
+    ```
+
+    ## Fix
+    Move the removal into the RUN that installs the packages (after the commands that need them),
+    or install them in a builder stage and copy only the result.
+    """
+    for sequence in sequences(ctx, size_rule_stages(ctx, "IL2006")):
+        installed: dict[tuple[str, str], Step] = {}  # (manager, package) -> the RUN that installed it
+        for index, step in enumerate(sequence.steps):
+            if step.keyword != "RUN":
+                continue
+            here: dict[tuple[str, str], Step] = {}
+            for located in run_commands(ctx, step):
+                removal = package_removal(located.command, located.name)
+                if removal is not None:
+                    manager, names = removal
+                    earlier = [(n, installed.pop((manager, n))) for n in names if (manager, n) in installed]
+                    for name in names:
+                        here.pop((manager, name), None)
+                    if earlier and index >= sequence.own:
+                        shown = ", ".join(n for n, _ in earlier[:3]) + (f" and {len(earlier) - 3} more" if len(earlier) > 3 else "")
+                        yield located.script.violation(
+                            f"{located.name} {located.sub} of {shown} in a later layer than the RUN at "
+                            f"line {earlier[0][1].instruction.line} that installed it saves no space; install, use and "
+                            f"remove in one RUN",
+                            located.command,
+                        )
+                    continue
+                found = installed_names(located.command, located.name)
+                if found is not None:
+                    manager, names = found
+                    for name in names:
+                        here[(manager, name)] = step
+            installed.update(here)

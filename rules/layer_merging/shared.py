@@ -1,0 +1,197 @@
+"""Helpers that two or more layer-merging rules share.
+
+Rules about how work is split into layers, where bytes get shipped twice.
+
+Every RUN, COPY and ADD adds a layer, and a layer can only add to what lies below: deleting,
+``chmod``-ing or uninstalling in a later layer hides files, it never gives their bytes back. These
+rules find work that creates files in one layer and touches them again in another. They look at
+the stages that make up the final image (its FROM chain); builder stages, whose layers are never
+shipped, are exempt unless ``builder-stages = true`` is set for the rule.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from imagelint.context import LintContext
+from imagelint.knowledge.installs import download_target, pip_command
+from imagelint.knowledge.steps import Copy, Located, Step, expand_word, is_under, resolve, run_commands, sequences, size_rule_stages, strip_glob
+
+
+SIZE_OPTIONS = {"builder-stages": False}
+
+
+def rm_targets(located: Located, step: Step) -> list[str]:
+    """Absolute paths (globs kept) an ``rm`` command removes."""
+    targets = []
+    for argument in located.command.positionals(()):
+        expanded = expand_word(argument, step.scope)
+        if expanded is not None and expanded not in ("", "/"):
+            targets.append(resolve(expanded, located.cwd))
+    return targets
+
+
+def covers(removed: str, path: str) -> bool:
+    """Whether removing ``removed`` (maybe a glob) removes ``path`` or what is inside it."""
+    if any(ch in removed for ch in "*?["):
+        # ``rm -rf /tmp/*`` empties /tmp: everything under it counts, the directory key included
+        return fnmatch.fnmatchcase(path, removed) or (removed.endswith("*") and is_under(path, strip_glob(removed)))
+    return is_under(path, removed)
+
+
+APT_LISTS = "/var/lib/apt/lists"
+
+
+RPM_CACHES = ("/var/cache/yum", "/var/cache/dnf", "/var/cache/tdnf")
+
+
+YARN_CACHES = ("/usr/local/share/.cache/yarn", "/root/.cache/yarn")
+
+
+GO_CACHES = ("/root/.cache/go-build",)
+
+
+def cache_disabled(located: Located, step: Step, variable: str) -> bool:
+    value = dict(located.command.assignments).get(variable)
+    if value is None and step.scope is not None:
+        value = step.scope.lookup(variable)
+    return value is not None and value.lower() not in ("", "0", "false", "no", "off")
+
+
+CREATORS = frozenset(
+    {"apt-get", "apt", "aptitude", "apk", "yum", "dnf", "microdnf", "tdnf", "zypper", "npm", "yarn", "go", "curl", "wget", "git"}
+)
+
+
+def created_paths(located: Located, step: Step) -> list[tuple[str, str]]:
+    """(path, what) for caches and files this command leaves in its layer."""
+    command, name = located.command, located.name
+    if name not in CREATORS and not name.startswith(("pip", "python")):
+        return []
+    sub = located.sub
+    what = f"{name} {sub}" if sub else name
+    pip = pip_command(command, name)
+    if pip is not None:
+        if pip.subcommand() in ("install", "download", "wheel") and not pip.has_option("--no-cache-dir") and not cache_disabled(
+            located, step, "PIP_NO_CACHE_DIR"
+        ):
+            return [("/root/.cache/pip", f"{command.name} install")]
+        return []
+    if name in ("apt-get", "apt", "aptitude") and sub == "update":
+        return [(APT_LISTS, what)]
+    if name == "apk" and (sub == "update" or (sub == "add" and not command.has_option("--no-cache"))):
+        return [("/var/cache/apk", what)]
+    if name in ("yum", "dnf", "microdnf", "tdnf") and sub in ("install", "update", "upgrade", "makecache", "groupinstall"):
+        return [(path, what) for path in RPM_CACHES]
+    if name == "zypper" and sub in ("install", "in", "refresh", "ref", "update", "up"):
+        return [("/var/cache/zypp", what)]
+    if name == "npm" and sub in ("install", "i", "ci", "add"):
+        return [("/root/.npm", what)]
+    if name == "yarn" and sub in (None, "install", "add", "global"):
+        return [(path, f"yarn {sub or 'install'}") for path in YARN_CACHES]
+    if name == "go" and sub in ("build", "install", "test", "get", "mod"):
+        return [(path, what) for path in GO_CACHES]
+    if name in ("curl", "wget"):
+        target = download_target(command, located.cwd)
+        return [(target, f"{name} download")] if target else []
+    if name == "git" and sub == "clone":
+        return clone_target(located)
+    return []
+
+
+def clone_target(located: Located) -> list[tuple[str, str]]:
+    positionals = located.command.positionals()
+    if len(positionals) < 2:
+        return []
+    directory = positionals[2] if len(positionals) > 2 else posixpath.basename(positionals[1].rstrip("/")).removesuffix(".git")
+    if not directory or "$" in directory:
+        return []
+    return [(resolve(directory, located.cwd), "git clone")]
+
+
+EXTRACTORS = {"unzip", "gunzip", "bunzip2", "unxz", "unlzma", "uncompress", "zcat", "gzcat", "7z", "7za", "bsdtar", "zstd", "unzstd"}
+
+
+@dataclass(frozen=True, slots=True)
+class Brought:
+    """A file or tree a COPY/ADD brought in and a later RUN extracted or removed."""
+
+    copy: Copy
+    source: str
+    path: str  # where it landed
+    located: Located
+    step: Step
+    action: str  # "extract" or "remove"
+
+
+def extracted_archives(located: Located, step: Step) -> list[str]:
+    """Files an extraction command reads (absolute)."""
+    command, name = located.command, located.name
+    if name not in EXTRACTORS and name not in ("tar", "bsdtar", "xz", "gzip", "bzip2", "zstd"):
+        return []
+    if name == "tar" or name == "bsdtar":
+        if not (command.has_option("-x", "--extract", "--get")):
+            return []
+        files = command.option_values("-f", "--file")
+    elif name in EXTRACTORS or command.has_option("-d", "--decompress"):
+        files = command.positionals(("-d", "-x", "-P", "-o"))[:1] if name == "unzip" else command.positionals(())
+        if name in ("7z", "7za"):
+            files = files[1:]
+    else:
+        return []
+    paths = []
+    for name in files:
+        expanded = expand_word(name, step.scope)
+        if expanded is not None and expanded != "-":
+            paths.append(resolve(expanded, located.cwd))
+    return paths
+
+
+def written_paths(located: Located, step: Step) -> list[str]:
+    """Paths a command fills: extraction and clone directories, downloads, new directories."""
+    command, name = located.command, located.name
+    paths = [path for path, _ in created_paths(located, step) if path.startswith("/") and not path.startswith("/var/")]
+    directories: list[str] = []
+    if name in ("tar", "bsdtar") and command.has_option("-x", "--extract", "--get"):
+        directories = command.option_values("-C", "--directory") or ["."]
+    elif name == "unzip":
+        directories = command.option_values("-d", value_options=("-d", "-x", "-P")) or ["."]
+    elif name in ("mkdir", "cp", "mv", "ln"):
+        directories = command.positionals(())[-1:]
+    for directory in directories:
+        expanded = expand_word(directory, step.scope)
+        if expanded is not None:
+            paths.append(resolve(expanded, located.cwd))
+    return paths
+
+
+def brought_then_used(ctx: LintContext, code: str) -> Iterator[Brought]:
+    """Files from a COPY/ADD that a later RUN of the same image extracts or removes."""
+    for sequence in sequences(ctx, size_rule_stages(ctx, code)):
+        landed: list[tuple[Copy, str, str, bool]] = []  # (copy, source, where it landed, surely)
+        for index, step in enumerate(sequence.steps):
+            copy = step.copy
+            if copy is not None and copy.destination is not None:
+                for source in copy.sources:
+                    if not source.startswith("<<"):
+                        landed.extend((copy, source, path, sure) for path, sure in copy.landing_paths(source))
+                continue
+            if step.keyword != "RUN" or not landed or index < sequence.own:
+                continue
+            written: list[str] = []  # directories this RUN fills itself (tar -C, git clone, curl -o...)
+            for located in run_commands(ctx, step):
+                for path in extracted_archives(located, step):
+                    match = next((c for c in reversed(landed) if fnmatch.fnmatchcase(path, c[2])), None)
+                    if match is not None:
+                        yield Brought(match[0], match[1], path, located, step, "extract")
+                if located.name == "rm":
+                    for removed in rm_targets(located, step):
+                        if any(is_under(w, removed) for w in written):
+                            continue  # mostly this RUN's own files (a build tree holding a copied patch)
+                        match = next((c for c in reversed(landed) if covers(removed, c[2])), None)
+                        if match is not None:
+                            yield Brought(match[0], match[1], removed, located, step, "remove")
+                written.extend(written_paths(located, step))

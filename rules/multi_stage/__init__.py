@@ -1,0 +1,1 @@
+"""The multi-stage rules, one per module."""

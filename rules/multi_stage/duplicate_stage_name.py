@@ -1,0 +1,67 @@
+"""IL4002 duplicate-stage-name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from imagelint.context import LintContext
+from imagelint.dockerfile import Stage
+from imagelint.rule import Violation, rule
+from imagelint.knowledge.stages import stage_name_offset
+
+
+@rule(
+    code="IL4002",
+    name="duplicate-stage-name",
+    family="multi-stage",
+    severity="error",
+    hadolint=("DL3024",),
+    buildkit=("DuplicateStageName",),
+    checkov=("CKV_DOCKER_11",),
+)
+def duplicate_stage_name(ctx: LintContext) -> Iterator[Violation]:
+    """Two stages have the same name.
+
+    ## Why
+    `--from=build` and `--target build` must pick one stage, and which one depends on the
+    builder: BuildKit resolves `COPY --from` to the last stage of that name but `FROM build` to
+    the closest earlier one. Stage names are case-insensitive, so `Build` and `build` clash too.
+
+    ## Bad
+    ```dockerfile
+    FROM node:22 AS build
+    RUN npm ci && npm run build
+    FROM golang:1.22 AS build
+    RUN go build -o /out/app .
+    FROM alpine:3.20
+    COPY --from=build /out/app /app
+    ```
+
+    ## Good
+    ```dockerfile
+    FROM node:22 AS web-build
+    RUN npm ci && npm run build
+    FROM golang:1.22 AS go-build
+    RUN go build -o /out/app .
+    FROM alpine:3.20
+    COPY --from=go-build /out/app /app
+    ```
+
+    ## Fix
+    Give each stage a unique name and update the `--from` references.
+    """
+    first: dict[str, Stage] = {}
+    for stage in ctx.stages:
+        if not stage.name or "$" in stage.name:
+            continue
+        earlier = first.setdefault(stage.name, stage)
+        if earlier is stage:
+            continue
+        start, end = stage_name_offset(stage)
+        yield Violation(
+            f"stage name '{stage.written_name}' is already used by the stage at line {earlier.line}; "
+            "give each stage a unique name",
+            stage.from_instruction,
+            offset=start,
+            end_offset=end,
+        )

@@ -1,0 +1,54 @@
+"""IL4003 reserved-stage-name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from imagelint.context import LintContext
+from imagelint.rule import Violation, rule
+from imagelint.knowledge.stages import stage_name_offset
+
+
+@rule(
+    code="IL4003",
+    name="reserved-stage-name",
+    family="multi-stage",
+    severity="warning",
+    hadolint=("DL3063",),
+    buildkit=("ReservedStageName",),
+)
+def reserved_stage_name(ctx: LintContext) -> Iterator[Violation]:
+    """A stage is named `scratch` or `context`, words BuildKit reserves.
+
+    ## Why
+    `scratch` is the empty image and `context` is the build context in `--from` and
+    `--mount=from=`: a stage with either name is ambiguous, and `FROM scratch` or
+    `COPY --from=context` no longer mean what readers expect.
+
+    ## Bad
+    ```dockerfile
+    FROM alpine:3.20 AS scratch
+    RUN echo hi > /hi
+    FROM alpine:3.20
+    COPY --from=scratch /hi /hi
+    ```
+
+    ## Good
+    ```dockerfile
+    FROM alpine:3.20 AS base
+    FROM scratch
+    COPY --from=base /etc/passwd /etc/passwd
+    ```
+
+    ## Fix
+    Rename the stage (and its `--from` references).
+    """
+    for stage in ctx.stages:
+        if stage.name in ("scratch", "context"):
+            start, end = stage_name_offset(stage)
+            yield Violation(
+                f"stage name '{stage.written_name}' is reserved by BuildKit; rename the stage",
+                stage.from_instruction,
+                offset=start,
+                end_offset=end,
+            )

@@ -1,0 +1,1 @@
+"""The package-hygiene rules, one per module."""

@@ -1,0 +1,78 @@
+"""IL6006 apk-add-without-no-cache."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from imagelint.context import LintContext
+from imagelint.rule import Violation, rule
+from imagelint.knowledge.runs import runs, subcommand
+
+
+@rule(
+    code="IL6006",
+    name="apk-add-without-no-cache",
+    family="package-hygiene",
+    severity="info",
+    hadolint=("DL3019",),
+)
+def apk_add_without_no_cache(ctx: LintContext) -> Iterator[Violation]:
+    """`apk add` without `--no-cache` (or `apk update`) leaves the package index in the layer.
+
+    ## Why
+    apk stores the downloaded APKINDEX files in `/var/cache/apk`. `apk add --no-cache` fetches a
+    fresh index and keeps nothing, so neither `apk update` nor a cleanup is needed. A BuildKit
+    cache mount on `/var/cache/apk` (or `/etc/apk/cache`) or removing `/var/cache/apk/*` in the
+    same RUN also keeps the layer clean. Only stages whose layers ship are checked.
+
+    ## Bad
+    ```dockerfile
+    FROM alpine:3.22
+    RUN apk add curl
+    ```
+    ```dockerfile
+    FROM alpine:3.22
+    RUN apk update && apk add --no-cache curl
+    ```
+
+    ## Good
+    ```dockerfile
+    FROM alpine:3.22
+    RUN apk add --no-cache curl
+    ```
+    ```dockerfile
+    FROM alpine:3.22
+    RUN apk update && apk add curl && rm -rf /var/cache/apk/*
+    ```
+    ```dockerfile
+    # syntax=docker/dockerfile:1
+    FROM alpine:3.22
+    RUN --mount=type=cache,target=/var/cache/apk apk add curl
+    ```
+    ```dockerfile
+    FROM alpine:3.22 AS build
+    RUN apk add build-base
+    FROM alpine:3.22
+    COPY --from=build /usr/local/bin/app /usr/local/bin/app
+    ```
+
+    ## Fix
+    Use `apk add --no-cache` and drop `apk update`; or mount a cache:
+    `RUN --mount=type=cache,target=/var/cache/apk apk add ...`.
+    """
+    for run in runs(ctx, shipped_only=True):
+        if run.keeps_out("/var/cache/apk") or run.keeps_out("/etc/apk/cache"):
+            continue
+        for script, command in run.commands("apk"):
+            verb = subcommand(command)
+            if verb not in ("add", "update", "upgrade") or command.has_option("--no-cache", "--no-network"):
+                continue
+            if verb == "update":
+                message = "apk update stores the package index in /var/cache/apk in this layer; drop it and use apk add --no-cache"
+            else:
+                message = (
+                    f"apk {verb} without --no-cache leaves the package index in /var/cache/apk; add --no-cache "
+                    "(or RUN --mount=type=cache,target=/var/cache/apk)"
+                )
+            yield script.violation(message, command, fix=f"apk {verb} --no-cache ..." if verb != "update" else None)
+            break

@@ -1,0 +1,100 @@
+"""IL6001 apt-get-install-without-yes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from imagelint.context import LintContext
+from imagelint.rule import Violation, rule
+from imagelint.knowledge.runs import runs, subcommand, written_config, yes_piped_into
+from imagelint.rules.package_hygiene.shared import TRUE, apt_option
+from imagelint.shell import Command
+
+
+_APT_INSTALLING = frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "reinstall"})
+
+
+def _quiet_level(command: Command) -> int:
+    """``-q -q``, ``-qq`` and ``--quiet=2`` mean --assume-yes for apt-get."""
+    level = 0
+    for arg in command.args:
+        if arg.startswith(("--quiet=", "-q=")):
+            setting = arg.split("=", 1)[1]
+            level += int(setting) if setting.isdigit() else 0
+        elif arg == "--quiet":
+            level += 1
+        elif arg.startswith("-") and not arg.startswith("--"):
+            level += arg.count("q") if set(arg[1:]) <= set("qy") else 0
+    return level
+
+
+@rule(
+    code="IL6001",
+    name="apt-get-install-without-yes",
+    family="package-hygiene",
+    severity="warning",
+    hadolint=("DL3014",),
+)
+def apt_get_install_without_yes(ctx: LintContext) -> Iterator[Violation]:
+    """`apt-get install` (or `upgrade`, `build-dep`) without `-y`: the build stops at the prompt.
+
+    ## Why
+    There is no terminal in a build. Without `-y` apt-get asks "Do you want to continue?", reads
+    end-of-file, and aborts the build. `DEBIAN_FRONTEND=noninteractive` does not answer this
+    question; it only silences debconf.
+
+    ## Bad
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update && apt-get install curl
+    ```
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update \\
+     && DEBIAN_FRONTEND=noninteractive apt-get -q install curl
+    ```
+
+    ## Good
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends curl
+    ```
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update && apt-get install -qqy curl
+    ```
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update && apt-get --assume-yes install curl
+    ```
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update && apt-get -o APT::Get::Assume-Yes=true install curl
+    ```
+    ```dockerfile
+    FROM debian:12-slim
+    RUN echo 'APT::Get::Assume-Yes "true";' > /etc/apt/apt.conf.d/90yes
+    RUN apt-get update && apt-get install curl
+    ```
+
+    ## Fix
+    Add `-y` (or `--yes`, `--assume-yes`, `-qq`, which implies it).
+    """
+    for run in runs(ctx):
+        for script, command in run.commands("apt-get"):
+            verb = subcommand(command)
+            if verb not in _APT_INSTALLING:
+                continue
+            if (
+                command.has_option("-y", "--yes", "--assume-yes")
+                or _quiet_level(command) >= 2
+                or apt_option(command, "APT::Get::Assume-Yes") in TRUE
+                or yes_piped_into(script, command)
+                or written_config(ctx, run.instruction, "assume-yes")
+            ):
+                continue
+            yield script.violation(
+                f"apt-get {verb} without -y aborts at the confirmation prompt; add -y",
+                command,
+                fix=f"apt-get {verb} -y ...",
+            )

@@ -1,0 +1,143 @@
+"""IL6008 node-package-cache-left."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from imagelint.context import LintContext, RunScript
+from imagelint.rule import Violation, rule
+from imagelint.knowledge.runs import Run, runs, subcommand
+from imagelint.shell import Command
+
+
+# npm accepts abbreviations and misspellings of install (`npm isntall` works).
+_NPM_INSTALLS = frozenset(
+    "install i in ins inst insta instal isnt isnta isntal isntall add ci clean-install ic install-clean "
+    "isntall-clean update up upgrade install-ci-test cit it install-test".split()
+)
+
+
+_YARN_INSTALLS = frozenset({"install", "add"})
+
+
+_PNPM_INSTALLS = frozenset({"install", "i", "add", "update", "up", "upgrade", "fetch"})
+
+
+def _node_installs(run: Run) -> dict[str, tuple[RunScript, Command]]:
+    """First installing command per tool (npm, yarn, pnpm) in a RUN."""
+    found: dict[str, tuple[RunScript, Command]] = {}
+    for script, command in run.commands("npm", "yarn", "pnpm"):
+        verb = subcommand(command)
+        installs = (
+            (command.name == "npm" and verb in _NPM_INSTALLS)
+            or (command.name == "yarn" and verb in _YARN_INSTALLS)
+            or (command.name == "yarn" and verb == "global" and command.positionals()[1:2] == ["add"])
+            # bare `yarn` installs, but `yarn --version` does not
+            or (command.name == "yarn" and verb is None and not command.has_option("-v", "--version", "-h", "--help"))
+            or (command.name == "pnpm" and verb in _PNPM_INSTALLS)
+        )
+        if installs and command.name not in found:
+            found[command.name] = (script, command)
+    return found
+
+
+def _node_cache_kept_out(run: Run, tool: str, command: Command) -> bool:
+    for _, other in run.commands(tool):
+        args = [a.lower() for a in other.positionals()]
+        if tool in ("npm", "yarn") and args[:2] == ["cache", "clean"]:
+            return True
+        if tool == "pnpm" and args[:2] == ["store", "prune"]:
+            return True
+    # A cache mount for the tool: any target that names it (/root/.npm, /usr/local/share/.cache/yarn).
+    if any(tool in target for target in run.mount_targets):
+        return True
+    # `rm -rf "$(yarn cache dir)"`, `rm -rf "$(npm config get cache)"`
+    if any(f"{tool} cache dir" in path or f"{tool} config get cache" in path for path in run.removed_paths):
+        return True
+    if tool == "npm":
+        directory = command.option_value("--cache") or run.env("npm_config_cache", command) or run.env("NPM_CONFIG_CACHE", command)
+        return run.keeps_out(directory or "~/.npm")
+    if tool == "yarn":
+        directory = command.option_value("--cache-folder") or run.env("YARN_CACHE_FOLDER", command)
+        if directory:
+            return run.keeps_out(directory)
+        return run.keeps_out("~/.cache/yarn", "/usr/local/share/.cache/yarn", "~/.yarn/berry/cache")
+    home = run.env("PNPM_HOME", command)
+    directory = command.option_value("--store-dir") or run.env("npm_config_store_dir", command)
+    return run.keeps_out(directory or (f"{home}/store" if home else "~/.local/share/pnpm/store"))
+
+
+_NODE_CLEANUP = {"npm": "npm cache clean --force", "yarn": "yarn cache clean", "pnpm": "pnpm store prune"}
+
+
+_NODE_CACHE = {"npm": "/root/.npm", "yarn": "/usr/local/share/.cache/yarn", "pnpm": "/root/.local/share/pnpm/store"}
+
+
+@rule(
+    code="IL6008",
+    name="node-package-cache-left",
+    family="package-hygiene",
+    severity="info",
+    hadolint=("DL3060",),
+)
+def node_package_cache_left(ctx: LintContext) -> Iterator[Violation]:
+    """`npm install`, `yarn install` or `pnpm install` leaves its download cache in the layer.
+
+    ## Why
+    npm keeps a copy of every tarball in `~/.npm`, yarn in `/usr/local/share/.cache/yarn` (as
+    root), pnpm in its store. The installed `node_modules` does not need them, so they double the
+    size of the dependencies in the image. Clean the cache in the same RUN, or with BuildKit mount
+    a cache there, which also makes rebuilds fast. Only stages whose layers ship are checked: the
+    usual build stage that runs `npm ci && npm run build` is fine.
+
+    ## Bad
+    ```dockerfile
+    FROM node:22-slim
+    COPY package.json yarn.lock ./
+    RUN yarn install --frozen-lockfile --production
+    ```
+    ```dockerfile
+    FROM node:22-slim
+    COPY package*.json ./
+    RUN npm ci --omit=dev
+    ```
+
+    ## Good
+    ```dockerfile
+    FROM node:22-slim
+    COPY package.json yarn.lock ./
+    RUN yarn install --frozen-lockfile --production && yarn cache clean
+    ```
+    ```dockerfile
+    FROM node:22-slim
+    COPY package*.json ./
+    RUN npm ci --omit=dev && npm cache clean --force
+    ```
+    ```dockerfile
+    # syntax=docker/dockerfile:1
+    FROM node:22-slim
+    COPY package*.json ./
+    RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
+    ```
+    ```dockerfile
+    FROM node:22 AS build
+    COPY . .
+    RUN npm ci && npm run build
+    FROM nginx:1.27-alpine
+    COPY --from=build /dist /usr/share/nginx/html
+    ```
+
+    ## Fix
+    Append `&& npm cache clean --force` (`yarn cache clean`, `pnpm store prune`), or use
+    `RUN --mount=type=cache,target=/root/.npm` (yarn: `/usr/local/share/.cache/yarn`).
+    """
+    for run in runs(ctx, shipped_only=True):
+        for tool, (script, command) in _node_installs(run).items():
+            if _node_cache_kept_out(run, tool, command):
+                continue
+            verb = " ".join(command.positionals()[:2]) if subcommand(command) == "global" else subcommand(command) or "install"
+            yield script.violation(
+                f"{tool} {verb} leaves its package cache in this layer; add "
+                f"'&& {_NODE_CLEANUP[tool]}' (or RUN --mount=type=cache,target={_NODE_CACHE[tool]})",
+                command,
+            )

@@ -1,0 +1,51 @@
+"""IL6015 unpinned-gem."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from imagelint.context import LintContext
+from imagelint.rule import Violation, rule
+from imagelint.knowledge.runs import runs, subcommand
+from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
+
+
+@rule(code="IL6015", name="unpinned-gem", family="package-hygiene", severity="info", hadolint=("DL3028",))
+def unpinned_gem(ctx: LintContext) -> Iterator[Violation]:
+    """`gem install` without a version.
+
+    ## Why
+    `gem install rails` installs the newest release of the day. Give `-v` (one gem) or
+    `gem:version` (several); application gems belong in a Gemfile.lock with `bundle install`.
+
+    ## Bad
+    ```dockerfile
+    FROM ruby:3.4-slim
+    RUN gem install bundler
+    ```
+
+    ## Good
+    ```dockerfile
+    FROM ruby:3.4-slim
+    RUN gem install bundler -v 2.5.22
+    ```
+    ```dockerfile
+    FROM ruby:3.4-slim
+    RUN gem install bundler:2.5.22 rake:13.2.1
+    ```
+    ```dockerfile
+    FROM ruby:3.4-slim
+    RUN gem install --file Gemfile
+    ```
+
+    ## Fix
+    Add `-v <version>` or write `gem:<version>`.
+    """
+    for run in runs(ctx):
+        for script, command in run.commands("gem"):
+            if subcommand(command) != "install" or command.has_option("-v", "--version", "-g", "--file"):
+                continue
+            packages = run.package_words(command, command.positionals()[1:])
+            unpinned = [p for p in packages if ":" not in p and not is_local_or_variable(p) and not p.endswith(".gem")]
+            if unpinned:
+                yield pin_violation(script, command, "gem install", unpinned, f"{unpinned[0]}:<version>")

@@ -1,0 +1,101 @@
+"""IL7007 package-signature-check-disabled."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from imagelint.context import LintContext
+from imagelint.rule import Violation, rule
+from imagelint.rules.security.shared import at_command_start
+from imagelint.shell import Command
+
+
+_LOCAL_PACKAGE = re.compile(r"^(?:\.{0,2}/|\$|\{).*|.*\.(?:apk|rpm|deb)$")
+
+
+def _signature_switch(command: Command) -> str | None:
+    name = command.name
+    if name in ("apt-get", "apt", "aptitude"):
+        if command.has_option("--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories"):
+            return f"{name} --allow-unauthenticated/--force-yes"
+        for value in command.option_values("-o", "--option"):
+            key, _, setting = value.partition("=")
+            unsigned = key.lower().endswith(("allowunauthenticated", "allowinsecurerepositories", "allow-insecure"))
+            if unsigned and setting.lower() in ("true", "1", "yes"):
+                return f"{name} -o {key}=true"
+    if name == "apk" and command.has_option("--allow-untrusted"):
+        # Installing or indexing packages this build made (official nginx images) is not a download.
+        positionals = command.positionals()
+        if positionals[:1] == ["index"] or (len(positionals) > 1 and all(_LOCAL_PACKAGE.match(p) for p in positionals[1:])):
+            return None
+        return "apk --allow-untrusted"
+    if name in ("yum", "dnf", "microdnf", "tdnf", "zypper"):
+        if command.has_option("--nogpgcheck", "--no-gpg-checks", "--no-gpgcheck"):
+            positionals = command.positionals()
+            if len(positionals) > 1 and all(_LOCAL_PACKAGE.match(p) and "://" not in p for p in positionals[1:]):
+                return None
+            return f"{name} --nogpgcheck"
+        if any(re.match(r"^(?:[\w.-]+\.)?gpgcheck=(?:0|false|no)$", v, re.IGNORECASE) for v in command.option_values("--setopt")):
+            return f"{name} --setopt=gpgcheck=0"
+    if name == "rpm" and command.has_option("--nosignature", "--nodigest", "--noverify"):
+        return "rpm --nosignature/--nodigest"
+    if name in ("echo", "printf", "sed", "tee"):
+        text = " ".join(command.args).replace("\\n", "\n")
+        if re.search(r"\[[^\]]*trusted\s*=\s*yes[^\]]*\]", text) and not re.search(r"\b(?:file|copy):/", text):
+            return "an apt source marked [trusted=yes]"
+        if re.search(r"\b(?:repo_)?gpgcheck\s*=\s*(?:0|false|no)\b", text, re.IGNORECASE) and "file://" not in text:
+            return "a repository with gpgcheck=0"
+    return None
+
+
+@rule(
+    code="IL7007",
+    name="package-signature-check-disabled",
+    family="security",
+    severity="warning",
+    checkov=("CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10", "CKV2_DOCKER_11"),
+)
+def package_signature_check_disabled(ctx: LintContext) -> Iterator[Violation]:
+    """A package manager is told to install unsigned packages (`--allow-unauthenticated`, `--force-yes`, `--allow-untrusted`, `--nogpgcheck`, `rpm --nosignature`, `[trusted=yes]`, `gpgcheck=0`).
+
+    ## Why
+    Package signatures are what make an HTTP mirror safe: with them off, a compromised mirror or a
+    man in the middle can install anything. Local packages the build itself produced (`apk add
+    --allow-untrusted /tmp/pkgs/*.apk`, `deb [trusted=yes] file:/...`) are not reported.
+
+    ## Bad
+    ```dockerfile
+    FROM debian:bookworm-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends --allow-unauthenticated libfoo
+    ```
+    ```dockerfile
+    FROM rockylinux:9
+    RUN dnf install -y --nogpgcheck sbt && dnf clean all
+    ```
+
+    ## Good
+    ```dockerfile
+    FROM alpine:3.20
+    COPY --from=build /packages/ /tmp/packages/
+    RUN apk add --no-cache --allow-untrusted /tmp/packages/*.apk
+    ```
+    ```dockerfile
+    FROM debian:bookworm-slim
+    RUN echo "deb [ trusted=yes ] file:///tmp/debs ./" > /etc/apt/sources.list.d/local.list
+    ```
+
+    ## Fix
+    Import the repository's signing key (`/etc/apt/keyrings/*.gpg` with `signed-by=`, `rpm --import`,
+    `/etc/apk/keys/`) and drop the switch.
+    """
+    for run in ctx.run_scripts:
+        for command in run.commands():
+            switch = _signature_switch(command)
+            if switch is not None:
+                yield at_command_start(
+                    run,
+                    command,
+                    f"{switch} installs packages without checking their signatures; import the repository's signing "
+                    "key instead",
+                )

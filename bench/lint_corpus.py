@@ -200,7 +200,7 @@ def bench_in_process(paths: list[Path], repeat: int) -> dict:
     on Linux (``ru_maxrss`` survives exec), so the measuring process must stay small."""
     started = time.perf_counter()
     from imagelint import __version__
-    from imagelint.config import Settings
+    from imagelint.settings import Settings
     from imagelint.lint import run_lint
     from imagelint.rule import registered_rules
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from imagelint import engine
-from imagelint.config import Settings
+from imagelint.settings import Settings
 from imagelint.dockerfile import load
 from imagelint.findings import Finding
 from imagelint.image.analysis import analyze
@@ -19,10 +19,6 @@ from imagelint.image.report import ImageReport
 from imagelint.image.secrets import find_secrets
 from imagelint.image.sources import load_image, parse_reference
 from imagelint.rule import Rule, Violation
-
-
-# Image rules whose problem a Dockerfile rule already reports at its line: one finding is enough.
-_SAME_PROBLEM_IN_DOCKERFILE = {"IL7101": "IL7001"}
 
 
 def run_analyze(
@@ -68,7 +64,6 @@ def run_analyze(
         budgets=budgets or Budgets(),
         join=matched,
         dockerfile_path=str(dockerfile) if dockerfile is not None else None,
-        rule_options=settings.rule_options,
     )
     for secret in find_secrets(image):  # whatever rules are selected, secrets never reach an output
         ctx.keep_secret(secret.value, secret.name)
@@ -88,7 +83,8 @@ def run_analyze(
             target=target,
         )
         reported = {f.rule for f in lint_findings}
-        findings = [f for f in findings if _SAME_PROBLEM_IN_DOCKERFILE.get(f.rule) not in reported]
+        deferring = {r.code for r in image_rules if r.defers_to in reported}
+        findings = [f for f in findings if f.rule not in deferring]
         findings += [_redacted(f, ctx) for f in lint_findings]
         errors += crashes
         rules += dockerfile_rules
@@ -102,7 +98,7 @@ def run_analyze(
 def _run_image_rules(ctx: ImageContext, rules: list[Rule], settings: Settings) -> tuple[list[Finding], list[str]]:
     findings: list[Finding] = []
     errors: list[str] = []
-    for rule, violations in engine.run_checks(rules, ctx, ctx.analysis.name, errors):
+    for rule, violations in engine.run_checks(rules, ctx, ctx.analysis.name, errors, settings.rule_options):
         findings.extend(_finding(rule, violation, ctx, settings) for violation in violations)
     return findings, errors
 

@@ -421,7 +421,7 @@ def _budgets(max_wasted_bytes, max_wasted_percent, min_efficiency, max_size, div
 
 
 def _check_selectors(settings, rules) -> None:
-    from imagelint.config import check_selectors, known_selectors
+    from imagelint.settings import check_selectors, known_selectors
 
     known = known_selectors(set(rules), {r.name for r in rules.values()})
     check_selectors(settings.select, "--select", known)
@@ -586,7 +586,7 @@ def config_from_hadolint(
 
 def main() -> None:
     """Console entry point: domain errors become one line and exit code 2, never a traceback."""
-    from imagelint.config import ConfigError
+    from imagelint.settings import ConfigError
 
     try:
         # Outside standalone mode click returns the code of typer.Exit instead of exiting.

@@ -77,7 +77,6 @@ class LintOptions:
     """Settings rules may read (from config or the command line)."""
 
     trusted_registries: tuple[str, ...] = ()
-    rule_options: dict[str, dict] = field(default_factory=dict)
     target: str | None = None  # the build target stage, when the user names one
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from imagelint import pragmas
-from imagelint.config import Settings
+from imagelint.settings import Settings
 from imagelint.context import LintContext, LintOptions
 from imagelint.dockerfile import Dockerfile, Instruction
 from imagelint.findings import Finding
@@ -41,11 +41,7 @@ def lint(
     target: str | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """Findings for one file, plus messages for rules that crashed on it."""
-    options = LintOptions(
-        trusted_registries=settings.trusted_registries,
-        rule_options=settings.rule_options,
-        target=target,
-    )
+    options = LintOptions(trusted_registries=settings.trusted_registries, target=target)
     context = LintContext(
         dockerfile,
         context_dir=context_dir,
@@ -56,7 +52,7 @@ def lint(
     suppressions = pragmas.Suppressions() if settings.disable_ignore_pragma else pragmas.collect(dockerfile)
     findings: list[Finding] = []
     crashes: list[str] = []
-    for rule, violations in run_checks(rules, context, dockerfile.path, crashes):
+    for rule, violations in run_checks(rules, context, dockerfile.path, crashes, settings.rule_options):
         codes = {rule.code, *rule.hadolint}
         for violation in violations:
             if suppressions.suppresses(codes, violation.instruction):
@@ -66,15 +62,18 @@ def lint(
     return findings, crashes
 
 
-def run_checks(rules: list[Rule], context, where: str, crashes: list[str]) -> Iterator[tuple[Rule, list[Violation]]]:
-    """Each rule's violations on ``context`` (a Dockerfile's or an image's).
+def run_checks(
+    rules: list[Rule], context, where: str, crashes: list[str], rule_options: dict[str, dict]
+) -> Iterator[tuple[Rule, list[Violation]]]:
+    """Each rule's violations on ``context`` (a Dockerfile's or an image's), each check given its
+    rule with the configured ``rule_options`` in force.
 
     A rule that raises is a bug in imagelint: it is reported in ``crashes`` and skipped, so it does
     not cost the user the other rules' results (``IMAGELINT_DEBUG=1`` raises instead).
     """
     for rule in rules:
         try:
-            violations = list(rule.check(context))
+            violations = list(rule.check(context, rule.configured(rule_options.get(rule.code, {}))))
         except Exception as err:
             if os.environ.get("IMAGELINT_DEBUG"):
                 raise

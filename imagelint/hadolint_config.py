@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imagelint.config import ConfigError, Settings
+from imagelint.settings import ConfigError, Settings
 from imagelint.findings import Severity
 from imagelint.rule import Rule
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from imagelint import engine
-from imagelint.config import Settings
+from imagelint.settings import Settings
 from imagelint.discovery import Target, discover
 from imagelint.dockerfile import DockerfileInputError, load, parse, parse_bytes
 from imagelint.findings import Finding

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -88,7 +88,36 @@ class RuleDoc:
         return "\n".join(parts).strip() + "\n"
 
 
-CheckFunction = Callable[["LintContext"], Iterator[Violation]]
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A rule option declared with more than its default: the values it may take."""
+
+    default: object
+    choices: tuple = ()
+
+    def problem(self, value) -> str | None:
+        """Why ``value`` (from a config file) is not acceptable, or None when it is."""
+        kind = type(self.default)
+        if kind is bool:
+            ok = isinstance(value, bool)
+        elif kind is int:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif kind is float:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, kind)
+        if not ok:
+            return f"must be {_KIND_NAMES.get(kind, kind.__name__)}, not {value!r}"
+        if self.choices and value not in self.choices:
+            return f"must be one of {', '.join(map(repr, self.choices))}, not {value!r}"
+        return None
+
+
+_KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+
+# A check gets the context of what it checks and its own rule, whose ``options`` hold the
+# configured values over the declared defaults.
+CheckFunction = Callable[..., Iterator[Violation]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +132,26 @@ class Rule:
     buildkit: tuple[str, ...] = ()
     checkov: tuple[str, ...] = ()
     needs_context: bool = False  # reads the build context (.dockerignore, files)
-    options: dict = field(default_factory=dict)  # defaults of the rule's config options
+    # The rule's config options, name -> declared Option; ``options`` has their values in force
+    # (the defaults, or what config set, see :meth:`configured`).
+    declared_options: Mapping[str, Option] = field(default_factory=dict)
+    options: Mapping[str, object] = field(default_factory=dict)
     target: str = "dockerfile"  # "image": checks a built image (imagelint analyze), never a Dockerfile
+    # For an image rule: the Dockerfile rule that reports the same problem at its line. When both
+    # run (analyze --dockerfile) and that one fires, this one stays silent: one finding is enough.
+    defers_to: str | None = None
+
+    def configured(self, values: Mapping[str, object]) -> Rule:
+        """This rule with config values over its option defaults (already validated by the config)."""
+        return replace(self, options={**self.options, **values}) if values else self
+
+    def option_problem(self, name: str, value) -> str | None:
+        """Why ``name = value`` is not a valid option setting for this rule, or None."""
+        declared = self.declared_options.get(name)
+        if declared is None:
+            known = ", ".join(self.declared_options) or "none"
+            return f"unknown option (options of {self.code}: {known})"
+        return declared.problem(value)
 
     @property
     def summary(self) -> str:
@@ -144,8 +191,9 @@ def rule(
     buildkit: tuple[str, ...] = (),
     checkov: tuple[str, ...] = (),
     needs_context: bool = False,
-    options: dict | None = None,
+    options: Mapping[str, object] | None = None,
     target: str = "dockerfile",
+    defers_to: str | None = None,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check function as a rule. Bad metadata fails at import, not at lint time."""
 
@@ -162,6 +210,7 @@ def rule(
             raise ValueError(f"rule code {code} is retired ({RETIRED_CODES[code]}); give the rule a new code")
         if target not in TARGETS:
             raise ValueError(f"rule {code}: target must be one of {', '.join(TARGETS)}")
+        declared = {n: v if isinstance(v, Option) else Option(v) for n, v in (options or {}).items()}
         doc = parse_doc(inspect.getdoc(check) or "", code, examples_required=target == "dockerfile")
         _REGISTRY[code] = Rule(
             code=code,
@@ -174,8 +223,10 @@ def rule(
             buildkit=tuple(buildkit),
             checkov=tuple(checkov),
             needs_context=needs_context,
-            options=dict(options or {}),
+            declared_options=declared,
+            options={name: option.default for name, option in declared.items()},
             target=target,
+            defers_to=defers_to,
         )
         return check
 

@@ -156,7 +156,7 @@ def load_hadolint_cache(
 
 def run_imagelint(names: Iterable[str], files_dir: Path = CORPUS_FILES):
     """imagelint in-process on the files (every registered rule), all at once: {name: [Finding]}."""
-    from imagelint.config import Settings
+    from imagelint.settings import Settings
     from imagelint.lint import run_lint
 
     names = list(names)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure Debian's headless Chromium is installed for the browser tests (tests/test_browser.py). Idempotent.
+# Make sure Debian's headless Chromium is installed for the browser tests (tests/integration/test_browser.py). Idempotent.
 #
 # The tests drive the system browser over the DevTools protocol: nothing downloads a browser or a driver.
 # As root on Debian, a missing browser is apt-installed (the 'chromium' package, a few hundred MB, once).

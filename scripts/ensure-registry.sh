@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure Debian's docker-registry (the CNCF distribution registry, binary /usr/bin/docker-registry) is
-# installed, for the pull tests (tests/test_image_registry.py). Idempotent.
+# installed, for the pull tests (tests/image/test_image_registry.py). Idempotent.
 #
 # Only the binary is needed: the tests start their own registries on 127.0.0.1 with a generated config and a
 # temporary storage folder, and stop them at the end. The package's own service (port 5000), if the package

@@ -8,7 +8,7 @@ many of them imagelint reports a parse problem for.
 
     python scripts/fidelity_report.py [CORPUS_FILES_DIR] [--all]
 
-tests/test_fidelity.py imports this file for the same comparison, so keep its functions importable.
+tests/model/test_fidelity.py imports this file for the same comparison, so keep its functions importable.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Usage:
     python scripts/screenshot_reports.py              # a real image, built with the local engine
     python scripts/screenshot_reports.py --synthetic  # the synthetic image of the browser tests
 
-Needs Chromium (like tests/test_browser.py). The default needs a Docker engine with the base image
+Needs Chromium (like tests/integration/test_browser.py). The default needs a Docker engine with the base image
 ``busybox:local`` (``bash scripts/ensure-docker.sh`` makes both): the script writes DEMO_DOCKERFILE
 into a temporary build context, builds it with ``network_mode="none"`` (nothing is pulled), tags it
 ``DEMO_TAG``, runs ``imagelint analyze DEMO_TAG --dockerfile Dockerfile`` on it (so the layers show
@@ -70,7 +70,7 @@ def build_demo_image(work_dir: Path) -> str:
 
 def demo_report(work_dir: Path):
     from imagelint.analyze import run_analyze
-    from imagelint.config import Settings
+    from imagelint.settings import Settings
 
     tag = build_demo_image(work_dir)
     dockerfile = work_dir / "Dockerfile"  # relative to the current directory: "built from Dockerfile"

@@ -26,12 +26,8 @@ class ImageContext:
     budgets: Budgets = field(default_factory=Budgets)
     join: Join | None = None
     dockerfile_path: str | None = None
-    rule_options: dict[str, dict] = field(default_factory=dict)
     # Values every output must show as REDACTED, with the variable that held them (or "").
     secrets: set[tuple[str, str]] = field(default_factory=set)
-
-    def option(self, code: str, name: str, default):
-        return self.rule_options.get(code, {}).get(name, default)
 
     @property
     def runtime_config(self) -> dict:

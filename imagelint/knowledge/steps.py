@@ -17,6 +17,7 @@ from functools import cached_property
 from imagelint.context import LintContext, RunScript
 from imagelint.dockerfile import Instruction, Stage
 from imagelint.knowledge.context_sources import context_sources, is_whole_tree
+from imagelint.rule import Rule
 from imagelint.shell import Command
 from imagelint.variables import PLATFORM_ARGS, Scope, expand
 
@@ -26,9 +27,9 @@ _HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)")
 # --- stages ---------------------------------------------------------------------------------------
 
 
-def size_rule_stages(ctx: LintContext, code: str) -> frozenset[int]:
+def size_rule_stages(ctx: LintContext, rule: Rule) -> frozenset[int]:
     """Stages a size rule looks at: shipped ones, or every stage with ``builder-stages = true``."""
-    if ctx.options.rule_options.get(code, {}).get("builder-stages", False):
+    if rule.options["builder-stages"]:
         return frozenset(s.index for s in ctx.stages)
     return ctx.shipped_stages
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.base_image.shared import at_image, external_stages
 
 
 @rule(code="IL5003", name="base-image-without-digest", family="base-image", severity="info")
-def base_image_without_digest(ctx: LintContext) -> Iterator[Violation]:
+def base_image_without_digest(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Base image is pinned by tag only; a tag can be re-pushed with different content.
 
     ## Why

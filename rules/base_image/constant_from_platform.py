@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 
 _ARCH_ALIASES = {"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64", "armhf": "arm", "armel": "arm", "i386": "386", "i686": "386", "x86": "386"}
@@ -32,7 +32,7 @@ def _platform_parts(platform: str) -> tuple[str, str] | None:
     hadolint=("DL3029",),
     buildkit=("FromPlatformFlagConstDisallowed",),
 )
-def constant_from_platform(ctx: LintContext) -> Iterator[Violation]:
+def constant_from_platform(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`FROM --platform=linux/amd64`: the stage is pinned to one platform whatever you build for.
 
     ## Why

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.base_images import deprecation
 from imagelint.rules.base_image.shared import at_image, external_stages
 
 
 @rule(code="IL5007", name="deprecated-base-image", family="base-image", severity="warning")
-def deprecated_base_image(ctx: LintContext) -> Iterator[Violation]:
+def deprecated_base_image(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Base image is an image its publisher has deprecated and no longer updates.
 
     ## Why

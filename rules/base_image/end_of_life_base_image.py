@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.base_images import end_of_life
 from imagelint.rules.base_image.shared import at_image, external_stages
 
 
 @rule(code="IL5006", name="end-of-life-base-image", family="base-image", severity="warning")
-def end_of_life_base_image(ctx: LintContext) -> Iterator[Violation]:
+def end_of_life_base_image(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Base image is a version that has reached its end of life and gets no security fixes.
 
     ## Why

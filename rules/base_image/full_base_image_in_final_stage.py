@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Stage
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.base_images import hub_name, smaller_variant
 from imagelint.rules.base_image.shared import at_image, has_unresolved_arg
 
@@ -78,7 +78,7 @@ def _runs_java(lineage: list[Stage]) -> bool:
 
 
 @rule(code="IL5005", name="full-base-image-in-final-stage", family="base-image", severity="info")
-def full_base_image_in_final_stage(ctx: LintContext) -> Iterator[Violation]:
+def full_base_image_in_final_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """The final image runs on a full build image where a slim or runtime-only variant exists.
 
     ## Why

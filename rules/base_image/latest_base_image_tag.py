@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.base_image.shared import at_image, external_stages
 
 
 @rule(code="IL5002", name="latest-base-image-tag", family="base-image", severity="warning", hadolint=("DL3007",), checkov=("CKV_DOCKER_7",))
-def latest_base_image_tag(ctx: LintContext) -> Iterator[Violation]:
+def latest_base_image_tag(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Base image uses the `:latest` tag, which moves under you.
 
     ## Why

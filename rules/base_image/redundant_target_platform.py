@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 
 @rule(
@@ -16,7 +16,7 @@ from imagelint.rule import Violation, rule
     hadolint=("DL3065",),
     buildkit=("RedundantTargetPlatform",),
 )
-def redundant_target_platform(ctx: LintContext) -> Iterator[Violation]:
+def redundant_target_platform(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`FROM --platform=$TARGETPLATFORM` says what FROM does anyway.
 
     ## Why

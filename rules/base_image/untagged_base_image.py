@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.base_image.shared import at_image, external_stages
 
 
 @rule(code="IL5001", name="untagged-base-image", family="base-image", severity="warning", hadolint=("DL3006",))
-def untagged_base_image(ctx: LintContext) -> Iterator[Violation]:
+def untagged_base_image(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Base image has no tag or digest, so every build may get a different image.
 
     ## Why

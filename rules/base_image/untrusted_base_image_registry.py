@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import ImageRef
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.base_images import DOCKER_HUB
 from imagelint.rules.base_image.shared import at_image, has_unresolved_arg
 
@@ -37,7 +37,7 @@ def _trusted(registry: str, patterns: tuple[str, ...]) -> bool:
 
 
 @rule(code="IL5004", name="untrusted-base-image-registry", family="base-image", severity="error", hadolint=("DL3026",))
-def untrusted_base_image_registry(ctx: LintContext) -> Iterator[Violation]:
+def untrusted_base_image_registry(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Base image comes from a registry outside the configured `trusted-registries`.
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.steps import expand_word, is_git_source
 from imagelint.rules.cache_order.shared import adds, violation_at
 
@@ -25,7 +25,7 @@ def _git_ref(source: str) -> tuple[str | None, bool]:
 
 
 @rule(code="IL1005", name="add-git-unpinned-ref", family="cache-order", severity="warning")
-def add_git_unpinned_ref(ctx: LintContext) -> Iterator[Violation]:
+def add_git_unpinned_ref(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`ADD` of a git repository at a branch (or the default branch) without `--checksum`.
 
     ## Why

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import URL
 from imagelint.knowledge.steps import is_git_source
 from imagelint.rules.cache_order.shared import adds, violation_at
@@ -17,7 +17,7 @@ _CACHE_BUSTER = re.compile(r"//api\.github\.com/repos/.+/(?:git/refs/|commits|br
 
 
 @rule(code="IL1004", name="add-url-without-checksum", family="cache-order", severity="warning")
-def add_url_without_checksum(ctx: LintContext) -> Iterator[Violation]:
+def add_url_without_checksum(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`ADD <url>` without `--checksum`: fetched on every build and never verified.
 
     ## Why

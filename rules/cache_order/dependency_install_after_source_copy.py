@@ -7,7 +7,7 @@ import posixpath
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import dependency_install
 from imagelint.knowledge.steps import Copy, Located, has_cache_mount, is_under, resolve, run_commands, sequences
 
@@ -35,7 +35,7 @@ def _already_copied(manifests: tuple[str, ...], copied: set[str]) -> bool:
 
 
 @rule(code="IL1001", name="dependency-install-after-source-copy", family="cache-order", severity="warning")
-def dependency_install_after_source_copy(ctx: LintContext) -> Iterator[Violation]:
+def dependency_install_after_source_copy(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A dependency install runs after `COPY . .`: any source edit re-installs every dependency.
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.steps import Located, run_commands, sequences
 
 
@@ -42,7 +42,7 @@ def _index_verb(located: Located) -> tuple[str, str] | None:
 
 
 @rule(code="IL1002", name="package-index-update-alone", family="cache-order", severity="warning", checkov=("CKV_DOCKER_5",))
-def package_index_update_alone(ctx: LintContext) -> Iterator[Violation]:
+def package_index_update_alone(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get update` (or `apk update`, `yum makecache`) in a RUN without the install.
 
     ## Why

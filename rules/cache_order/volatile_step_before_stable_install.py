@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import URL, dependency_install, download_target, named_install, urls
 from imagelint.knowledge.steps import Located, Step, expand_word, is_under, references_variable, resolve, run_commands, sequences
 from imagelint.variables import Scope
@@ -154,7 +154,7 @@ def _describe(located: Located) -> str:
 
 
 @rule(code="IL1003", name="volatile-step-before-stable-install", family="cache-order", severity="warning")
-def volatile_step_before_stable_install(ctx: LintContext) -> Iterator[Violation]:
+def volatile_step_before_stable_install(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A step that changes on every build (`COPY . .`, `ARG GIT_COMMIT`) comes before installs that do not need it.
 
     ## Why

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 
 _SCRATCH_DIRS = re.compile(r"^(?:/tmp|/var/tmp|/dev/shm|/root|~|\$HOME|\$\{HOME\}|-)(?:/|$)")
@@ -18,7 +18,7 @@ def _mount_targets(instruction: Instruction) -> set[str]:
 
 
 @rule(code="IL8017", name="cd-instead-of-workdir", family="correctness", severity="info", hadolint=("DL3003",))
-def cd_instead_of_workdir(ctx: LintContext) -> Iterator[Violation]:
+def cd_instead_of_workdir(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A RUN starts by `cd`-ing into a directory for the whole script (or only `cd`s): WORKDIR says that better.
 
     ## Why

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.correctness.shared import offset_of
 from imagelint.variables import expand
 
 
 @rule(code="IL8009", name="copy-multiple-sources-to-file", family="correctness", severity="error", hadolint=("DL3021",))
-def copy_multiple_sources_to_file(ctx: LintContext) -> Iterator[Violation]:
+def copy_multiple_sources_to_file(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """COPY/ADD with several sources and a destination that does not end in `/`.
 
     ## Why

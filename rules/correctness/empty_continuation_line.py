@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import KNOWN_INSTRUCTIONS
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 
 @rule(code="IL8019", name="empty-continuation-line", family="correctness", severity="warning", buildkit=("NoEmptyContinuation",))
-def empty_continuation_line(ctx: LintContext) -> Iterator[Violation]:
+def empty_continuation_line(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """An empty line inside a `\\`-continued instruction: the builder skips it today and will reject it, and it can swallow the next instruction.
 
     ## Why

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import KNOWN_INSTRUCTIONS
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 
 @rule(
@@ -16,7 +16,7 @@ from imagelint.rule import Violation, rule
     severity="style",
     buildkit=("ConsistentInstructionCasing", "FromAsCasing"),
 )
-def inconsistent_instruction_casing(ctx: LintContext) -> Iterator[Violation]:
+def inconsistent_instruction_casing(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Instructions (or FROM's `AS`) written in a different case than the rest of the file.
 
     ## Why

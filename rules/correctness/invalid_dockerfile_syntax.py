@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import KNOWN_INSTRUCTIONS
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 
 @rule(code="IL8001", name="invalid-dockerfile-syntax", family="correctness", severity="error", hadolint=("DL3061",))
-def invalid_dockerfile_syntax(ctx: LintContext) -> Iterator[Violation]:
+def invalid_dockerfile_syntax(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """The Dockerfile does not parse: Docker will refuse it or read it differently than it looks.
 
     ## Why

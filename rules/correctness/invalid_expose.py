@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.variables import expand
 
 
@@ -17,7 +17,7 @@ from imagelint.variables import expand
     hadolint=("DL3011",),
     buildkit=("ExposeInvalidFormat", "ExposeProtoCasing"),
 )
-def invalid_expose(ctx: LintContext) -> Iterator[Violation]:
+def invalid_expose(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """EXPOSE with a port outside 0-65535, a `host:container` mapping, an IP address or a bad protocol.
 
     ## Why

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction, JSON_CAPABLE
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 
 _COMMAND_KEYWORDS = ("CMD", "ENTRYPOINT", "SHELL")
@@ -43,7 +43,7 @@ def _json_problem(value: str) -> str:
 
 
 @rule(code="IL8006", name="invalid-json-arguments", family="correctness", severity="error")
-def invalid_json_arguments(ctx: LintContext) -> Iterator[Violation]:
+def invalid_json_arguments(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """An exec-form array that is not valid JSON (`CMD ['app']`, a missing bracket, typographic quotes): Docker runs it as a shell string.
 
     ## Why

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 
 def _onbuild_forbidden(instruction: Instruction) -> str | None:
@@ -17,7 +17,7 @@ def _onbuild_forbidden(instruction: Instruction) -> str | None:
 
 
 @rule(code="IL8005", name="invalid-onbuild-trigger", family="correctness", severity="error", hadolint=("DL3043",))
-def invalid_onbuild_trigger(ctx: LintContext) -> Iterator[Violation]:
+def invalid_onbuild_trigger(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """ONBUILD with ONBUILD, FROM or MAINTAINER as its trigger, which the builder refuses.
 
     ## Why

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 
 @rule(code="IL8014", name="legacy-key-value-format", family="correctness", severity="info", buildkit=("LegacyKeyValueFormat",))
-def legacy_key_value_format(ctx: LintContext) -> Iterator[Violation]:
+def legacy_key_value_format(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`ENV key value` / `LABEL key value` without `=`: deprecated, and one instruction sets one variable only.
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 
 @rule(
@@ -17,7 +17,7 @@ from imagelint.rule import Violation, rule
     buildkit=("MaintainerDeprecated",),
     checkov=("CKV_DOCKER_6",),
 )
-def maintainer_instruction(ctx: LintContext) -> Iterator[Violation]:
+def maintainer_instruction(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """MAINTAINER is deprecated: use a LABEL.
 
     ## Why

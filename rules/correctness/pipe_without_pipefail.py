@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext, RunScript
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.fetch import FETCHERS, reads_program_from_stdin
 from imagelint.shell import Command
 
@@ -65,7 +65,7 @@ def _pipefail_on(ctx: LintContext, run: RunScript, position: int) -> bool:
 
 
 @rule(code="IL8016", name="pipe-without-pipefail", family="correctness", severity="warning", hadolint=("DL4006",))
-def pipe_without_pipefail(ctx: LintContext) -> Iterator[Violation]:
+def pipe_without_pipefail(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A download or build is piped into a command that succeeds on empty input, and nothing sets `pipefail`: its failure is ignored.
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.variable_references import references, with_scope_before
 from imagelint.rules.correctness.shared import is_absolute, offset_of
 from imagelint.variables import Scope, expand
@@ -22,7 +22,7 @@ def _known_expansion(text: str, scope: Scope) -> str | None:
 
 
 @rule(code="IL8008", name="relative-copy-without-workdir", family="correctness", severity="warning", hadolint=("DL3045",))
-def relative_copy_without_workdir(ctx: LintContext) -> Iterator[Violation]:
+def relative_copy_without_workdir(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """COPY/ADD to a relative destination before the stage sets a WORKDIR: the files land where the base image says.
 
     ## Why

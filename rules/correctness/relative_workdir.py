@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.variable_references import with_scope_before
 from imagelint.rules.correctness.shared import is_absolute
 from imagelint.variables import Scope, expand
@@ -30,7 +30,7 @@ def _workdir_value(instruction: Instruction, scope: Scope) -> str | None:
     buildkit=("WorkdirRelativePath",),
     checkov=("CKV_DOCKER_10",),
 )
-def relative_workdir(ctx: LintContext) -> Iterator[Violation]:
+def relative_workdir(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A relative WORKDIR before any absolute one: where it lands depends on the base image.
 
     ## Why

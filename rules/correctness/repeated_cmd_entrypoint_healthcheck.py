@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 
 @rule(
@@ -16,7 +16,7 @@ from imagelint.rule import Violation, rule
     hadolint=("DL4003", "DL4004", "DL3012"),
     buildkit=("MultipleInstructionsDisallowed",),
 )
-def repeated_cmd_entrypoint_healthcheck(ctx: LintContext) -> Iterator[Violation]:
+def repeated_cmd_entrypoint_healthcheck(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A stage has several CMD, ENTRYPOINT or HEALTHCHECK instructions: all but the last are ignored.
 
     ## Why

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 
 @rule(
@@ -17,7 +17,7 @@ from imagelint.rule import Violation, rule
     hadolint=("DL3025",),
     buildkit=("JSONArgsRecommended",),
 )
-def shell_form_entrypoint(ctx: LintContext) -> Iterator[Violation]:
+def shell_form_entrypoint(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """CMD or ENTRYPOINT in shell form: `docker stop` signals never reach your process.
 
     ## Why

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.variable_references import references
 from imagelint.rules.correctness.shared import variable_definitions
 from imagelint.variables import PLATFORM_ARGS
@@ -25,7 +25,7 @@ _REFERENCE_SHAPE = re.compile(
     severity="warning",
     buildkit=("UndefinedArgInFrom", "InvalidDefaultArgInFrom"),
 )
-def undefined_arg_in_from(ctx: LintContext) -> Iterator[Violation]:
+def undefined_arg_in_from(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """FROM uses an ARG that is not declared before the first FROM, or whose default leaves no valid image name.
 
     ## Why

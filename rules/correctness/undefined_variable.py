@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction, Stage
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.variable_references import expanded_references, with_scope_before
 from imagelint.rules.correctness.shared import variable_definitions, pairs_defined
 from imagelint.variables import PLATFORM_ARGS, Scope
@@ -51,7 +51,7 @@ def _undefined_reason(
 
 
 @rule(code="IL8011", name="undefined-variable", family="correctness", severity="warning", buildkit=("UndefinedVar",))
-def undefined_variable(ctx: LintContext) -> Iterator[Violation]:
+def undefined_variable(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """An instruction expands a `$VARIABLE` that nothing defines at that point, so it becomes an empty string.
 
     ## Why

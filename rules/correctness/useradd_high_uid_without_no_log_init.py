@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.variables import expand
 
 
 @rule(code="IL8018", name="useradd-high-uid-without-no-log-init", family="correctness", severity="warning", hadolint=("DL3046",))
-def useradd_high_uid_without_no_log_init(ctx: LintContext) -> Iterator[Violation]:
+def useradd_high_uid_without_no_log_init(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`useradd` with a large UID and without `--no-log-init` (`-l`): the image grows by gigabytes.
 
     ## Why

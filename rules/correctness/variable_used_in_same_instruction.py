@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.variable_references import references, with_scope_before
 from imagelint.rules.correctness.shared import pairs_defined
 from imagelint.variables import Scope, expand
@@ -48,7 +48,7 @@ def _keeps_value(name: str, new_value: str | None, scope: Scope) -> bool:
 
 
 @rule(code="IL8013", name="variable-used-in-same-instruction", family="correctness", severity="warning", hadolint=("DL3044",))
-def variable_used_in_same_instruction(ctx: LintContext) -> Iterator[Violation]:
+def variable_used_in_same_instruction(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """An ENV or ARG uses a variable that the same instruction sets: it gets the old value, not the new one.
 
     ## Why

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_files import DevFolder
 from imagelint.rules.dockerignore.shared import list_names, scan_context
 from imagelint.units import format_size
@@ -16,7 +16,7 @@ _SIZE_LIMIT = 20_000  # files counted when sizing one folder
 
 
 @rule(code="IL3003", name="copy-context-includes-dev-folders", family="dockerignore", severity="warning", needs_context=True)
-def copy_context_includes_dev_folders(ctx: LintContext) -> Iterator[Violation]:
+def copy_context_includes_dev_folders(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A directory COPY takes `.git`, `node_modules`, a virtualenv or build output from the context.
 
     ## Why

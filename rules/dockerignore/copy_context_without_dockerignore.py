@@ -7,12 +7,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_sources import whole_context_copies
 
 
 @rule(code="IL3001", name="copy-context-without-dockerignore", family="dockerignore", severity="warning", needs_context=True)
-def copy_context_without_dockerignore(ctx: LintContext) -> Iterator[Violation]:
+def copy_context_without_dockerignore(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`COPY .` with no `.dockerignore`: `.git`, local builds and secrets go into the image.
 
     ## Why

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.buildcontext import BuildContext
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_sources import Source, context_copies
 from imagelint.rules.dockerignore.shared import shown_dockerignore
 
@@ -19,7 +19,7 @@ from imagelint.rules.dockerignore.shared import shown_dockerignore
     buildkit=("CopyIgnoredFile",),
     needs_context=True,
 )
-def copy_ignored_file(ctx: LintContext) -> Iterator[Violation]:
+def copy_ignored_file(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """COPY/ADD names a path that `.dockerignore` excludes, so it is not in the build context.
 
     ## Why

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from imagelint.buildcontext import BuildContext
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_sources import Source, context_copies
 
 
@@ -21,7 +21,7 @@ _GENERATED_DIRS = frozenset(
 
 
 @rule(code="IL3005", name="copy-source-missing-from-context", family="dockerignore", severity="warning", needs_context=True)
-def copy_source_missing_from_context(ctx: LintContext) -> Iterator[Violation]:
+def copy_source_missing_from_context(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """COPY/ADD names a path that does not exist in the build context: the build fails.
 
     ## Why

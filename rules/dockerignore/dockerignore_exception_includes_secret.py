@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_files import dev_folder, secret_kind
 from imagelint.rules.dockerignore.shared import WALK_LIMIT, list_names, reincluding_exception, shown_dockerignore
 
 
 @rule(code="IL3007", name="dockerignore-exception-includes-secret", family="dockerignore", severity="error", needs_context=True)
-def dockerignore_exception_includes_secret(ctx: LintContext) -> Iterator[Violation]:
+def dockerignore_exception_includes_secret(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A `!` line in `.dockerignore` brings a secret file back into the build context.
 
     ## Why

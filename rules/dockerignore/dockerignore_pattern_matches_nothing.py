@@ -7,13 +7,13 @@ import os
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_files import dev_folder
 from imagelint.rules.dockerignore.shared import WALK_LIMIT, shown_dockerignore
 
 
 @rule(code="IL3006", name="dockerignore-pattern-matches-nothing", family="dockerignore", severity="warning", needs_context=True)
-def dockerignore_pattern_matches_nothing(ctx: LintContext) -> Iterator[Violation]:
+def dockerignore_pattern_matches_nothing(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A `.dockerignore` pattern excludes nothing, while what it was meant for is still sent.
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.image.shared import PACKAGE_CATEGORIES, leftover_findings
 
 if TYPE_CHECKING:
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 @rule(code="IL9003", name="build-leftovers-in-image", family="image", severity="info", target="image",
       options={"min-bytes": 10_000})  # fmt: skip
-def build_leftovers_in_image(ctx: ImageContext) -> Iterator[Violation]:
+def build_leftovers_in_image(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """The image keeps build debris: `.git` folders, `__pycache__` folders, files in `/tmp`.
 
     ## Why
@@ -42,5 +42,5 @@ def build_leftovers_in_image(ctx: ImageContext) -> Iterator[Violation]:
     Keep `.git` and caches out with `.dockerignore`, delete temporary files in the `RUN` that made
     them, and set `PYTHONDONTWRITEBYTECODE=1` where bytecode is written at build time.
     """
-    minimum = ctx.option("IL9003", "min-bytes", 10_000)
+    minimum = rule.options["min-bytes"]
     yield from leftover_findings(ctx, minimum, lambda category: category not in PACKAGE_CATEGORIES)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 if TYPE_CHECKING:
     from imagelint.image.context import ImageContext
 
 
 @rule(code="IL9004", name="compiler-in-final-image", family="image", severity="warning", target="image")
-def compiler_in_final_image(ctx: ImageContext) -> Iterator[Violation]:
+def compiler_in_final_image(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """The final image holds a compiler toolchain (gcc, clang, rustc, go, javac...).
 
     ## Why

@@ -6,14 +6,14 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 if TYPE_CHECKING:
     from imagelint.image.context import ImageContext
 
 
 @rule(code="IL9113", name="dive-highest-user-wasted-percent", family="image", severity="error", target="image")
-def dive_highest_user_wasted_percent(ctx: ImageContext) -> Iterator[Violation]:
+def dive_highest_user_wasted_percent(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """dive's `highestUserWastedPercent` rule fails (from `--dive-ci FILE`).
 
     ## Why

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 if TYPE_CHECKING:
     from imagelint.image.context import ImageContext
 
 
 @rule(code="IL9112", name="dive-highest-wasted-bytes", family="image", severity="error", target="image")
-def dive_highest_wasted_bytes(ctx: ImageContext) -> Iterator[Violation]:
+def dive_highest_wasted_bytes(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """dive's `highestWastedBytes` rule fails (from `--dive-ci FILE`): dive's wastedBytes is above it.
 
     ## Why

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 if TYPE_CHECKING:
     from imagelint.image.context import ImageContext
 
 
 @rule(code="IL9111", name="dive-lowest-efficiency", family="image", severity="error", target="image")
-def dive_lowest_efficiency(ctx: ImageContext) -> Iterator[Violation]:
+def dive_lowest_efficiency(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """dive's `lowestEfficiency` rule fails (from `--dive-ci FILE`): dive's efficiency is below it.
 
     ## Why

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 if TYPE_CHECKING:
     from imagelint.image.context import ImageContext
 
 
 @rule(code="IL9103", name="efficiency-under-budget", family="image", severity="error", target="image")
-def efficiency_under_budget(ctx: ImageContext) -> Iterator[Violation]:
+def efficiency_under_budget(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """The image's efficiency (visible bytes / shipped bytes) is below `--min-efficiency`.
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.units import format_size
 
 if TYPE_CHECKING:
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 @rule(code="IL9001", name="hidden-bytes-in-layer", family="image", severity="warning", target="image",
       options={"min-bytes": 1_000_000})  # fmt: skip
-def hidden_bytes_in_layer(ctx: ImageContext) -> Iterator[Violation]:
+def hidden_bytes_in_layer(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """A layer ships bytes that a later layer deletes or replaces: they are pulled but never seen.
 
     ## Why
@@ -41,7 +41,7 @@ def hidden_bytes_in_layer(ctx: ImageContext) -> Iterator[Violation]:
     Create and remove temporary files in the same `RUN`; set modes and owners with `COPY --chmod`/
     `--chown` instead of a later `RUN chmod`; or build in one stage and `COPY --from` the result.
     """
-    minimum = ctx.option("IL9001", "min-bytes", 1_000_000)
+    minimum = rule.options["min-bytes"]
     for row in ctx.analysis.layers:
         if row.index is None or row.wasted_bytes < minimum or not row.wasted_bytes:
             continue

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 if TYPE_CHECKING:
     from imagelint.image.context import ImageContext
 
 
 @rule(code="IL9005", name="image-without-healthcheck", family="image", severity="info", target="image")
-def image_without_healthcheck(ctx: ImageContext) -> Iterator[Violation]:
+def image_without_healthcheck(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """The image defines no HEALTHCHECK.
 
     ## Why

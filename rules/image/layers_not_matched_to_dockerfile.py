@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 if TYPE_CHECKING:
     from imagelint.image.context import ImageContext
 
 
 @rule(code="IL9006", name="layers-not-matched-to-dockerfile", family="image", severity="info", target="image")
-def layers_not_matched_to_dockerfile(ctx: ImageContext) -> Iterator[Violation]:
+def layers_not_matched_to_dockerfile(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """`--dockerfile` was given, but the image's build steps do not match its instructions.
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.image.shared import PACKAGE_CATEGORIES, leftover_findings
 
 if TYPE_CHECKING:
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 @rule(code="IL9002", name="package-cache-in-image", family="image", severity="warning", target="image",
       options={"min-bytes": 10_000})  # fmt: skip
-def package_cache_in_image(ctx: ImageContext) -> Iterator[Violation]:
+def package_cache_in_image(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """The image keeps a package manager's lists or download cache (apt, apk, yum/dnf, pip, npm, yarn, Go).
 
     ## Why
@@ -39,5 +39,5 @@ def package_cache_in_image(ctx: ImageContext) -> Iterator[Violation]:
     Clean up in the same `RUN` that installs (`rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`,
     `pip install --no-cache-dir`, `dnf clean all`), or use `RUN --mount=type=cache`.
     """
-    minimum = ctx.option("IL9002", "min-bytes", 10_000)
+    minimum = rule.options["min-bytes"]
     yield from leftover_findings(ctx, minimum, lambda category: category in PACKAGE_CATEGORIES)

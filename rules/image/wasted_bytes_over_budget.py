@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.units import format_size
 
 if TYPE_CHECKING:
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 @rule(code="IL9101", name="wasted-bytes-over-budget", family="image", severity="error", target="image")
-def wasted_bytes_over_budget(ctx: ImageContext) -> Iterator[Violation]:
+def wasted_bytes_over_budget(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """The image hides more bytes than `--max-wasted-bytes` allows.
 
     ## Why

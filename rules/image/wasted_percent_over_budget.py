@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 if TYPE_CHECKING:
     from imagelint.image.context import ImageContext
 
 
 @rule(code="IL9102", name="wasted-percent-over-budget", family="image", severity="error", target="image")
-def wasted_percent_over_budget(ctx: ImageContext) -> Iterator[Violation]:
+def wasted_percent_over_budget(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """Hidden bytes are a larger share of the image than `--max-wasted-percent` allows.
 
     ## Why

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_sources import is_whole_tree
 from imagelint.knowledge.steps import Copy, Located, Step, expand_word, is_under, resolve, run_commands, sequences, size_rule_stages
 from imagelint.rules.layer_merging.shared import SIZE_OPTIONS
@@ -22,7 +22,7 @@ def _mode_targets(located: Located) -> list[str]:
 
 
 @rule(code="IL2001", name="chmod-after-copy", family="layer-merging", severity="warning", options=SIZE_OPTIONS)
-def chmod_after_copy(ctx: LintContext) -> Iterator[Violation]:
+def chmod_after_copy(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`chmod`/`chown` in a RUN after the COPY that brought the files: the image holds them twice.
 
     ## Why
@@ -79,7 +79,7 @@ def chmod_after_copy(ctx: LintContext) -> Iterator[Violation]:
     ## Fix
     Use `COPY --chown=user:group` or `COPY --chmod=755` (the latter needs BuildKit) and drop the RUN.
     """
-    for sequence in sequences(ctx, size_rule_stages(ctx, "IL2001")):
+    for sequence in sequences(ctx, size_rule_stages(ctx, rule)):
         copies: list[Copy] = []
         for index, step in enumerate(sequence.steps):
             copy = step.copy

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import pip_command
 from imagelint.knowledge.steps import Located, Step, cache_mount_targets, is_under, run_commands, sequences, size_rule_stages
 from imagelint.rules.layer_merging.shared import SIZE_OPTIONS, GO_CACHES, RPM_CACHES, YARN_CACHES, covers, created_paths, rm_targets
@@ -58,7 +58,7 @@ def _home(path: str) -> str:
 
 
 @rule(code="IL2003", name="cleanup-in-later-layer", family="layer-merging", severity="warning", options=SIZE_OPTIONS)
-def cleanup_in_later_layer(ctx: LintContext) -> Iterator[Violation]:
+def cleanup_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A RUN deletes caches or downloads that an earlier RUN created: the bytes stay in that layer.
 
     ## Why
@@ -116,7 +116,7 @@ def cleanup_in_later_layer(ctx: LintContext) -> Iterator[Violation]:
     Delete the files at the end of the RUN that created them (`&& rm -rf ...`), or keep them out of
     the layer with `RUN --mount=type=cache,target=...`.
     """
-    for sequence in sequences(ctx, size_rule_stages(ctx, "IL2003")):
+    for sequence in sequences(ctx, size_rule_stages(ctx, rule)):
         created: dict[str, Created] = {}
         for index, step in enumerate(sequence.steps):
             if step.keyword != "RUN":

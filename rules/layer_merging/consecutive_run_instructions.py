@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Option, Rule, Violation, rule
 from imagelint.knowledge.installs import pip_command
 from imagelint.knowledge.steps import Located, Step, run_commands, sequences, size_rule_stages
 
 
-MERGE_OPTIONS = {"builder-stages": False, "max-commands": 2, "mode": "package-steps"}
+MERGE_OPTIONS = {"builder-stages": False, "max-commands": 2, "mode": Option("package-steps", choices=("package-steps", "any"))}
 
 
 _MANAGERS = {
@@ -21,10 +21,6 @@ _MANAGERS = {
 
 
 _PLUMBING = frozenset({"set", "rm", "echo", "true", ":"})
-
-
-def _option(ctx: LintContext, code: str, key: str, defaults: dict):
-    return ctx.options.rule_options.get(code, {}).get(key, defaults[key])
 
 
 def _package_manager(located: Located) -> str | None:
@@ -59,7 +55,7 @@ def _updates_alone(ctx: LintContext, step: Step) -> bool:
     hadolint=("DL3059",),
     options=MERGE_OPTIONS,
 )
-def consecutive_run_instructions(ctx: LintContext) -> Iterator[Violation]:
+def consecutive_run_instructions(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Two RUNs in a row that install packages with the same manager: one layer would do.
 
     ## Why
@@ -112,9 +108,9 @@ def consecutive_run_instructions(ctx: LintContext) -> Iterator[Violation]:
     ## Fix
     Join the two commands with `&&` (or list all packages in one install) in a single RUN.
     """
-    limit = int(_option(ctx, "IL2002", "max-commands", MERGE_OPTIONS))
-    any_runs = _option(ctx, "IL2002", "mode", MERGE_OPTIONS) == "any"
-    for sequence in sequences(ctx, size_rule_stages(ctx, "IL2002")):
+    limit = int(rule.options["max-commands"])
+    any_runs = rule.options["mode"] == "any"
+    for sequence in sequences(ctx, size_rule_stages(ctx, rule)):
         steps = sequence.steps
         for index in range(max(sequence.own, 1), len(steps)):
             previous, step = steps[index - 1], steps[index]

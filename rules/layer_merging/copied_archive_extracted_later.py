@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import URL
 from imagelint.knowledge.steps import expand_word
 from imagelint.rules.layer_merging.shared import SIZE_OPTIONS, brought_then_used
@@ -24,7 +24,7 @@ _TAR_ARCHIVE = re.compile(r"\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz)$", 
     hadolint=("DL3010",),
     options=SIZE_OPTIONS,
 )
-def copied_archive_extracted_later(ctx: LintContext) -> Iterator[Violation]:
+def copied_archive_extracted_later(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """An archive is copied into the image and extracted by a later RUN: the archive ships too.
 
     ## Why
@@ -71,7 +71,7 @@ def copied_archive_extracted_later(ctx: LintContext) -> Iterator[Violation]:
     `RUN --mount=type=bind,source=archive.zip,target=/tmp/archive.zip unzip /tmp/archive.zip ...`.
     """
     seen: set[tuple[int, str]] = set()
-    for brought in brought_then_used(ctx, "IL2004"):
+    for brought in brought_then_used(ctx, rule):
         if brought.action != "extract" or (id(brought.copy.instruction), brought.source) in seen:
             continue
         seen.add((id(brought.copy.instruction), brought.source))

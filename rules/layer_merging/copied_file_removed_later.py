@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.layer_merging.shared import SIZE_OPTIONS, brought_then_used
 
 
 @rule(code="IL2005", name="copied-file-removed-later", family="layer-merging", severity="warning", options=SIZE_OPTIONS)
-def copied_file_removed_later(ctx: LintContext) -> Iterator[Violation]:
+def copied_file_removed_later(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A RUN deletes files that a COPY/ADD brought in: they still ship in the COPY's layer.
 
     ## Why
@@ -56,9 +56,9 @@ def copied_file_removed_later(ctx: LintContext) -> Iterator[Violation]:
     Mount the files for the one RUN that needs them (`RUN --mount=type=bind,source=...,target=...`),
     or do the work in a builder stage and `COPY --from` only the result.
     """
-    extracted = {(id(b.copy.instruction), b.source) for b in brought_then_used(ctx, "IL2005") if b.action == "extract"}
+    extracted = {(id(b.copy.instruction), b.source) for b in brought_then_used(ctx, rule) if b.action == "extract"}
     reported: set[int] = set()
-    for brought in brought_then_used(ctx, "IL2005"):
+    for brought in brought_then_used(ctx, rule):
         if brought.action != "remove" or (id(brought.copy.instruction), brought.source) in extracted or id(brought.located.command) in reported:
             continue
         reported.add(id(brought.located.command))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import installed_names, package_removal
 from imagelint.knowledge.steps import Step, run_commands, sequences, size_rule_stages
 from imagelint.rules.layer_merging.shared import SIZE_OPTIONS
 
 
 @rule(code="IL2006", name="package-removed-in-later-layer", family="layer-merging", severity="warning", options=SIZE_OPTIONS)
-def package_removed_in_later_layer(ctx: LintContext) -> Iterator[Violation]:
+def package_removed_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Packages are purged in a later RUN than the one that installed them: nothing is saved.
 
     ## Why
@@ -52,7 +52,7 @@ def package_removed_in_later_layer(ctx: LintContext) -> Iterator[Violation]:
     Move the removal into the RUN that installs the packages (after the commands that need them),
     or install them in a builder stage and copy only the result.
     """
-    for sequence in sequences(ctx, size_rule_stages(ctx, "IL2006")):
+    for sequence in sequences(ctx, size_rule_stages(ctx, rule)):
         installed: dict[tuple[str, str], Step] = {}  # (manager, package) -> the RUN that installed it
         for index, step in enumerate(sequence.steps):
             if step.keyword != "RUN":

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from imagelint.context import LintContext
+from imagelint.rule import Rule
 from imagelint.knowledge.installs import download_target, pip_command
 from imagelint.knowledge.steps import Copy, Located, Step, expand_word, is_under, resolve, run_commands, sequences, size_rule_stages, strip_glob
 
@@ -168,9 +169,9 @@ def written_paths(located: Located, step: Step) -> list[str]:
     return paths
 
 
-def brought_then_used(ctx: LintContext, code: str) -> Iterator[Brought]:
+def brought_then_used(ctx: LintContext, rule: Rule) -> Iterator[Brought]:
     """Files from a COPY/ADD that a later RUN of the same image extracts or removes."""
-    for sequence in sequences(ctx, size_rule_stages(ctx, code)):
+    for sequence in sequences(ctx, size_rule_stages(ctx, rule)):
         landed: list[tuple[Copy, str, str, bool]] = []  # (copy, source, where it landed, surely)
         for index, step in enumerate(sequence.steps):
             copy = step.copy

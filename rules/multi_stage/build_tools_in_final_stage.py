@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import os_package_family
 from imagelint.knowledge.stages import is_application_image
 from imagelint.shell import Command
@@ -65,7 +65,7 @@ def _removed_later_in_script(commands: list[Command], position: int, packages: s
 
 
 @rule(code="IL4009", name="build-tools-in-final-stage", family="multi-stage", severity="warning")
-def build_tools_in_final_stage(ctx: LintContext) -> Iterator[Violation]:
+def build_tools_in_final_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Compilers or `-dev` packages installed in the final image and never removed.
 
     ## Why

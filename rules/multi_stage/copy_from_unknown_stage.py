@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.stages import from_value
 
 
@@ -24,7 +24,7 @@ _TYPICAL_STAGE_NAMES = frozenset(
     severity="error",
     hadolint=("DL3022", "DL3023"),
 )
-def copy_from_unknown_stage(ctx: LintContext) -> Iterator[Violation]:
+def copy_from_unknown_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`COPY --from` names its own stage, a later stage, a stage index that does not exist, or a
     misspelt stage.
 

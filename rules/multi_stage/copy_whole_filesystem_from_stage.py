@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import ImageRef, Stage
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.stages import from_value
 
 
@@ -17,7 +17,7 @@ from imagelint.knowledge.stages import from_value
     severity="warning",
     hadolint=("DL3067",),
 )
-def copy_whole_filesystem_from_stage(ctx: LintContext) -> Iterator[Violation]:
+def copy_whole_filesystem_from_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`COPY --from=<stage> / /` copies a whole operating system over another one.
 
     ## Why

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Stage
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.stages import stage_name_offset
 
 
@@ -19,7 +19,7 @@ from imagelint.knowledge.stages import stage_name_offset
     buildkit=("DuplicateStageName",),
     checkov=("CKV_DOCKER_11",),
 )
-def duplicate_stage_name(ctx: LintContext) -> Iterator[Violation]:
+def duplicate_stage_name(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Two stages have the same name.
 
     ## Why

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Stage
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.stages import copies_application_source, entry_command, from_value, is_dev_container, root_image, runs_an_application
 from imagelint.shell import Command
 
@@ -77,7 +77,7 @@ def build_step(command: Command) -> str | None:
 
 
 @rule(code="IL4008", name="final-stage-on-build-toolchain", family="multi-stage", severity="warning")
-def final_stage_on_build_toolchain(ctx: LintContext) -> Iterator[Violation]:
+def final_stage_on_build_toolchain(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """The final image is built on a compiler/SDK image and compiles the app in place.
 
     ## Why

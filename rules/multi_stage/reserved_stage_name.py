@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.stages import stage_name_offset
 
 
@@ -17,7 +17,7 @@ from imagelint.knowledge.stages import stage_name_offset
     hadolint=("DL3063",),
     buildkit=("ReservedStageName",),
 )
-def reserved_stage_name(ctx: LintContext) -> Iterator[Violation]:
+def reserved_stage_name(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A stage is named `scratch` or `context`, words BuildKit reserves.
 
     ## Why

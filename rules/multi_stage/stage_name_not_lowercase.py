@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.stages import stage_name_offset
 
 
@@ -17,7 +17,7 @@ from imagelint.knowledge.stages import stage_name_offset
     severity="style",
     buildkit=("StageNameCasing",),
 )
-def stage_name_not_lowercase(ctx: LintContext) -> Iterator[Violation]:
+def stage_name_not_lowercase(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A stage name has capital letters.
 
     ## Why

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Stage
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.stages import possibly_used_stages, stage_name_offset
 
 
 @rule(code="IL4006", name="unused-named-stage", family="multi-stage", severity="info")
-def unused_named_stage(ctx: LintContext) -> Iterator[Violation]:
+def unused_named_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A named stage that nothing uses: a plain `docker build` skips it.
 
     ## Why

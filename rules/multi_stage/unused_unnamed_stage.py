@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.stages import possibly_used_stages
 
 
 @rule(code="IL4005", name="unused-unnamed-stage", family="multi-stage", severity="warning")
-def unused_unnamed_stage(ctx: LintContext) -> Iterator[Violation]:
+def unused_unnamed_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A stage without a name that the final stage never uses: BuildKit never builds it.
 
     ## Why

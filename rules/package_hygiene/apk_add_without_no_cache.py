@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand
 
 
@@ -16,7 +16,7 @@ from imagelint.knowledge.runs import runs, subcommand
     severity="info",
     hadolint=("DL3019",),
 )
-def apk_add_without_no_cache(ctx: LintContext) -> Iterator[Violation]:
+def apk_add_without_no_cache(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apk add` without `--no-cache` (or `apk update`) leaves the package index in the layer.
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand, written_config
 from imagelint.rules.package_hygiene.shared import apt_option
 
@@ -20,7 +20,7 @@ _FALSE = frozenset({"0", "false", "no", "off"})
     severity="info",
     hadolint=("DL3015",),
 )
-def apt_get_install_with_recommends(ctx: LintContext) -> Iterator[Violation]:
+def apt_get_install_with_recommends(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get install` without `--no-install-recommends` installs packages nobody asked for.
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand, written_config, yes_piped_into
 from imagelint.rules.package_hygiene.shared import TRUE, apt_option
 from imagelint.shell import Command
@@ -35,7 +35,7 @@ def _quiet_level(command: Command) -> int:
     severity="warning",
     hadolint=("DL3014",),
 )
-def apt_get_install_without_yes(ctx: LintContext) -> Iterator[Violation]:
+def apt_get_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get install` (or `upgrade`, `build-dep`) without `-y`: the build stops at the prompt.
 
     ## Why

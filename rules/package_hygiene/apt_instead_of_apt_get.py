@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand
 
 
@@ -20,7 +20,7 @@ _APT_CACHE_VERBS = frozenset({"search", "show", "policy", "showsrc", "depends", 
     hadolint=("DL3027",),
     checkov=("CKV_DOCKER_9",),
 )
-def apt_instead_of_apt_get(ctx: LintContext) -> Iterator[Violation]:
+def apt_instead_of_apt_get(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt` in a RUN: its command line is for people, not scripts.
 
     ## Why

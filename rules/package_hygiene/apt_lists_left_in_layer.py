@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand
 
 
@@ -16,7 +16,7 @@ from imagelint.knowledge.runs import runs, subcommand
     severity="info",
     hadolint=("DL3009",),
 )
-def apt_lists_left_in_layer(ctx: LintContext) -> Iterator[Violation]:
+def apt_lists_left_in_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get update` in a RUN that does not remove `/var/lib/apt/lists`: the index ships.
 
     ## Why

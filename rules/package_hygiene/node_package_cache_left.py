@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext, RunScript
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import Run, runs, subcommand
 from imagelint.shell import Command
 
@@ -80,7 +80,7 @@ _NODE_CACHE = {"npm": "/root/.npm", "yarn": "/usr/local/share/.cache/yarn", "pnp
     severity="info",
     hadolint=("DL3060",),
 )
-def node_package_cache_left(ctx: LintContext) -> Iterator[Violation]:
+def node_package_cache_left(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`npm install`, `yarn install` or `pnpm install` leaves its download cache in the layer.
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import Run, runs, subcommand, written_config
 from imagelint.rules.package_hygiene.shared import PIP_VALUE_OPTIONS
 from imagelint.shell import Command
@@ -42,7 +42,7 @@ def _pip_cache_disabled(ctx: LintContext, run: Run, command: Command) -> bool:
     severity="warning",
     hadolint=("DL3042",),
 )
-def pip_install_without_no_cache_dir(ctx: LintContext) -> Iterator[Violation]:
+def pip_install_without_no_cache_dir(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`pip install` without `--no-cache-dir`: downloaded wheels stay in `~/.cache/pip`.
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import Run, runs, subcommand
 
 
@@ -54,7 +54,7 @@ def _rpm_cleaned(run: Run, tool: str) -> bool:
     severity="warning",
     hadolint=("DL3032", "DL3040", "DL3036"),
 )
-def rpm_cache_left(ctx: LintContext) -> Iterator[Violation]:
+def rpm_cache_left(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`yum`/`dnf`/`microdnf`/`tdnf`/`zypper install` without a clean: repository metadata ships.
 
     ## Why

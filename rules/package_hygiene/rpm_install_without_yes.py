@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand, written_config, yes_piped_into
 from imagelint.rules.package_hygiene.shared import TRUE
 from imagelint.shell import Command
@@ -38,7 +38,7 @@ def _global_args(command: Command) -> list[str]:
     severity="warning",
     hadolint=("DL3030", "DL3038", "DL3034"),
 )
-def rpm_install_without_yes(ctx: LintContext) -> Iterator[Violation]:
+def rpm_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`yum`/`dnf`/`tdnf install` without `-y`, or `zypper install` without `-n`: the build stops at a prompt.
 
     ## Why

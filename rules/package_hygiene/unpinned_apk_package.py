@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
 
 
 @rule(code="IL6012", name="unpinned-apk-package", family="package-hygiene", severity="info", hadolint=("DL3018",))
-def unpinned_apk_package(ctx: LintContext) -> Iterator[Violation]:
+def unpinned_apk_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apk add` of packages without a version constraint.
 
     ## Why

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
 
 
 @rule(code="IL6011", name="unpinned-apt-package", family="package-hygiene", severity="info", hadolint=("DL3008",))
-def unpinned_apt_package(ctx: LintContext) -> Iterator[Violation]:
+def unpinned_apt_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get install` of packages without `=version`.
 
     ## Why

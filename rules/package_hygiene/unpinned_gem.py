@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
 
 
 @rule(code="IL6015", name="unpinned-gem", family="package-hygiene", severity="info", hadolint=("DL3028",))
-def unpinned_gem(ctx: LintContext) -> Iterator[Violation]:
+def unpinned_gem(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`gem install` without a version.
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand
 from imagelint.rules.package_hygiene.shared import first_word
 
@@ -14,7 +14,7 @@ _GO_MOVING = frozenset({"latest", "master", "main", "head", "upgrade", "patch"})
 
 
 @rule(code="IL6017", name="unpinned-go-install", family="package-hygiene", severity="info", hadolint=("DL3062",))
-def unpinned_go_install(ctx: LintContext) -> Iterator[Violation]:
+def unpinned_go_install(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`go install pkg@latest` (or `@master`): a moving version.
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
 
@@ -30,7 +30,7 @@ def _node_spec_unpinned(spec: str) -> bool:
 
 
 @rule(code="IL6014", name="unpinned-npm-package", family="package-hygiene", severity="info", hadolint=("DL3016",))
-def unpinned_npm_package(ctx: LintContext) -> Iterator[Violation]:
+def unpinned_npm_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`npm install <pkg>` (or `yarn add`, `pnpm add`) without `@version`.
 
     ## Why

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import Run, runs, shorten, subcommand
 from imagelint.rules.package_hygiene.shared import PIP_VALUE_OPTIONS, first_word, is_local_or_variable
 from imagelint.shell import Command
@@ -38,7 +38,7 @@ def _pip_unpinned(run: Run, pip: Command) -> list[str]:
 
 
 @rule(code="IL6013", name="unpinned-pip-package", family="package-hygiene", severity="info", hadolint=("DL3013",))
-def unpinned_pip_package(ctx: LintContext) -> Iterator[Violation]:
+def unpinned_pip_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`pip install` of packages without a version specifier.
 
     ## Why

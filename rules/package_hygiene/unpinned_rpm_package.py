@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
 
@@ -22,7 +22,7 @@ _RPM_NEVRA = re.compile(r"-(?:\d+:)?\d[\w.+~^]*(?:-[\w.+~^]*\d[\w.+~^]*)?(?:\.(?
     severity="info",
     hadolint=("DL3033", "DL3041", "DL3037"),
 )
-def unpinned_rpm_package(ctx: LintContext) -> Iterator[Violation]:
+def unpinned_rpm_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`yum`/`dnf`/`microdnf`/`zypper install` of packages without a version.
 
     ## Why

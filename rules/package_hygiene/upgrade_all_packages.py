@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand
 
 
@@ -29,7 +29,7 @@ _FULL_UPGRADES = {
     severity="info",
     hadolint=("DL3035",),
 )
-def upgrade_all_packages(ctx: LintContext) -> Iterator[Violation]:
+def upgrade_all_packages(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get upgrade`, `apk upgrade`, `yum update`: upgrading the whole base image in a layer.
 
     ## Why

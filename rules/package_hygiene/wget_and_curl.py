@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext, RunScript
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import OS_PACKAGE_MANAGERS, os_package_family
 from imagelint.knowledge.runs import Run, runs, subcommand
 from imagelint.shell import Command
@@ -40,7 +40,7 @@ def _temporary_packages(run: Run) -> set[str]:
 
 
 @rule(code="IL6018", name="wget-and-curl", family="package-hygiene", severity="info", hadolint=("DL4001",))
-def wget_and_curl(ctx: LintContext) -> Iterator[Violation]:
+def wget_and_curl(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Both `wget` and `curl` are used in the image: one of them is enough.
 
     ## Why

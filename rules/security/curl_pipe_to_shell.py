@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.fetch import FETCHERS, interpreter, reads_program_from_stdin, writes_to_stdout
 from imagelint.rules.security.shared import at_command_start
 from imagelint.shell import Command
 
 
 @rule(code="IL7004", name="curl-pipe-to-shell", family="security", severity="warning")
-def curl_pipe_to_shell(ctx: LintContext) -> Iterator[Violation]:
+def curl_pipe_to_shell(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A script downloaded and run in one go (`curl ... | sh`, `bash <(curl ...)`) with no check of what was fetched.
 
     ## Why

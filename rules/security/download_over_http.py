@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.fetch import FETCHERS
 from imagelint.rules.security.shared import at_command_start, value_offset
 
@@ -18,7 +18,7 @@ _LOCAL_HOSTS = re.compile(r"^https?://(?:localhost|127\.|0\.0\.0\.0|\[::1\]|10\.
 
 
 @rule(code="IL7012", name="download-over-http", family="security", severity="warning")
-def download_over_http(ctx: LintContext) -> Iterator[Violation]:
+def download_over_http(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A file fetched over plain `http://` with no checksum or signature check.
 
     ## Why

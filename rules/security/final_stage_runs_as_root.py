@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.variables import expand
 
 
@@ -30,7 +30,7 @@ _PRIVILEGE_DROPPERS = re.compile(r"(?:^|/)(?:gosu|su-exec|setpriv|chpst|s6-setui
     hadolint=("DL3002",),
     checkov=("CKV_DOCKER_3", "CKV_DOCKER_8"),
 )
-def final_stage_runs_as_root(ctx: LintContext) -> Iterator[Violation]:
+def final_stage_runs_as_root(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """The final stage ends as root (its last USER is root, or it sets no USER at all).
 
     ## Why

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import at_command_start
 
 
 @rule(code="IL7013", name="hardcoded-password-in-run", family="security", severity="warning", checkov=("CKV2_DOCKER_17",))
-def hardcoded_password_in_run(ctx: LintContext) -> Iterator[Violation]:
+def hardcoded_password_in_run(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A RUN sets an account password from a literal (`echo 'root:pw' | chpasswd`, `useradd -p`, `openssl passwd pw`).
 
     ## Why

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.secrets import find_tokens, redact
 
 
 @rule(code="IL7003", name="hardcoded-secret", family="security", severity="error")
-def hardcoded_secret(ctx: LintContext) -> Iterator[Violation]:
+def hardcoded_secret(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A recognisable credential (AWS key, GitHub/GitLab/Slack/Stripe token, private key, URL password) written in the Dockerfile.
 
     ## Why

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 if TYPE_CHECKING:
     from imagelint.image.context import ImageContext
 
 
 @rule(code="IL7103", name="image-exposes-ssh", family="security", severity="warning", target="image")
-def image_exposes_ssh(ctx: ImageContext) -> Iterator[Violation]:
+def image_exposes_ssh(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """The image exposes port 22 (SSH).
 
     ## Why

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 if TYPE_CHECKING:
     from imagelint.image.context import ImageContext
@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 _ROOT_USERS = {"", "root", "0", "root:root", "0:0", "root:0", "0:root"}
 
 
-@rule(code="IL7101", name="image-runs-as-root", family="security", severity="warning", target="image")
-def image_runs_as_root(ctx: ImageContext) -> Iterator[Violation]:
+@rule(code="IL7101", name="image-runs-as-root", family="security", severity="warning", target="image", defers_to="IL7001")
+def image_runs_as_root(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """The image's configured user is root (or no user is set).
 
     ## Why

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import at_command_start
 from imagelint.shell import Command
 
@@ -56,7 +56,7 @@ def _signature_switch(command: Command) -> str | None:
     severity="warning",
     checkov=("CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10", "CKV2_DOCKER_11"),
 )
-def package_signature_check_disabled(ctx: LintContext) -> Iterator[Violation]:
+def package_signature_check_disabled(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A package manager is told to install unsigned packages (`--allow-unauthenticated`, `--force-yes`, `--allow-untrusted`, `--nogpgcheck`, `rpm --nosignature`, `[trusted=yes]`, `gpgcheck=0`).
 
     ## Why

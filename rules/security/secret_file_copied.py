@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_sources import is_remote
 from imagelint.rules.security.shared import value_offset
 
@@ -36,7 +36,7 @@ _PRIVATE_KEY_FILE = re.compile(
 
 
 @rule(code="IL7011", name="secret-file-copied", family="security", severity="warning")
-def secret_file_copied(ctx: LintContext) -> Iterator[Violation]:
+def secret_file_copied(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """COPY/ADD puts a credential file (SSH key, `.env`, `.npmrc`, `.aws/`, a private key) into the shipped image.
 
     ## Why

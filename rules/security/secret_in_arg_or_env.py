@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction, arg_declarations
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.variable_references import references
 from imagelint.rules.security.shared import value_offset
 from imagelint.secrets import SECRET_NAME_HINT, find_tokens, is_literal_secret_value, is_secret_name, redact
@@ -30,7 +30,7 @@ def _with_triggers(ctx: LintContext, *keywords: str) -> Iterator[tuple[Instructi
     hadolint=("DL3064",),
     buildkit=("SecretsUsedInArgOrEnv",),
 )
-def secret_in_arg_or_env(ctx: LintContext) -> Iterator[Violation]:
+def secret_in_arg_or_env(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A password, token or API key passed through ARG or ENV, where `docker history` and `docker inspect` show it.
 
     ## Why

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 
 if TYPE_CHECKING:
     from imagelint.image.context import ImageContext
 
 
 @rule(code="IL7102", name="secret-in-image-metadata", family="security", severity="error", target="image")
-def secret_in_image_metadata(ctx: ImageContext) -> Iterator[Violation]:
+def secret_in_image_metadata(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """A secret-looking value is stored in the image's ENV or recorded in its build history.
 
     ## Why

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import value_offset
 from imagelint.variables import expand
 
 
 @rule(code="IL7010", name="ssh-port-exposed", family="security", severity="warning", checkov=("CKV_DOCKER_1",))
-def ssh_port_exposed(ctx: LintContext) -> Iterator[Violation]:
+def ssh_port_exposed(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """The image EXPOSEs port 22: it runs an SSH server.
 
     ## Why

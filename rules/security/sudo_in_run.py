@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import at_command_start
 from imagelint.shell import Command
 
 
 @rule(code="IL7008", name="sudo-in-run", family="security", severity="warning", hadolint=("DL3004",), checkov=("CKV2_DOCKER_1",))
-def sudo_in_run(ctx: LintContext) -> Iterator[Violation]:
+def sudo_in_run(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`sudo` in a RUN: switch users with USER instead.
 
     ## Why

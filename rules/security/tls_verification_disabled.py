@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import pip_command
 from imagelint.rules.security.shared import FALSE, at_command_start
 from imagelint.shell import Command
@@ -89,7 +89,7 @@ def _tls_switch_in_config(command: Command) -> str | None:
     severity="warning",
     checkov=("CKV2_DOCKER_2", "CKV2_DOCKER_3", "CKV2_DOCKER_4", "CKV2_DOCKER_13", "CKV2_DOCKER_15"),
 )
-def tls_verification_disabled(ctx: LintContext) -> Iterator[Violation]:
+def tls_verification_disabled(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A command turns off TLS certificate checks (`curl -k`, `wget --no-check-certificate`, `pip --trusted-host`, `git http.sslVerify=false`, `strict-ssl false`).
 
     ## Why

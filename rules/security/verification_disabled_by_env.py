@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import arg_declarations
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import FALSE, at_command_start, value_offset
 
 
@@ -52,7 +52,7 @@ def _env_disables_verification(name: str, value: str) -> str | None:
     severity="warning",
     checkov=("CKV2_DOCKER_5", "CKV2_DOCKER_6", "CKV2_DOCKER_12", "CKV2_DOCKER_14", "CKV2_DOCKER_16"),
 )
-def verification_disabled_by_env(ctx: LintContext) -> Iterator[Violation]:
+def verification_disabled_by_env(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """An environment variable turns off TLS or checksum verification (`NODE_TLS_REJECT_UNAUTHORIZED=0`, `GIT_SSL_NO_VERIFY`, `PYTHONHTTPSVERIFY=0`, `PIP_TRUSTED_HOST`, `GOSUMDB=off`).
 
     ## Why

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Violation, rule
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import at_command_start
 
 
@@ -31,7 +31,7 @@ def _world_writable(mode: str) -> bool:
 
 
 @rule(code="IL7009", name="world-writable-permissions", family="security", severity="warning")
-def world_writable_permissions(ctx: LintContext) -> Iterator[Violation]:
+def world_writable_permissions(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`chmod 777` (or `a+w`, `COPY --chmod=777`): every user in the container can change those files.
 
     ## Why

@@ -1,0 +1,139 @@
+"""Settings: what a ``[tool.imagelint]`` table may hold, each value checked, then the command line.
+
+Unknown keys and bad values are errors that name the key (``rules.IL2001.builder-stagez``), so a
+typo never silently disables a check. Finding the config file is :mod:`imagelint.config`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from imagelint.findings import FAMILIES, Severity
+
+if TYPE_CHECKING:
+    from imagelint.rule import Rule
+
+FAIL_ON_CHOICES = ("error", "warning", "info", "style", "never")
+_KNOWN_KEYS = {"select", "ignore", "severity", "fail-on", "trusted-registries", "rules", "disable-ignore-pragma"}
+
+
+class ConfigError(Exception):
+    """A configuration file or value is wrong; the message names the file and key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: str = "warning"
+    trusted_registries: tuple[str, ...] = ()
+    rule_options: dict[str, dict] = field(default_factory=dict)
+    disable_ignore_pragma: bool = False  # inline "# imagelint/hadolint ignore=" comments are not honoured
+    source: Path | None = None
+    notes: tuple[str, ...] = ()  # things about the configuration the user should know; not errors
+
+    def fail_threshold(self) -> Severity | None:
+        return None if self.fail_on == "never" else Severity.parse(self.fail_on)
+
+    def with_cli(self, **overrides) -> Settings:
+        """Command-line values win over the file; ``None`` means "not given"."""
+        given = {key: value for key, value in overrides.items() if value is not None}
+        if "fail_on" in given:
+            given["fail_on"] = _check_fail_on(given["fail_on"], "--fail-on")
+        return replace(self, **given)
+
+
+def settings_from_table(table, where: str, rules: Mapping[str, Rule], *, source: Path | None = None) -> Settings:
+    """Settings from the ``[tool.imagelint]`` table (already read from TOML), strictly checked
+    against ``rules`` (the registry: code -> rule)."""
+    known_codes = set(rules)
+    known_names = {rule.name for rule in rules.values()}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = sorted(set(table) - _KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(_KNOWN_KEYS))})")
+    settings = Settings(source=source)
+    selectors = known_selectors(known_codes, known_names)
+    if "select" in table:
+        settings = replace(settings, select=_selectors(table["select"], f"{where}: select", selectors))
+    if "ignore" in table:
+        settings = replace(settings, ignore=_selectors(table["ignore"], f"{where}: ignore", selectors))
+    if "fail-on" in table:
+        settings = replace(settings, fail_on=_check_fail_on(table["fail-on"], f"{where}: fail-on"))
+    if "trusted-registries" in table:
+        registries = _string_list(table["trusted-registries"], f"{where}: trusted-registries")
+        settings = replace(settings, trusted_registries=registries)
+    if "disable-ignore-pragma" in table:
+        if not isinstance(table["disable-ignore-pragma"], bool):
+            raise ConfigError(f"{where}: disable-ignore-pragma must be true or false")
+        settings = replace(settings, disable_ignore_pragma=table["disable-ignore-pragma"])
+    if "severity" in table:
+        settings = replace(settings, severity=_severities(table["severity"], f"{where}: severity", known_codes))
+    if "rules" in table:
+        if not isinstance(table["rules"], dict) or not all(isinstance(v, dict) for v in table["rules"].values()):
+            raise ConfigError(f"{where}: rules must be a table of tables, e.g. [tool.imagelint.rules.IL2001]")
+        settings = replace(settings, rule_options=_rule_options(table["rules"], where, rules))
+    return settings
+
+
+def _rule_options(table: dict, where: str, rules: Mapping[str, Rule]) -> dict[str, dict]:
+    """``[tool.imagelint.rules.CODE]`` tables, each key checked against the options the rule declares."""
+    for code, values in table.items():
+        rule = rules.get(code)
+        if rule is None:
+            raise ConfigError(f"{where}: rules.{code}: no such rule")
+        for name, value in values.items():
+            problem = rule.option_problem(name, value)
+            if problem:
+                raise ConfigError(f"{where}: rules.{code}.{name}: {problem}")
+    return {code: dict(values) for code, values in table.items()}
+
+
+def _string_list(value, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of strings")
+    return tuple(value)
+
+
+def _selectors(value, where: str, known: set[str]) -> tuple[str, ...]:
+    items = _string_list(value, where)
+    check_selectors(items, where, known)
+    return items
+
+
+def check_selectors(items, where: str, known: set[str]) -> None:
+    """``select``/``ignore`` values (from a file or the command line) must name rules or families."""
+    for item in items:
+        if item not in known:
+            raise ConfigError(f"{where}: '{item}' is not a rule code, rule name or family (see 'imagelint rules')")
+
+
+def known_selectors(known_codes: set[str], known_names: set[str]) -> set[str]:
+    return known_codes | known_names | set(FAMILIES) | {"ALL"}
+
+
+def _check_fail_on(value, where: str) -> str:
+    if not isinstance(value, str) or value.lower() not in FAIL_ON_CHOICES:
+        raise ConfigError(f"{where}: '{value}' is not one of {', '.join(FAIL_ON_CHOICES)}")
+    return value.lower()
+
+
+def _severities(value, where: str, known_codes: set[str]) -> dict[str, Severity]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table of CODE = \"severity\"")
+    result = {}
+    for code, level in value.items():
+        if code not in known_codes:
+            raise ConfigError(f"{where}: '{code}' is not a rule code")
+        try:
+            result[code] = Severity.parse(str(level))
+        except ValueError as err:
+            raise ConfigError(f"{where}.{code}: {err}") from None
+    return result

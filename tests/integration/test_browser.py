@@ -1,0 +1,229 @@
+"""The HTML reports in a real browser: Debian's headless Chromium, driven over the DevTools protocol.
+
+Each page must load with no console error and no request beyond its own file, show its figures and
+chart, keep the hostile payloads (a ``<script>`` label, an ``<img onerror>`` file name) as inert text,
+filter findings, fit a phone-sized screen and print. Screenshots are kept in test-artifacts/.
+
+Without Chromium (``apt-get install chromium``; scripts/test.sh installs it as root on Debian) these
+tests skip, except under CI, where they fail.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from imagelint.reporters import render
+from tests.support.report_fixtures import (
+    IMAGE_SIZE_TEXT,
+    IMAGE_TAG,
+    IMAGE_WASTED_TEXT,
+    SECRETS,
+    XSS_FILE,
+    XSS_LABEL,
+    image_report,
+    lint_report,
+)
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PHONE = (390, 844)
+
+
+def _required() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from tests.support.browser import chromium, find_chromium
+
+    binary = find_chromium()
+    missing = None
+    if binary is None:
+        missing = "Chromium is not installed (apt-get install chromium; scripts/test.sh does it as root on Debian)"
+    else:
+        try:
+            import websocket  # noqa: F401  (the test extra's websocket-client)
+        except ImportError:
+            missing = "websocket-client is not installed (pip install -e '.[test]')"
+    if missing:
+        if _required():
+            pytest.fail(missing, pytrace=False)
+        pytest.skip(missing)
+    with chromium(binary, tmp_path_factory.mktemp("chromium")) as running:
+        yield running
+
+
+def write_page(report, path: Path) -> str:
+    stream = io.StringIO()
+    render("html", report, stream)
+    path.write_text(stream.getvalue(), encoding="utf-8")
+    return path.resolve().as_uri()
+
+
+def assert_quiet_and_offline(page, url: str) -> None:
+    assert page.errors == [], page.errors
+    assert page.dialogs == [], f"a payload ran: {page.dialogs}"
+    assert page.requests == [url], f"requests beyond the page itself: {page.requests}"
+
+
+def assert_payloads_inert(page) -> None:
+    assert page.evaluate("document.scripts.length") == 1  # the report's own script only
+    assert page.evaluate("document.images.length") == 0
+    assert page.evaluate("document.querySelectorAll('[onerror], [onload], [onclick]').length") == 0
+    assert page.evaluate("typeof window.__imagelintPwned") == "undefined"
+
+
+def visible_text(page) -> str:
+    return page.evaluate("document.body.innerText")
+
+
+@pytest.fixture
+def lint_page(browser, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    url = write_page(lint_report(tmp_path), tmp_path / "lint-report.html")
+    page = browser.open(url)
+    yield page, url
+    browser.close_page(page)
+
+
+@pytest.fixture
+def analyze_page(browser, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    url = write_page(image_report(tmp_path), tmp_path / "analyze-report.html")
+    page = browser.open(url)
+    yield page, url
+    browser.close_page(page)
+
+
+def test_the_harness_sees_dialogs_errors_and_requests(browser, tmp_path):
+    """Without this, the assertions below could pass on a harness that sees nothing."""
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        "<!DOCTYPE html><title>bad</title><script>alert('ran'); console.error('boom');</script>"
+        '<img src="http://127.0.0.1:9/pixel.png">'
+    )
+    page = browser.open(bad.resolve().as_uri())
+    page.settle(1.0)
+    try:
+        assert page.dialogs == ["alert: ran"]
+        assert "boom" in page.errors
+        assert "http://127.0.0.1:9/pixel.png" in page.requests
+    finally:
+        browser.close_page(page)
+
+
+def test_lint_report(lint_page):
+    page, url = lint_page
+    assert_quiet_and_offline(page, url)
+    assert_payloads_inert(page)
+    text = visible_text(page)
+    assert "1 error, 5 warnings" in text and "Fix first" in text and "Files, worst first" in text
+    assert "IL7003" in text and "hardcoded-secret" in text
+    assert f'LABEL x="{XSS_LABEL}"' in text  # the payload is shown, as text
+    for secret in SECRETS:
+        assert secret not in text
+    count = page.evaluate("document.querySelectorAll('.finding').length")
+    assert count > 5 and f"Showing {count} of {count} findings" in text
+    page.screenshot(ARTIFACTS / "lint-report.png")
+
+
+def test_lint_filters_and_rule_docs(lint_page):
+    page, _ = lint_page
+    total = page.evaluate("document.querySelectorAll('.finding').length")
+    warnings = page.evaluate("document.querySelectorAll('.finding.sev-warning').length")
+    assert total > warnings > 0
+    page.evaluate("document.querySelector('input[name=severity][value=warning]').click()")
+    assert page.evaluate("[...document.querySelectorAll('.finding.sev-warning')].every(e => e.offsetParent === null)")
+    assert page.evaluate("[...document.querySelectorAll('.finding:not(.sev-warning)')].every(e => e.offsetParent !== null)")
+    assert page.evaluate("document.getElementById('shown').textContent") == f"Showing {total - warnings} of {total} findings"
+    page.evaluate("document.querySelector('input[name=family][value=security]').click()")
+    assert page.evaluate("[...document.querySelectorAll('.finding[data-family=security]')].every(e => e.offsetParent === null)")
+
+    assert page.evaluate("document.getElementById('rule-IL5002').open") is False
+    page.evaluate("document.querySelector('a[href=\"#rule-IL5002\"]').click()")
+    page.settle()
+    assert page.evaluate("document.getElementById('rule-IL5002').open") is True
+    assert "## Bad" in page.evaluate("document.querySelector('#rule-IL5002 pre').innerText")
+    assert page.errors == []
+
+
+def test_lint_report_on_a_phone_and_in_print(lint_page):
+    page, _ = lint_page
+    page.resize(*PHONE, mobile=True)
+    page.settle()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    page.screenshot(ARTIFACTS / "lint-report-phone.png")
+    page.send("Emulation.setEmulatedMedia", {"media": "print"})
+    assert page.evaluate("getComputedStyle(document.getElementById('filters')).display") == "none"
+    page.send("Emulation.setEmulatedMedia", {"media": ""})
+    assert page.pdf().startswith(b"%PDF")
+
+
+def test_analyze_report(analyze_page):
+    page, url = analyze_page
+    assert_quiet_and_offline(page, url)
+    assert_payloads_inert(page)
+    text = visible_text(page)
+    assert IMAGE_TAG in text
+    figures = page.evaluate(
+        "['figure-size', 'figure-wasted', 'figure-efficiency'].map(id => document.getElementById(id).innerText)"
+    )
+    assert figures == [IMAGE_SIZE_TEXT, IMAGE_WASTED_TEXT, "44.3%"]
+    assert "Size per layer" in text and "Top wasted paths" in text and "Leftovers" in text
+    assert "Layers that waste most" in text and "30.0 MB wasted by layer 2 (Dockerfile line 4)" in text
+    assert f"/app/{XSS_FILE}" in text  # the hostile file name, as text
+    assert XSS_LABEL in text
+    for secret in SECRETS:
+        assert secret not in text
+    page.screenshot(ARTIFACTS / "analyze-report.png")
+
+
+def test_analyze_chart_is_drawn(analyze_page):
+    page, _ = analyze_page
+    rows = page.evaluate(
+        """[...document.querySelectorAll('.layer-row')].map(row => ({
+            head: row.querySelector('.layer-head').innerText,
+            command: row.querySelector('.command').innerText,
+            track: row.querySelector('rect.track').getBoundingClientRect().width,
+            visible: row.querySelector('rect.visible').getBoundingClientRect().width,
+            wasted: row.querySelector('rect.wasted').getBoundingClientRect().width,
+        }))"""
+    )
+    assert len(rows) == 5
+    fetch = rows[2]
+    assert "Layer 2" in fetch["head"] and "30.0 MB wasted (100%)" in fetch["head"] and "Dockerfile line 4" in fetch["head"]
+    assert fetch["command"] == "RUN fetch-data /app"
+    assert fetch["wasted"] == pytest.approx(fetch["track"], rel=0.01) and fetch["visible"] < 1  # the biggest layer, all wasted
+    apt = rows[1]
+    assert "Dockerfile line 2" in apt["head"] and apt["wasted"] < 1
+    assert apt["visible"] == pytest.approx(fetch["track"] * 18.9 / 30.0, rel=0.02)
+
+
+def test_analyze_directories_are_drawn(analyze_page):
+    page, _ = analyze_page
+    rows = page.evaluate(
+        """[...document.querySelectorAll('.dir-chart li')].map(row => ({
+            text: row.innerText.replace(/\\s+/g, ' ').trim(),
+            bar: row.querySelector('rect.visible').getBoundingClientRect().width,
+            track: row.querySelector('svg.bar').getBoundingClientRect().width,
+        }))"""
+    )
+    assert [row["text"] for row in rows] == ["/var 18.0 MB", "/app 4.0 MB (30.0 MB wasted)", "/bin 1.0 MB", "/usr 900 kB"]
+    assert rows[0]["bar"] == pytest.approx(rows[0]["track"], rel=0.01)  # the biggest directory fills its bar
+    assert rows[1]["bar"] == pytest.approx(rows[0]["bar"] * 4 / 18, rel=0.02)
+    assert "Size by top-level directory" in visible_text(page)
+    assert "does not break the size down" not in visible_text(page)
+
+
+def test_analyze_report_on_a_phone(analyze_page):
+    page, _ = analyze_page
+    page.resize(*PHONE, mobile=True)
+    page.settle()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    assert page.evaluate("document.querySelector('.layer-row svg').getBoundingClientRect().width") > 300
+    page.screenshot(ARTIFACTS / "analyze-report-phone.png")
+    assert page.pdf().startswith(b"%PDF")

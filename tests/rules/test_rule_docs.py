@@ -1,0 +1,61 @@
+"""Every rule's documentation is executable: each Bad example triggers the rule, no Good one does."""
+
+from __future__ import annotations
+
+import pytest
+
+from imagelint.findings import FAMILIES
+from imagelint.rule import registered_rules
+from tests.support.helpers import lint_snippet
+
+RULES = registered_rules()
+# Image rules check built images: their examples illustrate, and tests/image/ and tests/integration/test_image_docker.py exercise them.
+DOCKERFILE_RULES = {code: rule for code, rule in RULES.items() if rule.target == "dockerfile"}
+EXAMPLES = [
+    pytest.param(rule.code, kind, example, id=f"{rule.code}-{kind}{n}")
+    for rule in DOCKERFILE_RULES.values()
+    for kind, examples in (("bad", rule.doc.bad), ("good", rule.doc.good))
+    for n, example in enumerate(examples, start=1)
+]
+
+
+@pytest.mark.parametrize(("code", "kind", "example"), EXAMPLES)
+def test_documented_example(code, kind, example, tmp_path):
+    settings = _settings(example.config) if example.config else None
+    findings = [
+        f
+        for f in lint_snippet(code, example.dockerfile, context=example.context, tmp_path=tmp_path, settings=settings)
+        if f.rule == code
+    ]
+    if kind == "bad":
+        assert findings, f"{code}: documented Bad example does not trigger the rule:\n{example.dockerfile}"
+        for finding in findings:
+            assert finding.line is not None and finding.line >= 1
+            # Messages are one line that says what is wrong and what to do, with no trailing period.
+            assert finding.message and "\n" not in finding.message and not finding.message.endswith(".")
+    else:
+        assert not findings, f"{code}: documented Good example triggers the rule: {[f.message for f in findings]}"
+
+
+def _settings(toml_text: str):
+    import tomllib
+
+    from imagelint.settings import settings_from_table
+
+    return settings_from_table(tomllib.loads(toml_text), "example", RULES)
+
+
+def test_every_family_has_a_rule():
+    families = {rule.family for rule in DOCKERFILE_RULES.values()}
+    assert families >= set(FAMILIES) - {"image"}
+    assert "image" in {rule.family for rule in RULES.values() if rule.target == "image"}
+
+
+@pytest.mark.parametrize("code", list(RULES))
+def test_rule_is_documented(code):
+    rule = RULES[code]
+    assert rule.summary and not rule.summary.endswith(":")
+    assert rule.doc.sections["Why"].strip()
+    assert rule.doc.sections["Fix"].strip()
+    if rule.target == "dockerfile":
+        assert rule.doc.bad and rule.doc.good

@@ -100,7 +100,7 @@ class LintContext:
     def fact(self, compute: Callable[[LintContext], T]) -> T:
         """``compute(self)``, computed on the first call only.
 
-        For facts that one family of rules shares (in its ``rules/_*.py`` helper module): each rule
+        For facts that one family of rules shares (in its ``rules/<family>/shared.py``): each rule
         asks, the first one pays. Facts that several families need belong here as properties.
         """
         if compute not in self._facts:

@@ -7,5 +7,5 @@ Data flows one way, one module per step:
 them) -> ``archive`` (one streaming pass over each tar, with the fast header reader :mod:`.tarstream`,
 into per-path metadata, :mod:`.model`) -> ``filesystem`` (the true layer stacking) and ``dive``
 (dive 0.13.1's metrics) -> ``analysis`` (the pure ``analyze(image) -> Analysis``) -> ``join``
-(layers to Dockerfile lines) -> image rules (``rules/image.py``) -> ``report`` -> reporters.
+(layers to Dockerfile lines) -> image rules (``rules/image/``, and ``rules/security/image_*.py``) -> ``report`` -> reporters.
 """

@@ -6,7 +6,7 @@ import pytest
 
 from imagelint.findings import FAMILIES
 from imagelint.rule import registered_rules
-from tests.support.helpers import lint_snippet
+from tests.support.docs import assert_example_holds
 
 RULES = registered_rules()
 # Image rules check built images: their examples illustrate, and tests/image/ and tests/integration/test_image_docker.py exercise them.
@@ -21,28 +21,7 @@ EXAMPLES = [
 
 @pytest.mark.parametrize(("code", "kind", "example"), EXAMPLES)
 def test_documented_example(code, kind, example, tmp_path):
-    settings = _settings(example.config) if example.config else None
-    findings = [
-        f
-        for f in lint_snippet(code, example.dockerfile, context=example.context, tmp_path=tmp_path, settings=settings)
-        if f.rule == code
-    ]
-    if kind == "bad":
-        assert findings, f"{code}: documented Bad example does not trigger the rule:\n{example.dockerfile}"
-        for finding in findings:
-            assert finding.line is not None and finding.line >= 1
-            # Messages are one line that says what is wrong and what to do, with no trailing period.
-            assert finding.message and "\n" not in finding.message and not finding.message.endswith(".")
-    else:
-        assert not findings, f"{code}: documented Good example triggers the rule: {[f.message for f in findings]}"
-
-
-def _settings(toml_text: str):
-    import tomllib
-
-    from imagelint.settings import settings_from_table
-
-    return settings_from_table(tomllib.loads(toml_text), "example", RULES)
+    assert_example_holds(code, kind, example, tmp_path)
 
 
 def test_every_family_has_a_rule():

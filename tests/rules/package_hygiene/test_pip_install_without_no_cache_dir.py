@@ -1,0 +1,58 @@
+"""IL6007 pip-install-without-no-cache-dir: pip install without --no-cache-dir, locations in multi-line RUNs."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rules.package_hygiene.cases import PY
+from tests.support.helpers import catches, passes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PY + "RUN pip install --no-cache-dir flask==3.0.3",
+        PY + "RUN python3 -m pip install --no-cache-dir -r requirements.txt",
+        PY + "ENV PIP_NO_CACHE_DIR=1\nRUN pip install flask==3.0.3",
+        PY + "ENV PIP_NO_CACHE_DIR=off\nRUN pip install flask==3.0.3",  # pip: any boolean disables the cache
+        PY + "ENV PIP_NO_CACHE_DIR=0\nRUN pip install flask==3.0.3",
+        PY + "ARG PIP_NO_CACHE_DIR=true\nRUN pip install flask==3.0.3",
+        PY + "RUN PIP_NO_CACHE_DIR=1 pip install flask==3.0.3",
+        PY + "RUN export PIP_NO_CACHE_DIR=1 && pip install flask==3.0.3",
+        PY + "RUN pip config set global.no-cache-dir false\nRUN pip install flask==3.0.3",
+        PY + "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.3",
+        PY + "RUN --mount=type=cache,target=/root/.cache pip install flask==3.0.3",
+        PY + "RUN --mount=type=cache,target=/cache/pip PIP_CACHE_DIR=/cache/pip pip install flask==3.0.3",
+        PY + "ENV PIP_CACHE_DIR=/tmp/pip\nRUN pip install flask==3.0.3 && rm -rf /tmp/pip",
+        PY + "RUN pip install --cache-dir /tmp/pc flask==3.0.3 && rm -rf /tmp/pc",
+        PY + "RUN pip install flask==3.0.3 && rm -rf ~/.cache/pip",
+        PY + "RUN pip install flask==3.0.3 && pip cache purge",
+        PY + "RUN pip --version && pip list",
+        "FROM python:3.13 AS build\nRUN pip install -r requirements.txt\nFROM python:3.13-slim\nCOPY --from=build /x /x",
+        PY + "RUN pipx install black==24.10.0",
+    ],
+)
+def test_pip_cache_passes(text):
+    passes("IL6007", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PY + "RUN pip install flask==3.0.3",
+        PY + "RUN pip3.13 install -U pip",
+        PY + "RUN python -I -m pip install flask==3.0.3",
+        PY + "ENV PIP_NO_CACHE_DIR=\nRUN pip install flask==3.0.3",
+        PY + "RUN --mount=type=cache,target=/root/.npm pip install flask==3.0.3",
+        PY + "RUN pip install --no-cache-dir flask==3.0.3\nRUN pip install gunicorn==23.0.0",
+        PY + "ONBUILD RUN pip install -r requirements.txt",
+    ],
+)
+def test_pip_cache_catches(text):
+    catches("IL6007", text)
+
+
+def test_pip_cache_location_in_multiline_run():
+    text = PY + "RUN python -m venv /venv \\\n && . /venv/bin/activate \\\n && pip install \\\n      click==8.1.7\n"
+    finding = catches("IL6007", text)[0]
+    assert (finding.line, finding.column) == (4, 5)

@@ -1,0 +1,210 @@
+"""The Dockerfile model: the instructions, stages and parse problems that :func:`~imagelint.dockerfile.parse`
+produces, as BuildKit's parser sees them. Plain data with a few read-only helpers; nothing here parses lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from imagelint.dockerfile.syntax import TOKEN_WHITESPACE
+from imagelint.dockerfile.words import split_key_values, split_words
+from imagelint.variables import Scope
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    name: str
+    value: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Heredoc:
+    name: str
+    content: str
+    chomp: bool  # <<-EOF: leading tabs are stripped from the body
+    expand: bool  # unquoted delimiter: variables in the body are expanded
+    fd: int | None
+    line: int  # first body line
+    end_line: int  # the terminator's line
+
+
+@dataclass(frozen=True, slots=True)
+class ParseProblem:
+    line: int
+    end_line: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    line: int
+    text: str  # without the leading '#', stripped
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    """A FROM reference split the way the Docker reference grammar does."""
+
+    raw: str  # as written, before ARG expansion
+    resolved: str  # after expanding ARGs declared before the first FROM
+    registry: str | None
+    repository: str
+    tag: str | None
+    digest: str | None
+    unresolved: bool  # still holds a variable that no default resolves
+
+    @property
+    def name(self) -> str:
+        """Repository without registry, e.g. ``library/python`` -> ``python``."""
+        return self.repository.removeprefix("library/")
+
+    @property
+    def is_scratch(self) -> bool:
+        return self.resolved.lower() == "scratch"
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    """One ``RUN --mount=...`` flag, read as BuildKit reads it: comma-separated ``key=value`` fields."""
+
+    fields: dict[str, str]  # keys lower-cased, values unquoted; a bare ``key`` is "true"
+
+    @property
+    def type(self) -> str:
+        return self.fields.get("type", "bind")
+
+    @property
+    def target(self) -> str | None:
+        return self.fields.get("target") or self.fields.get("dst") or self.fields.get("destination")
+
+    @property
+    def from_stage(self) -> str | None:
+        """The ``from=`` value: the stage (or image) a bind or cache mount reads from."""
+        return self.fields.get("from") or None
+
+
+def _parse_mount(spec: str) -> Mount:
+    fields: dict[str, str] = {}
+    for part in spec.split(","):
+        key, sep, value = part.partition("=")
+        key = key.strip().lower()
+        if key:
+            fields[key] = value.strip().strip("\"'") if sep else "true"
+    return Mount(fields)
+
+
+@dataclass(eq=False, slots=True)
+class Instruction:
+    keyword: str  # upper case: RUN
+    written_keyword: str  # as written: run
+    line: int
+    end_line: int
+    flags: list[str]
+    value: str  # arguments after the flags, as BuildKit keeps them (continuations joined)
+    original: str  # the whole logical line, keyword included
+    value_offset: int  # where ``value`` starts inside ``original``
+    segments: list[tuple[int, int, int]]  # (offset in original, physical line, column) per piece
+    heredocs: list[Heredoc] = field(default_factory=list)
+    stage: int = -1  # index of the stage; -1 before the first FROM
+    index: int = 0  # position among all instructions
+    json_args: list[str] | None = None  # exec (JSON) form arguments
+    trigger: Instruction | None = None  # the instruction an ONBUILD wraps
+    scope: Scope | None = None  # ARG/ENV visible when this instruction runs
+    # words() and key_values() run a quote-aware splitter that dominates the lint time when every
+    # rule calls it again; ``value`` never changes once parsed, so they are split once.
+    _words: tuple[str, ...] | None = field(default=None, init=False, repr=False)
+    _key_values: tuple[tuple[str, str], ...] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def is_exec_form(self) -> bool:
+        return self.json_args is not None
+
+    def flag(self, name: str) -> str | None:
+        """Value of ``--name=value`` (``""`` for a bare ``--name``), or None when absent."""
+        prefix = f"--{name}"
+        for flag in self.flags:
+            if flag == prefix:
+                return ""
+            if flag.startswith(prefix + "="):
+                return flag[len(prefix) + 1 :]
+        return None
+
+    def flag_values(self, name: str) -> list[str]:
+        prefix = f"--{name}="
+        return [f[len(prefix) :] for f in self.flags if f.startswith(prefix)]
+
+    def position(self, value_offset: int) -> tuple[int, int]:
+        """Physical (line, column), both 1-based, of a character of ``value``."""
+        offset = self.value_offset + value_offset
+        starts = [s[0] for s in self.segments]
+        i = max(0, bisect.bisect_right(starts, offset) - 1)
+        seg_offset, line, column = self.segments[i]
+        return line, column + (offset - seg_offset)
+
+    def words(self) -> list[str]:
+        """Arguments split on whitespace with quotes removed (no variable expansion)."""
+        if self._words is None:
+            self._words = tuple(self.json_args if self.json_args is not None else split_words(self.value))
+        return list(self._words)
+
+    def key_values(self) -> list[tuple[str, str]]:
+        """ENV/LABEL/ARG pairs, quotes removed. Legacy ``ENV key value`` gives one pair."""
+        if self._key_values is None:
+            self._key_values = tuple(split_key_values(self.value))
+        return list(self._key_values)
+
+    def mounts(self) -> list[Mount]:
+        """The ``--mount`` flags of a RUN."""
+        return [_parse_mount(spec) for spec in self.flag_values("mount")]
+
+    @property
+    def is_legacy_key_value(self) -> bool:
+        """``ENV key value`` (no '='), which BuildKit still accepts but deprecates."""
+        if self.keyword not in ("ENV", "LABEL"):
+            return False
+        words = TOKEN_WHITESPACE.split(self.value.strip(), 1)
+        return bool(words[0]) and "=" not in words[0]
+
+
+@dataclass(eq=False, slots=True)
+class Stage:
+    index: int
+    name: str | None  # lower-cased, as BuildKit resolves ``--from`` names
+    written_name: str | None
+    base: ImageRef
+    from_instruction: Instruction
+    instructions: list[Instruction] = field(default_factory=list)  # FROM first
+    platform: str | None = None
+    parent: Stage | None = None  # the earlier stage this one is built FROM, if any
+    final_scope: Scope | None = None  # ARG/ENV in force at the end of the stage
+
+    @property
+    def line(self) -> int:
+        return self.from_instruction.line
+
+
+@dataclass(eq=False, slots=True)
+class Dockerfile:
+    path: str
+    text: str
+    lines: list[str]
+    directives: list[Directive]
+    escape: str
+    instructions: list[Instruction]
+    stages: list[Stage]
+    global_args: Scope
+    comments: list[Comment]
+    problems: list[ParseProblem]
+
+    def directive(self, name: str) -> Directive | None:
+        return next((d for d in self.directives if d.name == name), None)
+
+    @property
+    def final_stage(self) -> Stage | None:
+        return self.stages[-1] if self.stages else None
+
+    def stage_by_name(self, name: str) -> Stage | None:
+        lowered = name.lower()
+        return next((s for s in self.stages if s.name == lowered), None)

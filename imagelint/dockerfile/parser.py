@@ -1,0 +1,164 @@
+"""BuildKit's line structure: text in, a :class:`~imagelint.dockerfile.model.Dockerfile` out.
+
+This follows BuildKit's frontend/dockerfile/parser ``Parse`` step by step: physical lines, parser
+directives, comments, continuations (with the escape directive's character), then each logical line
+goes to :mod:`~imagelint.dockerfile.arguments` (splitCommand, extractBuilderFlags, the line parsers)
+and :mod:`~imagelint.dockerfile.heredocs` (heredocsFromLine and the bodies), and the finished
+instructions to :mod:`~imagelint.dockerfile.stages`. Where BuildKit versions differ, this follows
+current BuildKit; the differences from older releases are noted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from imagelint.dockerfile.arguments import instruction_from_line
+from imagelint.dockerfile.heredocs import read_heredocs
+from imagelint.dockerfile.model import Comment, Directive, Dockerfile, Instruction, ParseProblem
+from imagelint.dockerfile.stages import build_stages
+from imagelint.dockerfile.syntax import GO_SPACE, HEREDOC_INSTRUCTIONS, KNOWN_DIRECTIVES
+from imagelint.variables import Scope
+
+# After the '#' and any space: ``name = value`` (RE2's \s is [\t\n\f\r ]).
+_DIRECTIVE = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z")
+_BOM = "\ufeff"
+
+
+def _continuation_regex(escape: str) -> re.Pattern[str]:
+    e = re.escape(escape)
+    # Same as BuildKit: a trailing escape char not itself escaped, or an escape alone on a line.
+    return re.compile(rf"([^{e}]){e}[ \t]*\Z|^{e}[ \t]*\Z")
+
+
+def _split_lines(text: str) -> tuple[list[str], list[str]]:
+    """Physical lines as BuildKit's scanner yields them, split on ``\\n`` only.
+
+    Returns the lines with every trailing ``\\r``/``\\n`` trimmed (BuildKit's trimNewline), and the same
+    lines as read, line ending included: heredoc bodies are copied from those byte for byte, so a
+    CRLF file gives heredoc content with ``\\r\\n`` just as BuildKit does.
+    """
+    parts = text.split("\n")
+    raw = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        raw.append(parts[-1])
+    return [line.rstrip("\r\n") for line in raw], raw
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip(GO_SPACE).startswith("#")
+
+
+def _match_directive(line: str) -> re.Match[str] | None:
+    """``# name=value``: BuildKit cuts the '#', trims Unicode space, then matches the rest."""
+    if not line.startswith("#"):
+        return None
+    return _DIRECTIVE.match(line[1:].lstrip(GO_SPACE))
+
+
+def parse(text: str, path: str = "Dockerfile", problems: list[ParseProblem] | None = None) -> Dockerfile:
+    problems = list(problems or [])
+    if text.startswith(_BOM):
+        text = text[1:]
+    lines, raw_lines = _split_lines(text)
+    directives: list[Directive] = []
+    comments: list[Comment] = []
+    instructions: list[Instruction] = []
+    escape = "\\"
+    continuation = _continuation_regex(escape)
+    directives_done = False
+    seen_directives: set[str] = set()
+
+    def directive_line(line: str, number: int) -> bool:
+        """BuildKit tries every line (continuation lines too) until the first non-directive one."""
+        nonlocal directives_done, escape, continuation
+        if directives_done:
+            return False
+        match = _match_directive(line)
+        if not match or match.group(1).lower() not in KNOWN_DIRECTIVES:
+            directives_done = True
+            return False
+        name, value = match.group(1).lower(), match.group(2)
+        if name in seen_directives:
+            problems.append(ParseProblem(number, number, f"only one '{name}' parser directive can be used"))
+            return True
+        seen_directives.add(name)
+        directives.append(Directive(name, value, number))
+        if name == "escape":
+            if value in ("\\", "`"):
+                escape = value
+                continuation = _continuation_regex(escape)
+            else:
+                problems.append(ParseProblem(number, number, f"invalid escape token '{value}': use ` or \\"))
+        return True
+
+    i = 0
+    total = len(lines)
+    while i < total:
+        raw = lines[i]
+        number = i + 1
+        i += 1
+        stripped = raw.lstrip(GO_SPACE)  # the first line of an instruction is left-trimmed
+        is_directive = directive_line(stripped, number)
+        if stripped.startswith("#"):
+            if not is_directive:
+                comments.append(Comment(number, stripped[1:].strip(GO_SPACE)))
+            continue
+        indent = len(raw) - len(stripped)
+        joined, ended = _trim_continuation(stripped, continuation)
+        if ended and not joined:
+            continue
+        start_line = number
+        segments = [(0, number, indent + 1)]
+        pieces = [joined]
+        length = len(joined)
+        while not ended and i < total:
+            raw = lines[i]  # continuation lines are not left-trimmed
+            number = i + 1
+            i += 1
+            directive_line(raw, number)
+            if _is_comment(raw):
+                comments.append(Comment(number, raw.lstrip(GO_SPACE)[1:].strip(GO_SPACE)))
+                continue
+            if not raw.lstrip(GO_SPACE):
+                continue  # BuildKit skips empty continuation lines (and warns)
+            piece, ended = _trim_continuation(raw, continuation)
+            segments.append((length, number, 1))
+            pieces.append(piece)
+            length += len(piece)
+        logical = "".join(pieces)
+        instruction = instruction_from_line(logical, segments, start_line, number, escape, problems)
+        # BuildKit looks for heredocs on RUN/COPY/ADD (also behind ONBUILD) in shell form only.
+        target = instruction.trigger if instruction.keyword == "ONBUILD" else instruction
+        if (
+            target is not None
+            and target.keyword in HEREDOC_INSTRUCTIONS
+            and target.json_args is None
+            and "<<" in logical
+        ):
+            i = read_heredocs(target, logical, lines, raw_lines, i, problems)
+            instruction.end_line = target.end_line
+        instructions.append(instruction)
+
+    dockerfile = Dockerfile(
+        path=path,
+        text=text,
+        lines=lines,
+        directives=directives,
+        escape=escape,
+        instructions=instructions,
+        stages=[],
+        global_args=Scope(),
+        comments=comments,
+        problems=problems,
+    )
+    if not instructions:
+        problems.append(ParseProblem(max(1, len(lines)), max(1, len(lines)), "file with no instructions"))
+    build_stages(dockerfile)
+    return dockerfile
+
+
+def _trim_continuation(line: str, continuation: re.Pattern[str]) -> tuple[str, bool]:
+    match = continuation.search(line)
+    if not match:
+        return line, True
+    return line[: match.start()] + (match.group(1) or ""), False

@@ -1,0 +1,120 @@
+"""Stages and scopes: FROM references split into an :class:`~imagelint.dockerfile.model.ImageRef`,
+instructions assigned to their stage, and the ARG/ENV scope each instruction sees.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from imagelint.dockerfile.model import Dockerfile, ImageRef, Instruction, ParseProblem, Stage
+from imagelint.dockerfile.syntax import TOKEN_WHITESPACE
+from imagelint.dockerfile.words import split_arg_declarations
+from imagelint.variables import Scope, expand
+
+
+def arg_declarations(instruction: Instruction) -> list[tuple[str, str | None]]:
+    """``ARG A B=1`` -> [("A", None), ("B", "1")]."""
+    return split_arg_declarations(instruction.value)
+
+
+_DIGEST = re.compile(r"@([A-Za-z][A-Za-z0-9]*(?:[+._-][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})$")
+
+
+def parse_image_ref(raw: str, resolved: str, unresolved: bool) -> ImageRef:
+    ref = resolved
+    digest = None
+    if "@" in ref:
+        ref, _, digest = ref.partition("@")
+    tag = None
+    last = ref.rsplit("/", 1)[-1]
+    if ":" in last:
+        ref, _, tag = ref.rpartition(":")
+    registry = None
+    first, sep, remainder = ref.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        registry, ref = first, remainder
+    return ImageRef(
+        raw=raw,
+        resolved=resolved,
+        registry=registry,
+        repository=ref,
+        tag=tag or None,
+        digest=digest or None,
+        unresolved=unresolved,
+    )
+
+
+def build_stages(dockerfile: Dockerfile) -> None:
+    """Assign stages, resolve FROM references and track ARG/ENV scopes."""
+    global_args = dockerfile.global_args
+    scope = Scope()  # instructions before the first FROM see only earlier global ARGs
+    stage: Stage | None = None
+    for index, instruction in enumerate(dockerfile.instructions):
+        instruction.index = index
+        keyword = instruction.keyword
+        if keyword == "FROM":
+            stage = _new_stage(dockerfile, instruction, len(dockerfile.stages))
+            dockerfile.stages.append(stage)
+            scope = stage.parent.final_scope.child_for_stage() if stage.parent and stage.parent.final_scope else Scope()
+            scope.globals = global_args
+        if stage is None:
+            instruction.stage = -1
+            instruction.scope = global_args.copy()
+            if keyword == "ARG":
+                for name, default in arg_declarations(instruction):
+                    value = expand(default, global_args) if default is not None else None
+                    global_args.declare_arg(name, value.text if value is not None else None)
+            _place_trigger(instruction)
+            continue
+        instruction.stage = stage.index
+        stage.instructions.append(instruction)
+        if keyword == "ARG":
+            scope = scope.copy()
+            for name, default in arg_declarations(instruction):
+                value = expand(default, scope).text if default is not None else None
+                scope.declare_arg(name, value)
+        elif keyword == "ENV":
+            scope = scope.copy()
+            for name, value in instruction.key_values():
+                scope.set_env(name, expand(value, scope).text)
+        instruction.scope = scope
+        _place_trigger(instruction)
+        stage.final_scope = scope
+
+
+def _place_trigger(instruction: Instruction) -> None:
+    """An ONBUILD trigger runs in a child image, but its text is checked where it is written: it
+    gets the ONBUILD's stage, index (so pragmas above the ONBUILD reach it) and scope."""
+    trigger = instruction.trigger
+    if trigger is not None:
+        trigger.stage, trigger.index, trigger.scope = instruction.stage, instruction.index, instruction.scope
+
+
+def _new_stage(dockerfile: Dockerfile, instruction: Instruction, index: int) -> Stage:
+    words = TOKEN_WHITESPACE.split(instruction.value.strip()) if instruction.value.strip() else []
+    image_word = words[0] if words else ""
+    written_name = None
+    if len(words) >= 3 and words[1].lower() == "as":
+        written_name = words[2]
+    elif len(words) not in (0, 1):
+        dockerfile.problems.append(
+            ParseProblem(instruction.line, instruction.end_line, "FROM takes an image, optionally followed by 'AS name'")
+        )
+    if not words:
+        dockerfile.problems.append(ParseProblem(instruction.line, instruction.end_line, "FROM needs an image"))
+    expanded = expand(image_word, dockerfile.global_args)
+    # The builder lexes FROM's word like a shell word, so quotes around parts of it disappear.
+    expanded = dataclasses.replace(expanded, text=expanded.text.replace('"', "").replace("'", ""))
+    base = parse_image_ref(image_word, expanded.text, bool(expanded.undefined or expanded.unset))
+    stage = Stage(
+        index=index,
+        name=written_name.lower() if written_name else None,
+        written_name=written_name,
+        base=base,
+        from_instruction=instruction,
+        platform=instruction.flag("platform"),
+    )
+    if not base.registry and base.tag is None and base.digest is None:
+        stage.parent = dockerfile.stage_by_name(base.repository)
+    return stage

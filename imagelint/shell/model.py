@@ -1,0 +1,235 @@
+"""The shell-script model: :class:`Script`, a flat list of simple :class:`Command` s, each with its
+:class:`Word` s and :class:`Redirect` s, and the option queries rules ask of a command.
+
+Plain data; :func:`~imagelint.shell.parse_script` (in :mod:`imagelint.shell.parser`) builds it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from imagelint.shell.options import KNOWN_VALUE_OPTIONS, SINGLE_DASH_LONG
+
+# A ``VAR=value`` (also ``VAR+=``, ``arr[i]=``) word: the shape of ``Command.assignments``.
+ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    value: str  # quotes and escapes removed; $VAR, ${..}, $(..) and `..` kept as written
+    raw: str  # as written in the script it came from
+    start: int  # offset of the first character in the text given to parse_script
+    end: int  # offset after the last character
+    quoted: bool  # any part was quoted or backslash-escaped (so it is never a keyword)
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    op: str  # '>', '>>', '<', '<<', '<<-', '<<<', '>&', '<&', '&>', '&>>', '<>', '>|'
+    fd: str | None  # '2' in '2>/dev/null'; None when not written
+    target: Word | None  # the file, fd ('1' in '2>&1') or here-document delimiter
+    start: int
+    end: int
+    body: str | None = None  # here-document text (without the terminator line)
+
+
+@dataclass(slots=True)
+class Command:
+    """One simple command.
+
+    ``raw_words`` is everything as written (env prefixes and wrappers included); ``words`` is the
+    argv of the program that actually runs, so ``sudo -E DEBIAN_FRONTEND=x env A=1 apt-get ...``
+    has ``name == 'apt-get'``, ``wrappers == ['sudo', 'env']``.
+    """
+
+    words: list[Word]
+    assignments: list[tuple[str, str]]  # VAR=value prefixes, and those given to `env`
+    wrappers: list[str]  # names of stripped wrapper programs, outermost first (see WRAPPERS)
+    start: int  # span of the whole simple command, prefixes and redirections included
+    end: int
+    connector: str | None  # '&&', '||', ';', '|', '|&', '&', '\n', ';;'..., None for a script's first
+    pipeline: int  # commands joined by '|' share it; numbered in source order
+    depth: int  # 0 at top level; +1 per enclosing compound command, substitution or `sh -c` string
+    raw_words: list[Word] = field(default_factory=list)
+    redirects: list[Redirect] = field(default_factory=list)
+    subshell: bool = False  # runs in a child shell: ( ... ), $( ... ), `...`, `sh -c '...'`
+    # Rules ask for ``name`` millions of times on a corpus; remember it for the current first word.
+    _name_cache: tuple[Word, str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        if not self.words:
+            return ""
+        first = self.words[0]
+        cache = self._name_cache
+        if cache is None or cache[0] is not first:
+            cache = self._name_cache = (first, _basename(first.value))
+        return cache[1]
+
+    @property
+    def args(self) -> list[str]:
+        return [w.value for w in self.words[1:]]
+
+    def _option_args(self) -> list[str]:
+        args = self.args
+        # Old-style bundled options: `tar xzf file.tgz` means `tar -xzf file.tgz`.
+        if args and self.name == "tar" and args[0][:1].isalpha() and args[0].isalpha():
+            args[0] = "-" + args[0]
+        return args
+
+    def _value_options(self, value_options: Iterable[str] | None) -> frozenset[str] | set[str]:
+        if value_options is None:
+            return KNOWN_VALUE_OPTIONS.get(self.name, frozenset())
+        return value_options if isinstance(value_options, (set, frozenset)) else set(value_options)
+
+    def has_option(self, *names: str, value_options: Iterable[str] | None = None) -> bool:
+        """Whether any of the options is given: ``-y``, ``--yes``, ``-qy`` (has ``-y``), ``--opt=x``.
+
+        Single-letter names are also looked for inside combined short options, but not past a
+        letter that takes a value (``tar -C/opt`` has no ``-o``); ``value_options`` overrides the
+        built-in table of such options (``KNOWN_VALUE_OPTIONS``). Stops at ``--``.
+        """
+        wanted = set(names)
+        letters = {n[1] for n in names if len(n) == 2 and n[0] == "-" and n[1] != "-"}
+        vo = self._value_options(value_options)
+        whole_words = self.name in SINGLE_DASH_LONG
+        args = self._option_args()
+        i, n = 0, len(args)
+        while i < n:
+            a = args[i]
+            i += 1
+            if a == "--":
+                break
+            if len(a) < 2 or a[0] != "-":
+                continue
+            key = a.split("=", 1)[0]
+            if key in wanted:
+                return True
+            if a[1] == "-" or whole_words:
+                if key == a and key in vo:
+                    i += 1
+                continue
+            for k in range(1, len(a)):
+                ch = a[k]
+                if ch in letters:
+                    return True
+                if "-" + ch in vo:
+                    if k == len(a) - 1:
+                        i += 1
+                    break
+        return False
+
+    def option_values(self, *names: str, value_options: Iterable[str] | None = None) -> list[str]:
+        """Every value given to these options: ``--target=x``, ``--target x``, ``-t x``, ``-tx``."""
+        wanted = set(names)
+        letters = {n[1] for n in names if len(n) == 2 and n[0] == "-" and n[1] != "-"}
+        vo = set(self._value_options(value_options)) | wanted
+        whole_words = self.name in SINGLE_DASH_LONG
+        args = self._option_args()
+        out: list[str] = []
+        i, n = 0, len(args)
+        while i < n:
+            a = args[i]
+            i += 1
+            if a == "--":
+                break
+            if len(a) < 2 or a[0] != "-":
+                continue
+            key, eq, val = a.partition("=")
+            if a[1] == "-" or whole_words or key in wanted:
+                if key in wanted:
+                    if eq:
+                        out.append(val)
+                    elif i < n:
+                        out.append(args[i])
+                if not eq and key in vo:
+                    i += 1
+                continue
+            for k in range(1, len(a)):
+                ch = a[k]
+                if "-" + ch in vo:
+                    rest = a[k + 1 :]
+                    if not rest and i < n:
+                        rest = args[i]
+                        i += 1
+                    if ch in letters:
+                        out.append(rest)
+                    break
+        return out
+
+    def option_value(self, *names: str, value_options: Iterable[str] | None = None) -> str | None:
+        """The value of the last of these options given (the one most programs honour), or None."""
+        values = self.option_values(*names, value_options=value_options)
+        return values[-1] if values else None
+
+    def positionals(self, value_options: Iterable[str] | None = None) -> list[str]:
+        """Arguments that are not options nor option values (everything after ``--`` counts)."""
+        vo = self._value_options(value_options)
+        whole_words = self.name in SINGLE_DASH_LONG
+        args = self._option_args()
+        out: list[str] = []
+        i, n = 0, len(args)
+        while i < n:
+            a = args[i]
+            i += 1
+            if a == "--":
+                out.extend(args[i:])
+                break
+            if len(a) < 2 or a[0] != "-":
+                out.append(a)
+                continue
+            if a[1] == "-" or whole_words:
+                if "=" not in a and a in vo:
+                    i += 1
+                continue
+            for k in range(1, len(a)):
+                if "-" + a[k] in vo:
+                    if k == len(a) - 1:
+                        i += 1
+                    break
+        return out
+
+    def subcommand(self, value_options: Iterable[str] | None = None) -> str | None:
+        """The first positional argument: ``update`` in ``apt-get -q -o X=1 update``."""
+        positionals = self.positionals(value_options)
+        return positionals[0] if positionals else None
+
+
+@dataclass
+class Script:
+    """Every simple command of a script, in source order, nested ones included.
+
+    Included: bodies of ``if``/``while``/``until``/``for``/``case``/``{ }``/``( )`` and functions
+    (keywords are not commands), ``$(...)``, backticks, ``<(...)``, ``${X:-$(...)}``, and the string
+    run by ``sh -c``/``bash -c``/``su -c``/``eval '...'``. Not included: here-document bodies
+    (see ``Redirect.body``) and ``(( ... ))`` arithmetic. A word computed at run time keeps its
+    text as its name (``$(which python) -V`` is named ``$(which python)``).
+
+    ``sets`` is the result of the script's own ``set`` commands, in order (``set -e ... set +e``
+    leaves ``e`` off), ignoring those in child shells; ``-o errexit`` style names become letters.
+    """
+
+    text: str
+    commands: list[Command] = field(default_factory=list)  # source order, nested ones included
+    sets: frozenset[str] = frozenset()  # options on after the script's own `set`s: 'e', 'pipefail'
+    incomplete: bool = False  # malformed input or nesting past MAX_DEPTH: the model is partial
+
+    def pipelines(self) -> list[list[Command]]:
+        groups: dict[int, list[Command]] = {}
+        for command in self.commands:
+            groups.setdefault(command.pipeline, []).append(command)
+        return list(groups.values())
+
+    def find(self, *names: str) -> Iterator[Command]:
+        wanted = set(names)
+        return (c for c in self.commands if c.name in wanted)
+
+
+def _basename(value: str) -> str:
+    base = value.rsplit("/", 1)[-1]
+    # `$(which python)` or `${PY:-/usr/bin/python}` is computed at run time: keep it whole.
+    if base.count(")") > base.count("(") or base.count("}") > base.count("{") or base.count("`") % 2:
+        return value
+    return base

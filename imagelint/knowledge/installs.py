@@ -18,9 +18,10 @@ import posixpath
 import re
 from dataclasses import dataclass, replace
 
+from imagelint.knowledge import package_managers as pm
+from imagelint.knowledge.package_managers import PackageManager
 from imagelint.shell import Command
 
-_PIP = re.compile(r"^pip(?:\d+(?:\.\d+)*)?$")
 _PYTHON = re.compile(r"^python(?:\d+(?:\.\d+)*)?$")
 
 
@@ -28,18 +29,18 @@ def pip_command(command: Command, name: str | None = None) -> Command | None:
     """The pip part of ``pip3 install ...``, ``python3 -m pip install ...`` or ``python -I -mpip ...``
     (``name``: the command's name, when the caller has it already)."""
     name = command.name if name is None else name
-    if not name.startswith(("pip", "python")):
+    if not pm.may_run_pip(name):
         return None
-    if _PIP.match(name):
+    if pm.is_pip(name):
         return command
     if not _PYTHON.match(name):
         return None
     words = command.words
     for i in range(1, len(words) - 1):
         value = words[i].value
-        if value == "-m" and words[i + 1].value == "pip":
+        if value == "-m" and words[i + 1].value == pm.PIP_MODULE:
             return replace(command, words=words[i + 1 :])
-        if value == "-mpip":
+        if value == "-m" + pm.PIP_MODULE:
             return replace(command, words=words[i:])
         if not value.startswith("-"):
             return None  # ``python script.py -m pip`` runs a script
@@ -64,33 +65,32 @@ class DependencyInstall:
     manifests: tuple[str, ...]  # what to COPY before it
     kind: str  # "manifest": installs what a manifest lists; "project": installs the project
     # itself (its dependencies with it); "build": compiles, downloading dependencies on the way
+    named: bool = False  # the manifests are paths named on the command line (``pip install -r x``),
+    # relative to the working directory, rather than files the tool finds there
 
 
-_NODE_LOCKS = {
-    "npm": ("package.json", "package-lock.json"),
-    "yarn": ("package.json", "yarn.lock"),
-    "pnpm": ("package.json", "pnpm-lock.yaml"),
-    "bun": ("package.json", "bun.lock"),
-}
 _JVM_OFFLINE = ("-o", "--offline")
 
 
 def dependency_install(command: Command) -> DependencyInstall | None:
     """The dependency install (or dependency-downloading build) a command runs, if any."""
     name = command.name
-    if name not in DEPENDENCY_TOOLS and not name.startswith(("pip", "python")):
+    if name not in DEPENDENCY_TOOLS and not pm.may_run_pip(name):
         return None
     pip = pip_command(command, name)
     if pip is not None:
         return _pip_install(command, pip)
-    handler = _HANDLERS.get(name) or (_gradle if name in ("gradle", "gradlew") else None)
-    if handler is None and name in ("mvn", "mvnw"):
-        handler = _maven
-    return handler(command, command.subcommand()) if handler else None
+    manager = pm.manager(name)
+    if manager is not None and manager in _HANDLERS:
+        return _HANDLERS[manager](command, command.subcommand(), manager)
+    toolchain = _TOOLCHAIN_HANDLERS.get(name)
+    return toolchain(command, command.subcommand()) if toolchain else None
 
 
-def _install(command: Command, tool: str, ecosystem: str, manifests: tuple[str, ...], kind: str = "manifest") -> DependencyInstall:
-    return DependencyInstall(command, tool, ecosystem, manifests, kind)
+def _install(
+    command: Command, tool: str, ecosystem: str, manifests: tuple[str, ...], kind: str = "manifest", *, named: bool = False
+) -> DependencyInstall:
+    return DependencyInstall(command, tool, ecosystem, manifests, kind, named)
 
 
 def _pip_install(command: Command, pip: Command) -> DependencyInstall | None:
@@ -100,7 +100,7 @@ def _pip_install(command: Command, pip: Command) -> DependencyInstall | None:
     requirements = pip.option_values("-r", "--requirement")
     if requirements:
         names = tuple(dict.fromkeys(requirements))
-        return _install(command, f"pip {sub} -r {' '.join(names)}", "python", names)
+        return _install(command, f"pip {sub} -r {' '.join(names)}", pm.PIP.ecosystem, names, named=True)
     editable = pip.option_values("-e", "--editable")
     local = [a for a in pip.positionals()[1:] if _is_local_path(a) and not a.endswith(".whl")] + [
         e for e in editable if _is_local_path(e)
@@ -108,14 +108,14 @@ def _pip_install(command: Command, pip: Command) -> DependencyInstall | None:
     if local and sub == "install":
         if pip.has_option("--no-deps"):
             return None  # installs only the project, on top of dependencies installed earlier
-        return _install(command, f"pip install {local[0]}", "python", ("pyproject.toml", "requirements.txt"), "project")
+        return _install(command, f"pip install {local[0]}", pm.PIP.ecosystem, pm.PIP.manifests, "project")
     return None
 
 
-def _uv(command: Command, sub: str | None) -> DependencyInstall | None:
+def _uv(command: Command, sub: str | None, uv: PackageManager) -> DependencyInstall | None:
     if sub == "sync":
-        return _install(command, "uv sync", "python", ("pyproject.toml", "uv.lock"))
-    if sub == "pip":
+        return _install(command, "uv sync", uv.ecosystem, uv.manifests)
+    if sub == pm.UV_PIP_SUBCOMMAND:
         positionals = command.positionals(("-r", "--requirement", "-c", "--constraint", "-p", "--python"))
         verb = positionals[1] if len(positionals) > 1 else None
         requirements = command.option_values("-r", "--requirement", value_options=("-r", "--requirement"))
@@ -123,55 +123,89 @@ def _uv(command: Command, sub: str | None) -> DependencyInstall | None:
             requirements.append(positionals[2])
         if verb in ("install", "sync") and requirements:
             names = tuple(dict.fromkeys(requirements))
-            return _install(command, f"uv pip {verb} -r {' '.join(names)}", "python", names)
+            return _install(command, f"uv pip {verb} -r {' '.join(names)}", uv.ecosystem, names, named=True)
         if verb == "install" and any(_is_local_path(a) for a in positionals[2:]) and not command.has_option("--no-deps"):
-            return _install(command, "uv pip install .", "python", ("pyproject.toml", "uv.lock"), "project")
+            return _install(command, "uv pip install .", uv.ecosystem, uv.manifests, "project")
     return None
 
 
-def _poetry(command: Command, sub: str | None) -> DependencyInstall | None:
+def _poetry(command: Command, sub: str | None, poetry: PackageManager) -> DependencyInstall | None:
     if sub == "install" and not command.has_option("--only-root"):
-        return _install(command, "poetry install", "python", ("pyproject.toml", "poetry.lock"))
+        return _install(command, "poetry install", poetry.ecosystem, poetry.manifests)
     return None
 
 
-def _pipenv(command: Command, sub: str | None) -> DependencyInstall | None:
+def _pipenv(command: Command, sub: str | None, pipenv: PackageManager) -> DependencyInstall | None:
     if sub == "sync" or (sub == "install" and len(command.positionals()) == 1):
-        return _install(command, f"pipenv {sub}", "python", ("Pipfile", "Pipfile.lock"))
+        return _install(command, f"pipenv {sub}", pipenv.ecosystem, pipenv.manifests)
     return None
 
 
-def _pdm(command: Command, sub: str | None) -> DependencyInstall | None:
+def _pdm(command: Command, sub: str | None, pdm: PackageManager) -> DependencyInstall | None:
     if sub in ("install", "sync"):
-        return _install(command, f"pdm {sub}", "python", ("pyproject.toml", "pdm.lock"))
+        return _install(command, f"pdm {sub}", pdm.ecosystem, pdm.manifests)
     return None
 
 
-def _conda(command: Command, sub: str | None) -> DependencyInstall | None:
+def _conda(command: Command, sub: str | None, conda: PackageManager) -> DependencyInstall | None:
     positionals = command.positionals(("-f", "--file", "-n", "--name", "-p", "--prefix", "-c", "--channel"))
     files = command.option_values("-f", "--file", value_options=("-f", "--file", "-n", "--name", "-p", "--prefix", "-c", "--channel"))
     if positionals[:2] in (["env", "create"], ["env", "update"]) or (sub in ("install", "create", "update") and files):
-        names = tuple(files) or ("environment.yml",)
-        return _install(command, f"{command.name} {' '.join(positionals[:2])} -f {names[0]}", "conda", names)
+        names = tuple(files) or conda.manifests
+        return _install(command, f"{command.name} {' '.join(positionals[:2])} -f {names[0]}", conda.ecosystem, names)
     return None
 
 
-def _node(command: Command, sub: str | None) -> DependencyInstall | None:
+def _node(command: Command, sub: str | None, node: PackageManager) -> DependencyInstall | None:
+    """npm, yarn, pnpm and bun: installs of the whole manifest (a named package is not one)."""
     name = command.name
-    if command.has_option("-g", "--global") or (name == "yarn" and sub == "global"):
+    if command.has_option(*node.global_options) or (node.global_subcommand is not None and sub == node.global_subcommand):
         return None
     packages = [a for a in command.positionals()[1:] if a != "."]
-    if name == "npm" and sub in ("ci", "clean-install", "install-clean"):
-        return _install(command, f"npm {sub}", "node", _NODE_LOCKS["npm"])
-    if name == "npm" and sub in ("install", "i", "add", "isntall") and not packages:
-        return _install(command, f"npm {sub}", "node", _NODE_LOCKS["npm"])
-    if name == "yarn" and (sub is None or (sub == "install" and not packages)):
-        return _install(command, "yarn install" if sub else "yarn", "node", _NODE_LOCKS["yarn"])
-    if name == "pnpm" and (sub == "fetch" or (sub in ("install", "i") and not packages)):
-        return _install(command, f"pnpm {sub}", "node", _NODE_LOCKS["pnpm"] if sub != "fetch" else ("pnpm-lock.yaml",))
-    if name == "bun" and sub in ("install", "i") and not packages:
-        return _install(command, f"bun {sub}", "node", _NODE_LOCKS["bun"])
+    if sub in node.clean_installs:
+        return _install(command, f"{name} {sub}", node.ecosystem, node.manifests)
+    if sub in node.lockfile_fetches:
+        return _install(command, f"{name} {sub}", node.ecosystem, node.manifests[-1:])
+    if (sub in node.project_installs or (sub is None and node.bare_installs)) and not packages:
+        return _install(command, f"{name} {sub}" if sub else name, node.ecosystem, node.manifests)
     return None
+
+
+def _bundle(command: Command, sub: str | None, bundler: PackageManager) -> DependencyInstall | None:
+    if sub in (None, "install"):
+        return _install(command, "bundle install", bundler.ecosystem, bundler.manifests)
+    return None
+
+
+def _composer(command: Command, sub: str | None, composer: PackageManager) -> DependencyInstall | None:
+    if sub == "install" or (sub == "update" and len(command.positionals()) == 1):
+        return _install(command, f"composer {sub}", composer.ecosystem, composer.manifests)
+    return None
+
+
+def _cargo(command: Command, sub: str | None, cargo: PackageManager) -> DependencyInstall | None:
+    if sub == "fetch":
+        return _install(command, "cargo fetch", cargo.ecosystem, cargo.manifests)
+    if sub == "install" and not command.has_option("--path"):
+        return None  # ``cargo install ripgrep``: a named crate
+    if sub in ("build", "install", "test", "run", "b", "t"):
+        return _install(command, f"cargo {sub}", cargo.ecosystem, cargo.manifests, "build")
+    return None
+
+
+def _maven(command: Command, sub: str | None, maven: PackageManager) -> DependencyInstall | None:
+    if sub is None or command.has_option(*_JVM_OFFLINE):
+        return None
+    return _install(command, f"{command.name} {sub}", maven.ecosystem, maven.manifests, "build")
+
+
+def _gradle(command: Command, sub: str | None, gradle: PackageManager) -> DependencyInstall | None:
+    if sub is None or command.has_option("--offline"):
+        return None
+    return _install(command, f"{command.name} {sub}", gradle.ecosystem, gradle.manifests, "build")
+
+
+# --- toolchains whose dependency download is a subcommand of the compiler ---
 
 
 def _go(command: Command, sub: str | None) -> DependencyInstall | None:
@@ -186,41 +220,6 @@ def _go(command: Command, sub: str | None) -> DependencyInstall | None:
             return None  # ``go install tool@v1.2``: a pinned tool, not the project's modules
         return _install(command, f"go {sub}", "go", manifests, "build")
     return None
-
-
-def _bundle(command: Command, sub: str | None) -> DependencyInstall | None:
-    if sub in (None, "install"):
-        return _install(command, "bundle install", "ruby", ("Gemfile", "Gemfile.lock"))
-    return None
-
-
-def _composer(command: Command, sub: str | None) -> DependencyInstall | None:
-    if sub == "install" or (sub == "update" and len(command.positionals()) == 1):
-        return _install(command, f"composer {sub}", "php", ("composer.json", "composer.lock"))
-    return None
-
-
-def _cargo(command: Command, sub: str | None) -> DependencyInstall | None:
-    manifests = ("Cargo.toml", "Cargo.lock")
-    if sub == "fetch":
-        return _install(command, "cargo fetch", "rust", manifests)
-    if sub == "install" and not command.has_option("--path"):
-        return None  # ``cargo install ripgrep``: a named crate
-    if sub in ("build", "install", "test", "run", "b", "t"):
-        return _install(command, f"cargo {sub}", "rust", manifests, "build")
-    return None
-
-
-def _maven(command: Command, sub: str | None) -> DependencyInstall | None:
-    if sub is None or command.has_option(*_JVM_OFFLINE):
-        return None
-    return _install(command, f"{command.name} {sub}", "jvm", ("pom.xml",), "build")
-
-
-def _gradle(command: Command, sub: str | None) -> DependencyInstall | None:
-    if sub is None or command.has_option("--offline"):
-        return None
-    return _install(command, f"{command.name} {sub}", "jvm", ("build.gradle", "settings.gradle", "gradle/"), "build")
 
 
 def _dotnet(command: Command, sub: str | None) -> DependencyInstall | None:
@@ -238,105 +237,83 @@ def _mix(command: Command, sub: str | None) -> DependencyInstall | None:
 
 
 _HANDLERS = {
-    "uv": _uv,
-    "poetry": _poetry,
-    "pipenv": _pipenv,
-    "pdm": _pdm,
-    "conda": _conda,
-    "mamba": _conda,
-    "micromamba": _conda,
-    "npm": _node,
-    "yarn": _node,
-    "pnpm": _node,
-    "bun": _node,
-    "go": _go,
-    "bundle": _bundle,
-    "composer": _composer,
-    "cargo": _cargo,
-    "dotnet": _dotnet,
-    "mix": _mix,
+    pm.UV: _uv,
+    pm.POETRY: _poetry,
+    pm.PIPENV: _pipenv,
+    pm.PDM: _pdm,
+    pm.CONDA: _conda,
+    pm.MICROMAMBA: _conda,
+    pm.NPM: _node,
+    pm.YARN: _node,
+    pm.PNPM: _node,
+    pm.BUN: _node,
+    pm.BUNDLER: _bundle,
+    pm.COMPOSER: _composer,
+    pm.CARGO: _cargo,
+    pm.MAVEN: _maven,
+    pm.GRADLE: _gradle,
 }
 
 
-DEPENDENCY_TOOLS = frozenset(_HANDLERS) | {"gradle", "gradlew", "mvn", "mvnw"}
+_TOOLCHAIN_HANDLERS = {"go": _go, "dotnet": _dotnet, "mix": _mix}
+
+
+DEPENDENCY_TOOLS = frozenset(command for manager in _HANDLERS for command in manager.commands) | frozenset(_TOOLCHAIN_HANDLERS)
 
 
 # --- named packages -------------------------------------------------------------------------------
-
-# OS package managers: program -> (package family, subcommands that install named packages, that remove them).
-OS_PACKAGE_MANAGERS = {
-    "apt-get": ("apt", {"install"}, {"remove", "purge", "autoremove"}),
-    "apt": ("apt", {"install"}, {"remove", "purge", "autoremove"}),
-    "aptitude": ("apt", {"install"}, {"remove", "purge"}),
-    "apk": ("apk", {"add"}, {"del"}),
-    "yum": ("rpm", {"install", "groupinstall"}, {"remove", "erase", "autoremove"}),
-    "dnf": ("rpm", {"install", "groupinstall"}, {"remove", "erase", "autoremove"}),
-    "microdnf": ("rpm", {"install"}, {"remove"}),
-    "tdnf": ("rpm", {"install"}, {"remove", "erase", "autoremove"}),
-    "zypper": ("rpm", {"install", "in"}, {"remove", "rm"}),
-}
-_VERSION_SPEC = re.compile(r"[<>=!~;@\[].*$")
 
 
 @dataclass(frozen=True, slots=True)
 class Packages:
     command: Command
-    manager: str  # apt, apk, rpm, pip, npm, gem
+    manager: str  # where the names come from (PackageManager.namespace): "deb", "apk", "rpm", "pypi", "npm"...
     packages: tuple[str, ...]  # normalised names (no versions)
     local: bool  # a positional names a local file (``./x.deb``, ``/tmp/x.whl``)
 
 
-def _normalise(manager: str, package: str) -> str:
-    if manager == "apt":
-        package = package.split("=", 1)[0].split("/", 1)[0].split(":", 1)[0]
-    elif manager == "apk":
-        package = re.split(r"[=<>~]", package, maxsplit=1)[0]
-    elif manager == "pip":
-        package = _VERSION_SPEC.sub("", package).lower().replace("_", "-")
-    elif manager == "npm" and package.startswith("@"):
-        package = "@" + package[1:].split("@", 1)[0]
-    elif manager == "npm":
-        package = package.split("@", 1)[0]
-    return package
-
-
-def os_package_family(command: Command, *, removing: bool = False, name: str | None = None) -> str | None:
-    """The family (apt, apk, rpm) of an OS package-manager call that installs named packages
+def os_package_manager(command: Command, *, removing: bool = False, name: str | None = None) -> PackageManager | None:
+    """The OS package manager (apt-get, apk, dnf...) of a call that installs named packages
     (``apt-get install``, ``apk add``), or with ``removing`` removes them (``apk del``, ``dnf remove``)."""
-    manager = OS_PACKAGE_MANAGERS.get(command.name if name is None else name)
-    if manager is None:
+    manager = pm.manager(command.name if name is None else name)
+    if manager is None or manager.kind != pm.OS:
         return None
-    family, installs, removes = manager
-    return family if command.subcommand() in (removes if removing else installs) else None
+    return manager if command.subcommand() in (manager.removes if removing else manager.installs) else None
+
+
+def _system_wide(command: Command, manager: PackageManager) -> bool:
+    """Whether a language manager's install goes into the image rather than a project (``npm -g``)."""
+    return not manager.global_options or command.has_option(*manager.global_options)
 
 
 def named_install(command: Command, name: str | None = None) -> Packages | None:
     """Packages named on an install command line (OS managers, pip, ``npm -g``, gem)."""
     name = command.name if name is None else name
-    if name not in OS_PACKAGE_MANAGERS and name not in ("npm", "gem") and not name.startswith(("pip", "python")):
+    manager = pm.manager(name)
+    if (manager is None or not manager.installs) and not pm.may_run_pip(name):
         return None
     pip = pip_command(command, name)
     if pip is not None:
-        if pip.subcommand() != "install" or pip.option_values("-r", "--requirement", "-e", "--editable"):
+        if pip.subcommand() not in pm.PIP.installs or pip.option_values("-r", "--requirement", "-e", "--editable"):
             return None
         args = pip.positionals()[1:]
-        return _packages(command, "pip", args)
-    if name in OS_PACKAGE_MANAGERS:
-        family = os_package_family(command, name=name)
-        return _packages(command, family, command.positionals()[1:]) if family else None
-    if name == "npm" and command.has_option("-g", "--global") and command.subcommand() in ("install", "i", "add"):
-        return _packages(command, "npm", command.positionals()[1:])
-    if name == "gem" and command.subcommand() == "install":
-        return _packages(command, "gem", command.positionals()[1:])
+        return _packages(command, pm.PIP.namespace, args)
+    if manager is None:
+        return None
+    if manager.kind == pm.OS:
+        found = os_package_manager(command, name=name)
+        return _packages(command, found.namespace, command.positionals()[1:]) if found else None
+    if command.subcommand() in manager.installs and _system_wide(command, manager):
+        return _packages(command, manager.namespace, command.positionals()[1:])
     return None
 
 
-def _packages(command: Command, manager: str, args: list[str]) -> Packages | None:
+def _packages(command: Command, namespace: str, args: list[str]) -> Packages | None:
     local = any(_is_local_path(a) or "$(" in a or "`" in a for a in args)
-    names = tuple(_normalise(manager, a) for a in args if not _is_local_path(a))
+    names = tuple(pm.bare_package_name(namespace, a) for a in args if not _is_local_path(a))
     if not names and not local:
         return None
-    return Packages(command, manager, names, local)
+    return Packages(command, namespace, names, local)
 
 
 def installed_names(command: Command, name: str | None = None) -> tuple[str, set[str]] | None:
@@ -346,26 +323,30 @@ def installed_names(command: Command, name: str | None = None) -> tuple[str, set
     if found is None:
         return None
     names = set(found.packages)
-    if name == "apk":
-        names.update(command.option_values("-t", "--virtual"))
+    manager = pm.manager(name)
+    if manager is not None and manager.virtual_package_options:
+        names.update(command.option_values(*manager.virtual_package_options))
     return found.manager, names
 
 
 def package_removal(command: Command, name: str | None = None) -> tuple[str, list[str]] | None:
     """(manager, names) of a command that removes named packages."""
     name = command.name if name is None else name
-    if name not in OS_PACKAGE_MANAGERS and name != "npm" and not name.startswith(("pip", "python")):
+    manager = pm.manager(name)
+    if (manager is None or not manager.removes) and not pm.may_run_pip(name):
         return None
     pip = pip_command(command, name)
     if pip is not None:
-        if pip.subcommand() != "uninstall":
+        if pip.subcommand() not in pm.PIP.removes:
             return None
-        return "pip", [_normalise("pip", a) for a in pip.positionals()[1:]]
-    if name in OS_PACKAGE_MANAGERS:
-        family = os_package_family(command, removing=True, name=name)
-        return (family, [_normalise(family, a) for a in command.positionals()[1:]]) if family else None
-    if name == "npm" and command.has_option("-g", "--global") and command.subcommand() in ("uninstall", "rm", "remove", "un"):
-        return "npm", [_normalise("npm", a) for a in command.positionals()[1:]]
+        return pm.PIP.namespace, [pm.bare_package_name(pm.PIP.namespace, a) for a in pip.positionals()[1:]]
+    if manager is None:
+        return None
+    if manager.kind == pm.OS:
+        found = os_package_manager(command, removing=True, name=name)
+        return (found.namespace, [pm.bare_package_name(found.namespace, a) for a in command.positionals()[1:]]) if found else None
+    if command.subcommand() in manager.removes and _system_wide(command, manager):
+        return manager.namespace, [pm.bare_package_name(manager.namespace, a) for a in command.positionals()[1:]]
     return None
 
 

@@ -19,12 +19,13 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
-    "APK", "APT", "APT_CACHE", "APT_FRONTENDS", "APT_GET", "APTITUDE", "BUILD_TOOL_COMMANDS", "BUN",
-    "BUNDLER", "CARGO", "COMPOSER", "CONDA", "DNF", "DPKG", "GEM", "GRADLE", "LANGUAGE", "LOW_LEVEL",
-    "LOW_LEVEL_COMMANDS", "MANAGERS", "MAVEN", "MICRODNF", "NODE_PACKAGE_MANAGERS", "NPM", "OS",
-    "OS_PACKAGE_MANAGERS", "PACKAGE_MANAGER_COMMANDS", "PDM", "PIP", "PIP_INSTALL_VALUE_OPTIONS", "PIPENV", "PNPM", "POETRY",
-    "RPM", "RPM_CACHES", "RPM_FRONTENDS", "TDNF", "UV", "VALUE_OPTIONS", "YARN", "YUM", "ZYPPER",
-    "PIP_MODULE", "UV_PIP_SUBCOMMAND", "PackageManager", "bare_package_name", "family_commands", "family_of", "index_use", "is_pip", "manager", "may_run_pip",
+    "APK", "APT", "APTITUDE", "APT_CACHE", "APT_FRONTENDS", "APT_GET", "BUILD_TOOL_COMMANDS", "BUN", "BUNDLER",
+    "CARGO", "COMPOSER", "CONDA", "DNF", "DPKG", "GEM", "GRADLE", "LANGUAGE", "LOW_LEVEL", "LOW_LEVEL_COMMANDS",
+    "MANAGERS", "MAVEN", "MICRODNF", "MICROMAMBA", "NODE_PACKAGE_MANAGERS", "NPM", "OS", "OS_PACKAGE_MANAGERS",
+    "PACKAGE_MANAGER_COMMANDS", "PDM", "PIP", "PIPENV", "PIP_INSTALL_VALUE_OPTIONS", "PIP_MODULE", "PNPM",
+    "POETRY", "PackageManager", "RPM", "RPM_CACHES", "RPM_FRONTENDS", "RPM_INSTALLERS", "TDNF", "UV",
+    "UV_PIP_SUBCOMMAND", "VALUE_OPTIONS", "YARN", "YUM", "ZYPPER", "bare_package_name", "family_commands",
+    "family_of", "index_use", "is_pip", "manager", "may_run_pip",
 ]  # fmt: skip
 
 # Kinds of package manager.
@@ -65,7 +66,7 @@ class PackageManager:
     cache_dirs: tuple[str, ...] = ()  # where, the one to mount first
     cache_clean: str | None = None  # the command that empties it, as advice
     no_cache_options: tuple[str, ...] = ()  # keep it from being written at all
-    manifests: tuple[str, ...] = ()  # files that list a project's dependencies, the lockfile last
+    manifests: tuple[str, ...] = ()  # files that list a project's dependencies, a lockfile last
     # Dependency installs of a project (see knowledge.installs.dependency_install).
     clean_installs: frozenset[str] = frozenset()  # install exactly the lockfile, always (``npm ci``)
     lockfile_fetches: frozenset[str] = frozenset()  # download from the lockfile alone (``pnpm fetch``)
@@ -213,7 +214,9 @@ UV = PackageManager(("uv",), "uv", LANGUAGE, ecosystem="python", manifests=("pyp
 POETRY = PackageManager(("poetry",), "poetry", LANGUAGE, ecosystem="python", manifests=("pyproject.toml", "poetry.lock"))
 PIPENV = PackageManager(("pipenv",), "pipenv", LANGUAGE, ecosystem="python", manifests=("Pipfile", "Pipfile.lock"))
 PDM = PackageManager(("pdm",), "pdm", LANGUAGE, ecosystem="python", manifests=("pyproject.toml", "pdm.lock"))
-CONDA = PackageManager(("conda", "mamba", "micromamba"), "conda", LANGUAGE, ecosystem="conda", manifests=("environment.yml",))
+CONDA = PackageManager(("conda", "mamba"), "conda", LANGUAGE, ecosystem="conda", manifests=("environment.yml",))
+# A standalone reimplementation of conda's command line.
+MICROMAMBA = PackageManager(("micromamba",), "conda", LANGUAGE, ecosystem="conda", manifests=("environment.yml",))
 NPM = PackageManager(
     ("npm",), "npm", LANGUAGE, ecosystem="node", namespace="npm",
     value_options=_words("--prefix -w --workspace --registry --cache --loglevel --omit --include --tag"),
@@ -263,13 +266,12 @@ GRADLE = PackageManager(
 
 MANAGERS: tuple[PackageManager, ...] = (
     APT_GET, APT, APT_CACHE, APTITUDE, APK, YUM, DNF, MICRODNF, TDNF, ZYPPER, DPKG, RPM,
-    PIP, UV, POETRY, PIPENV, PDM, CONDA, NPM, YARN, PNPM, BUN, GEM, BUNDLER, COMPOSER, CARGO, MAVEN, GRADLE,
+    PIP, UV, POETRY, PIPENV, PDM, CONDA, MICROMAMBA, NPM, YARN, PNPM, BUN, GEM, BUNDLER, COMPOSER, CARGO, MAVEN, GRADLE,
 )  # fmt: skip
 
 # --- lookups -----------------------------------------------------------------------------------
 
 _BY_COMMAND: dict[str, PackageManager] = {command: m for m in MANAGERS for command in m.commands}
-assert len(_BY_COMMAND) == sum(len(m.commands) for m in MANAGERS), "a command belongs to one manager"
 
 
 def _commands(*managers: PackageManager) -> frozenset[str]:
@@ -284,6 +286,8 @@ OS_PACKAGE_MANAGERS = _commands(*(m for m in MANAGERS if m.kind == OS and m.inst
 APT_FRONTENDS = _commands(*(m for m in MANAGERS if m.family == APT_GET.family and m.installs))
 # yum and its successors, which share one command line (zypper, also for RPMs, has its own).
 RPM_FRONTENDS = _commands(*(m for m in MANAGERS if m.family == YUM.family))
+# Every OS package manager that installs RPMs from repositories: the yum family and zypper.
+RPM_INSTALLERS = _commands(*(m for m in MANAGERS if m.kind == OS and m.namespace == RPM.namespace))
 # dpkg and rpm: install package files, without repositories.
 LOW_LEVEL_COMMANDS = _commands(*(m for m in MANAGERS if m.kind == LOW_LEVEL))
 # npm, yarn, pnpm: the node package managers whose caches, pins and settings the rules know (not bun).
@@ -299,11 +303,9 @@ PIP_INSTALL_VALUE_OPTIONS = PIP.value_options | _words(
 )
 
 # Options that take a separate value, per program: the package-manager rows of
-# imagelint.shell's KNOWN_VALUE_OPTIONS, in this order.
+# imagelint.shell's KNOWN_VALUE_OPTIONS.
 VALUE_OPTIONS: dict[str, frozenset[str]] = {
-    command: m.value_options
-    for m in (APT_GET, APT, APT_CACHE, APTITUDE, APK, YUM, DNF, MICRODNF, TDNF, ZYPPER, PIP, NPM, YARN, GEM)
-    for command in m.commands
+    command: m.value_options for m in MANAGERS if m.value_options for command in m.commands
 }
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from imagelint.context import LintContext
 from imagelint.dockerfile import ImageRef, Instruction, Stage
 from imagelint.knowledge.context_sources import context_sources
+from imagelint.knowledge.package_managers import BUILD_TOOL_COMMANDS
 from imagelint.shell import SHELLS
 from imagelint.variables import expand
 
@@ -30,9 +31,9 @@ _DEV_STAGE_NAMES = frozenset(
 )  # fmt: skip
 
 # ENTRYPOINT/CMD programs that offer a toolchain rather than run an application.
-_TOOL_ENTRYPOINTS = frozenset(
-    {"go", "cargo", "rustc", "mvn", "mvnw", "gradle", "gradlew", "gcc", "g++", "make", "cmake", "dotnet",
-     "javac", "jshell", "java", "swift", "ghc", "stack", "cabal", "mix", "lein", "sbt", "bazel"}
+_TOOL_ENTRYPOINTS = BUILD_TOOL_COMMANDS | frozenset(
+    {"go", "rustc", "gcc", "g++", "make", "cmake", "dotnet", "javac", "jshell", "java", "swift", "ghc", "stack",
+     "cabal", "mix", "lein", "sbt", "bazel"}
 )  # fmt: skip
 
 

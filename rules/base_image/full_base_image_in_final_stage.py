@@ -8,18 +8,19 @@ from collections.abc import Iterator
 from imagelint.context import LintContext
 from imagelint.dockerfile import Stage
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.base_images import hub_name, smaller_variant
 from imagelint.rules.base_image.shared import at_image, has_unresolved_arg
 
 
-_BUILD_COMMANDS = {
-    "go": {"build"},
-    "cargo": {"build", "install"},
-    "mvn": {"package", "install", "verify"},
-    "mvnw": {"package", "install", "verify"},
-    "gradle": {"build", "assemble", "bootjar", "installdist", "shadowjar"},
-    "gradlew": {"build", "assemble", "bootjar", "installdist", "shadowjar"},
-    "dotnet": {"publish", "build"},
+# Build tool -> the (lower-cased) subcommands or tasks that compile the project.
+_BUILD_TASKS = {
+    pm.CARGO: {"build", "install"},
+    pm.MAVEN: {"package", "install", "verify"},
+    pm.GRADLE: {"build", "assemble", "bootjar", "installdist", "shadowjar"},
+}
+_BUILD_COMMANDS = {"go": {"build"}, "dotnet": {"publish", "build"}} | {
+    command: tasks for manager, tasks in _BUILD_TASKS.items() for command in manager.commands
 }
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import dependency_install
+from imagelint.knowledge.package_managers import GRADLE
 from imagelint.knowledge.steps import Copy, Located, has_cache_mount, is_under, resolve, run_commands, sequences
 
 
@@ -153,7 +154,7 @@ def _reads_copied_tree(located: Located, install, whole: Copy) -> bool:
     if whole.destination is None:
         return True
     places = [located.cwd]
-    if install.tool.startswith(("pip", "uv pip")) and " -r " in install.tool:
+    if install.named:  # ``pip install -r deps/requirements.txt`` reads that file
         places = [resolve(m, located.cwd) for m in install.manifests]
     return any(is_under(place, whole.destination) for place in places)
 
@@ -179,7 +180,7 @@ def _after_copy_message(install, whole: Copy, copied: set[str]) -> str:
     manifests = " ".join(install.manifests)
     if install.kind == "build":
         prefetch = _PREFETCH.get(install.ecosystem, "the dependency download")
-        if "gradle" in install.tool:
+        if install.command.name in GRADLE.commands:
             prefetch = f"{install.tool.split()[0]} dependencies"
         return (
             f"{install.tool} downloads every dependency again after each source change ({keyword} . at line {line} "

@@ -6,39 +6,8 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import index_use
 from imagelint.knowledge.steps import Located, run_commands, sequences
-
-
-# Package manager -> (index-update subcommands, subcommands that install from the index).
-_INDEX_UPDATES = {
-    "apt-get": ({"update"}, {"install", "upgrade", "dist-upgrade", "build-dep", "source", "full-upgrade"}),
-    "apk": ({"update"}, {"add", "upgrade", "fix"}),
-    "yum": ({"makecache"}, {"install", "update", "upgrade", "groupinstall", "reinstall"}),
-    "dnf": ({"makecache"}, {"install", "update", "upgrade", "groupinstall", "reinstall"}),
-    "zypper": ({"refresh", "ref"}, {"install", "in", "update", "up", "dist-upgrade", "dup"}),
-}
-
-
-_SAME_TOOL = {"apt": "apt-get", "aptitude": "apt-get", "microdnf": "dnf", "tdnf": "dnf"}
-
-
-def _index_tool(name: str) -> str | None:
-    name = _SAME_TOOL.get(name, name)
-    return name if name in _INDEX_UPDATES else None
-
-
-def _index_verb(located: Located) -> tuple[str, str] | None:
-    """(tool, "update"/"install") for a package-index update or an install from the index."""
-    tool = _index_tool(located.name)
-    if tool is None:
-        return None
-    sub = located.sub
-    updates, installs = _INDEX_UPDATES[tool]
-    if sub in updates:
-        return tool, "update"
-    if sub in installs:
-        return tool, "install"
-    return None
 
 
 @rule(code="IL1002", name="package-index-update-alone", family="cache-order", severity="warning", checkov=("CKV_DOCKER_5",))
@@ -84,11 +53,11 @@ def package_index_update_alone(ctx: LintContext, rule: Rule) -> Iterator[Violati
     """
     reported: set[int] = set()
     for sequence in sequences(ctx):
-        lone_updates: dict[str, Located] = {}  # tool -> its update in a RUN that installs nothing
+        lone_updates: dict[str, Located] = {}  # index -> its update in a RUN that installs nothing
         for index, step in enumerate(sequence.steps):
             if step.keyword != "RUN":
                 continue
-            verbs = [(v, located) for located in run_commands(ctx, step) if (v := _index_verb(located))]
+            verbs = [(v, located) for located in run_commands(ctx, step) if (v := index_use(located.name, located.sub))]
             for (tool, verb), located in verbs:
                 if verb == "install" and tool in lone_updates:
                     update = lone_updates.pop(tool)

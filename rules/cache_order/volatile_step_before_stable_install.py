@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import URL, dependency_install, download_target, named_install, urls
 from imagelint.knowledge.steps import Located, Step, expand_word, is_under, references_variable, resolve, run_commands, sequences
 from imagelint.variables import Scope
@@ -25,17 +26,17 @@ _VOLATILE_ARG = re.compile(
 _NOT_VOLATILE = frozenset({"SHA", "REF", "HASH", "REV", "SHA1"})
 
 
-# Programs that do not read the project files (unless given a path inside the copied tree).
+# Programs that do not read the project files (unless given a path inside the copied tree): file
+# shuffling, downloads, OS package managers, and the language managers used for global tools.
 _NEUTRAL = frozenset(
     {"set", "export", "unset", "echo", "printf", "true", "false", "test", "[", "[[", ":", "rm", "mkdir", "rmdir",
      "ln", "chmod", "chown", "chgrp", "mv", "cp", "install", "touch", "tar", "unzip", "gzip", "gunzip", "xz",
-     "bzip2", "sha256sum", "sha512sum", "sha1sum", "md5sum", "gpg", "gpgv", "gpgconf", "dpkg",
+     "bzip2", "sha256sum", "sha512sum", "sha1sum", "md5sum", "gpg", "gpgv", "gpgconf",
      "dpkg-architecture", "uname", "useradd", "groupadd", "adduser", "addgroup", "usermod", "groupmod", "id",
      "cd", "ldconfig", "update-ca-certificates", "apt-mark", "locale-gen", "localedef", "update-alternatives",
      "sed", "grep", "cat", "tee", "sort", "which", "command", "dirname", "basename", "mktemp", "ls", "head",
-     "tail", "awk", "tr", "cut", "wc", "rpm", "apt-get", "apt", "aptitude", "apk", "yum", "dnf", "microdnf",
-     "tdnf", "zypper", "curl", "wget", "git", "npm", "gem", "exit"}
-)  # fmt: skip
+     "tail", "awk", "tr", "cut", "wc", "curl", "wget", "git", "exit"}
+) | pm.LOW_LEVEL_COMMANDS | pm.OS_PACKAGE_MANAGERS | frozenset(pm.NPM.commands + pm.GEM.commands)  # fmt: skip
 
 
 _SILENT = frozenset({"set", "export", "unset", "echo", "printf", "true", "false", ":", "exit"})
@@ -109,10 +110,6 @@ _NO_PATH_ARGS = frozenset(
 _FIRST_NOT_PATH = frozenset({"chmod", "chown", "chgrp", "sed", "grep", "awk"})
 
 
-# OS package managers: ``apt-get update``, ``apk del``, ``yum clean all`` read no project file.
-_PACKAGE_TOOLS = frozenset({"apt-get", "apt", "aptitude", "apk", "yum", "dnf", "microdnf", "tdnf", "zypper"})
-
-
 def _independent_of_tree(located: Located, root: str, step: Step) -> bool:
     """Whether a command neither reads nor writes the tree a whole-context COPY filled."""
     command = located.command
@@ -128,8 +125,8 @@ def _independent_of_tree(located: Located, root: str, step: Step) -> bool:
     if name in ("curl", "wget"):
         target = download_target(command, located.cwd)
         return target is None or not is_under(target, root)
-    if name in _PACKAGE_TOOLS or name in _NO_PATH_ARGS:
-        return True
+    if name in pm.OS_PACKAGE_MANAGERS or name in _NO_PATH_ARGS:
+        return True  # ``apt-get update``, ``apk del``, ``yum clean all`` read no project file
     words = [w.value for w in command.words[1:]]
     if name in _FIRST_NOT_PATH:
         first = next((i for i, w in enumerate(words) if not w.startswith("-")), None)

@@ -6,21 +6,25 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext, RunScript
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.fetch import FETCHERS, reads_program_from_stdin
 from imagelint.shell import Command
 
 
 # Commands whose failure matters when their output is piped on: downloads and builds.
-_PRODUCERS_THAT_MATTER = FETCHERS | frozenset(
-    {"make", "cmake", "ninja", "mvn", "mvnw", "gradle", "gradlew", "npm", "yarn", "pnpm", "pip", "pip3", "go",
-     "cargo", "dotnet", "ant", "sbt", "bazel", "configure", "git", "aws", "gsutil", "az", "gcloud"}
-)  # fmt: skip
+_PRODUCERS_THAT_MATTER = (
+    FETCHERS
+    | pm.BUILD_TOOL_COMMANDS
+    | pm.NODE_PACKAGE_MANAGERS
+    | frozenset(pm.PIP.commands)
+    | frozenset({"make", "cmake", "ninja", "go", "dotnet", "ant", "sbt", "bazel", "configure", "git", "aws", "gsutil", "az", "gcloud"})
+)
 
 
 # Consumers that fail on empty or truncated input, so a failed producer still fails the pipe.
-_CHECKS_ITS_INPUT = frozenset(
+_CHECKS_ITS_INPUT = pm.LOW_LEVEL_COMMANDS | frozenset(
     {"tar", "bsdtar", "gunzip", "zcat", "unxz", "xzcat", "bunzip2", "bzcat", "unzstd", "zstdcat", "gpg", "gpg2",
-     "gpgv", "apt-key", "dpkg", "rpm", "unzip", "cpio", "busybox"}
+     "gpgv", "apt-key", "unzip", "cpio", "busybox"}
 )  # fmt: skip
 
 

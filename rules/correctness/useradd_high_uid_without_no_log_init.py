@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
+from imagelint.knowledge.user_accounts import USERADD_VALUE_OPTIONS
 from imagelint.rule import Rule, Violation, rule
 from imagelint.variables import expand
 
@@ -39,7 +40,7 @@ def useradd_high_uid_without_no_log_init(ctx: LintContext, rule: Rule) -> Iterat
         for command in run.commands("useradd"):
             if command.has_option("-l", "--no-log-init"):
                 continue
-            uid = command.option_value("-u", "--uid", value_options=_USERADD_VALUE_OPTIONS)
+            uid = command.option_value("-u", "--uid", value_options=USERADD_VALUE_OPTIONS)
             if uid and "$" in uid and run.instruction.scope is not None:
                 expansion = expand(uid.strip("\"'"), run.instruction.scope)
                 uid = None if expansion.undefined else expansion.text
@@ -52,9 +53,3 @@ def useradd_high_uid_without_no_log_init(ctx: LintContext, rule: Rule) -> Iterat
                     line=line,
                     column=column,
                 )
-
-
-_USERADD_VALUE_OPTIONS = frozenset(
-    "-u --uid -g --gid -G --groups -d --home-dir -s --shell -c --comment -e --expiredate -f --inactive -k "
-    "--skel -K --key -p --password -R --root -P --prefix -b --base-dir -Z --selinux-user".split()
-)

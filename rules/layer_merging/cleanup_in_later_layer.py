@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import pip_command
 from imagelint.knowledge.steps import Located, Step, cache_mount_targets, is_under, run_commands, sequences, size_rule_stages
-from imagelint.rules.layer_merging.shared import SIZE_OPTIONS, GO_CACHES, RPM_CACHES, YARN_CACHES, covers, created_paths, rm_targets
+from imagelint.rules.layer_merging.shared import SIZE_OPTIONS, GO_CACHES, covers, created_paths, rm_targets
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,17 +22,18 @@ class Created:
     located: Located
 
 
+def _cleaning(manager: pm.PackageManager, subcommands: tuple[str, ...], caches: tuple[str, ...]) -> dict[tuple[str, str], tuple[str, ...]]:
+    return {(command, sub): caches for command in manager.commands for sub in subcommands}
+
+
+# (program, subcommand) -> the caches it empties. ``apt-get clean`` is not one: it empties
+# /var/cache/apt, which the base images' docker-clean hook keeps empty anyway.
 _CLEAN_COMMANDS = {
-    ("apt-get", "clean"): (),  # /var/cache/apt is emptied by the base images' docker-clean hook
-    ("apk", "cache"): ("/var/cache/apk",),
-    ("yum", "clean"): RPM_CACHES,
-    ("dnf", "clean"): RPM_CACHES,
-    ("microdnf", "clean"): RPM_CACHES,
-    ("tdnf", "clean"): RPM_CACHES,
-    ("zypper", "clean"): ("/var/cache/zypp",),
-    ("zypper", "cc"): ("/var/cache/zypp",),
-    ("npm", "cache"): ("/root/.npm",),
-    ("yarn", "cache"): YARN_CACHES,
+    **_cleaning(pm.APK, ("cache",), pm.APK.cache_dirs[:1]),
+    **{(command, "clean"): pm.RPM_CACHES for command in sorted(pm.RPM_FRONTENDS)},
+    **_cleaning(pm.ZYPPER, ("clean", "cc"), pm.ZYPPER.cache_dirs),
+    **_cleaning(pm.NPM, ("cache",), pm.NPM.cache_dirs),
+    **_cleaning(pm.YARN, ("cache",), pm.YARN.cache_dirs),
     ("go", "clean"): GO_CACHES,
 }
 
@@ -44,9 +46,9 @@ def _cleaned_paths(located: Located, step: Step) -> list[str]:
     name = located.name
     if name == "rm":
         return rm_targets(located, step)
-    if name.startswith(("pip", "python")):
+    if pm.may_run_pip(name):
         pip = pip_command(located.command)
-        return ["/root/.cache/pip"] if pip is not None and pip.subcommand() == "cache" else []
+        return list(pm.PIP.cache_dirs) if pip is not None and pip.subcommand() == "cache" else []
     if name not in _CLEANERS:
         return []
     return list(_CLEAN_COMMANDS.get((name, located.sub), ()))
@@ -151,9 +153,14 @@ def _describe_cleanup(located: Located) -> str:
     return located.name if located.name == "rm" else f"{located.name} {located.sub or ''}".strip()
 
 
+# The index updates taken to be IL1002's: fewer tools and other verbs than IL1002's own
+# definition (package_managers.index_use), which leaves out aptitude, microdnf and tdnf.
+_INDEX_TOOLS = frozenset(pm.APT_GET.commands + pm.APT.commands + pm.APK.commands + pm.YUM.commands + pm.DNF.commands + pm.ZYPPER.commands)
+
+
 def _lone_index_updates(commands: list[Located]) -> set[str]:
     """Package managers this RUN only updates (no install): IL1002 reports those."""
-    managers = [c for c in commands if c.name in ("apt-get", "apt", "apk", "yum", "dnf", "zypper")]
+    managers = [c for c in commands if c.name in _INDEX_TOOLS]
     updated = {c.name for c in managers if c.sub in ("update", "makecache", "refresh")}
     installing = {c.name for c in managers if c.sub in ("install", "add", "upgrade", "dist-upgrade")}
     return updated - installing

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Option, Rule, Violation, rule
+from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import pip_command
 from imagelint.knowledge.steps import Located, Step, run_commands, sequences, size_rule_stages
 
@@ -13,20 +14,23 @@ from imagelint.knowledge.steps import Located, Step, run_commands, sequences, si
 MERGE_OPTIONS = {"builder-stages": False, "max-commands": 2, "mode": Option("package-steps", choices=("package-steps", "any"))}
 
 
-_MANAGERS = {
-    "apt-get": "apt", "apt": "apt", "aptitude": "apt", "apk": "apk", "yum": "rpm", "dnf": "rpm",
-    "microdnf": "rpm", "tdnf": "rpm", "zypper": "zypper", "npm": "npm", "yarn": "yarn", "pnpm": "pnpm",
-    "gem": "gem", "composer": "composer", "conda": "conda", "mamba": "conda",
-}  # fmt: skip
+# Package managers whose RUNs count as package steps: OS installers and the language installers
+# used for global tools (not build tools such as cargo or gradle, nor micromamba). pip is found by
+# pip_command.
+_INSTALLERS = frozenset(m for m in pm.MANAGERS if m.kind == pm.OS and m.installs) | {
+    pm.NPM, pm.YARN, pm.PNPM, pm.GEM, pm.COMPOSER, pm.CONDA
+}
 
 
 _PLUMBING = frozenset({"set", "rm", "echo", "true", ":"})
 
 
 def _package_manager(located: Located) -> str | None:
+    """The family (``apt``, ``rpm``, ``pip``...) of a package-manager command, shown in the finding."""
     if pip_command(located.command, located.name) is not None:
-        return "pip"
-    return _MANAGERS.get(located.name)
+        return pm.PIP.family
+    manager = pm.manager(located.name)
+    return manager.family if manager in _INSTALLERS else None
 
 
 def _run_profile(ctx: LintContext, step: Step) -> tuple[int, set[str], bool]:

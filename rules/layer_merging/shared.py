@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule
+from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import download_target, pip_command
 from imagelint.knowledge.steps import Copy, Located, Step, expand_word, is_under, resolve, run_commands, sequences, size_rule_stages, strip_glob
 
@@ -43,15 +44,6 @@ def covers(removed: str, path: str) -> bool:
     return is_under(path, removed)
 
 
-APT_LISTS = "/var/lib/apt/lists"
-
-
-RPM_CACHES = ("/var/cache/yum", "/var/cache/dnf", "/var/cache/tdnf")
-
-
-YARN_CACHES = ("/usr/local/share/.cache/yarn", "/root/.cache/yarn")
-
-
 GO_CACHES = ("/root/.cache/go-build",)
 
 
@@ -62,37 +54,40 @@ def cache_disabled(located: Located, step: Step, variable: str) -> bool:
     return value is not None and value.lower() not in ("", "0", "false", "no", "off")
 
 
-CREATORS = frozenset(
-    {"apt-get", "apt", "aptitude", "apk", "yum", "dnf", "microdnf", "tdnf", "zypper", "npm", "yarn", "go", "curl", "wget", "git"}
-)
+CREATORS = pm.OS_PACKAGE_MANAGERS | frozenset(pm.NPM.commands + pm.YARN.commands) | frozenset({"go", "curl", "wget", "git"})
 
 
 def created_paths(located: Located, step: Step) -> list[tuple[str, str]]:
     """(path, what) for caches and files this command leaves in its layer."""
     command, name = located.command, located.name
-    if name not in CREATORS and not name.startswith(("pip", "python")):
+    if name not in CREATORS and not pm.may_run_pip(name):
         return []
     sub = located.sub
     what = f"{name} {sub}" if sub else name
     pip = pip_command(command, name)
     if pip is not None:
-        if pip.subcommand() in ("install", "download", "wheel") and not pip.has_option("--no-cache-dir") and not cache_disabled(
+        if pip.subcommand() in ("install", "download", "wheel") and not pip.has_option(*pm.PIP.no_cache_options) and not cache_disabled(
             located, step, "PIP_NO_CACHE_DIR"
         ):
-            return [("/root/.cache/pip", f"{command.name} install")]
+            return [(pm.PIP.cache_dirs[0], f"{command.name} install")]
         return []
-    if name in ("apt-get", "apt", "aptitude") and sub == "update":
-        return [(APT_LISTS, what)]
-    if name == "apk" and (sub == "update" or (sub == "add" and not command.has_option("--no-cache"))):
-        return [("/var/cache/apk", what)]
-    if name in ("yum", "dnf", "microdnf", "tdnf") and sub in ("install", "update", "upgrade", "makecache", "groupinstall"):
-        return [(path, what) for path in RPM_CACHES]
-    if name == "zypper" and sub in ("install", "in", "refresh", "ref", "update", "up"):
-        return [("/var/cache/zypp", what)]
-    if name == "npm" and sub in ("install", "i", "ci", "add"):
-        return [("/root/.npm", what)]
-    if name == "yarn" and sub in (None, "install", "add", "global"):
-        return [(path, f"yarn {sub or 'install'}") for path in YARN_CACHES]
+    # The subcommands followed here are the common ones that fill each cache, fewer than the
+    # package-hygiene rules know (PackageManager.cache_filling).
+    manager = pm.manager(name)
+    if name in pm.APT_FRONTENDS and sub in manager.index_updates:
+        return [(manager.cache_dirs[0], what)]
+    if manager is pm.APK and (
+        sub in manager.index_updates or (sub in manager.installs and not command.has_option(*manager.no_cache_options))
+    ):
+        return [(manager.cache_dirs[0], what)]
+    if name in pm.RPM_FRONTENDS and sub in ("install", "update", "upgrade", "makecache", "groupinstall"):
+        return [(path, what) for path in pm.RPM_CACHES]
+    if manager is pm.ZYPPER and sub in ("install", "in", "refresh", "ref", "update", "up"):
+        return [(manager.cache_dirs[0], what)]
+    if manager is pm.NPM and sub in ("install", "i", "ci", "add"):
+        return [(manager.cache_dirs[0], what)]
+    if manager is pm.YARN and sub in (None, "install", "add", "global"):
+        return [(path, f"{name} {sub or 'install'}") for path in manager.cache_dirs]
     if name == "go" and sub in ("build", "install", "test", "get", "mod"):
         return [(path, what) for path in GO_CACHES]
     if name in ("curl", "wget"):

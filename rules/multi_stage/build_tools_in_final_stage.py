@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
-from imagelint.knowledge.installs import os_package_family
+from imagelint.knowledge.installs import os_package_manager
+from imagelint.knowledge.package_managers import PackageManager
 from imagelint.knowledge.stages import is_application_image
 from imagelint.shell import Command
 
@@ -24,16 +25,15 @@ _BUILD_PACKAGES = frozenset(
 _VERSION_PIN = re.compile(r"[=<>~].*$")
 
 
-def build_package(word: str, family: str) -> str | None:
+def build_package(word: str, manager: PackageManager) -> str | None:
     """The package name when it is a build-only package (version pins stripped)."""
     name = _VERSION_PIN.sub("", word).lower()
-    if family == "apt":
-        name = name.split(":", 1)[0]  # gcc:amd64
+    if manager.arch_separator:
+        name = name.split(manager.arch_separator, 1)[0]  # gcc:amd64
     if name in _BUILD_PACKAGES:
         return name
-    if family in ("apt", "apk") and name.endswith("-dev") and len(name) > 4:
-        return name
-    if family == "rpm" and name.endswith("-devel"):
+    suffix = manager.dev_package_suffix  # libssl-dev, openssl-devel
+    if suffix and name.endswith(suffix) and len(name) > len(suffix):
         return name
     return None
 
@@ -52,7 +52,7 @@ def _removed_later_in_script(commands: list[Command], position: int, packages: s
         if command.name == "apt-mark" and sub == "auto":
             marked_auto = True
             continue
-        if os_package_family(command, removing=True) is None:
+        if os_package_manager(command, removing=True) is None:
             continue
         targets = command.positionals()[1:]
         if any("$" in t for t in targets) or (marked_auto and command.has_option("--auto-remove")) or sub == "autoremove" and marked_auto:
@@ -126,17 +126,18 @@ def build_tools_in_final_stage(ctx: LintContext, rule: Rule) -> Iterator[Violati
     for run in ctx.shipped_scripts:
         commands = list(run.commands())
         for position, command in enumerate(commands):
-            family = os_package_family(command)
-            if family is None:
+            manager = os_package_manager(command)
+            if manager is None:
                 continue
             found: list[tuple[int, str]] = []  # (word index, package)
             for index, word in enumerate(command.words[1:], start=1):
-                package = build_package(word.value, family) if not word.value.startswith("-") else None
+                package = build_package(word.value, manager) if not word.value.startswith("-") else None
                 if package:
                     found.append((index, package))
             if not found:
                 continue
-            virtual = command.option_value("--virtual", "-t") if family == "apk" else None
+            groups = manager.virtual_package_options  # apk add --virtual .build-deps
+            virtual = command.option_value(*groups) if groups else None
             removed = _removed_later_in_script(commands, position, {p for _, p in found}, virtual)
             kept = [(i, p) for i, p in found if p not in removed]
             if not kept:

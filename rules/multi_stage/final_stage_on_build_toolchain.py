@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from imagelint.context import LintContext
 from imagelint.dockerfile import Stage
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.stages import copies_application_source, entry_command, from_value, is_dev_container, root_image, runs_an_application
 from imagelint.shell import Command
 
@@ -49,17 +50,20 @@ def build_step(command: Command) -> str | None:
     """A command that compiles or bundles the application, named for the message."""
     name, args = command.name, command.args
     sub = command.subcommand()
+    manager = pm.manager(name)
     if name == "go" and sub in ("build", "install"):
         return f"go {sub}"
-    if name == "cargo" and sub in ("build", "install"):
-        return f"cargo {sub}"
-    if name in ("mvn", "mvnw") and {"package", "install", "verify"} & set(args):
+    if manager is pm.CARGO and sub in ("build", "install"):
+        return f"{name} {sub}"
+    if manager is pm.MAVEN and {"package", "install", "verify"} & set(args):
         return f"{name} {next(a for a in args if a in ('package', 'install', 'verify'))}"
-    if name in ("gradle", "gradlew"):
+    if manager is pm.GRADLE:
         task = next((a for a in args if a in ("build", "assemble", "bootJar", "jar", "shadowJar", "installDist", "war")), None)
         return f"{name} {task}" if task else None
-    if name in ("npm", "yarn", "pnpm", "bun"):
-        script = args[1] if args[:1] in (["run"], ["run-script"]) and len(args) > 1 else (args[0] if args and name != "npm" else "")
+    if manager is not None and manager.ecosystem == "node":
+        # ``yarn build`` runs the script; npm needs ``npm run build``
+        direct = args[0] if args and manager is not pm.NPM else ""
+        script = args[1] if args[:1] in (["run"], ["run-script"]) and len(args) > 1 else direct
         return f"{name} run {script}" if script.startswith("build") else None
     if name == "dotnet" and sub in ("publish", "build"):
         return f"dotnet {sub}"

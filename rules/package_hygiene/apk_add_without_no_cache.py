@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import APK
 from imagelint.knowledge.runs import runs, subcommand
 
 
@@ -61,11 +62,11 @@ def apk_add_without_no_cache(ctx: LintContext, rule: Rule) -> Iterator[Violation
     `RUN --mount=type=cache,target=/var/cache/apk apk add ...`.
     """
     for run in runs(ctx, shipped_only=True):
-        if run.keeps_out("/var/cache/apk") or run.keeps_out("/etc/apk/cache"):
+        if run.keeps_out(*APK.cache_dirs):
             continue
-        for script, command in run.commands("apk"):
+        for script, command in run.commands(*APK.commands):
             verb = subcommand(command)
-            if verb not in ("add", "update", "upgrade") or command.has_option("--no-cache", "--no-network"):
+            if verb not in APK.cache_filling or command.has_option(*APK.no_cache_options, "--no-network"):
                 continue
             if verb == "update":
                 message = "apk update stores the package index in /var/cache/apk in this layer; drop it and use apk add --no-cache"

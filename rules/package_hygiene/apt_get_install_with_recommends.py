@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import APT_GET
 from imagelint.knowledge.runs import runs, subcommand, written_config
 from imagelint.rules.package_hygiene.shared import apt_option
 
@@ -61,7 +62,7 @@ def apt_get_install_with_recommends(ctx: LintContext, rule: Rule) -> Iterator[Vi
     Add `--no-install-recommends` and name any recommended package you really need.
     """
     for run in runs(ctx, shipped_only=True):
-        for script, command in run.commands("apt-get"):
+        for script, command in run.commands(*APT_GET.commands):
             if subcommand(command) != "install":
                 continue
             if command.has_option("--no-install-recommends") or apt_option(command, "APT::Install-Recommends") in _FALSE:

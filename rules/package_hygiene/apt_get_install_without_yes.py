@@ -6,12 +6,10 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import APT_GET
 from imagelint.knowledge.runs import runs, subcommand, written_config, yes_piped_into
 from imagelint.rules.package_hygiene.shared import TRUE, apt_option
 from imagelint.shell import Command
-
-
-_APT_INSTALLING = frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "reinstall"})
 
 
 def _quiet_level(command: Command) -> int:
@@ -81,12 +79,12 @@ def apt_get_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violat
     Add `-y` (or `--yes`, `--assume-yes`, `-qq`, which implies it).
     """
     for run in runs(ctx):
-        for script, command in run.commands("apt-get"):
+        for script, command in run.commands(*APT_GET.commands):
             verb = subcommand(command)
-            if verb not in _APT_INSTALLING:
+            if verb not in APT_GET.prompting:
                 continue
             if (
-                command.has_option("-y", "--yes", "--assume-yes")
+                command.has_option(*APT_GET.assume_yes_options)
                 or _quiet_level(command) >= 2
                 or apt_option(command, "APT::Get::Assume-Yes") in TRUE
                 or yes_piped_into(script, command)

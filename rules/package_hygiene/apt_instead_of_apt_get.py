@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import APT, APT_CACHE, APT_GET
 from imagelint.knowledge.runs import runs, subcommand
 
 
@@ -49,11 +50,11 @@ def apt_instead_of_apt_get(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     Use `apt-get` (or `apt-cache` for search/show/policy) with the same arguments.
     """
     for run in runs(ctx):
-        for script, command in run.commands("apt"):
+        for script, command in run.commands(*APT.commands):
             if not command.args:
                 continue
             verb = subcommand(command) or ""
-            tool = "apt-cache" if verb in _APT_CACHE_VERBS else "apt-get"
+            tool = APT_CACHE.name if verb in _APT_CACHE_VERBS else APT_GET.name
             yield script.violation(
                 f"'apt {verb}' uses apt's interactive interface, which is not stable in scripts; use {tool} {verb}".rstrip(),
                 command,

@@ -6,7 +6,12 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import APT, APT_GET
 from imagelint.knowledge.runs import runs, subcommand
+
+
+# apt-get and apt (aptitude, whose lists are the same, is not followed here).
+_APT_TOOLS = APT_GET.commands + APT.commands
 
 
 @rule(
@@ -60,11 +65,11 @@ def apt_lists_left_in_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]
     `RUN --mount=type=cache,target=/var/lib/apt,sharing=locked`.
     """
     for run in runs(ctx, shipped_only=True):
-        apt = [(s, c) for s, c in run.commands("apt-get", "apt") if subcommand(c) in ("update", "dist-clean", "distclean")]
+        apt = [(s, c) for s, c in run.commands(*_APT_TOOLS) if subcommand(c) in ("update", "dist-clean", "distclean")]
         updates = [(s, c) for s, c in apt if subcommand(c) == "update"]
         if not updates or len(updates) != len(apt):  # `apt-get dist-clean` (apt >= 2.7) removes the lists
             continue
-        if run.keeps_out("/var/lib/apt/lists"):
+        if run.keeps_out(*APT_GET.cache_dirs):
             continue
         script, command = updates[0]
         yield script.violation(

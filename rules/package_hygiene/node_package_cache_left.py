@@ -6,71 +6,53 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext, RunScript
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import NODE_PACKAGE_MANAGERS, NPM, YARN, PackageManager, manager
 from imagelint.knowledge.runs import Run, runs, subcommand
 from imagelint.shell import Command
 
 
-# npm accepts abbreviations and misspellings of install (`npm isntall` works).
-_NPM_INSTALLS = frozenset(
-    "install i in ins inst insta instal isnt isnta isntal isntall add ci clean-install ic install-clean "
-    "isntall-clean update up upgrade install-ci-test cit it install-test".split()
-)
-
-
-_YARN_INSTALLS = frozenset({"install", "add"})
-
-
-_PNPM_INSTALLS = frozenset({"install", "i", "add", "update", "up", "upgrade", "fetch"})
+def _fills_cache(tool: PackageManager, command: Command, verb: str | None) -> bool:
+    if verb in tool.cache_filling:
+        return True
+    if tool.global_subcommand is not None and verb == tool.global_subcommand:
+        return command.positionals()[1:2] == ["add"]  # `yarn global add`
+    # bare `yarn` installs, but `yarn --version` does not
+    return verb is None and tool.bare_installs and not command.has_option("-v", "--version", "-h", "--help")
 
 
 def _node_installs(run: Run) -> dict[str, tuple[RunScript, Command]]:
     """First installing command per tool (npm, yarn, pnpm) in a RUN."""
     found: dict[str, tuple[RunScript, Command]] = {}
-    for script, command in run.commands("npm", "yarn", "pnpm"):
-        verb = subcommand(command)
-        installs = (
-            (command.name == "npm" and verb in _NPM_INSTALLS)
-            or (command.name == "yarn" and verb in _YARN_INSTALLS)
-            or (command.name == "yarn" and verb == "global" and command.positionals()[1:2] == ["add"])
-            # bare `yarn` installs, but `yarn --version` does not
-            or (command.name == "yarn" and verb is None and not command.has_option("-v", "--version", "-h", "--help"))
-            or (command.name == "pnpm" and verb in _PNPM_INSTALLS)
-        )
-        if installs and command.name not in found:
+    for script, command in run.commands(*NODE_PACKAGE_MANAGERS):
+        if command.name not in found and _fills_cache(manager(command.name), command, subcommand(command)):
             found[command.name] = (script, command)
     return found
 
 
-def _node_cache_kept_out(run: Run, tool: str, command: Command) -> bool:
-    for _, other in run.commands(tool):
+def _node_cache_kept_out(run: Run, name: str, command: Command) -> bool:
+    tool = manager(name)
+    cleanup = tool.cache_clean.split()[1:3]  # `npm cache clean --force` -> cache clean
+    for _, other in run.commands(name):
         args = [a.lower() for a in other.positionals()]
-        if tool in ("npm", "yarn") and args[:2] == ["cache", "clean"]:
-            return True
-        if tool == "pnpm" and args[:2] == ["store", "prune"]:
+        if args[:2] == cleanup:
             return True
     # A cache mount for the tool: any target that names it (/root/.npm, /usr/local/share/.cache/yarn).
-    if any(tool in target for target in run.mount_targets):
+    if any(name in target for target in run.mount_targets):
         return True
     # `rm -rf "$(yarn cache dir)"`, `rm -rf "$(npm config get cache)"`
-    if any(f"{tool} cache dir" in path or f"{tool} config get cache" in path for path in run.removed_paths):
+    if any(f"{name} cache dir" in path or f"{name} config get cache" in path for path in run.removed_paths):
         return True
-    if tool == "npm":
+    if tool is NPM:
         directory = command.option_value("--cache") or run.env("npm_config_cache", command) or run.env("NPM_CONFIG_CACHE", command)
-        return run.keeps_out(directory or "~/.npm")
-    if tool == "yarn":
+        return run.keeps_out(directory or tool.cache_dirs[0])
+    if tool is YARN:
         directory = command.option_value("--cache-folder") or run.env("YARN_CACHE_FOLDER", command)
         if directory:
             return run.keeps_out(directory)
-        return run.keeps_out("~/.cache/yarn", "/usr/local/share/.cache/yarn", "~/.yarn/berry/cache")
+        return run.keeps_out(*tool.cache_dirs, "~/.yarn/berry/cache")
     home = run.env("PNPM_HOME", command)
     directory = command.option_value("--store-dir") or run.env("npm_config_store_dir", command)
-    return run.keeps_out(directory or (f"{home}/store" if home else "~/.local/share/pnpm/store"))
-
-
-_NODE_CLEANUP = {"npm": "npm cache clean --force", "yarn": "yarn cache clean", "pnpm": "pnpm store prune"}
-
-
-_NODE_CACHE = {"npm": "/root/.npm", "yarn": "/usr/local/share/.cache/yarn", "pnpm": "/root/.local/share/pnpm/store"}
+    return run.keeps_out(directory or (f"{home}/store" if home else tool.cache_dirs[0]))
 
 
 @rule(
@@ -135,9 +117,10 @@ def node_package_cache_left(ctx: LintContext, rule: Rule) -> Iterator[Violation]
         for tool, (script, command) in _node_installs(run).items():
             if _node_cache_kept_out(run, tool, command):
                 continue
+            cache = manager(tool)
             verb = " ".join(command.positionals()[:2]) if subcommand(command) == "global" else subcommand(command) or "install"
             yield script.violation(
                 f"{tool} {verb} leaves its package cache in this layer; add "
-                f"'&& {_NODE_CLEANUP[tool]}' (or RUN --mount=type=cache,target={_NODE_CACHE[tool]})",
+                f"'&& {cache.cache_clean}' (or RUN --mount=type=cache,target={cache.cache_dirs[0]})",
                 command,
             )

@@ -6,45 +6,19 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import RPM_FRONTENDS, RPM_INSTALLERS, PackageManager, family_commands, manager
 from imagelint.knowledge.runs import Run, runs, subcommand
 
 
-_RPM_POPULATING = frozenset(
-    {"install", "groupinstall", "localinstall", "reinstall", "update", "upgrade", "makecache", "distro-sync",
-     "downgrade", "builddep", "group", "module", "swap", "upgrade-minimal", "update-minimal"}
-)  # fmt: skip
-
-
-_ZYPPER_POPULATING = frozenset(
-    {"install", "in", "update", "up", "dist-upgrade", "dup", "patch", "refresh", "ref", "source-install", "si",
-     "install-new-recommends", "inr"}
-)  # fmt: skip
-
-
-_RPM_CACHE_DIRS = {
-    "yum": ("/var/cache/yum", "/var/cache/dnf"),  # yum is dnf on EL8 and later
-    "dnf": ("/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum"),
-    "microdnf": ("/var/cache/yum", "/var/cache/dnf"),
-    "tdnf": ("/var/cache/tdnf",),
-    "zypper": ("/var/cache/zypp",),
-}
-
-
-_RPM_CLEAN = {
-    "yum": "yum clean all", "dnf": "dnf clean all", "microdnf": "microdnf clean all", "tdnf": "tdnf clean all",
-    "zypper": "zypper clean -a",
-}  # fmt: skip
-
-
-def _rpm_cleaned(run: Run, tool: str) -> bool:
-    family = ("zypper",) if tool == "zypper" else ("yum", "dnf", "microdnf", "tdnf")
-    for _, command in run.commands(*family):
+def _rpm_cleaned(run: Run, tool: PackageManager) -> bool:
+    yum_like = tool.name in RPM_FRONTENDS  # `yum clean all`; zypper has `zypper clean` / `zypper cc`
+    for _, command in run.commands(*family_commands(tool.family)):
         args = [a.lower() for a in command.positionals()]
-        if tool == "zypper" and args[:1] in (["clean"], ["cc"]):
+        if not yum_like and args[:1] in (["clean"], ["cc"]):
             return True
-        if tool != "zypper" and args[:1] == ["clean"] and ("all" in args or "metadata" in args):
+        if yum_like and args[:1] == ["clean"] and ("all" in args or "metadata" in args):
             return True
-    return run.keeps_out(*_RPM_CACHE_DIRS[tool])
+    return run.keeps_out(*tool.cache_dirs)
 
 
 @rule(
@@ -98,16 +72,16 @@ def rpm_cache_left(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """
     for run in runs(ctx, shipped_only=True):
         reported: set[str] = set()
-        for script, command in run.commands(*_RPM_CACHE_DIRS):
+        for script, command in run.commands(*RPM_INSTALLERS):
             verb = subcommand(command)
-            populating = _ZYPPER_POPULATING if command.name == "zypper" else _RPM_POPULATING
-            if verb not in populating or command.name in reported:
+            tool = manager(command.name)
+            if verb not in tool.cache_filling or command.name in reported:
                 continue
-            if _rpm_cleaned(run, command.name):
+            if _rpm_cleaned(run, tool):
                 continue
             reported.add(command.name)
             yield script.violation(
                 f"{command.name} {verb} leaves its metadata cache in this layer; end the RUN with "
-                f"'{_RPM_CLEAN[command.name]}' (or RUN --mount=type=cache,target={_RPM_CACHE_DIRS[command.name][0]})",
+                f"'{tool.cache_clean}' (or RUN --mount=type=cache,target={tool.cache_dirs[0]})",
                 command,
             )

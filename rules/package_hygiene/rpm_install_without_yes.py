@@ -7,21 +7,14 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import RPM_INSTALLERS, ZYPPER, manager
 from imagelint.knowledge.runs import runs, subcommand, written_config, yes_piped_into
 from imagelint.rules.package_hygiene.shared import TRUE
 from imagelint.shell import Command
 
 
-_RPM_PROMPTING = frozenset(
-    {"install", "groupinstall", "localinstall", "reinstall", "update", "upgrade", "remove", "erase", "downgrade",
-     "distro-sync", "autoremove", "swap", "group", "module", "builddep", "upgrade-minimal", "update-minimal"}
-)  # fmt: skip
-
-
-_ZYPPER_PROMPTING = frozenset(
-    {"install", "in", "remove", "rm", "update", "up", "dist-upgrade", "dup", "patch", "source-install", "si",
-     "install-new-recommends", "inr"}
-)  # fmt: skip
+# The yum family and zypper, where they prompt (microdnf never does).
+_PROMPTING_TOOLS = frozenset(c for c in RPM_INSTALLERS if manager(c).prompting)
 
 
 def _global_args(command: Command) -> list[str]:
@@ -85,21 +78,22 @@ def rpm_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]
     Add `-y` (zypper: `zypper --non-interactive install` or `zypper install -y`).
     """
     for run in runs(ctx):
-        for script, command in run.commands("yum", "dnf", "tdnf", "zypper"):
+        for script, command in run.commands(*_PROMPTING_TOOLS):
             verb = subcommand(command)
-            if command.name == "zypper":
-                if verb not in _ZYPPER_PROMPTING:
-                    continue
+            tool = manager(command.name)
+            zypper = command.name in ZYPPER.commands
+            if verb not in tool.prompting:
+                continue
+            if zypper:
                 globals_ = _global_args(command)
-                if any(a in ("-n", "--non-interactive") or re.fullmatch(r"-[a-zA-Z]*n[a-zA-Z]*", a) for a in globals_):
+                # -n only counts before the subcommand, also bundled (`zypper -qn install`)
+                if any(a in tool.non_interactive_options or re.fullmatch(r"-[a-zA-Z]*n[a-zA-Z]*", a) for a in globals_):
                     continue
-                if command.has_option("-y", "--no-confirm"):
+                if command.has_option(*tool.assume_yes_options):
                     continue
                 fix = "zypper --non-interactive ..."
             else:
-                if verb not in _RPM_PROMPTING:
-                    continue
-                if command.has_option("-y", "--assumeyes"):
+                if command.has_option(*tool.assume_yes_options):
                     continue
                 setopts = [v.lower().replace(" ", "") for v in command.option_values("--setopt")]
                 if any(v.startswith("assumeyes=") and v.split("=", 1)[1] in TRUE for v in setopts):
@@ -109,7 +103,7 @@ def rpm_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]
                 fix = f"{command.name} -y {verb} ..."
             if yes_piped_into(script, command):
                 continue
-            option = "--non-interactive" if command.name == "zypper" else "-y"
+            option = "--non-interactive" if zypper else "-y"
             yield script.violation(
                 f"{command.name} {verb} without {option} aborts at the confirmation prompt; add {option}",
                 command,

@@ -14,7 +14,8 @@ from __future__ import annotations
 from imagelint.context import RunScript
 from imagelint.rule import Violation
 from imagelint.knowledge.runs import shorten
-from imagelint.shell import Command, KNOWN_VALUE_OPTIONS
+from imagelint.knowledge.package_managers import PIP_INSTALL_VALUE_OPTIONS
+from imagelint.shell import Command
 
 
 TRUE = frozenset({"1", "true", "yes", "on"})
@@ -29,10 +30,7 @@ def apt_option(command: Command, key: str) -> str | None:
     return None
 
 
-PIP_VALUE_OPTIONS = KNOWN_VALUE_OPTIONS["pip"] | frozenset(
-    "--global-option --install-option --build-option --log-file --exists-action --python --use-feature "
-    "--use-deprecated --keyring-provider --group --root-user-action -b --build --config-setting".split()
-)
+PIP_VALUE_OPTIONS = PIP_INSTALL_VALUE_OPTIONS
 
 
 def first_word(command: Command, value: str) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import APK
 from imagelint.knowledge.runs import runs, subcommand
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
 
@@ -41,12 +42,12 @@ def unpinned_apk_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     Add `=<version>` (exact) or `~<version>` (that release line) to each package.
     """
     for run in runs(ctx):
-        for script, command in run.commands("apk"):
-            if subcommand(command) != "add":
+        for script, command in run.commands(*APK.commands):
+            if subcommand(command) not in APK.installs:
                 continue
             packages = run.package_words(command, command.positionals()[1:])
             unpinned = [
                 p for p in packages if not re.search(r"[=~<>]", p) and not is_local_or_variable(p) and not p.endswith(".apk")
             ]
             if unpinned:
-                yield pin_violation(script, command, "apk add", unpinned, f"{unpinned[0]}=<version>")
+                yield pin_violation(script, command, "apk add", unpinned, f"{unpinned[0]}{APK.pin_separator}<version>")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import APT, APT_GET
 from imagelint.knowledge.runs import runs, subcommand
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
 
@@ -45,10 +46,11 @@ def unpinned_apt_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     Add `=<version>` to each package (`apt-cache policy <pkg>` shows the candidate version).
     """
     for run in runs(ctx):
-        for script, command in run.commands("apt-get", "apt"):
+        for script, command in run.commands(*APT_GET.commands, *APT.commands):
             if subcommand(command) != "install":
                 continue
             packages = run.package_words(command, command.positionals()[1:])
-            unpinned = [p for p in packages if "=" not in p and not is_local_or_variable(p) and not p.endswith(".deb")]
+            pin = APT_GET.pin_separator  # curl=8.5.0-2, for apt too
+            unpinned = [p for p in packages if pin not in p and not is_local_or_variable(p) and not p.endswith(".deb")]
             if unpinned:
-                yield pin_violation(script, command, command.name, unpinned, f"{unpinned[0]}=<version>")
+                yield pin_violation(script, command, command.name, unpinned, f"{unpinned[0]}{pin}<version>")

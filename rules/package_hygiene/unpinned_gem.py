@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import GEM
 from imagelint.knowledge.runs import runs, subcommand
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
 
@@ -42,10 +43,11 @@ def unpinned_gem(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     Add `-v <version>` or write `gem:<version>`.
     """
     for run in runs(ctx):
-        for script, command in run.commands("gem"):
-            if subcommand(command) != "install" or command.has_option("-v", "--version", "-g", "--file"):
+        for script, command in run.commands(*GEM.commands):
+            if subcommand(command) not in GEM.installs or command.has_option("-v", "--version", "-g", "--file"):
                 continue
             packages = run.package_words(command, command.positionals()[1:])
-            unpinned = [p for p in packages if ":" not in p and not is_local_or_variable(p) and not p.endswith(".gem")]
+            pin = GEM.pin_separator  # rails:7.1.3
+            unpinned = [p for p in packages if pin not in p and not is_local_or_variable(p) and not p.endswith(".gem")]
             if unpinned:
-                yield pin_violation(script, command, "gem install", unpinned, f"{unpinned[0]}:<version>")
+                yield pin_violation(script, command, "gem install", unpinned, f"{unpinned[0]}{pin}<version>")

@@ -6,11 +6,16 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import NODE_PACKAGE_MANAGERS, NPM, manager
 from imagelint.knowledge.runs import runs, subcommand
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
 
 
 _NPM_MOVING_TAGS = frozenset({"latest", "next", "*", ""})
+
+
+# npm's spellings of install that add a package (yarn and pnpm only `add`).
+_NPM_ADDS = frozenset({"install", "i", "add", "in", "isntall"})
 
 
 def _npm_name(spec: str) -> str:
@@ -68,19 +73,16 @@ def unpinned_npm_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     Add `@<version>` to each package (`npm view <pkg> version` shows the newest).
     """
     for run in runs(ctx):
-        for script, command in run.commands("npm", "yarn", "pnpm"):
+        for script, command in run.commands(*NODE_PACKAGE_MANAGERS):
             positionals = command.positionals()
             verb = subcommand(command)
-            if command.name == "npm" and verb in ("install", "i", "add", "in", "isntall"):
-                packages = run.package_words(command, positionals[1:])
-            elif command.name == "yarn" and verb == "add":
-                packages = run.package_words(command, positionals[1:])
-            elif command.name == "yarn" and verb == "global" and positionals[1:2] == ["add"]:
-                packages = run.package_words(command, positionals[2:])
-            elif command.name == "pnpm" and verb == "add":
+            tool = manager(command.name)
+            if tool.global_subcommand is not None and verb == tool.global_subcommand and positionals[1:2] == ["add"]:
+                packages = run.package_words(command, positionals[2:])  # `yarn global add`
+            elif verb in (_NPM_ADDS if tool is NPM else ("add",)):
                 packages = run.package_words(command, positionals[1:])
             else:
                 continue
             unpinned = [p for p in packages if _node_spec_unpinned(p)]
             if unpinned:
-                yield pin_violation(script, command, f"{command.name} {verb}", unpinned, f"{_npm_name(unpinned[0])}@<version>")
+                yield pin_violation(script, command, f"{command.name} {verb}", unpinned, f"{_npm_name(unpinned[0])}{tool.pin_separator}<version>")

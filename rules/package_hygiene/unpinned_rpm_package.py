@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import RPM_INSTALLERS, ZYPPER, manager
 from imagelint.knowledge.runs import runs, subcommand
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
 
@@ -55,19 +56,20 @@ def unpinned_rpm_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     Add the version: `pkg-<version>` for yum/dnf/microdnf, `pkg=<version>` for zypper.
     """
     for run in runs(ctx):
-        for script, command in run.commands("yum", "dnf", "microdnf", "tdnf", "zypper"):
+        for script, command in run.commands(*RPM_INSTALLERS):
             verb = subcommand(command)
-            if verb not in ("install", "in") or (verb == "in" and command.name != "zypper"):
+            zypper = command.name in ZYPPER.commands
+            if verb != "install" and not (zypper and verb == "in"):
                 continue
-            if command.name == "zypper" and any(t not in ("package",) for t in command.option_values("-t", "--type")):
+            if zypper and any(t not in ("package",) for t in command.option_values("-t", "--type")):
                 continue
             unpinned = []
             for package in run.package_words(command, command.positionals()[1:]):
                 if is_local_or_variable(package) or package.endswith(".rpm") or package.startswith("@") or "(" in package:
                     continue
-                if re.search(r"[=<>]", package) or (command.name != "zypper" and _RPM_NEVRA.search(package)):
+                if re.search(r"[=<>]", package) or (not zypper and _RPM_NEVRA.search(package)):
                     continue
                 unpinned.append(package)
             if unpinned:
-                separator = "=" if command.name == "zypper" else "-"
+                separator = manager(command.name).pin_separator
                 yield pin_violation(script, command, f"{command.name} {verb}", unpinned, f"{unpinned[0]}{separator}<version>")

@@ -6,20 +6,12 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge.package_managers import MANAGERS, manager
 from imagelint.knowledge.runs import runs, subcommand
 
 
-# Subcommands that upgrade every installed package (with no package named).
-_FULL_UPGRADES = {
-    "apt-get": {"upgrade", "dist-upgrade", "full-upgrade"},
-    "apt": {"upgrade", "dist-upgrade", "full-upgrade"},
-    "apk": {"upgrade"},
-    "yum": {"update", "upgrade", "distro-sync", "upgrade-minimal", "update-minimal"},
-    "dnf": {"update", "upgrade", "distro-sync", "upgrade-minimal", "update-minimal"},
-    "microdnf": {"update", "upgrade", "distro-sync"},
-    "tdnf": {"update", "upgrade", "distro-sync"},
-    "zypper": {"update", "up", "dist-upgrade", "dup", "patch"},
-}
+# Programs with subcommands that upgrade every installed package (PackageManager.upgrades_all).
+_UPGRADERS = frozenset(command for m in MANAGERS if m.upgrades_all for command in m.commands)
 
 
 @rule(
@@ -70,9 +62,9 @@ def upgrade_all_packages(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     if one package needs a fix now, upgrade only that package.
     """
     for run in runs(ctx, shipped_only=True):
-        for script, command in run.commands(*_FULL_UPGRADES):
+        for script, command in run.commands(*_UPGRADERS):
             verb = subcommand(command)
-            if verb not in _FULL_UPGRADES[command.name]:
+            if verb not in manager(command.name).upgrades_all:
                 continue
             if len(command.positionals()) > 1:
                 continue  # `dnf update openssl`, `apt-get upgrade libssl3`: named packages

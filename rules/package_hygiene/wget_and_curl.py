@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext, RunScript
 from imagelint.rule import Rule, Violation, rule
-from imagelint.knowledge.installs import OS_PACKAGE_MANAGERS, os_package_family
+from imagelint.knowledge.installs import os_package_manager
+from imagelint.knowledge.package_managers import OS_PACKAGE_MANAGERS
 from imagelint.knowledge.runs import Run, runs, subcommand
 from imagelint.shell import Command
 
@@ -20,11 +21,11 @@ def _temporary_packages(run: Run) -> set[str]:
     auto_purge = False
     for _, command in run.commands(*OS_PACKAGE_MANAGERS):
         names = set(run.package_words(command, command.positionals()[1:]))
-        if os_package_family(command) is not None:
+        if os_package_manager(command) is not None:
             installed |= names
             for group in command.option_values("-t", "--virtual"):
                 groups.setdefault(group, set()).update(names)
-        elif os_package_family(command, removing=True) is not None:
+        elif os_package_manager(command, removing=True) is not None:
             removed |= names
             for group in names & set(groups):
                 removed |= groups[group]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
+from imagelint.knowledge.user_accounts import USERADD_VALUE_OPTIONS
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import at_command_start
 
@@ -62,7 +63,7 @@ def hardcoded_password_in_run(ctx: LintContext, rule: Rule) -> Iterator[Violatio
                         "from RUN --mount=type=secret",
                     )
         for command in run.commands("useradd", "usermod"):
-            password = command.option_value("-p", "--password", value_options=_USERADD_VALUE_OPTIONS)
+            password = command.option_value("-p", "--password", value_options=USERADD_VALUE_OPTIONS)
             if password and not password.startswith("$(") and "`" not in password and (
                 "$" not in password or re.match(r"^\$(?:1|2[aby]?|5|6|y)\$", password)
             ):
@@ -77,12 +78,6 @@ def hardcoded_password_in_run(ctx: LintContext, rule: Rule) -> Iterator[Violatio
                 yield at_command_start(
                     run, command, "openssl passwd hashes a password written in the Dockerfile; avoid account passwords in images"
                 )
-
-
-_USERADD_VALUE_OPTIONS = frozenset(
-    "-u --uid -g --gid -G --groups -d --home-dir -s --shell -c --comment -e --expiredate -f --inactive -k "
-    "--skel -K --key -p --password -R --root -P --prefix -b --base-dir -Z --selinux-user".split()
-)
 
 
 def _literal_password_line(text: str, program: str) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge import package_managers as pm
 from imagelint.rules.security.shared import at_command_start
 from imagelint.shell import Command
 
@@ -16,7 +17,7 @@ _LOCAL_PACKAGE = re.compile(r"^(?:\.{0,2}/|\$|\{).*|.*\.(?:apk|rpm|deb)$")
 
 def _signature_switch(command: Command) -> str | None:
     name = command.name
-    if name in ("apt-get", "apt", "aptitude"):
+    if name in pm.APT_FRONTENDS:
         if command.has_option("--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories"):
             return f"{name} --allow-unauthenticated/--force-yes"
         for value in command.option_values("-o", "--option"):
@@ -24,13 +25,13 @@ def _signature_switch(command: Command) -> str | None:
             unsigned = key.lower().endswith(("allowunauthenticated", "allowinsecurerepositories", "allow-insecure"))
             if unsigned and setting.lower() in ("true", "1", "yes"):
                 return f"{name} -o {key}=true"
-    if name == "apk" and command.has_option("--allow-untrusted"):
+    if name in pm.APK.commands and command.has_option("--allow-untrusted"):
         # Installing or indexing packages this build made (official nginx images) is not a download.
         positionals = command.positionals()
         if positionals[:1] == ["index"] or (len(positionals) > 1 and all(_LOCAL_PACKAGE.match(p) for p in positionals[1:])):
             return None
         return "apk --allow-untrusted"
-    if name in ("yum", "dnf", "microdnf", "tdnf", "zypper"):
+    if name in pm.RPM_INSTALLERS:
         if command.has_option("--nogpgcheck", "--no-gpg-checks", "--no-gpgcheck"):
             positionals = command.positionals()
             if len(positionals) > 1 and all(_LOCAL_PACKAGE.match(p) and "://" not in p for p in positionals[1:]):
@@ -38,7 +39,7 @@ def _signature_switch(command: Command) -> str | None:
             return f"{name} --nogpgcheck"
         if any(re.match(r"^(?:[\w.-]+\.)?gpgcheck=(?:0|false|no)$", v, re.IGNORECASE) for v in command.option_values("--setopt")):
             return f"{name} --setopt=gpgcheck=0"
-    if name == "rpm" and command.has_option("--nosignature", "--nodigest", "--noverify"):
+    if name in pm.RPM.commands and command.has_option("--nosignature", "--nodigest", "--noverify"):
         return "rpm --nosignature/--nodigest"
     if name in ("echo", "printf", "sed", "tee"):
         text = " ".join(command.args).replace("\\n", "\n")

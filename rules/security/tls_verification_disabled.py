@@ -7,12 +7,16 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
+from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import pip_command
 from imagelint.rules.security.shared import FALSE, at_command_start
 from imagelint.shell import Command
 
 
 _SSL_VERIFY_SETTING = re.compile(r"^(?:[\w.-]+\.)?sslverify\s*=\s*(?:false|0|no|off)$", re.IGNORECASE)
+
+
+_CONDA_TOOLS = pm.family_commands(pm.CONDA.family)  # conda, mamba, micromamba
 
 
 def _tls_switch(command: Command) -> str | None:
@@ -35,22 +39,22 @@ def _tls_switch(command: Command) -> str | None:
         if positionals[:1] == ["config"] and len(positionals) >= 3:
             if positionals[-2].endswith("sslverify") and positionals[-1] in FALSE:
                 return "git config http.sslVerify false"
-    if name in ("npm", "yarn", "pnpm"):
+    if name in pm.NODE_PACKAGE_MANAGERS:
         args = [a.lower() for a in command.args]
         for i, arg in enumerate(args):
             if arg in ("strict-ssl", "enablestrictssl", "strict_ssl") and i + 1 < len(args) and args[i + 1] in FALSE:
                 return f"{name} config set strict-ssl false"
             if arg in ("--strict-ssl=false", "strict-ssl=false", "--no-strict-ssl"):
                 return f"{name} --strict-ssl=false"
-    if name in ("yum", "dnf", "microdnf", "tdnf") and any(
+    if name in pm.RPM_FRONTENDS and any(
         _SSL_VERIFY_SETTING.match(v) for v in command.option_values("--setopt")
     ):
         return f"{name} --setopt=sslverify=false"
-    if name in ("conda", "mamba", "micromamba"):
+    if name in _CONDA_TOOLS:
         args = [a.lower() for a in command.args]
         if "ssl_verify" in args and args.index("ssl_verify") + 1 < len(args) and args[args.index("ssl_verify") + 1] in FALSE:
             return f"{name} config --set ssl_verify false"
-    if name == "composer":
+    if name in pm.COMPOSER.commands:
         args = [a.lower() for a in command.args]
         if ("disable-tls" in args and "true" in args) or ("secure-http" in args and "false" in args):
             return "composer config disable-tls/secure-http"

@@ -11,14 +11,14 @@ from imagelint import engine
 from imagelint.settings import Settings
 from imagelint.dockerfile import load
 from imagelint.findings import Finding
-from imagelint.image.analysis import analyze
+from imagelint.image.analysis import analyze, with_dockerfile_lines, with_redacted_commands
 from imagelint.image.budgets import Budgets
 from imagelint.image.context import ImageContext
 from imagelint.image.join import join
-from imagelint.image.report import ImageReport
 from imagelint.image.secrets import find_secrets
-from imagelint.image.sources import load_image, parse_reference
-from imagelint.rule import Rule, Violation
+from imagelint.image.sources import LoadOptions, parse_reference
+from imagelint.report import FileResult, ImageDetails, Report
+from imagelint.rule import Rule
 
 
 def run_analyze(
@@ -33,8 +33,10 @@ def run_analyze(
     pull: bool = False,
     on_pull_progress: Callable[[dict], None] | None = None,
     insecure_registry: bool = False,
-) -> ImageReport:
-    """Everything ``imagelint analyze`` reports about one image.
+) -> Report:
+    """Everything ``imagelint analyze`` reports about one image: a :class:`~imagelint.report.Report`
+    with its :class:`~imagelint.report.ImageDetails`; one result for the image rules' findings and,
+    with ``dockerfile``, one for the Dockerfile rules'.
 
     ``platform`` (``os/arch[/variant]``) picks an image of a multi-platform index (``oci:``,
     ``registry:``, archives; default: this machine's) and is checked against single-platform images;
@@ -46,17 +48,14 @@ def run_analyze(
     """
     source = parse_reference(reference)
     parsed = load(dockerfile, str(dockerfile)) if dockerfile is not None else None  # fail before the slow part
-    image = load_image(
-        source, platform=platform, pull=pull, on_pull_progress=on_pull_progress, insecure_registry=insecure_registry
-    )
+    options = LoadOptions(platform=platform, pull=pull, on_progress=on_pull_progress, insecure_registry=insecure_registry)
+    image = source.load(options)
     analysis = analyze(image)
 
     matched = None
     if parsed is not None:
         matched = join(parsed, image.history, target)
-        for row in analysis.layers:
-            instruction = matched.matched.get(row.history_index) if row.history_index is not None else None
-            row.dockerfile_line = instruction.line if instruction is not None else None
+        analysis = with_dockerfile_lines(analysis, matched.lines)
 
     ctx = ImageContext(
         image=image,
@@ -71,6 +70,7 @@ def run_analyze(
     image_rules = engine.select_rules(settings, target="image")
     findings, errors = _run_image_rules(ctx, image_rules, settings)
     rules = list(image_rules)
+    dockerfile_results: list[FileResult] = []
     if parsed is not None:
         dockerfile_rules = engine.select_rules(settings)
         lint_findings, crashes = engine.lint(
@@ -85,37 +85,20 @@ def run_analyze(
         reported = {f.rule for f in lint_findings}
         deferring = {r.code for r in image_rules if r.defers_to in reported}
         findings = [f for f in findings if f.rule not in deferring]
-        findings += [_redacted(f, ctx) for f in lint_findings]
+        dockerfile_results.append(FileResult(str(dockerfile), [_redacted(f, ctx) for f in lint_findings]))
         errors += crashes
         rules += dockerfile_rules
-    for row in analysis.layers:
-        if row.created_by:
-            row.created_by = ctx.redact(row.created_by)
-    findings.sort(key=Finding.sort_key)
-    return ImageReport(analysis, findings, rules, errors, dockerfile=str(dockerfile) if dockerfile else None)
+    results = [FileResult(analysis.name, sorted(findings, key=Finding.sort_key), target="image"), *dockerfile_results]
+    details = ImageDetails(with_redacted_commands(analysis, ctx.redact), dockerfile=str(dockerfile) if dockerfile else None)
+    return Report(results, rules, errors, image=details)
 
 
 def _run_image_rules(ctx: ImageContext, rules: list[Rule], settings: Settings) -> tuple[list[Finding], list[str]]:
     findings: list[Finding] = []
     errors: list[str] = []
     for rule, violations in engine.run_checks(rules, ctx, ctx.analysis.name, errors, settings.rule_options):
-        findings.extend(_finding(rule, violation, ctx, settings) for violation in violations)
+        findings.extend(_redacted(engine.finding(rule, violation, settings, file=ctx.analysis.name), ctx) for violation in violations)
     return findings, errors
-
-
-def _finding(rule: Rule, violation: Violation, ctx: ImageContext, settings: Settings) -> Finding:
-    return Finding(
-        rule=rule.code,
-        name=rule.name,
-        family=rule.family,
-        severity=settings.severity.get(rule.code, rule.severity),
-        message=ctx.redact(violation.message),
-        file=violation.file or ctx.analysis.name,
-        line=violation.line,
-        end_line=violation.line,
-        column=None,
-        fix=violation.fix,
-    )
 
 
 def _redacted(finding: Finding, ctx: ImageContext) -> Finding:

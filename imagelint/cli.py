@@ -118,6 +118,25 @@ def _write_reports(reports, render) -> None:
         raise UsageError(str(err)) from None
 
 
+def _finish(report, reports, settings, *, quiet: bool = False) -> None:
+    """Write every report of a lint or analyze run, say its notes and errors on stderr, and exit
+    with the status they make. ``quiet``: no notes, and the text report without its summary."""
+    from imagelint.reporters import render
+
+    text_options = {"quiet": True} if quiet else {}
+    _write_reports(
+        reports,
+        lambda name, stream, color: render(name, report, stream, color=color, **(text_options if name == "text" else {})),
+    )
+    for note in [] if quiet else report.notes:
+        typer.echo(f"imagelint: note: {note}", err=True)
+    for error in report.all_errors:
+        typer.echo(f"imagelint: {error}", err=True)
+    if report.all_errors:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_FINDINGS if report.count_at_or_above(settings.fail_threshold()) else EXIT_CLEAN)
+
+
 def _load_settings(config: Path | None):
     from imagelint.config import project_settings
     from imagelint.rule import registered_rules
@@ -199,20 +218,7 @@ def lint(
         _apply_baseline(report, baseline, update=update_baseline)
     if verbose:
         _print_verbose(settings, rules, report, on_file.timings, time.perf_counter() - started)
-    from imagelint.reporters import render
-
-    quiet_text = {"quiet": True} if quiet else {}
-    _write_reports(
-        reports,
-        lambda name, stream, color: render(name, report, stream, color=color, **(quiet_text if name == "text" else {})),
-    )
-    for note in [] if quiet else report.notes:
-        typer.echo(f"imagelint: note: {note}", err=True)
-    for error in report.all_errors:
-        typer.echo(f"imagelint: {error}", err=True)
-    if report.all_errors:
-        raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(EXIT_FINDINGS if report.count_at_or_above(settings.fail_threshold()) else EXIT_CLEAN)
+    _finish(report, reports, settings, quiet=quiet)
 
 
 PROGRESS_MIN_FILES = 50  # a progress bar appears (on a terminal) only for runs longer than this
@@ -364,14 +370,7 @@ def analyze(
             )
     except (EngineError, ImageError, BudgetError, DockerfileInputError) as err:
         raise UsageError(str(err)) from None
-    from imagelint.reporters import render
-
-    _write_reports(reports, lambda name, stream, color: render(name, report, stream, color=color))
-    for error in report.errors:
-        typer.echo(f"imagelint: {error}", err=True)
-    if report.errors:
-        raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(EXIT_FINDINGS if report.count_at_or_above(settings.fail_threshold()) else EXIT_CLEAN)
+    _finish(report, reports, settings)
 
 
 @contextlib.contextmanager

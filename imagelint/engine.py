@@ -1,7 +1,8 @@
 """Runs the selected rules over one parsed Dockerfile in one pass and returns its findings.
 
-Order of work: rules yield violations -> violations become findings (file, line, column) ->
-inline pragmas drop suppressed ones -> configured severities are applied.
+Order of work: rules yield violations -> inline pragmas drop suppressed ones -> the others become
+findings (file, line, column, configured severity) through :func:`finding`, the one place a finding
+is made (``imagelint analyze`` makes its image findings there too).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def lint(
         for violation in violations:
             if suppressions.suppresses(codes, violation.instruction):
                 continue
-            findings.append(_finding(rule, violation, dockerfile, settings))
+            findings.append(finding(rule, violation, settings, file=dockerfile.path))
     findings.sort(key=Finding.sort_key)
     return findings, crashes
 
@@ -82,7 +83,9 @@ def run_checks(
         yield rule, violations
 
 
-def _finding(rule: Rule, violation: Violation, dockerfile: Dockerfile, settings: Settings) -> Finding:
+def finding(rule: Rule, violation: Violation, settings: Settings, *, file: str) -> Finding:
+    """What ``rule``'s ``violation`` is reported as: in ``file`` (a Dockerfile's path, an image's name)
+    unless the violation names another, at its line and column, with the configured severity."""
     line, column, end_line = _location(violation, violation.instruction)
     return Finding(
         rule=rule.code,
@@ -90,7 +93,7 @@ def _finding(rule: Rule, violation: Violation, dockerfile: Dockerfile, settings:
         family=rule.family,
         severity=settings.severity.get(rule.code, rule.severity),
         message=violation.message,
-        file=violation.file or dockerfile.path,
+        file=violation.file or file,
         line=line,
         end_line=end_line,
         column=column,

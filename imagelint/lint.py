@@ -12,7 +12,7 @@ from imagelint.settings import Settings
 from imagelint.discovery import Target, discover
 from imagelint.dockerfile import DockerfileInputError, load, parse, parse_bytes
 from imagelint.findings import Finding
-from imagelint.report import FileResult, LintReport
+from imagelint.report import FileResult, Report
 
 
 def run_lint(
@@ -23,7 +23,7 @@ def run_lint(
     target: str | None = None,
     stdin: TextIO | BinaryIO | None = None,
     on_file: Callable[[Target, int, int, float], None] | None = None,
-) -> LintReport:
+) -> Report:
     """Lint every target ``paths`` stand for.
 
     ``context`` and ``target`` apply to Dockerfiles named directly or found in directories; a
@@ -32,7 +32,7 @@ def run_lint(
     """
     rules = engine.select_rules(settings)
     found = discover(paths)
-    report = LintReport(results=[], rules=rules, errors=list(found.errors))
+    report = Report(results=[], rules=rules, errors=list(found.errors))
     report.notes.extend(settings.notes)
     report.notes.extend(found.notes)
     reported: set[tuple] = set()  # a Dockerfile several Compose services build reports a finding once
@@ -44,7 +44,7 @@ def run_lint(
     return report
 
 
-def _lint_target(target_file: Target, report: LintReport, rules, settings: Settings, *, context, target, stdin, reported) -> None:
+def _lint_target(target_file: Target, report: Report, rules, settings: Settings, *, context, target, stdin, reported) -> None:
     result = FileResult(target_file.shown)
     try:
         if target_file.text is not None:

@@ -1,31 +1,58 @@
-"""A finished lint run: per-file findings and errors, and its public export shape."""
+"""A finished run, of ``imagelint lint`` or of ``imagelint analyze``: its findings (per linted file,
+or per part of an image), the rules that ran, errors and notes, and its public export shape.
+
+An ``analyze`` report also carries :class:`ImageDetails` (the image's analysis and the Dockerfile
+matched to it) in :attr:`Report.image`; reporters render the image part when it is there.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from imagelint import __version__
 from imagelint.findings import Finding, Severity
 from imagelint.rule import Rule
+
+if TYPE_CHECKING:
+    from imagelint.image.analysis import Analysis
 
 JSON_VERSION = 1
 
 
 @dataclass
 class FileResult:
-    file: str
+    """What one subject of the run produced: a linted file or, in an image report, the image (its
+    image rules' findings) or the Dockerfile given with it. Findings may point into other files (a
+    ``.dockerignore``; an image finding at the Dockerfile line that made its layer)."""
+
+    file: str  # the linted file as shown, or the image's name
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # the file could not be linted at all
     lines: list[str] = field(default_factory=list)  # its text, for reporters that show excerpts; never in JSON
+    target: str = "dockerfile"  # which rules checked it (Rule.target): "dockerfile" or "image"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageDetails:
+    """The image part of an ``imagelint analyze`` report."""
+
+    analysis: Analysis  # joined to the Dockerfile and redacted (imagelint.analyze)
+    dockerfile: str | None = None  # --dockerfile, as given
+
+    @property
+    def name(self) -> str:
+        return self.analysis.name
 
 
 @dataclass
-class LintReport:
+class Report:
     results: list[FileResult]
-    rules: list[Rule]  # the rules that ran
-    errors: list[str] = field(default_factory=list)  # problems not tied to one linted file
+    rules: list[Rule]  # the rules that ran (for an image: the image rules, then the Dockerfile rules)
+    errors: list[str] = field(default_factory=list)  # problems not tied to one linted file; crashed rules
     notes: list[str] = field(default_factory=list)  # things the user should know; not failures
+    image: ImageDetails | None = None  # imagelint analyze
 
     @property
     def findings(self) -> list[Finding]:
@@ -34,6 +61,10 @@ class LintReport:
     @property
     def all_errors(self) -> list[str]:
         return self.errors + [r.error for r in self.results if r.error]
+
+    def rules_for(self, result: FileResult) -> list[Rule]:
+        """The rules that checked ``result``."""
+        return [rule for rule in self.rules if rule.target == result.target]
 
     def count_at_or_above(self, threshold: Severity | None) -> int:
         if threshold is None:
@@ -53,12 +84,19 @@ class LintReport:
         }
 
     def to_dict(self) -> dict:
-        """The documented JSON contract (docs/json-output.md); change only with a version bump."""
+        """The documented JSON contracts (docs/json-output.md), of a lint and of an image report;
+        change only with a version bump."""
+        findings = [f.to_dict() for f in self.findings]
+        if self.image is not None:
+            return {"version": JSON_VERSION, "image": self.image.analysis.to_dict(), "findings": findings}
         return {
             "version": JSON_VERSION,
             "tool": {"name": "imagelint", "version": __version__},
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": findings,
             "errors": self.all_errors,
             "notes": self.notes,
             "summary": self.summary(),
         }
+
+
+LintReport = Report  # the name imagelint.baseline knows it by

@@ -15,6 +15,11 @@ Vocabulary (also in docs/image-analysis.md):
 Layer rows follow the history: a history entry that made no layer (``empty_layer``) is a row with
 ``empty: true``, size 0 and ``index: null``; the others are numbered by their position in the
 image's layer list (RootFS), as dive and ``docker inspect`` number them.
+
+An :class:`Analysis` is final once made: every part is a frozen dataclass and every collection a
+tuple (or a read-only mapping). What ``imagelint analyze`` adds later (each row's Dockerfile line,
+the commands with secret values masked) makes a new one: :func:`with_dockerfile_lines`,
+:func:`with_redacted_commands`.
 """
 
 from __future__ import annotations
@@ -22,11 +27,14 @@ from __future__ import annotations
 import heapq
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 from imagelint.image import leftovers
 from imagelint.image.dive import DiveMetrics, dive_metrics
 from imagelint.image.filesystem import LayerChanges, LayerStack
+from imagelint.image.history import parse_created_by
 from imagelint.image.model import EntryKind, Image
 
 LARGEST_FILES = 20
@@ -39,7 +47,7 @@ _COMPILER = re.compile(
 )
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class LayerRow:
     index: int | None  # position in the image's layer list; None for an empty (metadata-only) entry
     digest: str | None
@@ -51,8 +59,15 @@ class LayerRow:
     created_by: str | None
     empty: bool
     dockerfile_line: int | None = None
-    hidden_by: dict[int, int] = field(default_factory=dict)  # hiding layer index -> bytes of this layer's
+    # hiding layer index -> bytes of this layer's that it hid (read-only)
+    hidden_by: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
     history_index: int | None = None  # position in the image's history (None: the layer has no entry)
+    # The recorded instruction as written in a Dockerfile ("RUN apt-get update"; "" when nothing was
+    # recorded), read from ``created_by`` whenever a row is made (dataclasses.replace included).
+    command: str = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "command", parse_created_by(self.created_by).display)
 
     def to_dict(self) -> dict:
         return {
@@ -90,7 +105,7 @@ class LargeFile:
         return {"path": self.path, "size": self.size, "layer": self.layer}
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Leftover:
     path: str  # the folder, absolute: "/var/lib/apt/lists"
     category: str  # leftovers.KINDS category: "apt-lists", "pip-cache", ...
@@ -114,7 +129,7 @@ class Leftover:
         }
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class DirectoryRow:
     path: str  # "/usr"; "/" for the files directly in the root
     size: int = 0  # visible bytes below it in the final filesystem
@@ -125,7 +140,7 @@ class DirectoryRow:
         return {"path": self.path, "size": self.size, "wasted_bytes": self.wasted_bytes, "files": self.files}
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Analysis:
     name: str
     id: str
@@ -134,15 +149,15 @@ class Analysis:
     created: str | None
     size: int
     layer_count: int
-    layers: list[LayerRow]
+    layers: tuple[LayerRow, ...]
     wasted_bytes: int
     efficiency: float
     dive: DiveMetrics
-    inefficient_files: list[InefficientFile]
-    largest_files: list[LargeFile]
-    leftovers: list[Leftover]
-    compilers: list[LargeFile]  # compiler drivers visible in the final filesystem (for the image rules)
-    directories: list[DirectoryRow] = field(default_factory=list)  # biggest first
+    inefficient_files: tuple[InefficientFile, ...]
+    largest_files: tuple[LargeFile, ...]
+    leftovers: tuple[Leftover, ...]
+    compilers: tuple[LargeFile, ...]  # compiler drivers visible in the final filesystem (for the image rules)
+    directories: tuple[DirectoryRow, ...] = ()  # biggest first
 
     def row_of_layer(self, index: int) -> LayerRow | None:
         return next((row for row in self.layers if row.index == index), None)
@@ -183,18 +198,18 @@ def analyze(image: Image) -> Analysis:
         stack.apply(layer.entries)
     hidden_at: dict[str, int] = defaultdict(int)
     hidden_keys: set[tuple[int, str]] = set()
-    directories: dict[str, DirectoryRow] = {}
+    directories: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # top-level directory -> size, wasted, files
     for hidden in stack.hidden_files:
         hidden_at[hidden.path] += hidden.size
         hidden_keys.add((hidden.layer, hidden.path))
-        _directory_row(directories, hidden.path).wasted_bytes += hidden.size
+        directories[_top_directory(hidden.path)][1] += hidden.size
 
     largest: list[tuple[int, str, LargeFile]] = []  # a heap of the biggest visible files
     compilers: list[LargeFile] = []
     for visible in stack.visible_files():
-        row = _directory_row(directories, visible.path)
-        row.size += visible.size
-        row.files += 1
+        totals = directories[_top_directory(visible.path)]
+        totals[0] += visible.size
+        totals[2] += 1
         item = LargeFile("/" + visible.path, visible.size, visible.layer)
         if _COMPILER.match(visible.path):
             compilers.append(item)
@@ -206,6 +221,7 @@ def analyze(image: Image) -> Analysis:
                 heapq.heapreplace(largest, ranked)
 
     shipped = stack.shipped_bytes
+    rows = (DirectoryRow(path, size, wasted, files) for path, (size, wasted, files) in directories.items())
     return Analysis(
         name=image.name,
         id=image.id,
@@ -219,24 +235,36 @@ def analyze(image: Image) -> Analysis:
         efficiency=1.0 if shipped == 0 else stack.visible_bytes / shipped,
         dive=dive_metrics(image.layers),
         inefficient_files=_inefficient_files(stack.copies, hidden_at),
-        largest_files=[item for _, _, item in sorted(largest, reverse=True)],
+        largest_files=tuple(item for _, _, item in sorted(largest, reverse=True)),
         leftovers=_leftovers(image, hidden_keys),
-        compilers=sorted(compilers, key=lambda f: f.path),
-        directories=sorted(directories.values(), key=lambda d: (-d.size, -d.wasted_bytes, d.path)),
+        compilers=tuple(sorted(compilers, key=lambda f: f.path)),
+        directories=tuple(sorted(rows, key=lambda d: (-d.size, -d.wasted_bytes, d.path))),
     )
 
 
-def _directory_row(rows: dict[str, DirectoryRow], path: str) -> DirectoryRow:
-    """The row of the top-level directory holding ``path`` (relative: "usr/bin/env"); "/" for "env"."""
+def with_dockerfile_lines(analysis: Analysis, lines: Mapping[int, int]) -> Analysis:
+    """``analysis`` with each row's ``dockerfile_line``: ``lines`` maps a history index to the line
+    of the instruction that made that entry (:attr:`imagelint.image.join.Join.lines`)."""
+    rows = tuple(
+        replace(row, dockerfile_line=lines.get(row.history_index) if row.history_index is not None else None)
+        for row in analysis.layers
+    )
+    return replace(analysis, layers=rows)
+
+
+def with_redacted_commands(analysis: Analysis, redact: Callable[[str], str]) -> Analysis:
+    """``analysis`` with every recorded command passed through ``redact`` (its ``command`` follows)."""
+    rows = tuple(replace(row, created_by=redact(row.created_by)) if row.created_by else row for row in analysis.layers)
+    return replace(analysis, layers=rows)
+
+
+def _top_directory(path: str) -> str:
+    """The top-level directory holding ``path`` (relative: "usr/bin/env" -> "/usr"); "/" for "env"."""
     top, slash, _ = path.partition("/")
-    key = "/" + top if slash else "/"
-    row = rows.get(key)
-    if row is None:
-        row = rows[key] = DirectoryRow(key)
-    return row
+    return "/" + top if slash else "/"
 
 
-def _layer_rows(image: Image, changes: list[LayerChanges]) -> list[LayerRow]:
+def _layer_rows(image: Image, changes: list[LayerChanges]) -> tuple[LayerRow, ...]:
     rows: list[LayerRow] = []
     next_layer = 0
 
@@ -252,7 +280,7 @@ def _layer_rows(image: Image, changes: list[LayerChanges]) -> list[LayerRow]:
             wasted_bytes=change.hidden_bytes,
             created_by=created_by,
             empty=False,
-            hidden_by=dict(change.hidden_by),
+            hidden_by=MappingProxyType(dict(change.hidden_by)),
             history_index=history_index,
         )
 
@@ -266,20 +294,20 @@ def _layer_rows(image: Image, changes: list[LayerChanges]) -> list[LayerRow]:
     while next_layer < len(image.layers):  # history is optional metadata: layers without an entry
         rows.append(layer_row(next_layer, None, None))
         next_layer += 1
-    return rows
+    return tuple(rows)
 
 
-def _inefficient_files(copies: dict[str, list[int]], hidden_at: dict[str, int]) -> list[InefficientFile]:
+def _inefficient_files(copies: dict[str, list[int]], hidden_at: dict[str, int]) -> tuple[InefficientFile, ...]:
     found = []
     for path in set(hidden_at) | {p for p, layers in copies.items() if len(layers) > 1}:
         layers = tuple(copies.get(path, ()))
         found.append(InefficientFile("/" + path, len(layers), hidden_at.get(path, 0), layers))
     found.sort(key=lambda f: (-f.wasted_bytes, -f.count, f.path))
-    return found
+    return tuple(found)
 
 
-def _leftovers(image: Image, hidden_keys: set[tuple[int, str]]) -> list[Leftover]:
-    groups: dict[tuple[int, str], Leftover] = {}
+def _leftovers(image: Image, hidden_keys: set[tuple[int, str]]) -> tuple[Leftover, ...]:
+    groups: dict[tuple[int, str], list] = {}  # (layer, folder) -> category, bytes, files, hidden bytes
     for index, layer in enumerate(image.layers):
         for entry in layer.entries:
             if entry.kind is not EntryKind.FILE:
@@ -287,12 +315,10 @@ def _leftovers(image: Image, hidden_keys: set[tuple[int, str]]) -> list[Leftover
             found = leftovers.match(entry.path)
             if found is None:
                 continue
-            key = (index, found.root)
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = Leftover("/" + found.root, found.kind.category, index)
-            group.bytes += entry.size
-            group.files += 1
+            group = groups.setdefault((index, found.root), [found.kind.category, 0, 0, 0])
+            group[1] += entry.size
+            group[2] += 1
             if (index, entry.path) in hidden_keys:
-                group.hidden_bytes += entry.size
-    return sorted(groups.values(), key=lambda g: (g.layer, -g.bytes, g.path))
+                group[3] += entry.size
+    items = (Leftover("/" + root, category, index, size, files, hidden) for (index, root), (category, size, files, hidden) in groups.items())
+    return tuple(sorted(items, key=lambda g: (g.layer, -g.bytes, g.path)))

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imagelint import units
-from imagelint.units import format_size  # noqa: F401  (re-exported: imagelint.reporters.text_format imports it here)
 
 DIVE_DEFAULTS = {"lowestEfficiency": "0.9", "highestWastedBytes": "disabled", "highestUserWastedPercent": "0.1"}
 

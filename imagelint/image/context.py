@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from imagelint.image.analysis import Analysis, LayerRow
 from imagelint.image.budgets import Budgets
-from imagelint.image.history import parse_created_by, shorten
+from imagelint.image.history import shorten
 from imagelint.image.join import Join
 from imagelint.image.model import Image
 from imagelint.rule import Violation
@@ -44,8 +44,7 @@ class ImageContext:
         row = self.row(where) if isinstance(where, int) else where
         if row is None:
             return f"layer {where}" if isinstance(where, int) else "the image"
-        step = parse_created_by(row.created_by).display
-        command = f"`{shorten(self.redact(step), 60)}`" if step else "(no recorded command)"
+        command = f"`{shorten(self.redact(row.command), 60)}`" if row.command else "(no recorded command)"
         if row.dockerfile_line is not None:
             return f"line {row.dockerfile_line}: {command}"
         if row.index is None:

@@ -36,13 +36,13 @@ class DiveFile:
     cumulative_size: int  # dive's "size" column: the sum over every copy
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DiveMetrics:
     efficiency: float
     wasted_bytes: int
     # NaN (0/0) or infinite when every layer after the first is empty: see ``user_wasted_percent_or_none``
     user_wasted_percent: float
-    inefficient_files: list[DiveFile]  # every path dive lists, largest first
+    inefficient_files: tuple[DiveFile, ...]  # every path dive lists, largest first
 
     @property
     def user_wasted_percent_or_none(self) -> float | None:
@@ -111,7 +111,7 @@ def dive_metrics(layers: list[Layer]) -> DiveMetrics:
         user_wasted = wasted / user_size
     else:
         user_wasted = math.nan if wasted == 0 else math.inf
-    return DiveMetrics(efficiency, wasted, user_wasted, repeated)
+    return DiveMetrics(efficiency, wasted, user_wasted, tuple(repeated))
 
 
 def _layer_tree(layer: Layer) -> _Node:

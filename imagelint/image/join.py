@@ -29,6 +29,11 @@ class Join:
     def confident(self) -> bool:
         return self.problem is None
 
+    @property
+    def lines(self) -> dict[int, int]:
+        """History index -> the Dockerfile line of the instruction that made that entry."""
+        return {index: instruction.line for index, instruction in self.matched.items()}
+
 
 def join(dockerfile: Dockerfile, history: list[HistoryEntry], target: str | None = None) -> Join:
     stage = dockerfile.stage_by_name(target) if target else dockerfile.final_stage

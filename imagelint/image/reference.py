@@ -1,18 +1,10 @@
-"""Image references on the command line: which source, and what in it.
-
-- ``NAME[:TAG]``, ``NAME@DIGEST``, an image ID, or ``docker://NAME``: the Docker daemon;
-- ``docker-archive:PATH`` (also ``docker-tar:``): a ``docker save`` file;
-- ``oci:PATH[:TAG]`` (also ``oci-archive:``): an OCI image layout, directory or tar;
-- ``registry:HOST/REPO[:TAG|@DIGEST]``: a registry, over its HTTP API, with no daemon.
-
-``registry:2`` or ``oci:1.0`` (a scheme followed by a bare tag, no path) stay the daemon images
-``registry:2`` and ``oci:1.0``: those names existed before these sources. ``oci:./NAME`` names a
-layout in the current directory for certain.
+"""The syntax of image references: the Docker reference grammar, image IDs and registry references
+(``HOST/REPO[:TAG][@DIGEST]``). Which source a reference on the command line names is decided in
+:mod:`imagelint.image.sources`.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 
@@ -29,23 +21,10 @@ _REGISTRY_REFERENCE = re.compile(
     rf"^(?P<host>{_DOMAIN})/(?P<repository>{_COMPONENT}(?:/{_COMPONENT})*)(?::(?P<tag>{TAG}))?(?:@(?P<digest>{_DIGEST}))?$"
 )
 IMAGE_ID = re.compile(r"^(?:sha256:)?[0-9a-f]{12,64}$")
-KNOWN_FORMS = "NAME[:TAG], NAME@DIGEST, an image ID, docker-archive:PATH, oci:PATH[:TAG] or registry:HOST/REPO[:TAG]"
 
 DOCKER_HUB = "docker.io"
 _DOCKER_HUB_NAMES = ("docker.io", "index.docker.io", "registry-1.docker.io")
 DOCKER_HUB_API = "registry-1.docker.io"  # where docker.io's registry API is served
-
-
-@dataclass(frozen=True)
-class ImageReference:
-    kind: str  # "docker" (the daemon), "docker-archive", "oci" or "registry"
-    value: str  # the name for the daemon, the path for an archive or layout, HOST/REPO... for a registry
-    text: str  # as given
-    tag: str | None = None  # oci: the tag of an image in the layout's index
-
-    @property
-    def is_archive(self) -> bool:
-        return self.kind == "docker-archive"
 
 
 @dataclass(frozen=True)
@@ -78,45 +57,6 @@ class RegistryReference:
         if self.digest:
             text += f"@{self.digest}"
         return text
-
-
-def parse_reference(text: str) -> ImageReference:
-    """Recognise the source a reference names, or explain which forms exist."""
-    stripped = text.strip()
-    if not stripped:
-        raise ImageError(f"empty image reference; use {KNOWN_FORMS}")
-    scheme, sep, rest = stripped.partition(":")
-    if sep and scheme in ("docker-archive", "docker-tar"):
-        path = rest.removeprefix("//")
-        if not path:
-            raise ImageError(f"'{text}': docker-archive: needs a file path (docker-archive:image.tar)")
-        return ImageReference("docker-archive", path, text)
-    if sep and scheme in ("oci", "oci-archive") and not _daemon_name_like(rest):
-        return _oci_reference(rest.removeprefix("//"), text, scheme)
-    if sep and scheme == "registry" and not re.fullmatch(TAG, rest):
-        parse_registry_reference(rest.removeprefix("//"), text)  # fail now on bad syntax
-        return ImageReference("registry", rest.removeprefix("//"), text)
-    if stripped.startswith("docker://"):
-        stripped = stripped.removeprefix("docker://")
-    if REFERENCE.match(stripped) or IMAGE_ID.match(stripped):
-        return ImageReference("docker", stripped, text)
-    raise ImageError(f"'{text}' is not an image reference; use {KNOWN_FORMS}")
-
-
-def _daemon_name_like(rest: str) -> bool:
-    """``oci:1.0``: the image ``oci`` tagged 1.0, unless a file or directory by that name is here."""
-    return bool(re.fullmatch(TAG, rest)) and not os.path.exists(rest)
-
-
-def _oci_reference(rest: str, text: str, scheme: str) -> ImageReference:
-    if not rest:
-        raise ImageError(f"'{text}': {scheme}: needs a path (oci:DIR, oci:image.tar or oci:DIR:TAG)")
-    path, tag = rest, None
-    # oci:PATH:TAG, as skopeo writes it. A path that exists as written wins over a split at its last colon.
-    head, sep, tail = rest.rpartition(":")
-    if sep and head and not os.path.exists(rest) and "/" not in tail and tail:
-        path, tag = head, tail
-    return ImageReference("oci", path, text, tag=tag)
 
 
 def parse_registry_reference(rest: str, text: str | None = None) -> RegistryReference:

@@ -1,92 +1,241 @@
-"""Where an image comes from: a reference on the command line -> an :class:`~imagelint.image.model.Image`.
+"""Where an image comes from: a reference on the command line -> an :class:`ImageSource` -> an
+:class:`~imagelint.image.model.Image`.
 
 ``NAME[:TAG]``, ``NAME@DIGEST`` or an image ID go to the Docker daemon (:mod:`imagelint.docker_engine`);
 ``docker-archive:PATH`` reads a ``docker save`` file (plain or gzip); ``oci:PATH[:TAG]`` an OCI image
 layout (:mod:`.oci`); ``registry:HOST/REPO[:TAG|@DIGEST]`` a registry over HTTP (:mod:`.registry`).
 Whichever the source, each layer is streamed once and only its listing is kept.
+
+:func:`parse_reference` picks the source once, from the reference's prefix: each source class names
+its prefixes (``schemes``) and reads what follows; a reference no source claims names a daemon image.
+A new source is one :class:`ImageSource` subclass and its entry in :data:`SOURCES`.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from imagelint.image.archive import read_saved_image
 from imagelint.image.layout import Platform, check_platform
 from imagelint.image.model import Image, ImageError
-from imagelint.image.reference import IMAGE_ID, ImageReference, parse_reference
+from imagelint.image.reference import IMAGE_ID, REFERENCE, TAG, parse_registry_reference
 from imagelint.image.streams import ChunkStream
 
-__all__ = ["ImageReference", "load_image", "parse_reference"]
+__all__ = ["ImageSource", "LoadOptions", "SOURCES", "load_image", "parse_reference"]
 
 # The daemon sends its tar in chunks of ~32 KiB: enough of them in flight that it never waits for us.
 _DAEMON_PREFETCH_CHUNKS = 64
 
 
+@dataclass(frozen=True)
+class LoadOptions:
+    """How to read an image; each source uses what applies to it."""
+
+    platform: str | None = None  # os/arch[/variant]: picks an image of a multi-platform index, checked otherwise
+    pull: bool = False  # the daemon: fetch an absent image (never done otherwise)
+    on_progress: Callable[[dict], None] | None = None  # download progress events (--pull, registry:)
+    insecure_registry: bool = False  # registry: plain HTTP is allowed for the host
+
+    def __post_init__(self) -> None:
+        if self.platform is not None:
+            Platform.parse(self.platform)  # a bad --platform is an error before anything is read
+
+
+@dataclass(frozen=True)
+class ImageSource(ABC):
+    """One place images are read from, and what the reference names in it."""
+
+    kind: ClassVar[str]  # "docker" (the daemon), "docker-archive", "oci" or "registry"
+    schemes: ClassVar[tuple[str, ...]] = ()  # the reference prefixes naming this source ("oci" for oci:PATH)
+    form: ClassVar[str]  # how a reference to it is written, for error messages
+
+    value: str  # the name for the daemon, the path of an archive or layout, HOST/REPO... for a registry
+    text: str  # the reference as given
+
+    @classmethod
+    def from_reference(cls, scheme: str, rest: str, text: str) -> ImageSource | None:
+        """The source ``SCHEME:REST`` names (``text``: as given; ``scheme`` is one of ``schemes``): by
+        default REST itself, without a leading ``//``. A subclass returns None when the reference is a
+        daemon image name after all (``oci:1.0``), and raises :class:`ImageError` when REST is not
+        what it reads."""
+        return cls(rest.removeprefix("//"), text)
+
+    @abstractmethod
+    def load(self, options: LoadOptions) -> Image:
+        """Read the whole image (metadata only)."""
+
+
+@dataclass(frozen=True)
+class DaemonSource(ImageSource):
+    """An image of the Docker daemon: ``NAME[:TAG]``, ``NAME@DIGEST``, an image ID, ``docker://NAME``."""
+
+    kind = "docker"
+    form = "NAME[:TAG], NAME@DIGEST, an image ID"
+
+    @classmethod
+    def named(cls, stripped: str, text: str) -> DaemonSource:
+        """The daemon image a reference no other source claims names."""
+        name = stripped.removeprefix("docker://")
+        if REFERENCE.match(name) or IMAGE_ID.match(name):
+            return cls(name, text)
+        raise ImageError(f"'{text}' is not an image reference; use {known_forms()}")
+
+    def load(self, options: LoadOptions) -> Image:
+        from imagelint import docker_engine
+
+        name = self.value
+        client = docker_engine.connect()
+        try:
+            try:
+                attrs = docker_engine.inspect_image(client, name)
+            except docker_engine.ImageNotFound:
+                if not options.pull or IMAGE_ID.match(name):
+                    raise
+                docker_engine.pull_image(client, name, options.on_progress, platform=options.platform)
+                attrs = docker_engine.inspect_image(client, name)
+            origin = f"image {name}"
+            check_platform({"os": attrs.get("Os"), "architecture": attrs.get("Architecture"), "variant": attrs.get("Variant")},
+                           options.platform, origin)  # fmt: skip
+            with ChunkStream(docker_engine.save_image(client, attrs["Id"]), prefetch=_DAEMON_PREFETCH_CHUNKS) as stream:
+                image = read_saved_image(
+                    io.BufferedReader(stream, buffer_size=docker_engine.SAVE_CHUNK_BYTES),
+                    origin=origin,
+                    name=name,
+                    platform=options.platform,
+                )
+        finally:
+            client.close()
+        image.id = attrs.get("Id") or image.id
+        return image
+
+
+@dataclass(frozen=True)
+class DockerArchiveSource(ImageSource):
+    """A ``docker save`` file: ``docker-archive:PATH`` (also ``docker-tar:``)."""
+
+    kind = "docker-archive"
+    schemes = ("docker-archive", "docker-tar")
+    form = "docker-archive:PATH"
+
+    @classmethod
+    def from_reference(cls, scheme: str, rest: str, text: str) -> DockerArchiveSource:
+        path = rest.removeprefix("//")
+        if not path:
+            raise ImageError(f"'{text}': docker-archive: needs a file path (docker-archive:image.tar)")
+        return cls(path, text)
+
+    def load(self, options: LoadOptions) -> Image:
+        origin = self.value
+        path = Path(origin)
+        try:
+            handle = path.open("rb")
+        except FileNotFoundError:
+            raise ImageError(f"{origin}: no such file") from None
+        except IsADirectoryError:
+            raise ImageError(f"{origin}: is a directory; docker-archive: needs a 'docker save' tar file (for an OCI layout directory use oci:{origin})") from None
+        except OSError as err:
+            raise ImageError(f"{origin}: cannot read ({err.strerror})") from None
+        with handle:
+            return read_saved_image(handle, origin=origin, platform=options.platform)
+
+
+@dataclass(frozen=True)
+class OciSource(ImageSource):
+    """An OCI image layout, directory or tar: ``oci:PATH[:TAG]`` (also ``oci-archive:``)."""
+
+    kind = "oci"
+    schemes = ("oci", "oci-archive")
+    form = "oci:PATH[:TAG]"
+
+    tag: str | None = None  # the tag of an image in the layout's index
+
+    @classmethod
+    def from_reference(cls, scheme: str, rest: str, text: str) -> OciSource | None:
+        if re.fullmatch(TAG, rest) and not os.path.exists(rest):
+            return None  # oci:1.0: the image oci tagged 1.0, unless a file or directory by that name is here
+        rest = rest.removeprefix("//")
+        if not rest:
+            raise ImageError(f"'{text}': {scheme}: needs a path (oci:DIR, oci:image.tar or oci:DIR:TAG)")
+        path, tag = rest, None
+        # oci:PATH:TAG, as skopeo writes it. A path that exists as written wins over a split at its last colon.
+        head, sep, tail = rest.rpartition(":")
+        if sep and head and not os.path.exists(rest) and "/" not in tail and tail:
+            path, tag = head, tail
+        return cls(path, text, tag=tag)
+
+    def load(self, options: LoadOptions) -> Image:
+        from imagelint.image.oci import load_oci
+
+        return load_oci(Path(self.value), ref=self.tag, platform=options.platform, origin=f"oci:{self.value}")
+
+
+@dataclass(frozen=True)
+class RegistrySource(ImageSource):
+    """A registry, over its HTTP API, with no daemon: ``registry:HOST/REPO[:TAG|@DIGEST]``."""
+
+    kind = "registry"
+    schemes = ("registry",)
+    form = "registry:HOST/REPO[:TAG]"
+
+    @classmethod
+    def from_reference(cls, scheme: str, rest: str, text: str) -> RegistrySource | None:
+        if re.fullmatch(TAG, rest):
+            return None  # registry:2: the daemon image registry tagged 2
+        rest = rest.removeprefix("//")
+        parse_registry_reference(rest, text)  # fail now on bad syntax
+        return cls(rest, text)
+
+    def load(self, options: LoadOptions) -> Image:
+        from imagelint.image.registry import load_registry_image
+
+        return load_registry_image(
+            self.value, platform=options.platform, insecure=options.insecure_registry, on_progress=options.on_progress
+        )
+
+
+# The sources a reference prefix names, in the order they are tried; everything else is the daemon's.
+SOURCES: tuple[type[ImageSource], ...] = (DockerArchiveSource, OciSource, RegistrySource)
+
+
+def known_forms() -> str:
+    """``NAME[:TAG], NAME@DIGEST, an image ID, docker-archive:PATH, oci:PATH[:TAG] or registry:HOST/REPO[:TAG]``."""
+    *first, last = [DaemonSource.form, *(source.form for source in SOURCES)]
+    return f"{', '.join(first)} or {last}"
+
+
+def parse_reference(text: str) -> ImageSource:
+    """The source a reference names, or an :class:`ImageError` explaining which forms exist.
+
+    ``registry:2`` or ``oci:1.0`` (a scheme followed by a bare tag, no path) stay the daemon images
+    ``registry:2`` and ``oci:1.0``: those names existed before these sources. ``oci:./NAME`` names a
+    layout in the current directory for certain.
+    """
+    stripped = text.strip()
+    if not stripped:
+        raise ImageError(f"empty image reference; use {known_forms()}")
+    scheme, sep, rest = stripped.partition(":")
+    if sep:
+        for source in SOURCES:
+            if scheme in source.schemes and (found := source.from_reference(scheme, rest, text)) is not None:
+                return found
+    return DaemonSource.named(stripped, text)
+
+
 def load_image(
-    reference: ImageReference,
+    reference: str | ImageSource,
     *,
     platform: str | None = None,
     pull: bool = False,
-    on_pull_progress: Callable[[dict], None] | None = None,
+    on_progress: Callable[[dict], None] | None = None,
     insecure_registry: bool = False,
 ) -> Image:
-    """Read the whole image (metadata only) from its source. ``pull``: fetch a daemon image that is
-    absent (never done otherwise). ``on_pull_progress`` gets download progress events (``--pull``,
-    ``registry:``); ``insecure_registry``: plain HTTP is allowed for a ``registry:`` host."""
-    if platform is not None:
-        Platform.parse(platform)  # a bad --platform is an error before anything is read
-    if reference.kind == "docker-archive":
-        return _load_archive(Path(reference.value), platform)
-    if reference.kind == "oci":
-        from imagelint.image.oci import load_oci
-
-        return load_oci(Path(reference.value), ref=reference.tag, platform=platform, origin=f"oci:{reference.value}")
-    if reference.kind == "registry":
-        from imagelint.image.registry import load_registry_image
-
-        return load_registry_image(reference.value, platform=platform, insecure=insecure_registry, on_progress=on_pull_progress)
-    return _load_from_daemon(reference.value, platform, pull, on_pull_progress)
-
-
-def _load_archive(path: Path, platform: str | None) -> Image:
-    origin = str(path)
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        raise ImageError(f"{origin}: no such file") from None
-    except IsADirectoryError:
-        raise ImageError(f"{origin}: is a directory; docker-archive: needs a 'docker save' tar file (for an OCI layout directory use oci:{origin})") from None
-    except OSError as err:
-        raise ImageError(f"{origin}: cannot read ({err.strerror})") from None
-    with handle:
-        return read_saved_image(handle, origin=origin, platform=platform)
-
-
-def _load_from_daemon(name: str, platform: str | None, pull: bool, on_pull_progress) -> Image:
-    from imagelint import docker_engine
-
-    client = docker_engine.connect()
-    try:
-        try:
-            attrs = docker_engine.inspect_image(client, name)
-        except docker_engine.ImageNotFound:
-            if not pull or IMAGE_ID.match(name):
-                raise
-            docker_engine.pull_image(client, name, on_pull_progress, platform=platform)
-            attrs = docker_engine.inspect_image(client, name)
-        origin = f"image {name}"
-        check_platform({"os": attrs.get("Os"), "architecture": attrs.get("Architecture"), "variant": attrs.get("Variant")},
-                       platform, origin)  # fmt: skip
-        with ChunkStream(docker_engine.save_image(client, attrs["Id"]), prefetch=_DAEMON_PREFETCH_CHUNKS) as stream:
-            image = read_saved_image(
-                io.BufferedReader(stream, buffer_size=docker_engine.SAVE_CHUNK_BYTES),
-                origin=origin,
-                name=name,
-                platform=platform,
-            )
-    finally:
-        client.close()
-    image.id = attrs.get("Id") or image.id
-    return image
+    """The image ``reference`` names, read from its source (:class:`LoadOptions` for the options)."""
+    source = parse_reference(reference) if isinstance(reference, str) else reference
+    return source.load(LoadOptions(platform=platform, pull=pull, on_progress=on_progress, insecure_registry=insecure_registry))

@@ -2,39 +2,27 @@
 where a finding is (a path relative to the current directory, or the image itself), the source
 lines around it with secret values masked, and a fingerprint that survives unrelated edits.
 
-Both report kinds are accepted: a lint report (``LintReport``) and an image report (``ImageReport``,
-``kind == "image"``) whose findings sit either at a Dockerfile line or on the image.
+Every reporter renders a :class:`~imagelint.report.Report`; one with an image part
+(``report.image``, from ``imagelint analyze``) has findings either at a Dockerfile line or on the image.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from imagelint.findings import Finding
 from imagelint.fingerprint import Fingerprinter, SourceLines, relative_path
 
+if TYPE_CHECKING:
+    from imagelint.report import Report
+
 EXCERPT_CONTEXT = 2  # lines shown before and after a finding's lines
 
 
-def is_image_report(report) -> bool:
-    return getattr(report, "kind", "lint") == "image"
-
-
-def run_errors(report) -> list[str]:
-    return list(report.all_errors) if hasattr(report, "all_errors") else list(report.errors)
-
-
-def run_notes(report) -> list[str]:
-    return list(getattr(report, "notes", []))
-
-
-def image_name(report) -> str | None:
-    return report.analysis.name if is_image_report(report) else None
-
-
-def on_image(report, finding: Finding) -> bool:
+def on_image(report: Report, finding: Finding) -> bool:
     """True for an image finding that no Dockerfile line carries: it is about the image as a whole."""
-    return is_image_report(report) and finding.line is None and finding.file == report.analysis.name
+    return report.image is not None and finding.line is None and finding.file == report.image.name
 
 
 # --- source lines ---------------------------------------------------------------------------------
@@ -48,10 +36,9 @@ class Sources(SourceLines):
     The fingerprints are taken over these lines (:class:`imagelint.fingerprint.SourceLines`).
     """
 
-    def __init__(self, report) -> None:
-        given = {result.file: list(result.lines) for result in getattr(report, "results", []) if getattr(result, "lines", None)}
-        image = image_name(report)
-        super().__init__(given, report.findings, skip=() if image is None else (image,))
+    def __init__(self, report: Report) -> None:
+        given = {result.file: list(result.lines) for result in report.results if result.lines}
+        super().__init__(given, report.findings, skip=() if report.image is None else (report.image.name,))
 
     def excerpt(self, finding: Finding) -> list[tuple[int, str, bool]]:
         """``(line number, text, is one of the finding's lines)`` around the finding; empty when unknown."""
@@ -83,7 +70,7 @@ def _image_repository(name: str) -> str:
     return name[:colon] if colon > last_slash else name
 
 
-def locate(report, sources: Sources | None = None) -> list[Located]:
+def locate(report: Report, sources: Sources | None = None) -> list[Located]:
     """Every finding with its path and fingerprint (:mod:`imagelint.fingerprint`, over the masked line text).
 
     Findings on the image hash the image's repository name (not its tag) instead of a file and a line.

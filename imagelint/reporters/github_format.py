@@ -8,10 +8,13 @@ Findings on an image (no Dockerfile line) carry no ``file``: GitHub shows them o
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from imagelint.findings import Severity
-from imagelint.reporters._common import Sources, locate, run_errors
+from imagelint.reporters._common import Sources, locate
+
+if TYPE_CHECKING:
+    from imagelint.report import Report
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice", Severity.STYLE: "notice"}
 
@@ -29,7 +32,7 @@ def command(name: str, message: str, properties: dict[str, object] | None = None
     return f"::{name}{' ' + fields if fields else ''}::{escape_data(message)}\n"
 
 
-def render(report, stream: TextIO, *, color: bool = False) -> None:
+def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
     for item in locate(report, Sources(report)):
         finding = item.finding
         properties: dict[str, object] = {}
@@ -46,5 +49,5 @@ def render(report, stream: TextIO, *, color: bool = False) -> None:
         if finding.fix:
             message += f"\nfix: {finding.fix}"
         stream.write(command(COMMANDS[finding.severity], message, properties))
-    for error in run_errors(report):
+    for error in report.all_errors:
         stream.write(command("error", error, {"title": "imagelint"}))

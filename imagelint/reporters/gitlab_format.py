@@ -9,17 +9,20 @@ finding on an image itself uses the image name as its path and line 1.
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from imagelint.findings import Severity
 from imagelint.reporters._common import Sources, locate
+
+if TYPE_CHECKING:
+    from imagelint.report import Report
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "minor", Severity.STYLE: "info"}
 # CodeClimate categories, the closest one per family; the others are about build time and image size.
 _CATEGORIES = {"security": "Security", "correctness": "Bug Risk"}
 
 
-def render(report, stream: TextIO, *, color: bool = False) -> None:
+def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
     issues = []
     for item in locate(report, Sources(report)):
         finding = item.finding

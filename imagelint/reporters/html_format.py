@@ -20,12 +20,17 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from importlib import resources
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from imagelint import __version__
 from imagelint.findings import Finding, Severity
 from imagelint.fingerprint import relative_path
-from imagelint.reporters._common import Sources, is_image_report, on_image, run_errors, run_notes
+from imagelint.reporters._common import Sources, on_image
+from imagelint.units import format_size
+
+if TYPE_CHECKING:
+    from imagelint.image.analysis import Analysis, LayerRow
+    from imagelint.report import ImageDetails, Report
 
 TEMPLATES = "imagelint.templates"
 SEVERITIES = [str(s) for s in sorted(Severity, reverse=True)]  # error first
@@ -34,11 +39,11 @@ TOP_PATHS = 15  # rows of the wasted-paths and largest-files tables
 BAR_WIDTH = 1000  # SVG user units of the widest bar
 
 
-def render(report, stream: TextIO, *, color: bool = False) -> None:
+def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
     stream.write(render_page(report))
 
 
-def render_page(report) -> str:
+def render_page(report: Report) -> str:
     environment = _environment()
     script = _resource("report.js")
     context = {
@@ -48,8 +53,8 @@ def render_page(report) -> str:
         "csp": _content_security_policy(script),
         "severities": SEVERITIES,
     }
-    if is_image_report(report):
-        context.update(_image_view(report))
+    if report.image is not None:
+        context.update(_image_view(report, report.image))
         template = "analyze.html.j2"
     else:
         context.update(_lint_view(report))
@@ -185,7 +190,7 @@ def _rule_docs(findings: list[Finding], rules: dict) -> list[dict]:
     return docs
 
 
-def _common_view(report, findings: list[Finding]) -> dict:
+def _common_view(report: Report, findings: list[Finding]) -> dict:
     rules = {rule.code: rule for rule in report.rules}
     counts = _severity_counts(findings)
     return {
@@ -194,8 +199,8 @@ def _common_view(report, findings: list[Finding]) -> dict:
         "fix_first": _fix_first(findings, rules),
         "families": _families(findings),
         "rule_docs": _rule_docs(findings, rules),
-        "errors": run_errors(report),
-        "notes": run_notes(report),
+        "errors": report.all_errors,
+        "notes": report.notes,
         "verdict": _verdict(counts),
     }
 
@@ -211,7 +216,7 @@ def _verdict(counts: dict[str, int]) -> dict:
 # --- lint -----------------------------------------------------------------------------------------------
 
 
-def _lint_view(report) -> dict:
+def _lint_view(report: Report) -> dict:
     sources = Sources(report)
     findings = report.findings
     files = []
@@ -243,11 +248,8 @@ def _lint_view(report) -> dict:
 # --- analyze ----------------------------------------------------------------------------------------------
 
 
-def _image_view(report) -> dict:
-    from imagelint.units import format_size
-    from imagelint.image.history import parse_created_by
-
-    analysis = report.analysis
+def _image_view(report: Report, image: ImageDetails) -> dict:
+    analysis = image.analysis
     sources = Sources(report)
     findings = list(report.findings)
     layers = [row for row in analysis.layers if not row.empty]
@@ -257,7 +259,6 @@ def _image_view(report) -> dict:
         wasted = min(row.wasted_bytes, row.size)
         visible_width = (row.size - wasted) * BAR_WIDTH / biggest if biggest else 0
         wasted_width = wasted * BAR_WIDTH / biggest if biggest else 0
-        command = parse_created_by(row.created_by).display
         chart.append(
             {
                 "index": row.index,
@@ -268,7 +269,7 @@ def _image_view(report) -> dict:
                 "visible_width": f"{visible_width:.2f}",
                 "wasted_width": f"{wasted_width:.2f}",
                 "wasted_x": f"{visible_width:.2f}",
-                "command": command or "(no recorded command)",
+                "command": row.command or "(no recorded command)",
                 "line": row.dockerfile_line,
                 "changes": _changes(row),
             }
@@ -278,7 +279,7 @@ def _image_view(report) -> dict:
             "index": "–" if row.index is None else row.index,
             "size": format_size(row.size),
             "wasted": format_size(row.wasted_bytes) if row.wasted_bytes else "",
-            "command": parse_created_by(row.created_by).display or "(no recorded command)",
+            "command": row.command or "(no recorded command)",
             "line": row.dockerfile_line,
             "empty": row.empty,
         }
@@ -330,7 +331,7 @@ def _image_view(report) -> dict:
                 "wasted_percent": f"{analysis.wasted_percent:.1f}%",
                 "efficiency": f"{analysis.efficiency * 100:.1f}%",
                 "layer_count": analysis.layer_count,
-                "dockerfile": relative_path(report.dockerfile) if report.dockerfile else None,
+                "dockerfile": relative_path(image.dockerfile) if image.dockerfile else None,
                 "dive_efficiency": f"{dive.efficiency * 100:.2f}%",
                 "dive_wasted": format_size(dive.wasted_bytes),
                 "dive_user_wasted": "n/a" if user_wasted is None else f"{user_wasted * 100:.2f}%",
@@ -343,33 +344,29 @@ def _image_view(report) -> dict:
             "more_wasted_paths": max(0, len(wasted_paths) - TOP_PATHS),
             "leftovers": leftovers,
             "largest": largest,
-            "directories": _directories(analysis, format_size),
+            "directories": _directories(analysis),
             "files": groups,
         }
     )
     return view
 
 
-def _changes(row) -> str:
+def _changes(row: LayerRow) -> str:
     counts = (("added", row.files_added), ("modified", row.files_modified), ("removed", row.files_removed))
     parts = [f"{count} {what}" for what, count in counts if count]
     return f"files: {', '.join(parts)}" if parts else "no file changes"
 
 
-def _directories(analysis, format_size) -> list[dict] | None:
-    """Size by top-level directory, when the analysis provides it (``analysis.directories``)."""
-    directories = getattr(analysis, "directories", None)
-    if directories is None:
-        return None
+def _directories(analysis: Analysis) -> list[dict]:
+    """Size by top-level directory."""
     rows = []
-    biggest = max((d.size for d in directories), default=0)
-    for item in directories:
-        wasted = getattr(item, "wasted_bytes", 0) or 0
+    biggest = max((d.size for d in analysis.directories), default=0)
+    for item in analysis.directories:
         rows.append(
             {
                 "path": item.path,
                 "size": format_size(item.size),
-                "wasted": format_size(wasted) if wasted else "",
+                "wasted": format_size(item.wasted_bytes) if item.wasted_bytes else "",
                 "width": f"{item.size * BAR_WIDTH / biggest:.2f}" if biggest else "0",
             }
         )

@@ -1,8 +1,8 @@
 """``--format junit``: JUnit XML for Jenkins, GitLab and other test-report dashboards.
 
-One ``<testsuite>`` per linted file (and, for an image report, one for the image), one
-``<testcase>`` per rule that ran on it: a rule with findings fails, listing each finding; a file
-that could not be linted is a test error. ElementTree escapes text and attributes; characters XML
+One ``<testsuite>`` per result of the report (a linted file; for an image report, the image and
+its Dockerfile), one ``<testcase>`` per rule that ran on it: a rule with findings fails, listing
+each finding; a file that could not be linted is a test error. ElementTree escapes text and attributes; characters XML
 1.0 cannot carry at all (control characters from a hostile file) are replaced first.
 """
 
@@ -11,29 +11,18 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from imagelint.findings import Finding
-from imagelint.reporters._common import image_name, is_image_report, run_errors
+
+if TYPE_CHECKING:
+    from imagelint.report import Report
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
-
-
-def _suites(report) -> list[tuple[str, list, list[Finding], str | None]]:
-    """``(name, rules, findings, error)`` per test suite."""
-    if not is_image_report(report):
-        return [(result.file, report.rules, result.findings, result.error) for result in report.results]
-    image_rules = [rule for rule in report.rules if rule.target == "image"]
-    dockerfile_rules = [rule for rule in report.rules if rule.target != "image"]
-    image_codes = {rule.code for rule in image_rules}
-    suites = [(image_name(report), image_rules, [f for f in report.findings if f.rule in image_codes], None)]
-    if report.dockerfile is not None:
-        suites.append((report.dockerfile, dockerfile_rules, [f for f in report.findings if f.rule not in image_codes], None))
-    return suites
 
 
 def _where(finding: Finding, suite: str) -> str:
@@ -45,10 +34,11 @@ def _where(finding: Finding, suite: str) -> str:
     return place
 
 
-def render(report, stream: TextIO, *, color: bool = False) -> None:
+def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
     root = ET.Element("testsuites", name="imagelint")
     totals = {"tests": 0, "failures": 0, "errors": 0}
-    for name, rules, findings, error in _suites(report):
+    for result in report.results:
+        name, rules, findings, error = result.file, report.rules_for(result), result.findings, result.error
         suite = ET.SubElement(root, "testsuite", name=_xml_text(name))
         by_rule: dict[str, list[Finding]] = defaultdict(list)
         for finding in findings:
@@ -83,7 +73,7 @@ def render(report, stream: TextIO, *, color: bool = False) -> None:
         totals["tests"] += tests
         totals["failures"] += failures
         totals["errors"] += errors
-    leftover_errors = [e for e in run_errors(report) if not any(e == r.error for r in getattr(report, "results", []))]
+    leftover_errors = [e for e in report.all_errors if not any(e == r.error for r in report.results)]
     if leftover_errors:
         suite = ET.SubElement(root, "testsuite", name="imagelint", tests=str(len(leftover_errors)), failures="0",
                               errors=str(len(leftover_errors)), skipped="0")  # fmt: skip

@@ -10,12 +10,15 @@ Findings on an image that no Dockerfile line carries are placed on the image as 
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import quote
 
 from imagelint import __version__
 from imagelint.findings import Severity
-from imagelint.reporters._common import Located, Sources, image_name, locate, run_errors, run_notes
+from imagelint.reporters._common import Located, Sources, locate
+
+if TYPE_CHECKING:
+    from imagelint.report import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 # No project site exists yet: the package index page is the one stable public address.
@@ -28,12 +31,12 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 _SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.5", Severity.INFO: "3.0", Severity.STYLE: "1.0"}
 
 
-def render(report, stream: TextIO, *, color: bool = False) -> None:
+def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
     json.dump(sarif_document(report), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
 
 
-def sarif_document(report) -> dict:
+def sarif_document(report: Report) -> dict:
     rules = list(report.rules)
     index = {rule.code: position for position, rule in enumerate(rules)}
     located = locate(report, Sources(report))
@@ -57,8 +60,8 @@ def sarif_document(report) -> dict:
         "results": [_result(item, index, artifacts, report) for item in located],
         "columnKind": "unicodeCodePoints",
     }
-    if image_name(report) is not None:
-        analysis = report.analysis
+    if report.image is not None:
+        analysis = report.image.analysis
         run["properties"] = {
             "image": {
                 "name": analysis.name,
@@ -97,7 +100,7 @@ def _artifact_location(path: str) -> dict:
     return {"uri": quote(path), "uriBaseId": SRCROOT}
 
 
-def _result(item: Located, index: dict[str, int], artifacts: dict[str, int], report) -> dict:
+def _result(item: Located, index: dict[str, int], artifacts: dict[str, int], report: Report) -> dict:
     finding = item.finding
     message = finding.message if not finding.fix else f"{finding.message}\nFix: {finding.fix}"
     result: dict = {
@@ -113,7 +116,7 @@ def _result(item: Located, index: dict[str, int], artifacts: dict[str, int], rep
     return result
 
 
-def _location(item: Located, artifacts: dict[str, int], report) -> dict:
+def _location(item: Located, artifacts: dict[str, int], report: Report) -> dict:
     finding = item.finding
     if item.path is None:
         return {"logicalLocations": [{"name": finding.file, "fullyQualifiedName": finding.file, "kind": "resource"}]}
@@ -124,16 +127,16 @@ def _location(item: Located, artifacts: dict[str, int], report) -> dict:
             region["startColumn"] = finding.column
         physical["region"] = region
     location: dict = {"physicalLocation": physical}
-    name = image_name(report)
-    if name is not None:  # an image finding placed at its Dockerfile line still names the image
+    if report.image is not None:  # an image finding placed at its Dockerfile line still names the image
+        name = report.image.name
         location["logicalLocations"] = [{"name": name, "fullyQualifiedName": name, "kind": "resource"}]
     return location
 
 
-def _invocation(report) -> dict:
-    notifications = [{"level": "error", "message": {"text": text}} for text in run_errors(report)]
-    notifications += [{"level": "note", "message": {"text": text}} for text in run_notes(report)]
-    invocation: dict = {"executionSuccessful": not run_errors(report)}
+def _invocation(report: Report) -> dict:
+    notifications = [{"level": "error", "message": {"text": text}} for text in report.all_errors]
+    notifications += [{"level": "note", "message": {"text": text}} for text in report.notes]
+    invocation: dict = {"executionSuccessful": not report.all_errors}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     return invocation

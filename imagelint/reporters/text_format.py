@@ -6,11 +6,15 @@ one-line form."""
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tabulate import tabulate
 
 from imagelint.findings import Severity
+from imagelint.units import format_size
+
+if TYPE_CHECKING:
+    from imagelint.report import ImageDetails, Report
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m", Severity.STYLE: "\033[2m"}
 _RESET = "\033[0m"
@@ -22,10 +26,10 @@ def _location(finding) -> str:
     return f"{finding.file}:{finding.line}:{finding.column or 1}"
 
 
-def render(report, stream: TextIO, *, color: bool = False, quiet: bool = False) -> None:
-    """``quiet`` (``--quiet``): the finding lines only, no summary."""
-    if getattr(report, "kind", "lint") == "image":
-        _render_image(report, stream, color=color)
+def render(report: Report, stream: TextIO, *, color: bool = False, quiet: bool = False) -> None:
+    """``quiet`` (``--quiet``): the finding lines only, no summary (lint reports)."""
+    if report.image is not None:
+        _render_image(report, report.image, stream, color=color)
         return
     findings = report.findings
     current_file = None
@@ -64,11 +68,10 @@ def render(report, stream: TextIO, *, color: bool = False, quiet: bool = False) 
 TOP_PATHS = 10
 
 
-def _render_image(report, stream: TextIO, *, color: bool) -> None:
-    from imagelint.image.budgets import format_size
-    from imagelint.image.history import parse_created_by, shorten
+def _render_image(report: Report, image: ImageDetails, stream: TextIO, *, color: bool) -> None:
+    from imagelint.image.history import shorten
 
-    analysis = report.analysis
+    analysis = image.analysis
     dive = analysis.dive
     platform = "/".join(part for part in (analysis.os, analysis.architecture) if part) or "unknown platform"
     stream.write(f"Image: {analysis.name} ({analysis.id[:19]}, {platform}, created {analysis.created or 'unknown'})\n")
@@ -85,7 +88,7 @@ def _render_image(report, stream: TextIO, *, color: bool) -> None:
 
     rows = []
     for row in analysis.layers:
-        command = shorten(parse_created_by(row.created_by).display, 60) or "(no recorded command)"
+        command = shorten(row.command, 60) or "(no recorded command)"
         if row.empty:
             rows.append(["-", "0 B", "", "", f"{command} (no layer)", row.dockerfile_line or ""])
             continue
@@ -96,7 +99,7 @@ def _render_image(report, stream: TextIO, *, color: bool) -> None:
     stream.write(tabulate(rows, headers=["layer", "size", "wasted", "files +/~/-", "command", "line"], tablefmt="simple"))
     stream.write("\n")
 
-    directories = getattr(analysis, "directories", None)
+    directories = analysis.directories
     if directories:
         stream.write("\nSize by top-level directory:\n")
         table = [

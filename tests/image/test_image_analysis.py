@@ -7,6 +7,7 @@ expected values are worked out in the comments: ``true`` is imagelint's hidden-b
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import shutil
@@ -14,7 +15,7 @@ import subprocess
 
 import pytest
 
-from imagelint.image.analysis import analyze
+from imagelint.image.analysis import analyze, with_dockerfile_lines, with_redacted_commands
 from imagelint.image.archive import read_saved_image
 from imagelint.image.model import ImageError
 from tests.support.image_archives import docker_save, write_archive
@@ -170,6 +171,38 @@ def test_empty_history_entries_become_rows_without_index():
 def test_missing_history_still_lists_every_layer():
     result = analysis_of([[("file", "f", 3)]], history=[])
     assert [(r.index, r.created_by) for r in result.layers] == [(0, None), (1, None)]
+
+
+def test_an_analysis_cannot_be_changed_once_made():
+    result = analysis_of([[("dir", "data"), ("file", "data/big", 1000)], [("dir", "data"), ("whiteout", "data/big")]])
+    row = result.layers[1]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.dockerfile_line = 2  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.created_by = "RUN other"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.name = "other"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        row.hidden_by[2] = 0  # type: ignore[index]
+    for part in ("layers", "inefficient_files", "largest_files", "leftovers", "compilers", "directories"):
+        assert isinstance(getattr(result, part), tuple), part
+    assert isinstance(result.dive.inefficient_files, tuple)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.directories[0].size = 0  # type: ignore[misc]
+
+
+def test_dockerfile_lines_and_redaction_make_new_analyses():
+    history = [{"created_by": "/bin/sh -c #(nop) ADD file:ab in / "}, {"created_by": "/bin/sh -c curl -H 'token: abcd1234' x"}]
+    result = analysis_of([[("file", "f", 3)]], history=history)
+    assert [row.command for row in result.layers] == ["ADD file:ab in /", "RUN curl -H 'token: abcd1234' x"]
+    joined = with_dockerfile_lines(result, {1: 7})
+    assert [row.dockerfile_line for row in joined.layers] == [None, 7]
+    assert [row.dockerfile_line for row in result.layers] == [None, None]
+    redacted = with_redacted_commands(joined, lambda text: text.replace("abcd1234", "REDACTED"))
+    assert redacted.layers[1].created_by == "/bin/sh -c curl -H 'token: REDACTED' x"
+    assert redacted.layers[1].command == "RUN curl -H 'token: REDACTED' x"  # follows created_by
+    assert redacted.layers[1].dockerfile_line == 7
+    assert "abcd1234" in joined.layers[1].created_by and redacted.to_dict()["size"] == result.to_dict()["size"]
 
 
 def test_leftovers_by_folder_and_layer():

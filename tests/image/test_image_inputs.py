@@ -13,7 +13,16 @@ from imagelint.image.budgets import BudgetError, Budgets, load_dive_ci, parse_fr
 from imagelint.image.history import parse_created_by
 from imagelint.image.join import join
 from imagelint.image.model import HistoryEntry, ImageError
-from imagelint.image.sources import parse_reference
+from imagelint.image.sources import (
+    SOURCES,
+    DaemonSource,
+    DockerArchiveSource,
+    ImageSource,
+    LoadOptions,
+    OciSource,
+    RegistrySource,
+    parse_reference,
+)
 from imagelint.units import format_size
 from tests.support.image_archives import docker_save
 
@@ -41,6 +50,46 @@ from tests.support.image_archives import docker_save
 def test_references(text, kind, value):
     reference = parse_reference(text)
     assert (reference.kind, reference.value) == (kind, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("busybox:local", DaemonSource),
+        ("docker://alpine:3.20", DaemonSource),
+        ("registry:2", DaemonSource),
+        ("oci:1.0", DaemonSource),
+        ("docker-archive:x.tar", DockerArchiveSource),
+        ("docker-tar:x.tar", DockerArchiveSource),
+        ("oci:./layout", OciSource),
+        ("oci-archive:build/image.tar", OciSource),
+        ("registry:ghcr.io/org/app:1", RegistrySource),
+    ],
+)
+def test_each_source_is_picked_by_its_prefix(text, source):
+    picked = parse_reference(text)
+    assert type(picked) is source and isinstance(picked, ImageSource)
+    assert picked.kind == source.kind and picked.text == text
+
+
+def test_every_prefixed_source_is_in_the_table_and_in_the_help():
+    assert {source.kind for source in SOURCES} == {"docker-archive", "oci", "registry"}
+    for source in SOURCES:
+        assert source.schemes and source.form
+    with pytest.raises(ImageError) as raised:
+        parse_reference("Not A Reference")
+    assert str(raised.value) == (
+        "'Not A Reference' is not an image reference; use NAME[:TAG], NAME@DIGEST, an image ID, "
+        "docker-archive:PATH, oci:PATH[:TAG] or registry:HOST/REPO[:TAG]"
+    )
+
+
+def test_a_bad_platform_fails_before_any_source_is_read(tmp_path):
+    with pytest.raises(ImageError, match="expected os/arch"):
+        LoadOptions(platform="amd64")
+    missing = parse_reference(f"docker-archive:{tmp_path / 'absent.tar'}")
+    with pytest.raises(ImageError, match="no such file"):
+        missing.load(LoadOptions(platform="linux/amd64"))
 
 
 def test_oci_tag_suffix(tmp_path, monkeypatch):
@@ -203,6 +252,7 @@ def test_join_matches_every_instruction_from_the_end():
     result = join(parse(DOCKERFILE), history(CLASSIC_HISTORY))
     assert result.confident
     assert {index: instruction.line for index, instruction in result.matched.items()} == {1: 2, 2: 3, 3: 5, 4: 6, 5: 7}
+    assert result.lines == {1: 2, 2: 3, 3: 5, 4: 6, 5: 7}
 
 
 def test_join_tolerates_a_missing_arg_entry():
@@ -273,7 +323,7 @@ def test_rules_on_a_careless_image(tmp_path):
     assert messages["IL9001"].startswith("layer 2 (`RUN fetch big.bin`) ships 2.0 MB that are deleted or replaced by layer 3")
     assert "left 20.0 kB of apt package lists in /var/lib/apt/lists" in messages["IL9002"]
     assert "s3cr3t-hunter2" not in json.dumps(report.to_dict()) and "REDACTED" in messages["IL7102"]
-    assert all(f.file == report.analysis.name and f.line is None for f in report.findings)
+    assert all(f.file == report.image.analysis.name and f.line is None for f in report.findings)
 
 
 def test_secret_build_args_are_redacted_everywhere(tmp_path):
@@ -281,7 +331,7 @@ def test_secret_build_args_are_redacted_everywhere(tmp_path):
     report = image_report([BASE, [("file", "x", 1)]], history_lines=history, tmp_path=tmp_path)
     document = json.dumps(report.to_dict())
     assert "abcd1234efgh" not in document
-    assert report.analysis.layers[1].created_by == "|1 NPM_TOKEN=REDACTED /bin/sh -c npm ci"
+    assert report.image.analysis.layers[1].created_by == "|1 NPM_TOKEN=REDACTED /bin/sh -c npm ci"
     assert any(f.rule == "IL7102" and "build argument NPM_TOKEN" in f.message for f in report.findings)
     # Redaction does not depend on the rule being selected.
     quiet = image_report([BASE, [("file", "x", 1)]], history_lines=history, tmp_path=tmp_path, settings=Settings(ignore=("IL7102",)))
@@ -320,10 +370,48 @@ def test_findings_at_dockerfile_lines(tmp_path):
     (finding,) = [f for f in report.findings if f.rule == "IL9002"]
     assert (finding.file, finding.line) == (str(tmp_path / "Dockerfile"), 2)
     assert finding.message.startswith("line 2: `RUN apt-get update` left 50.0 kB of apt package lists")
-    assert [row.dockerfile_line for row in report.analysis.layers] == [None, 2, 3]
+    assert [row.dockerfile_line for row in report.image.analysis.layers] == [None, 2, 3]
     assert {f.family for f in report.findings} >= {"image", "security"}
     assert any(f.rule == "IL7001" for f in report.findings)  # the Dockerfile rules ran too, and IL7001
     assert not any(f.rule == "IL7101" for f in report.findings)  # reports the root user at its line
+
+
+def test_an_image_report_has_a_result_for_the_image_and_one_for_its_dockerfile(tmp_path):
+    layers = [BASE, [("dir", "var/lib/apt/lists"), ("file", "var/lib/apt/lists/x_Packages", 50_000)]]
+    history = [None, "/bin/sh -c apt-get update", '/bin/sh -c #(nop)  CMD ["sh"]']
+    text = "FROM debian:12\nRUN apt-get update\nCMD [\"sh\"]\n"
+    report = image_report(layers, history_lines=history, dockerfile_text=text, tmp_path=tmp_path)
+    assert report.image is not None and report.image.dockerfile == str(tmp_path / "Dockerfile")
+    on_image, on_dockerfile = report.results
+    assert (on_image.file, on_image.target, on_dockerfile.file, on_dockerfile.target) == (
+        report.image.name, "image", str(tmp_path / "Dockerfile"), "dockerfile"
+    )
+    assert {f.rule for f in on_image.findings} <= {rule.code for rule in report.rules_for(on_image)}
+    assert {f.rule for f in on_dockerfile.findings} <= {rule.code for rule in report.rules_for(on_dockerfile)}
+    assert sorted(report.findings, key=lambda f: f.sort_key()) == report.findings == sorted(
+        [*on_image.findings, *on_dockerfile.findings], key=lambda f: f.sort_key()
+    )
+    assert [row.command for row in report.image.analysis.layers] == ["", "RUN apt-get update", 'CMD ["sh"]']
+    bare = image_report(layers, history_lines=history, tmp_path=tmp_path)
+    assert [r.target for r in bare.results] == ["image"] and bare.image.dockerfile is None
+
+
+def test_image_and_dockerfile_findings_are_made_in_one_place(tmp_path, monkeypatch):
+    from imagelint import engine
+
+    made: list[str] = []
+    make = engine.finding
+
+    def recording(rule, violation, settings, *, file):
+        made.append(rule.code)
+        return make(rule, violation, settings, file=file)
+
+    monkeypatch.setattr(engine, "finding", recording)
+    layers = [BASE, [("dir", "var/lib/apt/lists"), ("file", "var/lib/apt/lists/x_Packages", 50_000)]]
+    history = [None, "/bin/sh -c apt-get update", '/bin/sh -c #(nop)  CMD ["sh"]']
+    report = image_report(layers, history_lines=history, dockerfile_text="FROM debian:12\nRUN apt-get update\nCMD [\"sh\"]\n", tmp_path=tmp_path)
+    assert {f.rule for f in report.findings} <= set(made)
+    assert {"IL9002", "IL7001"} <= set(made)  # an image rule's and a Dockerfile rule's
 
 
 def test_unmatched_dockerfile_is_said_not_guessed(tmp_path):
@@ -331,4 +419,4 @@ def test_unmatched_dockerfile_is_said_not_guessed(tmp_path):
     report = image_report([BASE, [("file", "x", 1)]], history_lines=history, dockerfile_text="FROM x:1\nRUN make\n", tmp_path=tmp_path)
     (note,) = [f for f in report.findings if f.rule == "IL9006"]
     assert "line 2 `RUN make` does not match the image's build step `RUN something else`" in note.message
-    assert all(row.dockerfile_line is None for row in report.analysis.layers)
+    assert all(row.dockerfile_line is None for row in report.image.analysis.layers)

@@ -170,7 +170,7 @@ def test_registry_source_and_pull_give_the_local_numbers(pushed, docker_client, 
 @pytest.mark.docker
 def test_registry_progress_events(pushed):
     events: list[dict] = []
-    image = load_image(parse_reference(f"registry:{pushed['name']}"), on_pull_progress=events.append)
+    image = load_image(parse_reference(f"registry:{pushed['name']}"), on_progress=events.append)
     assert analyze(image).wasted_bytes == pushed["expected"]["wasted_bytes"]
     last = {}
     for event in events:

@@ -8,12 +8,13 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from imagelint.findings import Finding, Severity
-from imagelint.report import FileResult, LintReport
+from imagelint.report import FileResult, ImageDetails, Report
 from imagelint.reporters import FORMATS, render
 from imagelint.fingerprint import relative_path
 from imagelint.reporters._common import locate
@@ -89,6 +90,18 @@ def test_every_format_renders_both_reports_without_leaking_secrets(format_name, 
         assert "<script>alert" not in text and "<img src=x" not in text
     if format_name == "junit":
         ET.fromstring(text.encode())
+
+
+def test_lint_and_image_reports_are_one_model_told_apart_by_the_image_part(lint, image, bare_image):
+    assert type(lint) is type(image) is type(bare_image) is Report
+    assert lint.image is None
+    assert isinstance(image.image, ImageDetails) and image.image.name == IMAGE_TAG and image.image.dockerfile
+    assert bare_image.image.dockerfile is None
+    assert rendered("text", image).startswith(f"Image: {IMAGE_TAG} ")
+    # Without its image part the same findings render as a lint report does.
+    as_lint = rendered("text", replace(image, image=None))
+    assert not as_lint.startswith("Image:") and as_lint.rstrip().endswith(f"in {len(image.results)} files")
+    assert json.loads(rendered("json", replace(image, image=None)))["summary"]["findings"] == len(image.findings)
 
 
 def test_lint_json_still_validates_against_its_schema(lint):
@@ -203,12 +216,10 @@ def test_identical_findings_get_distinct_fingerprints(in_tmp):
 def test_image_fingerprints_ignore_the_tag(in_tmp):
     report = image_report(in_tmp, with_dockerfile=False)
     first = {item.finding.rule: item.fingerprint for item in locate(report)}
-    report.analysis.name = "example/shop-api:1.5"
-    report.findings = [
-        Finding(f.rule, f.name, f.family, f.severity, f.message, "example/shop-api:1.5", f.line, f.end_line, f.column, f.fix)
-        for f in report.findings
-    ]
-    assert {item.finding.rule: item.fingerprint for item in locate(report)} == first
+    retagged = "example/shop-api:1.5"
+    image = replace(report.image, analysis=replace(report.image.analysis, name=retagged))
+    results = [replace(r, file=retagged, findings=[replace(f, file=retagged) for f in r.findings]) for r in report.results]
+    assert {item.finding.rule: item.fingerprint for item in locate(replace(report, results=results, image=image))} == first
 
 
 def test_relative_paths(in_tmp):
@@ -236,12 +247,12 @@ def test_github_escaping():
     assert escape_property("a,b:c%\n") == "a%2Cb%3Ac%25%0A"
 
 
-def _hostile_report(tmp_path: Path) -> LintReport:
+def _hostile_report(tmp_path: Path) -> Report:
     message = f"value {XSS_LABEL} & \"quoted\"\n::error::injected, 100% \x1b[31m"
     finding = Finding("IL8002", "shell-form-entrypoint", "correctness", Severity.WARNING, message, "we,ird:name", 3, 4, 2,
                       fix="line one\nline two")  # fmt: skip
     rule = registered_rules()["IL8002"]
-    return LintReport(results=[FileResult("we,ird:name", [finding])], rules=[rule])
+    return Report(results=[FileResult("we,ird:name", [finding])], rules=[rule])
 
 
 def test_github_annotations(lint, tmp_path):

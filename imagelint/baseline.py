@@ -16,7 +16,7 @@ from pathlib import Path
 
 from imagelint.findings import Finding
 from imagelint.fingerprint import SourceLines, fingerprints, relative_path
-from imagelint.report import LintReport
+from imagelint.report import Report
 
 BASELINE_VERSION = 1
 
@@ -94,7 +94,7 @@ def write(path: Path, entries: list[Entry]) -> None:
         raise BaselineError(f"{path}: cannot write the baseline ({err.strerror})") from None
 
 
-def apply(report: LintReport, path: Path, *, update: bool = False) -> None:
+def apply(report: Report, path: Path, *, update: bool = False) -> None:
     """Drop baselined findings from ``report`` (writing the baseline first when absent or ``update``)."""
     owners = [(f, result.file) for result in report.results for f in sorted(result.findings, key=Finding.sort_key)]
     findings = [f for f, _ in owners]
@@ -130,6 +130,6 @@ def apply(report: LintReport, path: Path, *, update: bool = False) -> None:
         report.notes.append(f"{len(gone)} baselined finding(s) no longer occur; run with --update-baseline to drop them from {path}")
 
 
-def _drop(report: LintReport, finding_ids: set[int]) -> None:
+def _drop(report: Report, finding_ids: set[int]) -> None:
     for result in report.results:
         result.findings = [f for f in result.findings if id(f) not in finding_ids]

@@ -99,4 +99,3 @@ class Report:
         }
 
 
-LintReport = Report  # the name imagelint.baseline knows it by

@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING
 from imagelint.findings import FAMILIES, Severity
 
 if TYPE_CHECKING:
-    from imagelint.context import LintContext
     from imagelint.dockerfile import Instruction
 
 TARGETS = ("dockerfile", "image")  # what a rule checks: a Dockerfile (lint) or a built image (analyze)

@@ -18,7 +18,7 @@ import pytest
 
 from imagelint.settings import Settings
 from imagelint.lint import run_lint
-from imagelint.report import LintReport
+from imagelint.report import Report
 from imagelint.rule import registered_rules
 
 pytestmark = pytest.mark.corpus
@@ -50,7 +50,7 @@ def corpus_paths(corpus_dir: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def corpus_report(corpus_paths: list[Path]) -> LintReport:
+def corpus_report(corpus_paths: list[Path]) -> Report:
     return run_lint([str(p) for p in corpus_paths], Settings())
 
 
@@ -59,22 +59,22 @@ def test_corpus_has_templates(corpus_paths: list[Path]) -> None:
     assert len(templates) >= 30  # the labelled template sources are part of the run
 
 
-def test_no_rule_crashes_and_no_input_errors(corpus_report: LintReport) -> None:
+def test_no_rule_crashes_and_no_input_errors(corpus_report: Report) -> None:
     assert corpus_report.errors == [], "\n".join(corpus_report.errors[:30])
     file_errors = [f"{r.file}: {r.error}" for r in corpus_report.results if r.error]
     assert file_errors == [], "\n".join(file_errors[:30])
 
 
-def test_every_file_has_a_result(corpus_report: LintReport, corpus_paths: list[Path]) -> None:
+def test_every_file_has_a_result(corpus_report: Report, corpus_paths: list[Path]) -> None:
     assert [r.file for r in corpus_report.results] == [str(p) for p in corpus_paths]
 
 
-def test_every_dockerfile_rule_ran(corpus_report: LintReport) -> None:
+def test_every_dockerfile_rule_ran(corpus_report: Report) -> None:
     dockerfile_rules = {code for code, rule in registered_rules().items() if rule.target == "dockerfile"}
     assert {r.code for r in corpus_report.rules} == dockerfile_rules
 
 
-def test_findings_point_inside_their_file(corpus_report: LintReport) -> None:
+def test_findings_point_inside_their_file(corpus_report: Report) -> None:
     known = set(registered_rules())
     line_counts: dict[str, int] = {}
     bad: list[str] = []

@@ -103,5 +103,5 @@ def _run_image_rules(ctx: ImageContext, rules: list[Rule], settings: Settings) -
 
 def _redacted(finding: Finding, ctx: ImageContext) -> Finding:
     message = ctx.redact(finding.message)
-    fix = ctx.redact(finding.fix) if finding.fix else finding.fix
+    fix = finding.fix.with_text(ctx.redact) if finding.fix else finding.fix
     return finding if (message, fix) == (finding.message, finding.fix) else replace(finding, message=message, fix=fix)

@@ -16,6 +16,7 @@ from imagelint.settings import Settings
 from imagelint.context import LintContext, LintOptions
 from imagelint.dockerfile import Dockerfile, Instruction
 from imagelint.findings import Finding
+from imagelint.fixes import Fix
 from imagelint.rule import Rule, Violation, registered_rules
 
 
@@ -97,7 +98,7 @@ def finding(rule: Rule, violation: Violation, settings: Settings, *, file: str) 
         line=line,
         end_line=end_line,
         column=column,
-        fix=violation.fix,
+        fix=Fix.advice(violation.fix) if isinstance(violation.fix, str) else violation.fix,
     )
 
 

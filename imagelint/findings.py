@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from imagelint.fixes import Fix
+
 
 class Severity(enum.IntEnum):
     STYLE = 1
@@ -47,7 +49,7 @@ class Finding:
     line: int | None
     end_line: int | None
     column: int | None
-    fix: str | None = None
+    fix: Fix | None = None
 
     def sort_key(self) -> tuple:
         return (self.file, self.line or 0, self.column or 0, self.rule)
@@ -64,5 +66,5 @@ class Finding:
             "line": self.line,
             "end_line": self.end_line,
             "column": self.column,
-            "fix": self.fix,
+            "fix": self.fix.to_dict() if self.fix is not None else None,
         }

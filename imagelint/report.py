@@ -18,7 +18,7 @@ from imagelint.rule import Rule
 if TYPE_CHECKING:
     from imagelint.image.analysis import Analysis
 
-JSON_VERSION = 1
+JSON_VERSION = 2  # 2: a finding's fix is an object (description, applicability, edits)
 
 
 @dataclass

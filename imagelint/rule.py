@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from imagelint.findings import FAMILIES, Severity
+from imagelint.fixes import Fix
 
 if TYPE_CHECKING:
     from imagelint.dockerfile import Instruction
@@ -62,7 +63,7 @@ class Violation:
     column: int | None = None
     end_line: int | None = None
     file: str | None = None
-    fix: str | None = None
+    fix: Fix | str | None = None  # a str is advice imagelint cannot apply (display-only)
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,7 @@ def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
         if item.path is None or item.path == "-":
             message = f"{finding.file}: {message}"
         if finding.fix:
-            message += f"\nfix: {finding.fix}"
+            message += f"\nfix: {finding.fix.shown}"
         stream.write(command(COMMANDS[finding.severity], message, properties))
     for error in report.all_errors:
         stream.write(command("error", error, {"title": "imagelint"}))

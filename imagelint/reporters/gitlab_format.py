@@ -27,7 +27,7 @@ def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
     for item in locate(report, Sources(report)):
         finding = item.finding
         begin = finding.line or 1
-        body = f"{finding.message}\n\nFix: {finding.fix}" if finding.fix else finding.message
+        body = f"{finding.message}\n\nFix: {finding.fix.shown}" if finding.fix else finding.message
         issues.append(
             {
                 "type": "issue",

@@ -62,7 +62,7 @@ def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
                     where = _where(finding, name)
                     lines.append(f"{where + ': ' if where else ''}{finding.severity}: {finding.message}")
                     if finding.fix:
-                        lines.append(f"    fix: {finding.fix}")
+                        lines.append(f"    fix: {finding.fix.shown}")
                 summary = f"{len(found)} finding{'s' if len(found) != 1 else ''}: {found[0].message}"
                 failure = ET.SubElement(case, "failure", message=_xml_text(summary), type=str(worst))
                 failure.text = _xml_text("\n".join(lines))

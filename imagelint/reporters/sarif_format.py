@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from imagelint import __version__
 from imagelint.findings import Severity
+from imagelint.fixes import Fix
 from imagelint.reporters._common import Located, Sources, locate
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ def _artifact_location(path: str) -> dict:
 
 def _result(item: Located, index: dict[str, int], artifacts: dict[str, int], report: Report) -> dict:
     finding = item.finding
-    message = finding.message if not finding.fix else f"{finding.message}\nFix: {finding.fix}"
+    message = finding.message if not finding.fix else f"{finding.message}\nFix: {finding.fix.shown}"
     result: dict = {
         "ruleId": finding.rule,
         "level": LEVELS[finding.severity],
@@ -113,7 +114,29 @@ def _result(item: Located, index: dict[str, int], artifacts: dict[str, int], rep
     }
     if finding.rule in index:
         result["ruleIndex"] = index[finding.rule]
+    if finding.fix is not None and finding.fix.edits and item.path is not None:
+        result["fixes"] = [_fix(finding.fix, item.path)]
     return result
+
+
+def _fix(fix: Fix, path: str) -> dict:
+    """A SARIF fix: the edits as replacements in the finding's file (regions 1-based, end exclusive)."""
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": edit.line,
+                "startColumn": edit.column,
+                "endLine": edit.end_line,
+                "endColumn": edit.end_column,
+            },
+            "insertedContent": {"text": edit.content},
+        }
+        for edit in fix.edits
+    ]
+    return {
+        "description": {"text": f"{fix.description} ({fix.applicability})"},
+        "artifactChanges": [{"artifactLocation": _artifact_location(path), "replacements": replacements}],
+    }
 
 
 def _location(item: Located, artifacts: dict[str, int], report: Report) -> dict:

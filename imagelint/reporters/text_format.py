@@ -42,7 +42,7 @@ def render(report: Report, stream: TextIO, *, color: bool = False, quiet: bool =
             severity = f"{_COLORS[finding.severity]}{severity}{_RESET}"
         stream.write(f"{_location(finding)}: {finding.rule} {severity}: {finding.message}\n")
         if finding.fix:
-            stream.write(f"    fix: {finding.fix}\n")
+            stream.write(f"    fix: {finding.fix.shown}\n")
     if quiet:
         return
     summary = report.summary()
@@ -140,7 +140,7 @@ def _render_image(report: Report, image: ImageDetails, stream: TextIO, *, color:
         where = f"{finding.file}:{finding.line}" if finding.line is not None else finding.file
         stream.write(f"{where}: {finding.rule} {severity}: {finding.message}\n")
         if finding.fix:
-            stream.write(f"    fix: {finding.fix}\n")
+            stream.write(f"    fix: {finding.fix.shown}\n")
     summary = report.summary()
     counts = ", ".join(f"{n} {s}" for s, n in summary["by_severity"].items() if n)
     total = summary["findings"]

@@ -109,7 +109,7 @@ def test_json_output_shape(tmp_path):
     write(tmp_path / "Dockerfile", WARNING)
     result = run("lint", "Dockerfile", "--format", "json", cwd=tmp_path)
     document = json.loads(result.stdout)
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["tool"]["name"] == "imagelint"
     finding = document["findings"][0]
     assert set(finding) == {"rule", "name", "family", "severity", "message", "file", "line", "end_line", "column", "fix"}
@@ -237,7 +237,7 @@ def test_json_output_validates_against_the_shipped_schema(tmp_path):
     document = json.loads(result.stdout)
     jsonschema.validate(document, schema)
     assert document["errors"] and document["findings"]
-    bad = dict(document, version=2)
+    bad = dict(document, version=1)  # the old shape, whose fix was a string
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
 

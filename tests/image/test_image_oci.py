@@ -177,9 +177,9 @@ def test_schema_is_strict_and_shares_the_lint_finding_shape():
     validator = jsonschema.Draft202012Validator(schema)
     layer = {"index": None, "digest": None, "size": 0, "files_added": 0, "files_modified": 0, "files_removed": 0,
              "wasted_bytes": 0, "created_by": "LABEL a=b", "empty": True, "dockerfile_line": None}  # fmt: skip
-    assert not list(validator.iter_errors({"version": 1, "image": _minimal_image([layer]), "findings": []}))
+    assert not list(validator.iter_errors({"version": 2, "image": _minimal_image([layer]), "findings": []}))
     for bad in ({**layer, "index": 3}, {**layer, "size": 5}, {**layer, "extra": 1}):
-        assert list(validator.iter_errors({"version": 1, "image": _minimal_image([bad]), "findings": []}))
+        assert list(validator.iter_errors({"version": 2, "image": _minimal_image([bad]), "findings": []}))
 
 
 def _minimal_image(layers: list[dict]) -> dict:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from imagelint.findings import Finding, Severity
+from imagelint.fixes import Fix
 from imagelint.report import FileResult, ImageDetails, Report
 from imagelint.reporters import FORMATS, render
 from imagelint.fingerprint import relative_path
@@ -250,7 +251,7 @@ def test_github_escaping():
 def _hostile_report(tmp_path: Path) -> Report:
     message = f"value {XSS_LABEL} & \"quoted\"\n::error::injected, 100% \x1b[31m"
     finding = Finding("IL8002", "shell-form-entrypoint", "correctness", Severity.WARNING, message, "we,ird:name", 3, 4, 2,
-                      fix="line one\nline two")  # fmt: skip
+                      fix=Fix.advice("line one\nline two"))  # fmt: skip
     rule = registered_rules()["IL8002"]
     return Report(results=[FileResult("we,ird:name", [finding])], rules=[rule])
 

@@ -45,7 +45,7 @@ def test_full_image_catches_through_parent_stage():
     """
     finding = catches("IL5005", text)[0]
     assert finding.line == 1 and "node:22-slim" in finding.message
-    assert finding.fix == "FROM node:22-slim"
+    assert finding.fix.description == "FROM node:22-slim"
 
 
 def test_full_image_catches_cargo_install_shipping_the_toolchain():

@@ -10,7 +10,7 @@ from tests.support.helpers import catches, passes
 def test_cd_location_and_fix():
     finding = catches("IL8017", "FROM node:22-slim\nRUN set -eux; \\\n    true\nRUN cd /srv/app && npm ci\n")[0]
     assert (finding.line, finding.column) == (4, 5)
-    assert finding.fix == "WORKDIR /srv/app"
+    assert finding.fix.description == "WORKDIR /srv/app"
 
 
 @pytest.mark.parametrize(

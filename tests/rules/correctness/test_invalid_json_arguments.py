@@ -40,4 +40,4 @@ def test_shell_tests_and_valid_json(line):
 
 def test_single_quote_fix():
     finding = catches("IL8006", "FROM alpine:3.20\nCMD ['python', 'app.py']\n")[0]
-    assert finding.fix == 'CMD ["python", "app.py"]'
+    assert finding.fix.description == 'CMD ["python", "app.py"]'

@@ -7,7 +7,7 @@ from tests.support.helpers import catches, passes
 
 def test_maintainer_fix_escapes_quotes():
     finding = catches("IL8004", 'FROM alpine:3.20\nMAINTAINER Jane "JD" Doe\n')[0]
-    assert finding.fix == 'LABEL org.opencontainers.image.authors="Jane \\"JD\\" Doe"'
+    assert finding.fix.description == 'LABEL org.opencontainers.image.authors="Jane \\"JD\\" Doe"'
 
 
 def test_lower_case_maintainer():

@@ -12,7 +12,7 @@ def test_relative_after_absolute_is_fine():
 def test_only_the_first_relative_workdir_is_reported():
     findings = catches("IL8007", "FROM alpine:3.20\nWORKDIR app\nWORKDIR src\n")
     assert [f.line for f in findings] == [2]
-    assert findings[0].fix == "WORKDIR /app"
+    assert findings[0].fix.description == "WORKDIR /app"
 
 
 def test_windows_and_unknown_variables_are_fine():

@@ -7,7 +7,7 @@ from tests.support.helpers import catches, passes
 
 def test_shell_form_entrypoint_and_fix():
     finding = catches("IL8002", "FROM alpine:3.20\nENTRYPOINT /usr/local/bin/app --serve\n")[0]
-    assert finding.fix == 'ENTRYPOINT ["/usr/local/bin/app", "--serve"]'
+    assert finding.fix.description == 'ENTRYPOINT ["/usr/local/bin/app", "--serve"]'
 
 
 def test_no_fix_when_the_command_needs_the_shell():

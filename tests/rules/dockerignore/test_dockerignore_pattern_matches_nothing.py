@@ -16,7 +16,7 @@ def test_root_anchored_pattern_reported_in_the_dockerignore(tmp_path):
     }
     findings = catches("IL3006", "FROM python:3.12-slim\nCOPY . /app\n", context=context, tmp_path=tmp_path)
     assert [(f.line, f.column, f.file) for f in findings] == [(3, 1, str(tmp_path / ".dockerignore")), (4, 1, str(tmp_path / ".dockerignore"))]
-    assert findings[0].fix == "**/__pycache__" and "app/__pycache__" in findings[0].message
+    assert findings[0].fix.description == "**/__pycache__" and "app/__pycache__" in findings[0].message
 
 
 def test_misspelt_pattern(tmp_path):

@@ -37,9 +37,9 @@ def test_chmod_after_copy_reports_once_per_run_at_the_first_command():
 
 def test_chmod_after_copy_suggests_the_copy_flag():
     finding = catches("IL2001", "FROM alpine:3.20\nCOPY app/ /srv/app/\nRUN chown -R node:node /srv/app\n")[0]
-    assert finding.fix == "COPY --chown=node:node ..."
+    assert finding.fix.description == "COPY --chown=node:node ..."
     finding = catches("IL2001", "FROM alpine:3.20\nCOPY run.sh /run.sh\nRUN chmod 0755 /run.sh\n")[0]
-    assert finding.fix == "COPY --chmod=0755 ..."
+    assert finding.fix.description == "COPY --chmod=0755 ..."
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from tests.support.helpers import catches, passes
 @pytest.mark.parametrize(("name", "suggestion"), [("goBuilder", "go-builder"), ("BASE", "base"), ("getRuntime", "get-runtime")])
 def test_stage_name_casing_suggests_kebab_case(name, suggestion):
     (finding,) = catches("IL4004", f"FROM golang:1.22 AS {name}\n")
-    assert f"'{suggestion}'" in finding.message and finding.fix == f"AS {suggestion}"
+    assert f"'{suggestion}'" in finding.message and finding.fix.description == f"AS {suggestion}"
 
 
 @pytest.mark.parametrize(

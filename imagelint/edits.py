@@ -1,0 +1,99 @@
+"""Edits in Dockerfile terms, for rules that attach a fix: replace a word of an instruction, add to the
+end of a RUN, rewrite or remove a whole instruction. Every edit is an exact range of the source
+(:class:`~imagelint.fixes.Edit`), so whatever the fix does not touch stays byte for byte: comments,
+blank lines, indentation, continuation style, the escape character, CRLF line endings, heredocs.
+
+Offsets are those the model and the shell model use: ``value`` offsets of an
+:class:`~imagelint.dockerfile.Instruction`, and script offsets of a
+:class:`~imagelint.context.RunScript` (which also maps heredoc bodies).
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING
+
+from imagelint.fixes import Edit
+
+if TYPE_CHECKING:
+    from imagelint.context import RunScript
+    from imagelint.dockerfile import Dockerfile, Instruction
+    from imagelint.shell import Command
+
+
+def _original_position(instruction: Instruction, offset: int) -> tuple[int, int]:
+    """(line, column) of an offset into ``instruction.original`` (the keyword is at offset 0)."""
+    starts = [segment[0] for segment in instruction.segments]
+    i = max(0, bisect.bisect_right(starts, offset) - 1)
+    segment_offset, line, column = instruction.segments[i]
+    return line, column + (offset - segment_offset)
+
+
+def replace_value(instruction: Instruction, start: int, end: int, content: str) -> Edit:
+    """Replace ``instruction.value[start:end]`` (both on one physical line, or spanning lines)."""
+    line, column = instruction.position(start)
+    if end == start:
+        return Edit(line, column, line, column, content)
+    end_line, end_column = instruction.position(end - 1)
+    return Edit(line, column, end_line, end_column + 1, content)
+
+
+def insert_in_value(instruction: Instruction, offset: int, content: str) -> Edit:
+    return replace_value(instruction, offset, offset, content)
+
+
+def replace_keyword(instruction: Instruction, keyword: str) -> Edit:
+    """The instruction's keyword as written (``run``) replaced by ``keyword``."""
+    line, column = _original_position(instruction, 0)
+    return Edit(line, column, line, column + len(instruction.written_keyword), keyword)
+
+
+def replace_whole_value(instruction: Instruction, content: str) -> Edit:
+    """Everything after the keyword and flags, to the end of the instruction's last line."""
+    return replace_value(instruction, 0, len(instruction.value), content)
+
+
+def replace_in_script(script: RunScript, start: int, end: int, content: str) -> Edit:
+    """Replace ``script.script.text[start:end]`` (a RUN's command line or one of its heredoc bodies)."""
+    line, column = script.position(start)
+    if end == start:
+        return Edit(line, column, line, column, content)
+    end_line, end_column = script.position(end - 1)
+    return Edit(line, column, end_line, end_column + 1, content)
+
+
+def insert_after_word(script: RunScript, command: Command, word: int, content: str) -> Edit:
+    """``content`` (e.g. `` -y``) right after the ``word``-th word of ``command``."""
+    end = command.words[word].end
+    return replace_in_script(script, end, end, content)
+
+
+def append_to_command_line(dockerfile: Dockerfile, instruction: Instruction, command: str) -> Edit:
+    """`` && command`` at the end of a shell-form RUN, written the way the RUN already is: on the same
+    line for a one-line RUN, else on a continuation line indented like the RUN's last line."""
+    end = len(instruction.value.rstrip())
+    if instruction.line == instruction.end_line:
+        return insert_in_value(instruction, end, f" && {command}")
+    last = dockerfile.lines[instruction.end_line - 1]
+    indent = last[: len(last) - len(last.lstrip(" \t"))]
+    return insert_in_value(instruction, end, f" {dockerfile.escape}{newline(dockerfile)}{indent}&& {command}")
+
+
+def remove_instruction(dockerfile: Dockerfile, instruction: Instruction) -> Edit:
+    """The instruction's whole lines, line ending included (heredoc bodies end the instruction too)."""
+    last = instruction.end_line
+    for heredoc in instruction.heredocs:
+        last = max(last, getattr(heredoc, "end_line", last))
+    return Edit(instruction.line, 1, last + 1, 1, "")
+
+
+def replace_instruction(dockerfile: Dockerfile, instruction: Instruction, text: str) -> Edit:
+    """The instruction's whole lines replaced by ``text`` (which brings its own line endings)."""
+    edit = remove_instruction(dockerfile, instruction)
+    return Edit(edit.line, edit.column, edit.end_line, edit.end_column, text)
+
+
+def newline(dockerfile: Dockerfile) -> str:
+    """The file's line ending: CRLF when its first line ends so, else LF."""
+    first = dockerfile.text.split("\n", 1)[0]
+    return "\r\n" if first.endswith("\r") else "\n"

@@ -18,7 +18,7 @@ from imagelint.fixes import Edit
 if TYPE_CHECKING:
     from imagelint.context import RunScript
     from imagelint.dockerfile import Dockerfile, Instruction
-    from imagelint.shell import Command
+    from imagelint.shell import Command, Word
 
 
 def _original_position(instruction: Instruction, offset: int) -> tuple[int, int]:
@@ -62,10 +62,25 @@ def replace_in_script(script: RunScript, start: int, end: int, content: str) -> 
     return Edit(line, column, end_line, end_column + 1, content)
 
 
-def insert_after_word(script: RunScript, command: Command, word: int, content: str) -> Edit:
-    """``content`` (e.g. `` -y``) right after the ``word``-th word of ``command``."""
-    end = command.words[word].end
-    return replace_in_script(script, end, end, content)
+def word_is_exact(script: RunScript, word: Word) -> bool:
+    """Whether the word's offsets point at its text as written. They do for ordinary commands; a
+    word inside a string run by ``sh -c "..."`` may carry escapes that shift them, and an edit
+    there could land beside its target, so fixes leave such words alone."""
+    return script.script.text[word.start : word.end] == word.raw
+
+
+def insert_after_word(script: RunScript, command: Command, word: int, content: str) -> Edit | None:
+    """``content`` (e.g. `` -y``) right after the ``word``-th word of ``command``; None when the
+    word's place in the source is not exact (see :func:`word_is_exact`)."""
+    target = command.words[word]
+    if not word_is_exact(script, target):
+        return None
+    return replace_in_script(script, target.end, target.end, content)
+
+
+def word_index(command: Command, value: str) -> int | None:
+    """Index of the first word after the command name whose value is ``value`` (a subcommand)."""
+    return next((i for i, w in enumerate(command.words) if i > 0 and w.value == value), None)
 
 
 def append_to_command_line(dockerfile: Dockerfile, instruction: Instruction, command: str) -> Edit:

@@ -140,6 +140,9 @@ class Rule:
     # For an image rule: the Dockerfile rule that reports the same problem at its line. When both
     # run (analyze --dockerfile) and that one fires, this one stays silent: one finding is enough.
     defers_to: str | None = None
+    # The applicabilities the fixes this rule attaches may have ("safe", "unsafe"); empty when it
+    # only gives advice. The docs tests check every fix a check yields against it.
+    fixes: tuple[str, ...] = ()
 
     def configured(self, values: Mapping[str, object]) -> Rule:
         """This rule with config values over its option defaults (already validated by the config)."""
@@ -170,6 +173,7 @@ class Rule:
             "needs_context": self.needs_context,
             "target": self.target,
             "equivalents": self.equivalents(),
+            "fixes": list(self.fixes),
         }
 
 
@@ -194,6 +198,7 @@ def rule(
     options: Mapping[str, object] | None = None,
     target: str = "dockerfile",
     defers_to: str | None = None,
+    fixes: tuple[str, ...] = (),
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check function as a rule. Bad metadata fails at import, not at lint time."""
 
@@ -208,6 +213,10 @@ def rule(
             raise ValueError(f"rule code {code} is defined twice")
         if code in RETIRED_CODES:
             raise ValueError(f"rule code {code} is retired ({RETIRED_CODES[code]}); give the rule a new code")
+        if not set(fixes) <= {"safe", "unsafe"}:
+            raise ValueError(f"rule {code}: fixes must name 'safe' and/or 'unsafe'")
+        if "unsafe" in fixes and "Fix safety" not in (inspect.getdoc(check) or ""):
+            raise ValueError(f"rule {code}: an unsafe fix needs a '## Fix safety' section saying why")
         if target not in TARGETS:
             raise ValueError(f"rule {code}: target must be one of {', '.join(TARGETS)}")
         declared = {n: v if isinstance(v, Option) else Option(v) for n, v in (options or {}).items()}
@@ -227,6 +236,7 @@ def rule(
             options={name: option.default for name, option in declared.items()},
             target=target,
             defers_to=defers_to,
+            fixes=tuple(fixes),
         )
         return check
 

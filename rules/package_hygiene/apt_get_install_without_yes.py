@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
+from imagelint.edits import insert_after_word, word_index
+from imagelint.fixes import Fix
 from imagelint.knowledge.package_managers import APT_GET
 from imagelint.knowledge.runs import runs, subcommand, written_config, yes_piped_into
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.package_hygiene.shared import TRUE, apt_option
 from imagelint.shell import Command
 
@@ -32,6 +34,7 @@ def _quiet_level(command: Command) -> int:
     family="package-hygiene",
     severity="warning",
     hadolint=("DL3014",),
+    fixes=("safe",),
 )
 def apt_get_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get install` (or `upgrade`, `build-dep`) without `-y`: the build stops at the prompt.
@@ -94,5 +97,15 @@ def apt_get_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violat
             yield script.violation(
                 f"apt-get {verb} without -y aborts at the confirmation prompt; add -y",
                 command,
-                fix=f"apt-get {verb} -y ...",
+                fix=_add_yes(script, command, verb),
             )
+
+
+def _add_yes(script, command: Command, verb: str) -> Fix | str:
+    """`` -y`` after the subcommand: safe, apt-get then answers yes to the prompt that would have
+    failed the build."""
+    index = word_index(command, verb)
+    edit = insert_after_word(script, command, index, " -y") if index is not None else None
+    if edit is None:
+        return f"apt-get {verb} -y ..."
+    return Fix(f"add -y to apt-get {verb}", "safe", (edit,))

@@ -6,7 +6,7 @@ import pytest
 
 from imagelint.findings import FAMILIES
 from imagelint.rule import registered_rules
-from tests.support.docs import assert_example_holds
+from tests.support.docs import assert_example_holds, assert_fixes_hold
 
 RULES = registered_rules()
 # Image rules check built images: their examples illustrate, and tests/image/ and tests/integration/test_image_docker.py exercise them.
@@ -22,6 +22,14 @@ EXAMPLES = [
 @pytest.mark.parametrize(("code", "kind", "example"), EXAMPLES)
 def test_documented_example(code, kind, example, tmp_path):
     assert_example_holds(code, kind, example, tmp_path)
+
+
+BAD_EXAMPLES = [p for p in EXAMPLES if p.values[1] == "bad"]
+
+
+@pytest.mark.parametrize(("code", "kind", "example"), BAD_EXAMPLES)
+def test_documented_bad_example_is_fixed_for_good(code, kind, example, tmp_path):
+    assert_fixes_hold(code, example, tmp_path)
 
 
 def test_every_family_has_a_rule():

@@ -1,0 +1,163 @@
+"""``imagelint analyze``: options, budgets, pull progress."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from imagelint.cli.common import (
+    ConfigOption,
+    FailOnOption,
+    FormatOption,
+    IgnoreOption,
+    OutputOption,
+    SelectOption,
+    UsageError,
+    check_selected_rules,
+    finish_run,
+    load_project_settings,
+    report_plan,
+    split_values,
+    app,
+)
+
+
+@app.command()
+def analyze(
+    image: Annotated[
+        str,
+        typer.Argument(
+            help="NAME[:TAG], NAME@DIGEST or image ID (Docker daemon), docker-archive:PATH, oci:PATH[:TAG] "
+            "(OCI layout directory or tar) or registry:HOST/REPO[:TAG|@DIGEST] (a registry, no daemon)."
+        ),
+    ],
+    output_format: FormatOption = None,
+    output: OutputOption = None,
+    fail_on: FailOnOption = None,
+    dockerfile: Annotated[
+        Optional[Path], typer.Option("--dockerfile", help="The Dockerfile that built the image: findings at its lines, and its own lint.")
+    ] = None,
+    context: Annotated[
+        Optional[Path], typer.Option("--context", "-c", help="Build context for the Dockerfile rules (default: the Dockerfile's folder).")
+    ] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="The Dockerfile stage the image was built from (default: the last).")] = None,
+    platform: Annotated[
+        Optional[str], typer.Option("--platform", help="os/arch[/variant] to pick from a multi-platform image (default: this machine's).")
+    ] = None,
+    max_wasted_bytes: Annotated[
+        Optional[str], typer.Option("--max-wasted-bytes", help="Budget for hidden bytes: 20MB (x1000) or 5MiB (x1024).")
+    ] = None,
+    max_wasted_percent: Annotated[
+        Optional[str], typer.Option("--max-wasted-percent", help="Budget for hidden bytes as a percentage of the image (0-100).")
+    ] = None,
+    min_efficiency: Annotated[
+        Optional[str], typer.Option("--min-efficiency", help="Lowest efficiency allowed: visible / shipped bytes, 0-1 or 90%.")
+    ] = None,
+    max_size: Annotated[Optional[str], typer.Option("--max-size", help="Budget for the image's file bytes: 200MB, 1GiB.")] = None,
+    dive_ci: Annotated[
+        Optional[Path], typer.Option("--dive-ci", help="A .dive-ci file: its rules are checked against dive's own numbers.")
+    ] = None,
+    pull: Annotated[bool, typer.Option("--pull", help="Pull the image when the daemon does not have it (never done otherwise).")] = False,
+    insecure_registry: Annotated[
+        bool, typer.Option("--insecure-registry", help="registry: may use plain HTTP (always allowed for localhost/127.0.0.1).")
+    ] = False,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Inspect an image: per-layer sizes, wasted bytes, dive's metrics, leftovers; check CI budgets.
+
+    The image is streamed from the Docker daemon (or read from a 'docker save' file, an OCI layout,
+    or a registry without any daemon) and never pulled implicitly. Exit 1 when a finding reaches
+    --fail-on (budgets are errors), 2 on errors.
+
+    Examples:
+
+      imagelint analyze myapp:1.2
+
+      imagelint analyze myapp:1.2 --dockerfile Dockerfile --max-wasted-bytes 20MB
+
+      imagelint analyze docker-archive:myapp.tar --dive-ci .dive-ci --format json -o report.json
+
+      imagelint analyze registry:ghcr.io/org/app:1.2 --platform linux/arm64
+    """
+    from imagelint.analyze import run_analyze
+    from imagelint.docker_engine import EngineError
+    from imagelint.dockerfile import DockerfileInputError
+    from imagelint.image.budgets import BudgetError
+    from imagelint.image.model import ImageError
+
+    settings, rules = load_project_settings(config)
+    settings = settings.with_cli(select=split_values(select), ignore=split_values(ignore), fail_on=fail_on.value if fail_on else None)
+    check_selected_rules(settings, rules)
+    reports = report_plan(output_format, output)
+    if context is not None and not context.is_dir():
+        raise UsageError(f"{context}: build context is not a directory")
+    try:
+        budgets = _budgets(max_wasted_bytes, max_wasted_percent, min_efficiency, max_size, dive_ci)
+        with _pull_progress() as on_pull_progress:
+            report = run_analyze(
+                image,
+                settings,
+                budgets=budgets,
+                dockerfile=dockerfile,
+                context=context,
+                target=target,
+                platform=platform,
+                pull=pull,
+                on_pull_progress=on_pull_progress,
+                insecure_registry=insecure_registry,
+            )
+    except (EngineError, ImageError, BudgetError, DockerfileInputError) as err:
+        raise UsageError(str(err)) from None
+    finish_run(report, reports, settings)
+
+
+@contextlib.contextmanager
+def _pull_progress():
+    """A progress bar per layer on a terminal (stderr) while ``--pull`` downloads or a ``registry:``
+    image is read; silent otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    tasks: dict[str, int] = {}
+    # On stderr: stdout holds the report, maybe piped into a file or another tool.
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True, console=console) as progress:
+
+        def on_event(event: dict) -> None:
+            layer, detail = event.get("id"), event.get("progressDetail") or {}
+            if not layer or not detail.get("total"):
+                return
+            if layer not in tasks:
+                tasks[layer] = progress.add_task(f"{layer} {event.get('status', '')}", total=detail["total"])
+            progress.update(tasks[layer], completed=detail.get("current", 0), description=f"{layer} {event.get('status', '')}")
+
+        yield on_event
+
+
+def _budgets(max_wasted_bytes, max_wasted_percent, min_efficiency, max_size, dive_ci):
+    from imagelint.image.budgets import Budgets, BudgetError, load_dive_ci, parse_fraction, parse_percent, parse_size
+
+    def size(option: str, value: str | None) -> int | None:
+        if value is None:
+            return None
+        try:
+            return parse_size(value)
+        except BudgetError as err:
+            raise BudgetError(f"{option}: {err}") from None
+
+    return Budgets(
+        max_wasted_bytes=size("--max-wasted-bytes", max_wasted_bytes),
+        max_wasted_percent=None if max_wasted_percent is None else parse_percent(max_wasted_percent, "--max-wasted-percent"),
+        min_efficiency=None if min_efficiency is None else parse_fraction(min_efficiency, "--min-efficiency"),
+        max_size=size("--max-size", max_size),
+        dive_ci=None if dive_ci is None else load_dive_ci(dive_ci),
+    )

@@ -1,0 +1,150 @@
+"""What the commands share: the typer app, the options lint, analyze and fix have in common,
+settings, reports and exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from imagelint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    name="imagelint",
+    help="Why your container images are big and slow to build, and how to fix it.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    style = "style"
+    never = "never"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"imagelint {__version__}")
+        raise typer.Exit(EXIT_CLEAN)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Lint Dockerfiles and inspect images."""
+
+
+def split_values(values: list[str] | None) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+
+
+def use_color(stream) -> bool:
+    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+FORMAT_HELP = (
+    "Report format: text, json, sarif, github, junit, gitlab or html. Repeat for several reports from one run; "
+    "FORMAT:FILE writes that one to FILE."
+)
+OUTPUT_HELP = "Write the report to this file ('-': stdout). Repeated, paired in order with the --format values."
+
+# Options shared by `lint` and `analyze`, declared once so both commands stay in step.
+FormatOption = Annotated[Optional[list[str]], typer.Option("--format", "-f", help=FORMAT_HELP)]
+OutputOption = Annotated[Optional[list[str]], typer.Option("--output", "-o", help=OUTPUT_HELP)]
+FailOnOption = Annotated[
+    Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 [default: warning].")
+]
+SelectOption = Annotated[
+    Optional[list[str]], typer.Option("--select", help="Only these rules: codes, names or families (comma-separated).")
+]
+IgnoreOption = Annotated[
+    Optional[list[str]], typer.Option("--ignore", help="Skip these rules: codes, names or families (comma-separated).")
+]
+ConfigOption = Annotated[
+    Optional[Path], typer.Option("--config", help="Config file (default: .imagelint.toml or pyproject.toml, searched upward).")
+]
+
+
+
+def report_plan(formats: list[str] | None, outputs: list[str] | None):
+    """Check --format/--output before the run: a typo must not cost a long analysis."""
+    from imagelint.output import ReportPlanError, plan_reports
+    from imagelint.reporters import FORMATS
+
+    try:
+        return plan_reports(formats, outputs, FORMATS)
+    except ReportPlanError as err:
+        raise UsageError(str(err)) from None
+
+
+def write_all_reports(reports, render) -> None:
+    """Every report of the run: files atomically (all or none replaced), then stdout."""
+    from imagelint.output import ReportWriteError, write_reports
+
+    try:
+        write_reports(reports, render, sys.stdout, color=use_color(sys.stdout))
+    except ReportWriteError as err:
+        raise UsageError(str(err)) from None
+
+
+def finish_run(report, reports, settings, *, quiet: bool = False) -> None:
+    """Write every report of a lint or analyze run, say its notes and errors on stderr, and exit
+    with the status they make. ``quiet``: no notes, and the text report without its summary."""
+    from imagelint.reporters import render
+
+    text_options = {"quiet": True} if quiet else {}
+    write_all_reports(
+        reports,
+        lambda name, stream, color: render(name, report, stream, color=color, **(text_options if name == "text" else {})),
+    )
+    for note in [] if quiet else report.notes:
+        typer.echo(f"imagelint: note: {note}", err=True)
+    for error in report.all_errors:
+        typer.echo(f"imagelint: {error}", err=True)
+    if report.all_errors:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_FINDINGS if report.count_at_or_above(settings.fail_threshold()) else EXIT_CLEAN)
+
+
+def load_project_settings(config: Path | None):
+    from imagelint.config import project_settings
+    from imagelint.rule import registered_rules
+
+    rules = registered_rules()
+    if config is not None and not config.is_file():
+        raise UsageError(f"{config}: config file not found")
+    return project_settings(config, Path.cwd(), rules), rules
+
+
+def check_selected_rules(settings, rules) -> None:
+    from imagelint.settings import check_selectors, known_selectors
+
+    known = known_selectors(set(rules), {r.name for r in rules.values()})
+    check_selectors(settings.select, "--select", known)
+    check_selectors(settings.ignore, "--ignore", known)

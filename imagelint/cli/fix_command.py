@@ -1,0 +1,138 @@
+"""``imagelint fix``: show (or write) what the rules' fixes change."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from imagelint.cli.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    ConfigOption,
+    IgnoreOption,
+    SelectOption,
+    UsageError,
+    check_selected_rules,
+    load_project_settings,
+    split_values,
+    app,
+)
+
+WriteOption = Annotated[bool, typer.Option("--write", "-w", help="Write the fixes into the files instead of showing a diff.")]
+UnsafeOption = Annotated[
+    bool, typer.Option("--unsafe", help="Also apply unsafe fixes: they may change what the image does (see each rule's docs).")
+]
+
+
+@app.command()
+def fix(
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="Dockerfiles or directories (default: current directory); '-' reads stdin, writes the fixed file to stdout."),
+    ] = None,
+    write: WriteOption = False,
+    unsafe: UnsafeOption = False,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    context: Annotated[
+        Optional[Path],
+        typer.Option("--context", "-c", help="Build context for context-aware rules (default: each Dockerfile's folder)."),
+    ] = None,
+    target: Annotated[
+        Optional[str], typer.Option("--target", help="The stage you build (like docker build --target); default: the last.")
+    ] = None,
+    config: ConfigOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> None:
+    """Fix what the rules can fix: print a unified diff, or apply it with --write.
+
+    Safe fixes cannot change what the built image does; --unsafe adds those that may (a shell-form
+    CMD turned into exec form, two RUNs merged). Fixes are applied in rounds until none applies,
+    so a second run changes nothing. Exit 0: nothing to fix (or, with --write, fixed); 1: there
+    is something to fix (diff shown); 2: an error (a file that changed on disk is not overwritten).
+
+    Examples:
+
+      imagelint fix Dockerfile
+
+      imagelint fix --write .
+
+      imagelint fix --unsafe --select package-hygiene Dockerfile
+
+      imagelint fix - < Dockerfile > Dockerfile.fixed
+    """
+    settings, rules = load_project_settings(config)
+    settings = settings.with_cli(select=split_values(select), ignore=split_values(ignore))
+    check_selected_rules(settings, rules)
+    if context is not None and not context.is_dir():
+        raise UsageError(f"{context}: build context is not a directory")
+    if paths == ["-"]:
+        _fix_stdin(settings, unsafe=unsafe, context=context, target=target)
+        return
+    if "-" in (paths or []):
+        raise UsageError("'-' (stdin) cannot be mixed with file paths in imagelint fix")
+    from imagelint.fixer import fix_paths
+
+    run = fix_paths(paths or [], settings, unsafe=unsafe, write=write, context=context, target=target)
+    if not write:
+        for outcome in run.changed:
+            sys.stdout.write(outcome.diff())
+    if not quiet and (run.applied or not run.errors):
+        typer.echo(f"imagelint: {summary(run, written=write)}", err=True)
+    for error in run.errors:
+        typer.echo(f"imagelint: {error}", err=True)
+    if run.errors:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_FINDINGS if run.changed and not write else EXIT_CLEAN)
+
+
+def summary(run, *, written: bool) -> str:
+    applied = run.applied
+    files = len(run.changed)
+    by_rule = ", ".join(f"{code} {n}" for code, n in sorted(_count(applied).items()))
+    unsafe_left = sum(o.unsafe_available() for o in run.outcomes)
+    if not applied:
+        text = "nothing to fix"
+    else:
+        verb = "fixed" if written else "would fix"
+        text = f"{verb} {len(applied)} finding{'s' if len(applied) != 1 else ''} in {files} file{'s' if files != 1 else ''} ({by_rule})"
+    if unsafe_left:
+        text += f"; {unsafe_left} more with --unsafe"
+    return text
+
+
+def _count(findings) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
+    return counts
+
+
+def _fix_stdin(settings, *, unsafe: bool, context: Path | None, target: str | None) -> None:
+    from imagelint import engine
+    from imagelint.fixer import fix_text
+
+    data = sys.stdin.buffer.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise UsageError(f"-: not valid UTF-8 (byte {err.start}); not fixed") from None
+    outcome = fix_text(
+        text,
+        "-",
+        engine.select_rules(settings),
+        settings,
+        unsafe=unsafe,
+        context_dir=context,
+        context_explicit=context is not None,
+        target=target,
+    )
+    sys.stdout.buffer.write(outcome.fixed.encode("utf-8"))
+    sys.stdout.flush()
+    for error in outcome.crashes:
+        typer.echo(f"imagelint: {error}", err=True)
+    raise typer.Exit(EXIT_ERROR if outcome.crashes else EXIT_CLEAN)

@@ -1,0 +1,184 @@
+"""``imagelint lint``: options, progress on long runs, the baseline, --verbose."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from imagelint.cli.common import (
+    ConfigOption,
+    FailOnOption,
+    FormatOption,
+    IgnoreOption,
+    OutputOption,
+    SelectOption,
+    UsageError,
+    check_selected_rules,
+    finish_run,
+    load_project_settings,
+    report_plan,
+    split_values,
+    app,
+)
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="Dockerfiles or directories to search (default: current directory); '-' reads stdin."),
+    ] = None,
+    context: Annotated[
+        Optional[Path],
+        typer.Option("--context", "-c", help="Build context for context-aware rules (default: each Dockerfile's folder)."),
+    ] = None,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
+    fail_on: FailOnOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    target: Annotated[
+        Optional[str], typer.Option("--target", help="The stage you build (like docker build --target); default: the last.")
+    ] = None,
+    config: ConfigOption = None,
+    baseline: Annotated[
+        Optional[Path],
+        typer.Option("--baseline", help="Report only findings not in this file; a missing file is written with the current ones."),
+    ] = None,
+    update_baseline: Annotated[
+        bool, typer.Option("--update-baseline", help="Rewrite the --baseline file from this run's findings (fixed ones drop out).")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only findings and errors: no summary, no notes.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also print the config used, the rule count and per-file timings (stderr).")
+    ] = False,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="First apply the fixes (as 'imagelint fix --write'), then report what is left.")
+    ] = False,
+    unsafe: Annotated[bool, typer.Option("--unsafe", help="With --fix: also apply unsafe fixes.")] = False,
+) -> None:
+    """Lint Dockerfiles, and the Dockerfiles that Compose files build.
+
+    A directory is searched for Dockerfiles and Compose files; a Compose file (compose.yaml,
+    docker-compose.yml) stands for each service's Dockerfile, linted with that service's build
+    context and target. Exit 0: nothing at or above --fail-on; 1: findings at or above it;
+    2: usage, input or configuration error.
+
+    Examples:
+
+      imagelint lint Dockerfile
+
+      imagelint lint . --format json --output imagelint.json
+
+      imagelint lint compose.yaml
+
+      imagelint lint --select cache-order,IL6001 --fail-on error services/
+
+      imagelint lint . --baseline .imagelint-baseline.json
+    """
+    from imagelint.lint import run_lint
+
+    settings, rules = load_project_settings(config)
+    settings = settings.with_cli(
+        select=split_values(select),
+        ignore=split_values(ignore),
+        fail_on=fail_on.value if fail_on else None,
+    )
+    check_selected_rules(settings, rules)
+    reports = report_plan(output_format, output)
+    if context is not None and not context.is_dir():
+        raise UsageError(f"{context}: build context is not a directory")
+    if update_baseline and baseline is None:
+        raise UsageError("--update-baseline needs --baseline FILE")
+    if unsafe and not fix:
+        raise UsageError("--unsafe goes with --fix")
+    if fix:
+        _fix_first(paths or [], settings, unsafe=unsafe, context=context, target=target, quiet=quiet)
+    started = time.perf_counter()
+    with _FileProgress(bar=not quiet) as on_file:
+        report = run_lint(paths or [], settings, context=context, target=target, stdin=sys.stdin, on_file=on_file)
+    if baseline is not None:
+        _apply_baseline(report, baseline, update=update_baseline)
+    if verbose:
+        _print_verbose(settings, rules, report, on_file.timings, time.perf_counter() - started)
+    finish_run(report, reports, settings, quiet=quiet)
+
+
+PROGRESS_MIN_FILES = 50  # a progress bar appears (on a terminal) only for runs longer than this
+
+
+class _FileProgress:
+    """A progress bar on stderr for long runs when it is a terminal, and per-file timings for --verbose."""
+
+    def __init__(self, *, bar: bool) -> None:
+        self.bar = bar and sys.stderr.isatty()
+        self.timings: list[tuple[object, float]] = []
+        self._progress = None
+        self._task = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def __call__(self, target, done: int, total: int, seconds: float) -> None:
+        self.timings.append((target, seconds))
+        if not self.bar or total <= PROGRESS_MIN_FILES:
+            return
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(
+                TextColumn("linting"), BarColumn(), MofNCompleteColumn(), console=Console(stderr=True), transient=True
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("lint", total=total)
+        self._progress.update(self._task, completed=done)
+
+
+def _fix_first(paths: list[str], settings, *, unsafe: bool, context, target, quiet: bool) -> None:
+    """``lint --fix``: write the fixes, say what was fixed, and stop on an error before linting."""
+    from imagelint.cli.fix_command import summary
+    from imagelint.fixer import fix_paths
+
+    if "-" in paths:
+        raise UsageError("--fix cannot rewrite stdin; use 'imagelint fix -'")
+    run = fix_paths(paths, settings, unsafe=unsafe, write=True, context=context, target=target)
+    if run.errors:
+        raise UsageError("; ".join(run.errors))
+    if not quiet and run.applied:
+        typer.echo(f"imagelint: {summary(run, written=True)}", err=True)
+
+
+def _apply_baseline(report, path: Path, *, update: bool) -> None:
+    from imagelint.baseline import BaselineError, apply
+
+    try:
+        apply(report, path, update=update)
+    except BaselineError as err:
+        raise UsageError(str(err)) from None
+
+
+def _print_verbose(settings, rules, report, timings, elapsed: float) -> None:
+    source = "none (defaults)" if settings.source is None else os.path.relpath(settings.source)
+    if settings.source is not None and settings.source.suffix in (".yaml", ".yml"):
+        source += " (hadolint config, converted)"
+    available = sum(1 for r in rules.values() if r.target == "dockerfile")
+    typer.echo(f"imagelint: config: {source}", err=True)
+    typer.echo(f"imagelint: rules: {len(report.rules)} of {available} Dockerfile rules selected", err=True)
+    for target, seconds in timings:
+        how = ""
+        if target.service is not None:
+            context = os.path.relpath(target.context) if target.context is not None else "-"
+            how = f" ({target.service}; context {context}{f', target {target.stage}' if target.stage else ''})"
+        typer.echo(f"imagelint: {seconds * 1000:7.1f} ms  {target.shown}{how}", err=True)
+    files = len(report.results)
+    typer.echo(f"imagelint: linted {files} file{'s' if files != 1 else ''} in {elapsed:.2f} s", err=True)

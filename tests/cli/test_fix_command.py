@@ -125,3 +125,13 @@ def test_sarif_with_fixes_validates_against_the_official_schema(tmp_path, shared
     sarif = json.loads(run("lint", "Dockerfile", "-f", "sarif", cwd=tmp_path).stdout)
     assert any("fixes" in r for r in sarif["runs"][0]["results"])
     jsonschema.validate(sarif, json.loads(schema_path.read_text()))
+
+
+def test_the_fix_table_in_the_docs_is_current():
+    """docs/fix.md lists every rule's fix from the registry; regenerate with python scripts/gen_fix_docs.py."""
+    import runpy
+
+    script = runpy.run_path(str(Path(__file__).resolve().parents[2] / "scripts" / "gen_fix_docs.py"))
+    doc = script["DOC"].read_text(encoding="utf-8")
+    assert script["updated"](doc) == doc, "docs/fix.md is out of date: run python scripts/gen_fix_docs.py"
+    assert "| IL6001 | `apt-get-install-without-yes` | safe |" in doc

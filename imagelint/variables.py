@@ -65,11 +65,14 @@ class Expansion:
     unset: tuple[str, ...] = ()  # declared without a value (``ARG V``) and used with no fallback
 
 
-def _name_end(text: str, start: int) -> int:
-    end = start
-    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
-        end += 1
-    return end
+def end_of_name(text: str, start: int, end: int | None = None) -> int:
+    """Offset after the variable name that starts at ``text[start]`` (letters, digits, ``_``), before ``end``."""
+    if end is None:
+        end = len(text)
+    i = start
+    while i < end and (text[i].isalnum() or text[i] == "_"):
+        i += 1
+    return i
 
 
 def expand(text: str, scope: Scope, *, for_from: bool = False) -> Expansion:
@@ -108,12 +111,12 @@ def expand(text: str, scope: Scope, *, for_from: bool = False) -> Expansion:
             i += 1
             continue
         if text[i + 1] == "{":
-            close = _matching_brace(text, i + 2)
+            close = closing_brace(text, i + 2)
             if close < 0:
                 out.append(text[i:])
                 break
             inner = text[i + 2 : close]
-            name_end = _name_end(inner, 0)
+            name_end = end_of_name(inner, 0)
             name = inner[:name_end]
             modifier = inner[name_end:]
             i = close + 1
@@ -127,7 +130,7 @@ def expand(text: str, scope: Scope, *, for_from: bool = False) -> Expansion:
             if defined and value is None and not modifier.startswith((":-", "-", ":+", "+")):
                 unset.append(name)
             continue
-        name_end = _name_end(text, i + 1)
+        name_end = end_of_name(text, i + 1)
         if name_end == i + 1:
             out.append("$")
             i += 1
@@ -145,15 +148,17 @@ def expand(text: str, scope: Scope, *, for_from: bool = False) -> Expansion:
     return Expansion("".join(out), tuple(used), tuple(undefined), tuple(unset))
 
 
-def _matching_brace(text: str, start: int) -> int:
+def closing_brace(text: str, start: int, end: int | None = None) -> int:
+    """Offset of the ``}`` that closes a ``${`` whose body starts at ``start`` (nested braces
+    counted), looking before ``end``; -1 when it is not closed."""
     depth = 1
-    for j in range(start, len(text)):
-        if text[j] == "{":
+    for i in range(start, len(text) if end is None else end):
+        if text[i] == "{":
             depth += 1
-        elif text[j] == "}":
+        elif text[i] == "}":
             depth -= 1
             if depth == 0:
-                return j
+                return i
     return -1
 
 

@@ -11,8 +11,8 @@ from imagelint.context import LintContext
 from imagelint.dockerfile import ImageRef, Instruction, Stage
 from imagelint.knowledge.context_sources import context_sources
 from imagelint.knowledge.package_managers import BUILD_TOOL_COMMANDS
+from imagelint.knowledge.variable_references import expand_defined
 from imagelint.shell import SHELLS
-from imagelint.variables import expand
 
 _DEV_ENVIRONMENT = re.compile(r"\b(?:dev|development)[ -]environment\b", re.IGNORECASE)
 _AS_NAME = re.compile(r"\S+\s+[aA][sS]\s+(\S+)")
@@ -46,12 +46,7 @@ def stage_name_offset(stage: Stage) -> tuple[int | None, int | None]:
 def from_value(instruction: Instruction) -> str | None:
     """A COPY/ADD ``--from`` value with ARG/ENV expanded; None when a variable has no value."""
     value = instruction.flag("from")
-    if value is None or "$" not in value:
-        return value
-    if instruction.scope is None:
-        return None
-    expansion = expand(value, instruction.scope)
-    return None if expansion.undefined else expansion.text
+    return None if value is None else expand_defined(value, instruction.scope)
 
 
 def _wildcard(reference: str) -> re.Pattern[str]:

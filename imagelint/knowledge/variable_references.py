@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from imagelint.dockerfile import Instruction, Stage
-from imagelint.variables import Scope
+from imagelint.variables import Scope, closing_brace, end_of_name, expand
 
 # Instructions whose arguments BuildKit expands itself (RUN, CMD and ENTRYPOINT are left to the shell).
 EXPANDED = frozenset({"ADD", "ARG", "COPY", "ENV", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"})
@@ -57,10 +57,10 @@ def _reference(text: str, pos: int, end: int, escape: str, nested: bool, found: 
     """Record the reference at ``text[pos] == '$'``; returns the offset after it."""
     nxt = text[pos + 1]
     if nxt == "{":
-        close = _closing_brace(text, pos + 2, end)
+        close = closing_brace(text, pos + 2, end)
         if close < 0:
             return end
-        name_end = _name_end(text, pos + 2, close)
+        name_end = end_of_name(text, pos + 2, close)
         name = text[pos + 2 : name_end]
         modifier = text[name_end:close]
         if name:
@@ -71,29 +71,21 @@ def _reference(text: str, pos: int, end: int, escape: str, nested: bool, found: 
                 _scan(text, word_start, close, escape, True, found)
         return close + 1
     if nxt.isalpha() or nxt == "_":
-        name_end = _name_end(text, pos + 1, end)
+        name_end = end_of_name(text, pos + 1, end)
         found.append(Reference(text[pos + 1 : name_end], pos, name_end, nested))
         return name_end
     return pos + 1
 
 
-def _name_end(text: str, start: int, end: int) -> int:
-    i = start
-    while i < end and (text[i].isalnum() or text[i] == "_"):
-        i += 1
-    return i
-
-
-def _closing_brace(text: str, start: int, end: int) -> int:
-    depth = 1
-    for i in range(start, end):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
+def expand_defined(text: str, scope: Scope | None) -> str | None:
+    """``text`` with ARG/ENV expanded, or None when it names a variable that is not defined (or
+    there is no scope to look in). Text without a ``$`` comes back as it is."""
+    if "$" not in text:
+        return text
+    if scope is None:
+        return None
+    expansion = expand(text, scope)
+    return None if expansion.undefined else expansion.text
 
 
 def with_scope_before(stage: Stage) -> Iterator[tuple[Instruction, Scope]]:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from imagelint.shell.options import KNOWN_VALUE_OPTIONS, SINGLE_DASH_LONG
+from imagelint.shell.options import KNOWN_VALUE_OPTIONS, SINGLE_DASH_LONG, takes_next_word
 
 # A ``VAR=value`` (also ``VAR+=``, ``arr[i]=``) word: the shape of ``Command.assignments``.
 ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
@@ -180,15 +180,8 @@ class Command:
             if len(a) < 2 or a[0] != "-":
                 out.append(a)
                 continue
-            if a[1] == "-" or whole_words:
-                if "=" not in a and a in vo:
-                    i += 1
-                continue
-            for k in range(1, len(a)):
-                if "-" + a[k] in vo:
-                    if k == len(a) - 1:
-                        i += 1
-                    break
+            if takes_next_word(a, vo, whole_words):
+                i += 1
         return out
 
     def subcommand(self, value_options: Iterable[str] | None = None) -> str | None:

@@ -48,3 +48,15 @@ del _V
 SINGLE_DASH_LONG = frozenset(
     {"go", "find", "java", "javac", "gcc", "g++", "cc", "c++", "clang", "clang++", "ld", "dotnet", "ffmpeg"}
 )
+
+
+def takes_next_word(option: str, value_options: frozenset[str] | set[str], whole_words: bool = False) -> bool:
+    """Whether the option word ``option`` (``-o``, ``--output``, ``-xzf``) is followed by its value as
+    the next word: ``--output`` without ``=x``, or a run of short letters ending in one that takes a
+    value (``-xzf file``, not ``-fx`` nor ``-ffile``). ``whole_words``: single-dash options are words."""
+    if option[1] == "-" or whole_words:
+        return "=" not in option and option in value_options
+    for k in range(1, len(option)):
+        if "-" + option[k] in value_options:
+            return k == len(option) - 1
+    return False

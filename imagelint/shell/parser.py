@@ -156,28 +156,15 @@ class _Parser:
                                 i += 2
                         # "!" just negates the status of what follows.
                         if opens is not None:
-                            if inherit is not None:
-                                p = inherit
-                            elif connector in ("|", "|&"):
-                                p = pipe
-                            else:
-                                p = self.next_pipe
-                                self.next_pipe += 1
+                            p = self._pipeline(connector, pipe, inherit)
                             pipe = inherit = p
                             frames.append([opens[0], opens[1], p, False])
                             open_kinds[opens[0]] += 1
                             fresh = after_compound = False
                             started = True
                         continue
-                    if inherit is not None:
-                        p = inherit
-                        inherit = None
-                    elif connector == "|" or connector == "|&":
-                        p = pipe
-                    else:
-                        p = self.next_pipe
-                        self.next_pipe += 1
-                    pipe = p
+                    p = self._pipeline(connector, pipe, inherit)
+                    pipe, inherit = p, None
                     cur = [[t], [], t[1], t[2], connector, p, base_depth + len(frames), base_subshell or parens > 0]
                     fresh = after_compound = False
                     started = True
@@ -218,13 +205,7 @@ class _Parser:
                         self.incomplete = True
                         self._emit(ctx, cur)
                         cur = None
-                    if inherit is not None:
-                        p = inherit
-                    elif connector in ("|", "|&"):
-                        p = pipe
-                    else:
-                        p = self.next_pipe
-                        self.next_pipe += 1
+                    p = self._pipeline(connector, pipe, inherit)
                     pipe = inherit = p
                     frames.append(["(", "body", p, True])
                     open_kinds["("] += 1
@@ -286,15 +267,8 @@ class _Parser:
                         if target is not None:
                             self._queue_subs(target, base_depth + len(frames) + 1)
                         continue
-                    if inherit is not None:
-                        p = inherit
-                        inherit = None
-                    elif connector == "|" or connector == "|&":
-                        p = pipe
-                    else:
-                        p = self.next_pipe
-                        self.next_pipe += 1
-                    pipe = p
+                    p = self._pipeline(connector, pipe, inherit)
+                    pipe, inherit = p, None
                     cur = [[], [], t[3], t[4], connector, p, base_depth + len(frames), base_subshell or parens > 0]
                     fresh = False
                     started = True
@@ -311,6 +285,16 @@ class _Parser:
             self._emit(ctx, cur)
         if frames:
             self.incomplete = True
+
+    def _pipeline(self, connector: str | None, pipe: int, inherit: int | None) -> int:
+        """The pipeline of a command or compound starting here: the one a just-opened compound passes
+        to its first command, the one before a ``|``, or else a new one."""
+        if inherit is not None:
+            return inherit
+        if connector == "|" or connector == "|&":
+            return pipe
+        self.next_pipe += 1
+        return self.next_pipe - 1
 
     def _close(
         self, frames: list[list], kinds: tuple[str, ...], pipe: int, open_kinds: dict[str, int]

@@ -6,6 +6,7 @@ options a script's own ``set`` commands turn on.
 from __future__ import annotations
 
 from imagelint.shell.model import ASSIGNMENT, Word
+from imagelint.shell.options import takes_next_word
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 
@@ -84,15 +85,8 @@ def strip_wrappers(words: list[Word], i: int, assignments: list[tuple[str, str]]
                 stop = True  # `command -v x` asks whether x exists; it runs nothing
                 break
             j += 1
-            if a[1] == "-":
-                if "=" not in a and a in value_options:
-                    j += 1
-                continue
-            for k in range(1, len(a)):
-                if "-" + a[k] in value_options:
-                    if k == len(a) - 1:
-                        j += 1
-                    break
+            if takes_next_word(a, value_options):
+                j += 1
         if stop:
             break
         if name == "env" or name == "sudo":

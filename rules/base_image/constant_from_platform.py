@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
 
-
 _ARCH_ALIASES = {"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64", "armhf": "arm", "armel": "arm", "i386": "386", "i686": "386", "x86": "386"}
 
 

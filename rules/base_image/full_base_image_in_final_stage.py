@@ -7,11 +7,10 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Stage
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.base_images import hub_name, smaller_variant
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.base_image.shared import at_image, has_unresolved_arg
-
 
 # Build tool -> the (lower-cased) subcommands or tasks that compile the project.
 _BUILD_TASKS = {

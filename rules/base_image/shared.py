@@ -12,7 +12,6 @@ from imagelint.context import LintContext
 from imagelint.dockerfile import ImageRef, Stage
 from imagelint.rule import Violation
 
-
 VARIABLE = re.compile(r"\$(?:\{(\w+)([^}]*)\}|(\w+))")
 
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import ImageRef
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.base_images import DOCKER_HUB
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.base_image.shared import at_image, has_unresolved_arg
 
 

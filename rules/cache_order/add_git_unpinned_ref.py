@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.steps import expand_word, is_git_source
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.cache_order.shared import adds, violation_at
-
 
 _MOVING_REFS = frozenset({"main", "master", "develop", "development", "dev", "trunk", "head", "latest", "stable", "next", "nightly"})
 

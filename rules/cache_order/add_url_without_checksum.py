@@ -6,11 +6,10 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import URL
 from imagelint.knowledge.steps import is_git_source
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.cache_order.shared import adds, violation_at
-
 
 # Branch-head API URLs, added so that the cache breaks when the branch moves (a deliberate idiom).
 _CACHE_BUSTER = re.compile(r"//api\.github\.com/repos/.+/(?:git/refs/|commits|branches/)|/api/v4/projects/.+/repository/(?:commits|branches)")

@@ -7,11 +7,10 @@ import posixpath
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import dependency_install
 from imagelint.knowledge.package_managers import GRADLE
 from imagelint.knowledge.steps import Copy, Located, has_cache_mount, is_under, resolve, run_commands, sequences
-
+from imagelint.rule import Rule, Violation, rule
 
 # How to fetch an ecosystem's dependencies on their own, before the source is copied.
 _PREFETCH = {

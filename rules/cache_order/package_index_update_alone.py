@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.package_managers import index_use
 from imagelint.knowledge.steps import Located, run_commands, sequences
+from imagelint.rule import Rule, Violation, rule
 
 
 @rule(code="IL1002", name="package-index-update-alone", family="cache-order", severity="warning", checkov=("CKV_DOCKER_5",))

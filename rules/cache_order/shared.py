@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
-from imagelint.rule import Violation
 from imagelint.knowledge.steps import Step, sequences
+from imagelint.rule import Violation
 
 
 def add_sources(instruction: Instruction) -> list[tuple[str, int | None]]:

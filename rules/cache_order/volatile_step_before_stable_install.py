@@ -6,12 +6,11 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import URL, dependency_install, download_target, named_install, urls
 from imagelint.knowledge.steps import Located, Step, expand_word, is_under, references_variable, resolve, run_commands, sequences
+from imagelint.rule import Rule, Violation, rule
 from imagelint.variables import Scope
-
 
 # Build arguments whose value changes on (nearly) every build: commit ids, dates, build numbers.
 _VOLATILE_ARG = re.compile(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
 from imagelint.rule import Rule, Violation, rule
-
+from imagelint.rules.correctness.shared import at_script_offset
 
 _SCRATCH_DIRS = re.compile(r"^(?:/tmp|/var/tmp|/dev/shm|/root|~|\$HOME|\$\{HOME\}|-)(?:/|$)")
 
@@ -72,5 +72,4 @@ def cd_instead_of_workdir(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
             message = f"'RUN cd {target}' has no effect: the next instruction starts in the WORKDIR again; use WORKDIR {target}"
         else:
             message = f"the RUN starts with 'cd {target}'; set WORKDIR {target} before it so every later instruction runs there"
-        line, column = run.position(cd.start)
-        yield Violation(message, run.instruction, line=line, column=column, fix=f"WORKDIR {target}")
+        yield at_script_offset(run, cd.start, message, fix=f"WORKDIR {target}")

@@ -7,9 +7,8 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.dockerfile import Instruction, JSON_CAPABLE
+from imagelint.dockerfile import JSON_CAPABLE, Instruction
 from imagelint.rule import Rule, Violation, rule
-
 
 _COMMAND_KEYWORDS = ("CMD", "ENTRYPOINT", "SHELL")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext, RunScript
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.fetch import FETCHERS, reads_program_from_stdin
+from imagelint.rule import Rule, Violation, rule
+from imagelint.rules.correctness.shared import at_script_offset
 from imagelint.shell import Command
-
 
 # Commands whose failure matters when their output is piped on: downloads and builds.
 _PRODUCERS_THAT_MATTER = (
@@ -119,11 +119,9 @@ def pipe_without_pipefail(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
             if producer is None or _pipefail_on(ctx, run, producer.start):
                 continue
             consumer = pipeline[-1].name or "the last command"
-            line, column = run.position(producer.start)
-            yield Violation(
+            yield at_script_offset(
+                run,
+                producer.start,
                 f"if {producer.name} fails, the pipe into {consumer} still succeeds because /bin/sh checks only the "
                 "last command; add 'set -o pipefail &&' or SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]",
-                run.instruction,
-                line=line,
-                column=column,
             )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.variable_references import references, with_scope_before
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.correctness.shared import is_absolute, offset_of
 from imagelint.variables import Scope, expand
 

@@ -6,19 +6,15 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
+from imagelint.knowledge.variable_references import expand_defined, with_scope_before
 from imagelint.rule import Rule, Violation, rule
-from imagelint.knowledge.variable_references import with_scope_before
 from imagelint.rules.correctness.shared import is_absolute
-from imagelint.variables import Scope, expand
+from imagelint.variables import Scope
 
 
 def _workdir_value(instruction: Instruction, scope: Scope) -> str | None:
     """The WORKDIR path after ARG/ENV expansion, or None if a variable has no value we know."""
-    written = instruction.value.strip().strip("\"'")
-    if "$" not in written:
-        return written
-    expansion = expand(written, scope)
-    return None if expansion.undefined else expansion.text
+    return expand_defined(instruction.value.strip().strip("\"'"), scope)
 
 
 @rule(

@@ -6,15 +6,26 @@ Rules about Dockerfiles that do not do what their author meant, or do not parse.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from imagelint.context import LintContext
+from imagelint.context import LintContext, RunScript
 from imagelint.dockerfile import Instruction, arg_declarations
+from imagelint.rule import Violation
+
+if TYPE_CHECKING:
+    from imagelint.fixes import Fix
 
 
 def offset_of(instruction: Instruction, word: str) -> int | None:
     """Offset of the last occurrence of ``word`` in the value (the destination of a COPY)."""
     found = instruction.value.rfind(word)
     return found if found >= 0 else None
+
+
+def at_script_offset(run: RunScript, offset: int, message: str, fix: Fix | str | None = None) -> Violation:
+    """A violation at one character of a RUN's script (its line and column; no end)."""
+    line, column = run.position(offset)
+    return Violation(message, run.instruction, line=line, column=column, fix=fix)
 
 
 def is_absolute(path: str) -> bool:
@@ -26,18 +37,13 @@ def variable_definitions(ctx: LintContext) -> dict[str, list[tuple[Instruction, 
     """Every ARG/ENV name defined in the file: name -> [(instruction, stage index)]."""
     found: dict[str, list[tuple[Instruction, int]]] = {}
     for instruction in ctx.instructions:
-        if instruction.keyword == "ARG":
-            names = [name for name, _ in arg_declarations(instruction)]
-        elif instruction.keyword == "ENV":
-            names = [name for name, _ in instruction.key_values()]
-        else:
-            continue
-        for name in names:
+        for name, _ in pairs_defined(instruction):
             found.setdefault(name, []).append((instruction, instruction.stage))
     return found
 
 
 def pairs_defined(instruction: Instruction) -> list[tuple[str, str | None]]:
+    """The (name, value) pairs an ARG or ENV defines; [] for other instructions."""
     if instruction.keyword == "ARG":
         return arg_declarations(instruction)
     if instruction.keyword == "ENV":

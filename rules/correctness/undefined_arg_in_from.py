@@ -6,11 +6,10 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.variable_references import references
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.correctness.shared import variable_definitions
 from imagelint.variables import PLATFORM_ARGS
-
 
 _REFERENCE_SHAPE = re.compile(
     r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*"

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction, Stage
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.variable_references import expanded_references, with_scope_before
-from imagelint.rules.correctness.shared import variable_definitions, pairs_defined
+from imagelint.rule import Rule, Violation, rule
+from imagelint.rules.correctness.shared import pairs_defined, variable_definitions
 from imagelint.variables import PLATFORM_ARGS, Scope
 
 

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.knowledge.user_accounts import USERADD_VALUE_OPTIONS
+from imagelint.knowledge.variable_references import expand_defined
 from imagelint.rule import Rule, Violation, rule
-from imagelint.variables import expand
+from imagelint.rules.correctness.shared import at_script_offset
 
 
 @rule(code="IL8018", name="useradd-high-uid-without-no-log-init", family="correctness", severity="warning", hadolint=("DL3046",))
@@ -41,15 +42,12 @@ def useradd_high_uid_without_no_log_init(ctx: LintContext, rule: Rule) -> Iterat
             if command.has_option("-l", "--no-log-init"):
                 continue
             uid = command.option_value("-u", "--uid", value_options=USERADD_VALUE_OPTIONS)
-            if uid and "$" in uid and run.instruction.scope is not None:
-                expansion = expand(uid.strip("\"'"), run.instruction.scope)
-                uid = None if expansion.undefined else expansion.text
+            if uid and "$" in uid:
+                uid = expand_defined(uid.strip("\"'"), run.instruction.scope)
             if uid and uid.isdigit() and int(uid) >= 100000:
-                line, column = run.position(command.start)
-                yield Violation(
+                yield at_script_offset(
+                    run,
+                    command.start,
                     f"useradd with UID {uid} and without --no-log-init writes a huge sparse lastlog into the layer; "
                     "add --no-log-init",
-                    run.instruction,
-                    line=line,
-                    column=column,
                 )

@@ -6,11 +6,10 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_files import DevFolder
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.dockerignore.shared import list_names, scan_context
 from imagelint.units import format_size
-
 
 _SIZE_LIMIT = 20_000  # files counted when sizing one folder
 

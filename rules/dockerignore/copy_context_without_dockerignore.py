@@ -7,8 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_sources import whole_context_copies
+from imagelint.rule import Rule, Violation, rule
 
 
 @rule(code="IL3001", name="copy-context-without-dockerignore", family="dockerignore", severity="warning", needs_context=True)

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from imagelint.buildcontext import BuildContext
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_sources import Source, context_copies
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.dockerignore.shared import shown_dockerignore
 
 

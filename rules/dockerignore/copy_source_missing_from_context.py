@@ -8,9 +8,8 @@ from collections.abc import Iterator
 
 from imagelint.buildcontext import BuildContext
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_sources import Source, context_copies
-
+from imagelint.rule import Rule, Violation, rule
 
 # Folders that hold what a build step creates before `docker build` runs (CI: `mvn package`, then
 # `docker build`): a source below them missing today is not a mistake.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_files import dev_folder, secret_kind
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.dockerignore.shared import WALK_LIMIT, list_names, reincluding_exception, shown_dockerignore
 
 

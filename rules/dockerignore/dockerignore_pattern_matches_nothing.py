@@ -7,8 +7,8 @@ import os
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_files import dev_folder
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.dockerignore.shared import WALK_LIMIT, shown_dockerignore
 
 

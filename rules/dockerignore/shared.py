@@ -19,7 +19,6 @@ from imagelint.dockerfile import Instruction
 from imagelint.knowledge.context_files import DevFolder, dev_folder, git_remote_credentials, secret_kind
 from imagelint.knowledge.context_sources import context_copies
 
-
 WALK_LIMIT = 50_000  # context entries looked at per Dockerfile, to stay fast on huge trees
 
 

@@ -6,9 +6,19 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_sources import is_whole_tree
-from imagelint.knowledge.steps import Copy, Located, Step, expand_word, is_under, resolve, run_commands, sequences, size_rule_stages
+from imagelint.knowledge.steps import (
+    Copy,
+    Located,
+    Step,
+    expand_word,
+    is_under,
+    resolve,
+    run_commands,
+    sequences,
+    size_rule_stages,
+)
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.layer_merging.shared import SIZE_OPTIONS
 
 

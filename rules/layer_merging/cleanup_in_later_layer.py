@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import pip_command
 from imagelint.knowledge.steps import Located, Step, cache_mount_targets, is_under, run_commands, sequences, size_rule_stages
-from imagelint.rules.layer_merging.shared import SIZE_OPTIONS, GO_CACHES, covers, created_paths, rm_targets
+from imagelint.rule import Rule, Violation, rule
+from imagelint.rules.layer_merging.shared import GO_CACHES, SIZE_OPTIONS, covers, created_paths, rm_targets
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Option, Rule, Violation, rule
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import pip_command
 from imagelint.knowledge.steps import Located, Step, run_commands, sequences, size_rule_stages
-
+from imagelint.rule import Option, Rule, Violation, rule
 
 MERGE_OPTIONS = {"builder-stages": False, "max-commands": 2, "mode": Option("package-steps", choices=("package-steps", "any"))}
 

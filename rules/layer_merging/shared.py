@@ -17,11 +17,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import download_target, pip_command
-from imagelint.knowledge.steps import Copy, Located, Step, expand_word, is_under, resolve, run_commands, sequences, size_rule_stages, strip_glob
-
+from imagelint.knowledge.steps import (
+    Copy,
+    Located,
+    Step,
+    expand_word,
+    is_under,
+    resolve,
+    run_commands,
+    sequences,
+    size_rule_stages,
+    strip_glob,
+)
+from imagelint.rule import Rule
 
 SIZE_OPTIONS = {"builder-stages": False}
 

@@ -6,12 +6,11 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import os_package_manager
 from imagelint.knowledge.package_managers import PackageManager
 from imagelint.knowledge.stages import is_application_image
+from imagelint.rule import Rule, Violation, rule
 from imagelint.shell import Command
-
 
 # Packages needed only to compile: exact names, plus *-dev (Debian/Alpine) and *-devel (RPM).
 _BUILD_PACKAGES = frozenset(

@@ -6,9 +6,8 @@ import difflib
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.stages import from_value
-
+from imagelint.rule import Rule, Violation, rule
 
 # Names people give build stages; as a bare --from they are a typo'd or missing stage, not an image.
 _TYPICAL_STAGE_NAMES = frozenset(

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import ImageRef, Stage
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.stages import from_value
+from imagelint.rule import Rule, Violation, rule
 
 
 @rule(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from imagelint.context import LintContext
 from imagelint.dockerfile import Stage
 from imagelint.rule import Rule, Violation, rule
-from imagelint.knowledge.stages import stage_name_offset
+from imagelint.rules.multi_stage.shared import at_stage_name
 
 
 @rule(
@@ -57,11 +57,8 @@ def duplicate_stage_name(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
         earlier = first.setdefault(stage.name, stage)
         if earlier is stage:
             continue
-        start, end = stage_name_offset(stage)
-        yield Violation(
+        yield at_stage_name(
+            stage,
             f"stage name '{stage.written_name}' is already used by the stage at line {earlier.line}; "
             "give each stage a unique name",
-            stage.from_instruction,
-            offset=start,
-            end_offset=end,
         )

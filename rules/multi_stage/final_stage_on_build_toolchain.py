@@ -6,11 +6,17 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Stage
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge import package_managers as pm
-from imagelint.knowledge.stages import copies_application_source, entry_command, from_value, is_dev_container, root_image, runs_an_application
+from imagelint.knowledge.stages import (
+    copies_application_source,
+    entry_command,
+    from_value,
+    is_dev_container,
+    root_image,
+    runs_an_application,
+)
+from imagelint.rule import Rule, Violation, rule
 from imagelint.shell import Command
-
 
 # Base images whose purpose is to compile: (repository name, what to call it).
 _TOOLCHAIN_IMAGES = {

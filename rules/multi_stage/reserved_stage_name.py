@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
-from imagelint.knowledge.stages import stage_name_offset
+from imagelint.rules.multi_stage.shared import at_stage_name
 
 
 @rule(
@@ -45,10 +45,4 @@ def reserved_stage_name(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """
     for stage in ctx.stages:
         if stage.name in ("scratch", "context"):
-            start, end = stage_name_offset(stage)
-            yield Violation(
-                f"stage name '{stage.written_name}' is reserved by BuildKit; rename the stage",
-                stage.from_instruction,
-                offset=start,
-                end_offset=end,
-            )
+            yield at_stage_name(stage, f"stage name '{stage.written_name}' is reserved by BuildKit; rename the stage")

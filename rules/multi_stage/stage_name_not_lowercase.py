@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
-from imagelint.knowledge.stages import stage_name_offset
+from imagelint.rules.multi_stage.shared import at_stage_name
 
 
 @rule(
@@ -49,11 +49,8 @@ def stage_name_not_lowercase(ctx: LintContext, rule: Rule) -> Iterator[Violation
         if not written or "$" in written or written == written.lower():
             continue
         suggestion = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", written).lower()
-        start, end = stage_name_offset(stage)
-        yield Violation(
+        yield at_stage_name(
+            stage,
             f"stage name '{written}' is not lowercase; stage names are case-insensitive, so write '{suggestion}'",
-            stage.from_instruction,
-            offset=start,
-            end_offset=end,
             fix=f"AS {suggestion}",
         )

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Stage
+from imagelint.knowledge.stages import possibly_used_stages
 from imagelint.rule import Rule, Violation, rule
-from imagelint.knowledge.stages import possibly_used_stages, stage_name_offset
+from imagelint.rules.multi_stage.shared import at_stage_name
 
 
 @rule(code="IL4006", name="unused-named-stage", family="multi-stage", severity="info")
@@ -70,13 +71,10 @@ def unused_named_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     for stage in leaves:
         if stage.name is None or "$" in stage.name or _looks_like_target(stage):
             continue
-        start, end = stage_name_offset(stage)
-        yield Violation(
+        yield at_stage_name(
+            stage,
             f"stage '{stage.written_name}' is not used by the last stage nor by any other, so a plain docker build "
             "skips it; COPY --from it where needed or delete it",
-            stage.from_instruction,
-            offset=start,
-            end_offset=end,
         )
 
 

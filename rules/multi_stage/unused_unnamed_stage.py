@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.stages import possibly_used_stages
+from imagelint.rule import Rule, Violation, rule
 
 
 @rule(code="IL4005", name="unused-unnamed-stage", family="multi-stage", severity="warning")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.package_managers import APK
 from imagelint.knowledge.runs import runs, subcommand
+from imagelint.rule import Rule, Violation, rule
 
 
 @rule(

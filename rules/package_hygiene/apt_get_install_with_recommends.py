@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.package_managers import APT_GET
 from imagelint.knowledge.runs import runs, subcommand, written_config
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.package_hygiene.shared import apt_option
-
 
 _FALSE = frozenset({"0", "false", "no", "off"})
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.package_managers import APT, APT_GET
 from imagelint.knowledge.runs import runs, subcommand
-
+from imagelint.rule import Rule, Violation, rule
 
 # apt-get and apt (aptitude, whose lists are the same, is not followed here).
 _APT_TOOLS = APT_GET.commands + APT.commands

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext, RunScript
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.package_managers import NODE_PACKAGE_MANAGERS, NPM, YARN, PackageManager, manager
 from imagelint.knowledge.runs import Run, runs, subcommand
+from imagelint.rule import Rule, Violation, rule
 from imagelint.shell import Command
 
 

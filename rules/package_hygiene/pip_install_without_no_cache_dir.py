@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import Run, runs, subcommand, written_config
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.package_hygiene.shared import PIP_VALUE_OPTIONS
 from imagelint.shell import Command
 

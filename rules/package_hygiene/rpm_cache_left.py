@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.package_managers import RPM_FRONTENDS, RPM_INSTALLERS, PackageManager, family_commands, manager
 from imagelint.knowledge.runs import Run, runs, subcommand
+from imagelint.rule import Rule, Violation, rule
 
 
 def _rpm_cleaned(run: Run, tool: PackageManager) -> bool:

@@ -6,12 +6,11 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.package_managers import RPM_INSTALLERS, ZYPPER, manager
 from imagelint.knowledge.runs import runs, subcommand, written_config, yes_piped_into
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.package_hygiene.shared import TRUE
 from imagelint.shell import Command
-
 
 # The yum family and zypper, where they prompt (microdnf never does).
 _PROMPTING_TOOLS = frozenset(c for c in RPM_INSTALLERS if manager(c).prompting)

@@ -12,11 +12,10 @@ same RUN.
 from __future__ import annotations
 
 from imagelint.context import RunScript
-from imagelint.rule import Violation
-from imagelint.knowledge.runs import shorten
 from imagelint.knowledge.package_managers import PIP_INSTALL_VALUE_OPTIONS
+from imagelint.knowledge.runs import shorten
+from imagelint.rule import Violation
 from imagelint.shell import Command
-
 
 TRUE = frozenset({"1", "true", "yes", "on"})
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import runs, subcommand
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.package_hygiene.shared import first_word
-
 
 _GO_MOVING = frozenset({"latest", "master", "main", "head", "upgrade", "patch"})
 

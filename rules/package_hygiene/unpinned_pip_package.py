@@ -6,11 +6,10 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.runs import Run, runs, shorten, subcommand
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.package_hygiene.shared import PIP_VALUE_OPTIONS, first_word, is_local_or_variable
 from imagelint.shell import Command
-
 
 _PIP_VERSIONED = re.compile(r"(===?|~=|!=|<=?|>=?|@)")
 

@@ -6,11 +6,10 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.package_managers import RPM_INSTALLERS, ZYPPER, manager
 from imagelint.knowledge.runs import runs, subcommand
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
-
 
 # name-version[-release][.arch], e.g. nodejs-18.16.0-1.module_el8.x86_64; epoch allowed (pkg-2:1.0).
 _RPM_NEVRA = re.compile(r"-(?:\d+:)?\d[\w.+~^]*(?:-[\w.+~^]*\d[\w.+~^]*)?(?:\.(?:noarch|x86_64|aarch64|i686|ppc64le|s390x))?$")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.package_managers import MANAGERS, manager
 from imagelint.knowledge.runs import runs, subcommand
-
+from imagelint.rule import Rule, Violation, rule
 
 # Programs with subcommands that upgrade every installed package (PackageManager.upgrades_all).
 _UPGRADERS = frozenset(command for m in MANAGERS if m.upgrades_all for command in m.commands)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext, RunScript
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.installs import os_package_manager
 from imagelint.knowledge.package_managers import OS_PACKAGE_MANAGERS
 from imagelint.knowledge.runs import Run, runs, subcommand
+from imagelint.rule import Rule, Violation, rule
 from imagelint.shell import Command
 
 

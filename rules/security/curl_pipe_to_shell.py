@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.fetch import FETCHERS, interpreter, reads_program_from_stdin, writes_to_stdout
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import at_command_start
 from imagelint.shell import Command
 

@@ -6,10 +6,9 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.fetch import FETCHERS
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import at_command_start, value_offset
-
 
 _VERIFIERS = frozenset({"sha256sum", "sha512sum", "sha1sum", "md5sum", "shasum", "gpg", "gpgv", "cosign", "minisign", "signify"})
 

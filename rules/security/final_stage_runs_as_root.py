@@ -9,7 +9,6 @@ from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
 from imagelint.variables import expand
 
-
 _ROOT_USERS = {"root", "0"}
 
 

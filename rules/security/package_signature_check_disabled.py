@@ -6,11 +6,10 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge import package_managers as pm
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import at_command_start
 from imagelint.shell import Command
-
 
 _LOCAL_PACKAGE = re.compile(r"^(?:\.{0,2}/|\$|\{).*|.*\.(?:apk|rpm|deb)$")
 

@@ -7,10 +7,9 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.context_sources import is_remote
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import value_offset
-
 
 _SECRET_FILE_NAMES = frozenset(
     {"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk", ".npmrc", ".pypirc",

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction, arg_declarations
-from imagelint.rule import Rule, Violation, rule
 from imagelint.knowledge.variable_references import references
+from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import value_offset
 from imagelint.secrets import SECRET_NAME_HINT, find_tokens, is_literal_secret_value, is_secret_name, redact
 

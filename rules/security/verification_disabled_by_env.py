@@ -9,7 +9,6 @@ from imagelint.dockerfile import arg_declarations
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import FALSE, at_command_start, value_offset
 
-
 _VERIFICATION_ENV_HINTS = (
     "TLS_REJECT", "SSL_NO_VERIFY", "HTTPSVERIFY", "STRICT_SSL", "TRUSTED_HOST", "SSL_VERIFY", "GOINSECURE", "GOSUMDB", "GOFLAGS",
 )

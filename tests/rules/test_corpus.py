@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from imagelint.settings import Settings
 from imagelint.lint import run_lint
 from imagelint.report import Report
 from imagelint.rule import registered_rules
+from imagelint.settings import Settings
 
 pytestmark = pytest.mark.corpus
 

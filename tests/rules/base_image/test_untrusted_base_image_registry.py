@@ -7,7 +7,6 @@ import pytest
 from imagelint.settings import Settings
 from tests.support.helpers import catches, passes
 
-
 TRUSTED = Settings(trusted_registries=("docker.io", "*.gcr.io", "registry.example.com"))
 
 

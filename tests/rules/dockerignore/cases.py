@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 from imagelint import engine
-from imagelint.settings import Settings
 from imagelint.dockerfile import parse
 from imagelint.rule import registered_rules
+from imagelint.settings import Settings
 
 PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
 CERTIFICATE = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"

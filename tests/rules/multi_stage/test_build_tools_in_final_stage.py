@@ -6,7 +6,6 @@ import pytest
 
 from tests.support.helpers import catches, passes
 
-
 _PY_APP_TAIL = 'COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD ["python", "app.py"]\n'
 
 

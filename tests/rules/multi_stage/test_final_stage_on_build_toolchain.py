@@ -6,7 +6,6 @@ import pytest
 
 from tests.support.helpers import catches, passes
 
-
 _GO_APP = """\
 FROM golang:1.22
 WORKDIR /src
@@ -85,9 +84,9 @@ def test_toolchain_images_that_are_fine(text):
 
 def test_toolchain_rule_ignores_devcontainer_paths(tmp_path):
     from imagelint import engine
-    from imagelint.settings import Settings
     from imagelint.dockerfile import parse
     from imagelint.rule import registered_rules
+    from imagelint.settings import Settings
 
     dockerfile = parse(_GO_APP, ".devcontainer/Dockerfile")
     findings, _ = engine.lint(dockerfile, [registered_rules()["IL4008"]], Settings())

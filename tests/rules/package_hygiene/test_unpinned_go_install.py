@@ -6,7 +6,6 @@ import pytest
 
 from tests.support.helpers import catches, passes
 
-
 GO = "FROM golang:1.26\n"
 
 

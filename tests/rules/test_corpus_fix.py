@@ -2,7 +2,8 @@
 
 For each file BuildKit accepts: the fixed file is accepted by BuildKit too (its own parser, the
 ``dockerfile`` package), every instruction the fix did not touch comes out the same and in the same
-order, nothing fixable is left, and fixing again changes nothing. The counts (files fixed, fixes
+order, no rule fires more often than before (a fix never contradicts another rule), nothing fixable
+is left, and fixing again changes nothing. The counts (files fixed, fixes
 applied, by rule) are printed for the CI log.
 """
 
@@ -59,6 +60,13 @@ def _is_subsequence(needles: list, haystack: list) -> bool:
     return all(any(item == other for other in it) for item in needles)
 
 
+def _lint(text: str, shown: str, rules, settings):
+    from imagelint.dockerfile import parse
+
+    findings, _ = engine.lint(parse(text, shown), rules, settings)
+    return findings
+
+
 def _check_file(path: Path, oracle, rules, settings) -> tuple[str | None, Counter, bool]:
     """(the first problem or None, applied fixes by rule, whether the file changed)."""
     try:
@@ -79,6 +87,10 @@ def _check_file(path: Path, oracle, rules, settings) -> tuple[str | None, Counte
     kept = [item[:4] for item in _items(before) if not touched & set(range(item[4], item[5] + 1))]
     if not _is_subsequence(kept, [item[:4] for item in _items(after)]):
         return "an instruction the fixes did not touch changed", outcome.by_rule(), True
+    found_before = Counter(f.rule for f in _lint(text, str(path), rules, settings))
+    new = [code for code, n in Counter(f.rule for f in outcome.remaining).items() if n > found_before[code]]
+    if new:
+        return f"the fixes made {new[0]} fire where it did not (a fix contradicting a rule)", outcome.by_rule(), True
     left = [f for f in outcome.remaining if f.fix is not None and f.fix.applies(unsafe=True)]
     if left:
         return f"still fixable after fixing: {left[0].rule} at line {left[0].line}", outcome.by_rule(), True

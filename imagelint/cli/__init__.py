@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from imagelint.cli import analyze_command, fix_command, info_commands, lint_command  # noqa: F401  (registers the commands)
+from imagelint.cli import analyze_command, fix_command, info_commands, lint_command, server_command  # noqa: F401  (registers the commands)
 from imagelint.cli.common import EXIT_CLEAN, EXIT_ERROR, UsageError, app
 from imagelint.cli.lint_command import PROGRESS_MIN_FILES
 

@@ -158,7 +158,7 @@ def test_lint_starts_without_heavy_imports(project):
         "import sys\nfrom imagelint.cli import main\n"
         f"sys.argv = ['imagelint', 'lint', '-q', {str(project / 'Dockerfile')!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('docker', 'jinja2', 'yaml', 'rich') if m in sys.modules))\n"
+        "print(sorted(m for m in ('docker', 'jinja2', 'yaml', 'rich', 'pygls', 'lsprotocol') if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"

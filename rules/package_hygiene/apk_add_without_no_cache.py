@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
+from imagelint.edits import word_index
 from imagelint.knowledge.package_managers import APK
 from imagelint.knowledge.runs import runs, subcommand
 from imagelint.rule import Rule, Violation, rule
+from imagelint.rules.package_hygiene.shared import option_fix
 
 
 @rule(
@@ -16,6 +18,7 @@ from imagelint.rule import Rule, Violation, rule
     family="package-hygiene",
     severity="info",
     hadolint=("DL3019",),
+    fixes=("safe",),
 )
 def apk_add_without_no_cache(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apk add` without `--no-cache` (or `apk update`) leaves the package index in the layer.
@@ -60,6 +63,9 @@ def apk_add_without_no_cache(ctx: LintContext, rule: Rule) -> Iterator[Violation
     ## Fix
     Use `apk add --no-cache` and drop `apk update`; or mount a cache:
     `RUN --mount=type=cache,target=/var/cache/apk apk add ...`.
+    `imagelint fix` adds `--no-cache` right after `add` (or `upgrade`): apk then fetches the index
+    it needs and keeps nothing of it. An `apk update` is left for you to drop, and so is a command
+    whose words have escapes inside a `sh -c "..."` string.
     """
     for run in runs(ctx, shipped_only=True):
         if run.keeps_out(*APK.cache_dirs):
@@ -75,5 +81,9 @@ def apk_add_without_no_cache(ctx: LintContext, rule: Rule) -> Iterator[Violation
                     f"apk {verb} without --no-cache leaves the package index in /var/cache/apk; add --no-cache "
                     "(or RUN --mount=type=cache,target=/var/cache/apk)"
                 )
-            yield script.violation(message, command, fix=f"apk {verb} --no-cache ..." if verb != "update" else None)
+            fix = None
+            if verb != "update":
+                option = APK.no_cache_options[0]
+                fix = option_fix(script, command, word_index(command, verb), option, f"apk {verb} {option} ...")
+            yield script.violation(message, command, fix=fix)
             break

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.knowledge.package_managers import APT_GET
+from imagelint.edits import word_index
 from imagelint.knowledge.runs import runs, subcommand, written_config
 from imagelint.rule import Rule, Violation, rule
-from imagelint.rules.package_hygiene.shared import apt_option
+from imagelint.rules.package_hygiene.shared import apt_option, option_fix
 
 _FALSE = frozenset({"0", "false", "no", "off"})
 
@@ -19,6 +20,7 @@ _FALSE = frozenset({"0", "false", "no", "off"})
     family="package-hygiene",
     severity="info",
     hadolint=("DL3015",),
+    fixes=("unsafe",),
 )
 def apt_get_install_with_recommends(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get install` without `--no-install-recommends` installs packages nobody asked for.
@@ -59,6 +61,13 @@ def apt_get_install_with_recommends(ctx: LintContext, rule: Rule) -> Iterator[Vi
 
     ## Fix
     Add `--no-install-recommends` and name any recommended package you really need.
+    `imagelint fix --unsafe` adds `--no-install-recommends` right after `install`; where that
+    word cannot be placed exactly (escapes inside a `sh -c "..."` string) it only shows the advice.
+
+    ## Fix safety
+    Packages that were installed only because they are recommended are no longer installed, and
+    the image may have relied on them (`ca-certificates`, which `curl https://...` needs, or
+    `openssh-client` for `git clone git@...`, both only recommended): add the ones it needs by name.
     """
     for run in runs(ctx, shipped_only=True):
         for script, command in run.commands(*APT_GET.commands):
@@ -71,5 +80,12 @@ def apt_get_install_with_recommends(ctx: LintContext, rule: Rule) -> Iterator[Vi
             yield script.violation(
                 "apt-get install also installs recommended packages; add --no-install-recommends",
                 command,
-                fix="apt-get install -y --no-install-recommends ...",
+                fix=option_fix(
+                    script,
+                    command,
+                    word_index(command, "install"),
+                    "--no-install-recommends",
+                    "apt-get install -y --no-install-recommends ...",
+                    applicability="unsafe",
+                ),
             )

@@ -80,6 +80,9 @@ def apt_get_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violat
 
     ## Fix
     Add `-y` (or `--yes`, `--assume-yes`, `-qq`, which implies it).
+    `imagelint fix` adds `-y` right after the subcommand: apt-get then answers the prompt that
+    would have failed the build. Where that word cannot be placed exactly (escapes inside a
+    `sh -c "..."` string) it only shows the advice.
     """
     for run in runs(ctx):
         for script, command in run.commands(*APT_GET.commands):

@@ -4,13 +4,47 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from imagelint.context import LintContext
-from imagelint.knowledge.package_managers import APT, APT_GET
-from imagelint.knowledge.runs import runs, subcommand
+from imagelint.context import LintContext, RunScript
+from imagelint.fixes import Fix
+from imagelint.knowledge.package_managers import APT, APT_GET, family_commands, index_use
+from imagelint.knowledge.runs import Run, runs, subcommand
 from imagelint.rule import Rule, Violation, rule
+from imagelint.rules.package_hygiene.shared import append_to_run
+from imagelint.shell import Command
 
 # apt-get and apt (aptitude, whose lists are the same, is not followed here).
 _APT_TOOLS = APT_GET.commands + APT.commands
+# Every program that reads the lists (apt-get, apt, aptitude): a later install by any of them needs them.
+_APT_FAMILY = tuple(sorted(family_commands(APT_GET.family)))
+
+
+def _needs_lists_later(ctx: LintContext, run: Run) -> bool:
+    """Whether a later RUN of this stage, of a stage built FROM it, or an ONBUILD trigger there
+    installs from the package lists without refreshing them first in its own RUN."""
+    stage = ctx.stage_of(run.instruction)
+    for other in runs(ctx):
+        other_stage = ctx.stage_of(other.instruction)
+        if other is run or other_stage is None or stage not in ctx.lineage(other_stage):
+            continue
+        if not other.onbuild and other.instruction.index <= run.instruction.index:
+            continue
+        for _, command in other.commands(*_APT_FAMILY):
+            use = index_use(command.name, subcommand(command))
+            if use is not None and use[1] == "update":
+                break
+            if use is not None and use[1] == "install":
+                return True
+    return False
+
+
+def _remove_lists(ctx: LintContext, run: Run, script: RunScript, command: Command) -> Fix | None:
+    """`` && rm -rf /var/lib/apt/lists/*`` at the end of the RUN."""
+    if _needs_lists_later(ctx, run):
+        return None  # removing them would fail that later install: only the advice is shown
+    edit = append_to_run(ctx, run, script, command, f"rm -rf {APT_GET.cache_dirs[0]}/*")
+    if edit is None:
+        return None
+    return Fix(f"end the RUN with rm -rf {APT_GET.cache_dirs[0]}/*", "safe", (edit,))
 
 
 @rule(
@@ -19,6 +53,7 @@ _APT_TOOLS = APT_GET.commands + APT.commands
     family="package-hygiene",
     severity="info",
     hadolint=("DL3009",),
+    fixes=("safe",),
 )
 def apt_lists_left_in_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get update` in a RUN that does not remove `/var/lib/apt/lists`: the index ships.
@@ -62,6 +97,16 @@ def apt_lists_left_in_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]
     ## Fix
     End the RUN with `&& rm -rf /var/lib/apt/lists/*`, or use
     `RUN --mount=type=cache,target=/var/lib/apt,sharing=locked`.
+    `imagelint fix` appends `&& rm -rf /var/lib/apt/lists/*` to the RUN, in the RUN's own
+    continuation style, or as the last line of a heredoc script (after `set -e`, else joined to
+    its last line with `&&`). It only shows the advice when the removal would not run last or
+    not as root: an ONBUILD trigger, `sudo apt-get update`, a trailing `;`, `&` or comment, a
+    RUN of several scripts.
+
+    No fix is offered when a later RUN of the stage (or of a stage built FROM it, or an ONBUILD
+    trigger) installs with apt without its own `apt-get update`: it relies on the lists this RUN
+    leaves and would fail without them. Add `apt-get update &&` to that RUN first. Otherwise the
+    fix is safe: the image only loses the package index.
     """
     for run in runs(ctx, shipped_only=True):
         apt = [(s, c) for s, c in run.commands(*_APT_TOOLS) if subcommand(c) in ("update", "dist-clean", "distclean")]
@@ -75,4 +120,5 @@ def apt_lists_left_in_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]
             f"{command.name} update leaves the package lists in this layer; end the RUN with "
             "'rm -rf /var/lib/apt/lists/*' or use RUN --mount=type=cache,target=/var/lib/apt",
             command,
+            fix=_remove_lists(ctx, run, script, command),
         )

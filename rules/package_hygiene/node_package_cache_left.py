@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import fnmatch
+import posixpath
 from collections.abc import Iterator
 
 from imagelint.context import LintContext, RunScript
+from imagelint.fixes import Fix
+from imagelint.knowledge.base_images import hub_name
 from imagelint.knowledge.package_managers import NODE_PACKAGE_MANAGERS, NPM, YARN, PackageManager, manager
 from imagelint.knowledge.runs import Run, runs, subcommand
+from imagelint.knowledge.stages import root_image
 from imagelint.rule import Rule, Violation, rule
+from imagelint.rules.package_hygiene.shared import append_to_run
 from imagelint.shell import Command
 
 
@@ -55,12 +61,91 @@ def _node_cache_kept_out(run: Run, name: str, command: Command) -> bool:
     return run.keeps_out(directory or (f"{home}/store" if home else tool.cache_dirs[0]))
 
 
+# --- the fix ----------------------------------------------------------------------------------
+
+# Settings that move a tool's cache for one command only: the cleanup appended after it would
+# empty the default cache instead (an ENV or an earlier `export` applies to the cleanup too).
+_CACHE_SETTINGS = {
+    NPM.name: (("--cache",), ("npm_config_cache", "NPM_CONFIG_CACHE", "HOME")),
+    YARN.name: (("--cache-folder",), ("YARN_CACHE_FOLDER", "HOME", "XDG_CACHE_HOME")),
+}
+# What says a project may use Yarn 2 or later, where `yarn cache clean` can delete the packages
+# Plug'n'Play loads at run time. Searched in the Dockerfile, lower-cased.
+_BERRY_SIGNS = ("corepack", "yarnrc", "yarnpath", "yarn set version", "berry", "--immutable", "node_linker", "nodelinker")
+_YARN_FILES = (".yarnrc.yml", ".yarnrc", ".yarn", ".pnp.cjs")
+
+
+def _brings_yarn_settings(source: str) -> bool:
+    """Whether a COPY/ADD source may bring a project's Yarn settings: a directory, a glob that
+    matches them, or one of them by name."""
+    path = source.strip().rstrip("/") or "/"
+    name = posixpath.basename(path)
+    if path in (".", "..", "/") or source.endswith("/") or name in ("", ".", "..") or source.startswith("<<"):
+        return True
+    if any(fnmatch.fnmatchcase(f, name) for f in _YARN_FILES):
+        return True
+    return "." not in name.lstrip(".")  # no extension: likely a directory (`COPY app /srv/app`)
+
+
+def _yarn_may_be_berry(ctx: LintContext, run: Run) -> bool:
+    """Unless the image is the official node image (whose `yarn` is Yarn 1), the Dockerfile shows no
+    sign of Yarn 2+ and nothing copied before the RUN may bring a `.yarnrc.yml`, Yarn 2+ may run."""
+    stage = ctx.stage_of(run.instruction)
+    chain = ctx.lineage(stage) if stage is not None else []
+    base = root_image(chain)
+    if base is None or hub_name(base) != "node":
+        return True
+    if any(sign in ctx.dockerfile.text.lower() for sign in _BERRY_SIGNS):
+        return True
+    for link in chain:
+        for instruction in link.instructions:
+            if instruction.keyword not in ("COPY", "ADD") or instruction.index >= run.instruction.index:
+                continue
+            if instruction.heredocs or any(_brings_yarn_settings(s) for s in instruction.words()[:-1]):
+                return True
+    return False
+
+
+def _offline_later(ctx: LintContext, run: Run, tool: str) -> bool:
+    """Whether a later RUN of this stage (or one built FROM it) installs with ``--offline``, from
+    the cache the fix empties."""
+    stage = ctx.stage_of(run.instruction)
+    for other in runs(ctx):
+        other_stage = ctx.stage_of(other.instruction)
+        if other is run or other_stage is None or stage not in ctx.lineage(other_stage):
+            continue
+        if not other.onbuild and other.instruction.index <= run.instruction.index:
+            continue
+        if any(c.has_option("--offline") for _, c in other.commands(tool)):
+            return True
+    return False
+
+
+def _clean_fix(ctx: LintContext, run: Run, script: RunScript, command: Command, tool: PackageManager) -> Fix | None:
+    """`` && npm cache clean --force`` (``yarn cache clean``) at the end of the RUN. pnpm's
+    ``store prune`` keeps what the project uses, so it gets no fix."""
+    if tool.name not in _CACHE_SETTINGS or tool.cache_clean is None:
+        return None
+    options, variables = _CACHE_SETTINGS[tool.name]
+    # The cleanup runs `npm` from PATH in the RUN's own shell: not a path, not a child shell's PATH.
+    if command.words[0].value != tool.name or command.subshell or command.has_option(*options):
+        return None
+    if any(key in variables for key, _ in command.assignments):
+        return None
+    edit = append_to_run(ctx, run, script, command, tool.cache_clean)
+    if edit is None:
+        return None
+    unsafe = _offline_later(ctx, run, tool.name) or (tool is YARN and _yarn_may_be_berry(ctx, run))
+    return Fix(f"end the RUN with {tool.cache_clean}", "unsafe" if unsafe else "safe", (edit,))
+
+
 @rule(
     code="IL6008",
     name="node-package-cache-left",
     family="package-hygiene",
     severity="info",
     hadolint=("DL3060",),
+    fixes=("safe", "unsafe"),
 )
 def node_package_cache_left(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`npm install`, `yarn install` or `pnpm install` leaves its download cache in the layer.
@@ -112,6 +197,20 @@ def node_package_cache_left(ctx: LintContext, rule: Rule) -> Iterator[Violation]
     ## Fix
     Append `&& npm cache clean --force` (`yarn cache clean`, `pnpm store prune`), or use
     `RUN --mount=type=cache,target=/root/.npm` (yarn: `/usr/local/share/.cache/yarn`).
+    `imagelint fix` appends `&& npm cache clean --force` or `&& yarn cache clean` to the RUN, in
+    its own continuation style, or as the last line of a heredoc script. It only shows the
+    advice for pnpm, and when the cleanup would not clean that cache: the install moves it
+    (`--cache`, `YARN_CACHE_FOLDER=... yarn`), runs as another user (`su node -c`, `gosu`), in a
+    child shell (`(cd app && npm ci)`) or by path, or the cleanup would not run last (an ONBUILD
+    trigger, a trailing `;`, `&` or comment).
+
+    ## Fix safety
+    Unsafe for yarn unless the image is the official node image (whose `yarn` is Yarn 1) and
+    nothing in the Dockerfile points to Yarn 2 or later (corepack, `.yarnrc.yml`, `--immutable`,
+    or a COPY of a whole directory, which may bring a `.yarnrc.yml`): with Yarn 2+ and
+    Plug'n'Play the cache holds the packages the application loads at run time. Unsafe for
+    both when a later RUN installs `--offline` from the cache. Otherwise safe: the installed
+    `node_modules` do not need the cache.
     """
     for run in runs(ctx, shipped_only=True):
         for tool, (script, command) in _node_installs(run).items():
@@ -123,4 +222,5 @@ def node_package_cache_left(ctx: LintContext, rule: Rule) -> Iterator[Violation]
                 f"{tool} {verb} leaves its package cache in this layer; add "
                 f"'&& {cache.cache_clean}' (or RUN --mount=type=cache,target={cache.cache_dirs[0]})",
                 command,
+                fix=_clean_fix(ctx, run, script, command, cache),
             )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
+from imagelint.edits import word_index
+from imagelint.knowledge.package_managers import PIP
 from imagelint.knowledge.runs import Run, runs, subcommand, written_config
 from imagelint.rule import Rule, Violation, rule
-from imagelint.rules.package_hygiene.shared import PIP_VALUE_OPTIONS
+from imagelint.rules.package_hygiene.shared import PIP_VALUE_OPTIONS, option_fix
 from imagelint.shell import Command
 
 
@@ -41,6 +43,7 @@ def _pip_cache_disabled(ctx: LintContext, run: Run, command: Command) -> bool:
     family="package-hygiene",
     severity="warning",
     hadolint=("DL3042",),
+    fixes=("safe",),
 )
 def pip_install_without_no_cache_dir(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`pip install` without `--no-cache-dir`: downloaded wheels stay in `~/.cache/pip`.
@@ -93,6 +96,9 @@ def pip_install_without_no_cache_dir(ctx: LintContext, rule: Rule) -> Iterator[V
     ## Fix
     Add `--no-cache-dir`, or with BuildKit use
     `RUN --mount=type=cache,target=/root/.cache/pip pip install ...`.
+    `imagelint fix` adds `--no-cache-dir` right after `install` (`python -m pip install` too): pip
+    installs the same packages and writes no cache. Where that word cannot be placed exactly
+    (escapes inside a `sh -c "..."` string) it only shows the advice.
     """
     for run in runs(ctx, shipped_only=True):
         if not run.pip_commands:
@@ -109,5 +115,7 @@ def pip_install_without_no_cache_dir(ctx: LintContext, rule: Rule) -> Iterator[V
                 "pip install keeps downloaded packages in ~/.cache/pip in this layer; add --no-cache-dir "
                 "(or RUN --mount=type=cache,target=/root/.cache/pip)",
                 command,
-                fix="pip install --no-cache-dir ...",
+                fix=option_fix(
+                    script, pip, word_index(pip, "install"), PIP.no_cache_options[0], "pip install --no-cache-dir ..."
+                ),
             )

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from imagelint.context import LintContext
+from imagelint.context import LintContext, RunScript
+from imagelint.fixes import Fix
 from imagelint.knowledge.package_managers import RPM_FRONTENDS, RPM_INSTALLERS, PackageManager, family_commands, manager
 from imagelint.knowledge.runs import Run, runs, subcommand
 from imagelint.rule import Rule, Violation, rule
+from imagelint.rules.package_hygiene.shared import append_to_run
+from imagelint.shell import Command
 
 
 def _rpm_cleaned(run: Run, tool: PackageManager) -> bool:
@@ -21,12 +24,28 @@ def _rpm_cleaned(run: Run, tool: PackageManager) -> bool:
     return run.keeps_out(*tool.cache_dirs)
 
 
+# Options that move the cache elsewhere: a plain `clean all` would not empty it.
+_OTHER_ROOT = ("--installroot", "--root", "--cache-dir", "-C")
+
+
+def _clean_fix(ctx: LintContext, run: Run, script: RunScript, command: Command, tool: PackageManager) -> Fix | None:
+    """`` && yum clean all`` (the tool's own cleanup) at the end of the RUN: safe, the image only
+    loses the metadata cache, which every later install downloads again when it needs it."""
+    if tool.cache_clean is None or command.has_option(*_OTHER_ROOT):
+        return None
+    if any(v.replace(" ", "").lower().startswith(("cachedir=", "persistdir=")) for v in command.option_values("--setopt")):
+        return None
+    edit = append_to_run(ctx, run, script, command, tool.cache_clean)
+    return Fix(f"end the RUN with {tool.cache_clean}", "safe", (edit,)) if edit is not None else None
+
+
 @rule(
     code="IL6010",
     name="rpm-cache-left",
     family="package-hygiene",
     severity="warning",
     hadolint=("DL3032", "DL3040", "DL3036"),
+    fixes=("safe",),
 )
 def rpm_cache_left(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`yum`/`dnf`/`microdnf`/`tdnf`/`zypper install` without a clean: repository metadata ships.
@@ -69,6 +88,11 @@ def rpm_cache_left(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     ## Fix
     End the RUN with `&& yum clean all` (or the tool's equivalent), or use
     `RUN --mount=type=cache,target=/var/cache/dnf`.
+    `imagelint fix` appends the tool's cleanup (`&& dnf clean all`, `&& zypper clean -a`) to the
+    RUN, in the RUN's own continuation style, or as the last line of a heredoc script (after
+    `set -e`, else joined to its last line with `&&`). It only shows the advice when the
+    cleanup would not run last or not as the same user: an ONBUILD trigger, `sudo`, a trailing
+    `;`, `&` or comment, `--installroot`, a RUN of several scripts.
     """
     for run in runs(ctx, shipped_only=True):
         reported: set[str] = set()
@@ -84,4 +108,5 @@ def rpm_cache_left(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
                 f"{command.name} {verb} leaves its metadata cache in this layer; end the RUN with "
                 f"'{tool.cache_clean}' (or RUN --mount=type=cache,target={tool.cache_dirs[0]})",
                 command,
+                fix=_clean_fix(ctx, run, script, command, tool),
             )

@@ -9,7 +9,7 @@ from imagelint.context import LintContext
 from imagelint.knowledge.package_managers import RPM_INSTALLERS, ZYPPER, manager
 from imagelint.knowledge.runs import runs, subcommand, written_config, yes_piped_into
 from imagelint.rule import Rule, Violation, rule
-from imagelint.rules.package_hygiene.shared import TRUE
+from imagelint.rules.package_hygiene.shared import TRUE, option_fix
 from imagelint.shell import Command
 
 # The yum family and zypper, where they prompt (microdnf never does).
@@ -29,6 +29,7 @@ def _global_args(command: Command) -> list[str]:
     family="package-hygiene",
     severity="warning",
     hadolint=("DL3030", "DL3038", "DL3034"),
+    fixes=("safe",),
 )
 def rpm_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`yum`/`dnf`/`tdnf install` without `-y`, or `zypper install` without `-n`: the build stops at a prompt.
@@ -75,6 +76,10 @@ def rpm_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]
 
     ## Fix
     Add `-y` (zypper: `zypper --non-interactive install` or `zypper install -y`).
+    `imagelint fix` writes it right after the program's name, where every subcommand accepts it
+    (`yum -y install`, `dnf -y group install`, `zypper --non-interactive install`): the tool
+    then answers the prompt that would have failed the build. Where the name cannot be placed
+    exactly (escapes inside a `sh -c "..."` string) it only shows the advice.
     """
     for run in runs(ctx):
         for script, command in run.commands(*_PROMPTING_TOOLS):
@@ -90,7 +95,8 @@ def rpm_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]
                     continue
                 if command.has_option(*tool.assume_yes_options):
                     continue
-                fix = "zypper --non-interactive ..."
+                option = next(o for o in tool.non_interactive_options if o.startswith("--"))
+                fix = option_fix(script, command, 0, option, f"{command.name} {option} ...")
             else:
                 if command.has_option(*tool.assume_yes_options):
                     continue
@@ -99,10 +105,10 @@ def rpm_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]
                     continue
                 if written_config(ctx, run.instruction, "assumeyes=1", "assumeyes=true", "assumeyes=yes"):
                     continue
-                fix = f"{command.name} -y {verb} ..."
+                option = tool.assume_yes_options[0]
+                fix = option_fix(script, command, 0, option, f"{command.name} {option} {verb} ...")
             if yes_piped_into(script, command):
                 continue
-            option = "--non-interactive" if zypper else "-y"
             yield script.violation(
                 f"{command.name} {verb} without {option} aborts at the confirmation prompt; add {option}",
                 command,

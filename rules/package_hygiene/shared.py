@@ -11,11 +11,15 @@ same RUN.
 
 from __future__ import annotations
 
-from imagelint.context import RunScript
+import re
+
+from imagelint.context import LintContext, RunScript
+from imagelint.edits import append_to_command_line, insert_after_word, insert_in_value, newline, replace_in_script
+from imagelint.fixes import Edit, Fix
 from imagelint.knowledge.package_managers import PIP_INSTALL_VALUE_OPTIONS
-from imagelint.knowledge.runs import shorten
+from imagelint.knowledge.runs import Run, shorten
 from imagelint.rule import Violation
-from imagelint.shell import Command
+from imagelint.shell import SHELLS, Command
 
 TRUE = frozenset({"1", "true", "yes", "on"})
 
@@ -48,3 +52,103 @@ def pin_violation(script: RunScript, command: Command, tool: str, unpinned: list
 
 def is_local_or_variable(package: str) -> bool:
     return "$" in package or "/" in package or package.startswith(".") or "://" in package
+
+
+# --- fixes -----------------------------------------------------------------------------------
+
+
+def option_fix(
+    script: RunScript, command: Command, word: int | None, option: str, advice: str, *, applicability: str = "safe"
+) -> Fix | str:
+    """`` option`` inserted right after the ``word``-th word of ``command`` (``apt-get install`` ->
+    ``apt-get install --no-install-recommends``); the ``advice`` string when the word is missing or
+    its place in the source is not exact (escapes inside ``sh -c "..."``)."""
+    edit = insert_after_word(script, command, word, f" {option}") if word is not None else None
+    if edit is None:
+        return advice
+    return Fix(f"add {option} to {' '.join(w.value for w in command.words[: word + 1])}", applicability, (edit,))
+
+
+# Run what follows (or, for su/runuser, their script) as another user: a cleanup appended to the
+# RUN would run as the RUN's own user, who may not own (or be allowed to remove) the cache.
+_USER_SWITCHING = frozenset({"sudo", "doas", "gosu", "su-exec", "su", "runuser", "setpriv", "chpst", "setuidgid"})
+# What may follow the last command of a script before its end: the ends of compound commands.
+_CLOSERS = re.compile(r"(?:\s*;{0,2}\s*(?:fi|done|esac|\}|\)))*\s*")
+
+
+def runs_as_another_user(script: RunScript, command: Command) -> bool:
+    """``sudo apt-get ...``, ``gosu node npm ci``, ``su app -c 'npm ci'``: the command runs as
+    someone other than the RUN's user."""
+    if set(command.wrappers) & _USER_SWITCHING:
+        return True
+    return any(
+        other is not command
+        and other.start <= command.start < other.end
+        and (other.name in _USER_SWITCHING or set(other.wrappers) & _USER_SWITCHING)
+        for other in script.commands()
+    )
+
+
+def _end_of_script(script: RunScript) -> int | None:
+    """Where a command appended with ``&&`` (or on a line of its own) runs last: the end of the
+    script text, when all that follows its last simple command is the ends of compound commands.
+    None when a trailing ``;``, ``&``, comment or an ``exit``/``exec`` would make an appended
+    command wrong or never run."""
+    commands = script.script.commands
+    if script.script.incomplete or not commands:
+        return None
+    last = max(commands, key=lambda c: c.end)
+    if last.name in ("exit", "exec") or "exec" in last.wrappers:
+        return None
+    text = script.script.text
+    if not _CLOSERS.fullmatch(text, last.end):
+        return None
+    end = len(text.rstrip())
+    return end if end > 0 else None
+
+
+def _posix_shell(ctx: LintContext, run: Run) -> bool:
+    stage = ctx.stage_of(run.instruction)
+    shell = ctx.shell_in_force(stage, run.instruction) if stage is not None else None
+    return not shell or shell[0].rsplit("/", 1)[-1] in SHELLS
+
+
+def _starts_heredoc_only(script: RunScript) -> bool:
+    """A RUN's command line that only runs its heredoc: ``<<EOF``, ``<<EOF bash``, ``<<EOF sh -e``."""
+    commands = script.script.commands
+    if len(commands) != 1:
+        return False
+    command = commands[0]
+    if not command.words:
+        return True
+    return command.name in SHELLS and all(a.startswith("-") and "c" not in a[1:] for a in command.args)
+
+
+def append_to_run(ctx: LintContext, run: Run, script: RunScript, command: Command, cleanup: str) -> Edit | None:
+    """An edit that runs ``cleanup`` (``rm -rf /var/lib/apt/lists/*``) last in the RUN whose script
+    holds ``command``, in the RUN's own user and shell: `` && cleanup`` at the end of its command
+    line (:func:`~imagelint.edits.append_to_command_line`), or for a heredoc script a line of its
+    own before the terminator (after ``set -e``) or `` && cleanup`` at the end of the body's last
+    line. None when no exact, correct edit exists: an ONBUILD trigger (whose user is the child's),
+    a non-POSIX SHELL, a command run as another user, a script whose end is not the end of its
+    last command, or a RUN with several scripts."""
+    instruction = run.instruction
+    if run.onbuild or not _posix_shell(ctx, run) or runs_as_another_user(script, command):
+        return None
+    offset = _end_of_script(script)
+    if offset is None:
+        return None
+    if script.heredoc_index is None:
+        if len(run.scripts) != 1:
+            return None
+        if instruction.heredocs:  # the RUN's last line is a heredoc terminator: stay on the command line
+            return insert_in_value(instruction, offset, f" && {cleanup}")
+        return append_to_command_line(ctx.dockerfile, instruction, cleanup)
+    if len(run.scripts) != 2 or len(instruction.heredocs) != 1 or not _starts_heredoc_only(run.scripts[0]):
+        return None
+    if "e" not in script.script.sets:  # without set -e the RUN's status is its last command's: keep it
+        return replace_in_script(script, offset, offset, f" && {cleanup}")
+    heredoc = instruction.heredocs[script.heredoc_index]
+    last = next((line for line in reversed(script.script.text.splitlines()) if line.strip()), "")
+    indent = last[: len(last) - len(last.lstrip(" \t"))]
+    return Edit(heredoc.end_line, 1, heredoc.end_line, 1, f"{indent}{cleanup}{newline(ctx.dockerfile)}")

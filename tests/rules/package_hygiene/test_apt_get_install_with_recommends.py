@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rules.package_hygiene.cases import DEB
+from tests.rules.package_hygiene.cases import DEB, fix_of, fixed
 from tests.support.helpers import catches, passes
 
 
@@ -44,3 +44,54 @@ def test_recommends_catches_in_target_stage():
     text = "FROM debian:12 AS build\nRUN apt-get install -y gcc\nFROM scratch\n"
     passes("IL6002", text)
     catches("IL6002", text, target="build")
+
+# --- the fix: --no-install-recommends after install, unsafe -----------------------------------
+
+
+def test_fix_adds_no_install_recommends_after_install():
+    text = DEB + "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+    assert fixed("IL6002", text, unsafe=True) == (
+        DEB + "RUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\n"
+    )
+
+
+def test_fix_is_unsafe_and_not_applied_without_unsafe():
+    text = DEB + "RUN apt-get install -y curl\n"
+    assert fix_of("IL6002", text).applicability == "unsafe"
+    assert fixed("IL6002", text) == text
+
+
+def test_fix_in_a_multi_line_run():
+    text = DEB + "RUN apt-get update \\\n    && apt-get install -y \\\n        curl \\\n    && rm -rf /var/lib/apt/lists/*\n"
+    assert fixed("IL6002", text, unsafe=True) == (
+        DEB
+        + "RUN apt-get update \\\n    && apt-get install --no-install-recommends -y \\\n        curl \\\n"
+        + "    && rm -rf /var/lib/apt/lists/*\n"
+    )
+
+
+def test_fix_keeps_crlf():
+    text = "FROM debian:12-slim\r\nRUN apt-get update \\\r\n && apt-get install -y curl\r\n"
+    assert fixed("IL6002", text, unsafe=True) == (
+        "FROM debian:12-slim\r\nRUN apt-get update \\\r\n && apt-get install --no-install-recommends -y curl\r\n"
+    )
+
+
+def test_fix_with_backtick_escape():
+    text = "# escape=`\n" + DEB + "RUN apt-get update `\n && apt-get install -y curl\n"
+    assert fixed("IL6002", text, unsafe=True) == (
+        "# escape=`\n" + DEB + "RUN apt-get update `\n && apt-get install --no-install-recommends -y curl\n"
+    )
+
+
+def test_fix_every_install_of_a_run():
+    text = DEB + "RUN apt-get install -y curl && apt-get install -y git\n"
+    assert fixed("IL6002", text, unsafe=True) == (
+        DEB + "RUN apt-get install --no-install-recommends -y curl && apt-get install --no-install-recommends -y git\n"
+    )
+
+
+def test_fix_falls_back_to_advice_when_install_is_not_exact():
+    text = DEB + 'RUN sh -c "apt-get \\"install\\" -y curl"\n'
+    assert fix_of("IL6002", text).applicability == "display-only"
+    assert fixed("IL6002", text, unsafe=True) == text

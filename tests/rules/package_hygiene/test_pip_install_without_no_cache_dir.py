@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rules.package_hygiene.cases import PY
+from tests.rules.package_hygiene.cases import PY, fix_of, fixed
 from tests.support.helpers import catches, passes
 
 
@@ -56,3 +56,42 @@ def test_pip_cache_location_in_multiline_run():
     text = PY + "RUN python -m venv /venv \\\n && . /venv/bin/activate \\\n && pip install \\\n      click==8.1.7\n"
     finding = catches("IL6007", text)[0]
     assert (finding.line, finding.column) == (4, 5)
+
+# --- the fix: --no-cache-dir after install ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("run", "result"),
+    [
+        ("RUN pip install flask==3.0.3", "RUN pip install --no-cache-dir flask==3.0.3"),
+        ("RUN python -m pip install -r requirements.txt", "RUN python -m pip install --no-cache-dir -r requirements.txt"),
+        ("RUN python3 -mpip install flask==3.0.3", "RUN python3 -mpip install --no-cache-dir flask==3.0.3"),
+        ("RUN pip3 --disable-pip-version-check install x==1", "RUN pip3 --disable-pip-version-check install --no-cache-dir x==1"),
+    ],
+)
+def test_fix_adds_no_cache_dir_after_install(run, result):
+    assert fixed("IL6007", PY + run + "\n") == PY + result + "\n"
+    assert fix_of("IL6007", PY + run + "\n").applicability == "safe"
+
+
+def test_fix_in_a_multi_line_run():
+    text = PY + "RUN pip install --upgrade pip==24.0 \\\n    && pip install \\\n        flask==3.0.3\n"
+    assert fixed("IL6007", text) == (
+        PY + "RUN pip install --no-cache-dir --upgrade pip==24.0 \\\n    && pip install --no-cache-dir \\\n        flask==3.0.3\n"
+    )
+
+
+def test_fix_keeps_crlf():
+    text = "FROM python:3.13-slim\r\nRUN pip install \\\r\n    flask==3.0.3\r\n"
+    assert fixed("IL6007", text) == "FROM python:3.13-slim\r\nRUN pip install --no-cache-dir \\\r\n    flask==3.0.3\r\n"
+
+
+def test_fix_with_backtick_escape():
+    text = "# escape=`\n" + PY + "RUN pip install `\n    flask==3.0.3\n"
+    assert fixed("IL6007", text) == "# escape=`\n" + PY + "RUN pip install --no-cache-dir `\n    flask==3.0.3\n"
+
+
+def test_fix_falls_back_to_advice_when_install_is_not_exact():
+    text = PY + 'RUN sh -c "pip \\"install\\" flask==3.0.3"\n'
+    assert fix_of("IL6007", text).applicability == "display-only"
+    assert fixed("IL6007", text, unsafe=True) == text

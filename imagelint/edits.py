@@ -112,3 +112,99 @@ def newline(dockerfile: Dockerfile) -> str:
     """The file's line ending: CRLF when its first line ends so, else LF."""
     first = dockerfile.text.split("\n", 1)[0]
     return "\r\n" if first.endswith("\r") else "\n"
+
+
+def replace_in_original(instruction: Instruction, start: int, end: int, content: str) -> Edit:
+    """Replace ``instruction.original[start:end]``: the keyword is at offset 0, the flags sit before
+    ``instruction.value_offset`` (for edits inside a flag, e.g. ``--from=NAME``)."""
+    line, column = _original_position(instruction, start)
+    if end == start:
+        return Edit(line, column, line, column, content)
+    end_line, end_column = _original_position(instruction, end - 1)
+    return Edit(line, column, end_line, end_column + 1, content)
+
+
+def flag_offset(instruction: Instruction, flag: str) -> int | None:
+    """Offset in ``instruction.original`` of one of its flags (``--from=build`` as in
+    ``instruction.flags``), or None when it is not written so there (quoted, say)."""
+    text, end = instruction.original, instruction.value_offset
+    found = text.find(flag, len(instruction.written_keyword), end)
+    while found >= 0:
+        after = found + len(flag)
+        if text[found - 1].isspace() and (after >= end or text[after].isspace()):
+            return found
+        found = text.find(flag, found + 1, end)
+    return None
+
+
+# --- moving and removing whole commands of a RUN (the layer-merging and cache-order fixes) ---
+
+_LIST_CONNECTORS = ("&&", ";", "||", "|", "|&", "&")
+
+
+def plain_list(script: RunScript) -> list[Command] | None:
+    """The top-level commands of a RUN's command line when it is a plain list (``a && b; c | d``):
+    nothing but connectors between them, nothing before the first or after the last (no comment,
+    no trailing ``;``), and every nested command (``$(...)``, a ``sh -c`` string) inside one of
+    them. None for anything else (compound commands, subshells, heredocs, parse trouble): a
+    command cut out of, or added to, such a script could change what the rest means."""
+    if script.heredoc_index is not None or script.instruction.heredocs or script.script.incomplete:
+        return None
+    text, commands = script.script.text, script.script.commands
+    top = [c for c in commands if c.depth == 0 and not c.subshell]
+    if not top or text[: top[0].start].strip() or text[top[-1].end :].strip():
+        return None
+    if any(c.depth and not any(t.start <= c.start and c.end <= t.end for t in top) for c in commands):
+        return None
+    if any(text[a.end : b.start].strip() not in _LIST_CONNECTORS for a, b in zip(top, top[1:])):
+        return None
+    return top
+
+
+def connector_between(script: RunScript, before: Command, after: Command) -> str:
+    """The connector written between two consecutive commands of a :func:`plain_list`."""
+    return script.script.text[before.end : after.start].strip()
+
+
+def command_source(script: RunScript, command: Command) -> str | None:
+    """The command's text as the shell receives it (prefixes and redirections included), or None
+    when its words are not where the model says (see :func:`word_is_exact`)."""
+    if not all(word_is_exact(script, word) for word in command.raw_words or command.words):
+        return None
+    return script.script.text[command.start : command.end]
+
+
+def remove_commands(dockerfile: Dockerfile, script: RunScript, top: list[Command], first: int, last: int) -> Edit | None:
+    """``top[first..last]`` (commands of :func:`plain_list`) cut out with one connector next to
+    them, keeping the weaker one (``a && rm x; b`` -> ``a; b``); the whole instruction when they
+    are all of it. None when a connector around them is not ``&&`` or ``;`` (a pipe, ``||``) or
+    when a comment line sits inside the text to remove."""
+    if first == 0 and last == len(top) - 1:
+        return remove_instruction(dockerfile, script.instruction)
+    joints = range(max(first, 1), min(last + 2, len(top)))  # connectors before top[k]
+    if any(connector_between(script, top[k - 1], top[k]) not in ("&&", ";") for k in joints):
+        return None
+    if first == 0:
+        start, end = top[first].start, top[last + 1].start
+    elif last == len(top) - 1:
+        start, end = top[first - 1].end, top[last].end
+    elif connector_between(script, top[last], top[last + 1]) == ";" and connector_between(script, top[first - 1], top[first]) != ";":
+        start, end = top[first - 1].end, top[last].end  # keep the ``;`` after them
+    else:
+        start, end = top[first].start, top[last + 1].start
+    edit = replace_in_script(script, start, end, "")
+    if any(dockerfile.lines[n - 1].lstrip().startswith("#") for n in range(edit.line + 1, edit.end_line)):
+        return None
+    return edit
+
+
+def insert_before(instruction: Instruction, text: str) -> Edit:
+    """``text`` (whole lines, with their line endings) inserted before the instruction's first line."""
+    return Edit(instruction.line, 1, instruction.line, 1, text)
+
+
+def insert_after(instruction: Instruction, end: int, content: str) -> Edit:
+    """``content`` right after ``instruction.value[end - 1]``, on that character's line (where
+    :func:`insert_in_value` at ``end`` could land on the next line of a continued instruction)."""
+    line, column = instruction.position(end - 1)
+    return Edit(line, column + 1, line, column + 1, content)

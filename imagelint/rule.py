@@ -104,6 +104,8 @@ class Option:
             ok = isinstance(value, int) and not isinstance(value, bool)
         elif kind is float:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        elif kind is dict:  # a table of strings (``tags = {python = "3.12-slim"}``)
+            ok = isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
         else:
             ok = isinstance(value, kind)
         if not ok:
@@ -113,7 +115,7 @@ class Option:
         return None
 
 
-_KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+_KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string", dict: "a table of strings"}
 
 # A check gets the context of what it checks and its own rule, whose ``options`` hold the
 # configured values over the declared defaults.

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import ImageRef, Stage
 from imagelint.rule import Violation
+
+if TYPE_CHECKING:
+    from imagelint.fixes import Fix
 
 VARIABLE = re.compile(r"\$(?:\{(\w+)([^}]*)\}|(\w+))")
 
@@ -41,6 +45,6 @@ def external_stages(ctx: LintContext) -> Iterator[Stage]:
             yield stage
 
 
-def at_image(stage: Stage, message: str, fix: str | None = None) -> Violation:
+def at_image(stage: Stage, message: str, fix: Fix | str | None = None) -> Violation:
     """A violation on the image reference of a FROM line."""
     return Violation(message, stage.from_instruction, offset=0, end_offset=len(stage.base.raw), fix=fix)

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import JSON_CAPABLE, Instruction
+from imagelint.edits import insert_after, replace_value
+from imagelint.fixes import Fix
 from imagelint.rule import Rule, Violation, rule
 
 _COMMAND_KEYWORDS = ("CMD", "ENTRYPOINT", "SHELL")
@@ -41,7 +43,7 @@ def _json_problem(value: str) -> str:
     return "it is not a JSON array of strings"
 
 
-@rule(code="IL8006", name="invalid-json-arguments", family="correctness", severity="error")
+@rule(code="IL8006", name="invalid-json-arguments", family="correctness", severity="error", fixes=("unsafe",))
 def invalid_json_arguments(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """An exec-form array that is not valid JSON (`CMD ['app']`, a missing bracket, typographic quotes): Docker runs it as a shell string.
 
@@ -69,7 +71,17 @@ def invalid_json_arguments(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     ```
 
     ## Fix
-    Write a JSON array with double-quoted strings: `CMD ["python", "app.py"]`.
+    Write a JSON array with double-quoted strings: `CMD ["python", "app.py"]`. `imagelint fix
+    --unsafe` replaces single or typographic quotes by `"`, or adds the missing `]` at the end,
+    when that (and nothing else) makes the arguments a JSON array of strings; every other
+    character stays where it is. Otherwise the array is only suggested, or nothing when there is no
+    obvious repair.
+
+    ## Fix safety
+    The instruction changes form. What ran as `/bin/sh -c "['python', 'app.py']"` (and
+    failed) now runs `python app.py` directly, without a shell; a SHELL the builder refused is now
+    accepted. That is the intent the brackets announce, but the repaired array is a guess: check
+    that the strings are the ones you meant.
     """
     for instruction in ctx.instructions:
         target = instruction.trigger if instruction.keyword == "ONBUILD" and instruction.trigger else instruction
@@ -80,7 +92,7 @@ def invalid_json_arguments(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
             f"{target.keyword} arguments look like an exec-form array but {_json_problem(target.value.strip())}, "
             f"so they are {fallback}; write [\"executable\", \"arg\"]",
             target,
-            fix=_json_fix(target),
+            fix=_json_edit(target) or _json_fix(target),
         )
 
 
@@ -97,3 +109,30 @@ def _json_fix(instruction: Instruction) -> str | None:
     if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed):
         return f"{instruction.keyword} {json.dumps(parsed)}"
     return None
+
+
+def _json_edit(instruction: Instruction) -> Fix | None:
+    """Exact repairs of the value as written: each single or typographic quote replaced by ``"``
+    (single ones only when there is no ``"``), or a ``]`` added after the last character, when the
+    result parses as a JSON array of strings."""
+    value = instruction.value.rstrip()
+    quotes = set(_SMART_QUOTES) | ({"'"} if "'" in value and '"' not in value else set())
+    fixed = "".join('"' if c in quotes else c for c in value)
+    edits = [replace_value(instruction, i, i + 1, '"') for i, c in enumerate(value) if c in quotes]
+    if not _is_string_array(fixed) and _is_string_array(fixed + "]"):
+        if value[-1] in quotes:  # one edit: an insertion touching a replacement would collide with it
+            edits[-1] = replace_value(instruction, len(value) - 1, len(value), '"]')
+        else:
+            edits.append(insert_after(instruction, len(value), "]"))
+        fixed += "]"
+    if not edits or not _is_string_array(fixed):
+        return None
+    return Fix(f"write {instruction.keyword} {fixed}", "unsafe", tuple(edits))
+
+
+def _is_string_array(text: str) -> bool:
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(parsed, list) and all(isinstance(item, str) for item in parsed)

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import re
+
 from imagelint.context import LintContext
+from imagelint.dockerfile import Dockerfile, Instruction
+from imagelint.edits import insert_after, replace_value
+from imagelint.fixes import Fix
 from imagelint.rule import Rule, Violation, rule
 
+_KEY_AND_VALUE = re.compile(r"(\S+)(\s+)(.*\S)", re.DOTALL)
 
-@rule(code="IL8014", name="legacy-key-value-format", family="correctness", severity="info", buildkit=("LegacyKeyValueFormat",))
+
+@rule(
+    code="IL8014",
+    name="legacy-key-value-format",
+    family="correctness",
+    severity="info",
+    buildkit=("LegacyKeyValueFormat",),
+    fixes=("safe",),
+)
 def legacy_key_value_format(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`ENV key value` / `LABEL key value` without `=`: deprecated, and one instruction sets one variable only.
 
@@ -30,7 +44,12 @@ def legacy_key_value_format(ctx: LintContext, rule: Rule) -> Iterator[Violation]
     ```
 
     ## Fix
-    Write `ENV key=value` (quote values with spaces); the suggested fix does that.
+    Write `ENV key=value` (quote values with spaces). `imagelint fix` does that: the blank after
+    the key becomes `=`, and a value with blanks gets double quotes around it. It is safe: the
+    variable (or label) gets the same value, `$VAR` references expand the same way inside double
+    quotes. When the key or value holds quotes, a backslash or the escape character (which the two
+    forms read differently), or the key and value are on different lines, the new form is only
+    suggested.
     """
     for instruction in ctx.instructions:
         target = instruction.trigger if instruction.keyword == "ONBUILD" and instruction.trigger else instruction
@@ -47,5 +66,28 @@ def legacy_key_value_format(ctx: LintContext, rule: Rule) -> Iterator[Violation]
             f"'{target.keyword} key value' is the deprecated legacy form; write {target.keyword} "
             f"{pairs[0][0] if pairs else 'key'}=value",
             target,
-            fix=fix,
+            fix=_key_equals_value(ctx.dockerfile, target) or fix,
         )
+
+
+def _key_equals_value(dockerfile: Dockerfile, instruction: Instruction) -> Fix | None:
+    """``KEY=value`` (``KEY="value with blanks"``) in place of ``KEY value``, or None when the
+    rewrite would not be exact. The legacy value is everything after the first blank, which
+    BuildKit then expands as one word: quotes and escapes in it would read differently once the
+    value is inside quotes, so those are left alone."""
+    match = _KEY_AND_VALUE.fullmatch(instruction.value)
+    if match is None:
+        return None
+    key, value = match.group(1), match.group(3)
+    if any(c in key + value for c in ("\"", "'", "\\", "\n", dockerfile.escape)):
+        return None
+    key_line, _ = instruction.position(match.start(1))
+    value_line, _ = instruction.position(match.start(3))
+    if key_line != value_line:
+        return None
+    quote = '"' if any(c.isspace() for c in value) else ""
+    edits = [replace_value(instruction, match.start(2), match.end(2), "=" + quote)]
+    if quote:
+        edits.append(insert_after(instruction, match.end(3), quote))
+    shown = f"{key}={quote}{value}{quote}"
+    return Fix(f"write {instruction.keyword} {shown}", "safe", tuple(edits))

@@ -9,11 +9,24 @@ import re
 from typing import TYPE_CHECKING
 
 from imagelint.context import LintContext, RunScript
-from imagelint.dockerfile import Instruction, arg_declarations
+from imagelint.dockerfile import Dockerfile, Instruction, arg_declarations
 from imagelint.rule import Violation
 
 if TYPE_CHECKING:
     from imagelint.fixes import Fix
+
+
+def lines_between_are_code(dockerfile: Dockerfile, first: int, last: int) -> bool:
+    """Whether no comment or blank line sits strictly between physical lines ``first`` and
+    ``last``: an edit spanning them (inside a continued instruction) would remove it."""
+    return not any(
+        not line.strip() or line.lstrip().startswith("#") for line in dockerfile.lines[first : max(first, last - 1)]
+    )
+
+
+def keyword_cased(instruction: Instruction, keyword: str) -> str:
+    """``keyword`` (upper case) written in lower case when the instruction's keyword is."""
+    return keyword.lower() if instruction.written_keyword.islower() else keyword
 
 
 def offset_of(instruction: Instruction, word: str) -> int | None:

@@ -26,7 +26,7 @@ def lint_with(tmp_path, config: str):
         ("[rules.IL2002]\nmax-commands = true\n", ("rules.IL2002.max-commands", "whole number")),
         ('[rules.IL2002]\nmode = "every"\n', ("rules.IL2002.mode", "'package-steps', 'any'")),
         ("[rules.IL9001]\nmin-byte = 5\n", ("rules.IL9001.min-byte", "min-bytes")),
-        ("[rules.IL5001]\nanything = 1\n", ("rules.IL5001.anything", "options of IL5001: none")),
+        ("[rules.IL5001]\nanything = 1\n", ("rules.IL5001.anything", "options of IL5001: tags")),
         ("[rules.IL0000]\nx = 1\n", ("rules.IL0000", "no such rule")),
     ],
 )

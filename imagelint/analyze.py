@@ -63,6 +63,7 @@ def run_analyze(
         budgets=budgets or Budgets(),
         join=matched,
         dockerfile_path=str(dockerfile) if dockerfile is not None else None,
+        dockerfile=parsed,
     )
     for secret in find_secrets(image):  # whatever rules are selected, secrets never reach an output
         ctx.keep_secret(secret.value, secret.name)

@@ -5,6 +5,13 @@ Fixes are applied in rounds because two fixes may touch the same text (``apt-get
 ``-y`` and ``--no-install-recommends``): the first round applies what does not overlap, the next
 round lints the result again and applies what is left. Rounds are bounded, and a round that changes
 nothing ends the loop, so a rule whose fix does not remove its finding cannot loop forever.
+
+``fix --image`` (:func:`fix_image`) first applies the image rules' fixes, found by analyzing the
+image the Dockerfile built (:func:`imagelint.analyze.run_analyze`), in one round: the image cannot
+be analyzed again until it is rebuilt. Fixes that add to the same place (two cleanups at the end of
+one RUN) are combined, the same edit made by several findings is made once, and fixes that still
+overlap wait for the next ``fix --image`` on the rebuilt image. Then the Dockerfile rules' rounds run
+on the result, as for ``imagelint fix``.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from pathlib import Path
 from imagelint import engine
 from imagelint.dockerfile import parse
 from imagelint.findings import Finding
-from imagelint.fixes import apply_fixes
+from imagelint.fixes import Edit, Fix, TextPositions, apply_fixes
 from imagelint.rule import Rule
 from imagelint.settings import Settings
 
@@ -43,6 +50,10 @@ class FixOutcome:
     applied: list[Finding] = field(default_factory=list)  # findings whose fix was applied, every round
     remaining: list[Finding] = field(default_factory=list)  # findings of the fixed text
     crashes: list[str] = field(default_factory=list)
+    # fix --image: image findings whose fix applies but overlapped another (fixed once rebuilt),
+    # and those whose fix needs --unsafe.
+    deferred: list[Finding] = field(default_factory=list)
+    image_remaining: list[Finding] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -50,7 +61,7 @@ class FixOutcome:
 
     def unsafe_available(self) -> int:
         """Findings left that ``--unsafe`` would fix."""
-        return sum(1 for f in self.remaining if f.fix is not None and f.fix.applicability == "unsafe")
+        return sum(1 for f in [*self.remaining, *self.image_remaining] if f.fix is not None and f.fix.applicability == "unsafe")
 
     def by_rule(self) -> Counter:
         return Counter(f.rule for f in self.applied)
@@ -222,3 +233,147 @@ def fix_paths(
             except FixWriteError as err:
                 run.errors.append(str(err))
     return run
+
+
+# --- fix --image --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    edits: list[Edit]
+    descriptions: list[str]
+    applicability: str
+    findings: list[Finding]
+
+
+def combine_fixes(findings: list[Finding], text: str) -> list[tuple[Fix, list[Finding]]]:
+    """Fixes of ``findings`` (all made against ``text``) grouped so that one round applies as many as
+    possible: a fix whose edits each either repeat an edit of a group, insert at the same point as
+    one of its insertions, or touch nothing of it, and that shares at least one edit or point with
+    it, joins that group (a repeated edit is made once; insertions at one point are concatenated in
+    file order, a repeated insertion kept once). Every other fix is a group of its own; groups that
+    still overlap are left to :func:`~imagelint.fixes.apply_fixes`."""
+    positions = TextPositions(text)
+
+    def span(edit: Edit) -> tuple[int, int]:
+        return positions.offset(edit.line, edit.column), positions.offset(edit.end_line, edit.end_column)
+
+    groups: list[_Group] = []
+    with_edits = [f for f in findings if f.fix is not None and f.fix.edits]
+    for finding in sorted(with_edits, key=lambda f: min((e.line, e.column) for e in f.fix.edits)):  # type: ignore[union-attr]
+        fix = finding.fix
+        assert fix is not None
+        for group in groups:
+            merged = _merged(group.edits, fix.edits, span)
+            if merged is None:
+                continue
+            group.edits = merged
+            if fix.description not in group.descriptions:
+                group.descriptions.append(fix.description)
+            if fix.applicability == "unsafe":
+                group.applicability = "unsafe"
+            group.findings.append(finding)
+            break
+        else:
+            groups.append(_Group(list(fix.edits), [fix.description], fix.applicability, [finding]))
+    return [(Fix("; ".join(g.descriptions), g.applicability, tuple(g.edits)), g.findings) for g in groups]
+
+
+def _merged(group: list[Edit], new: tuple[Edit, ...], span) -> list[Edit] | None:
+    """``group`` with ``new`` folded in; None when they share nothing or an edit collides."""
+    result = list(group)
+    shared = False
+    for edit in new:
+        start, end = span(edit)
+        for index, other in enumerate(result):
+            other_start, other_end = span(other)
+            if (start, end, edit.content) == (other_start, other_end, other.content):
+                shared = True  # the same edit: made once
+                break
+            if start == end == other_start == other_end:
+                shared = True  # two insertions at one point: one after the other
+                if not other.content.endswith(edit.content):
+                    result[index] = Edit(other.line, other.column, other.end_line, other.end_column, other.content + edit.content)
+                break
+            if _collide((start, end), (other_start, other_end)):
+                return None
+        else:
+            result.append(edit)
+    return result if shared else None
+
+
+def _collide(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two ranges share a character, or one inserts inside (or at an end of) the other."""
+    if a[0] == a[1]:
+        return b[0] <= a[0] <= b[1]
+    if b[0] == b[1]:
+        return a[0] <= b[0] <= a[1]
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def fix_image(
+    reference: str,
+    dockerfile: Path,
+    settings: Settings,
+    *,
+    unsafe: bool = False,
+    write: bool = False,
+    context: Path | None = None,
+    target: str | None = None,
+    platform: str | None = None,
+) -> tuple[FixRun, str | None]:
+    """``imagelint fix --image``: the image rules' fixes for the Dockerfile that built ``reference``,
+    then the Dockerfile rules' fixes; returns the run and, when the layers could not be matched to
+    the Dockerfile (so no image fix is possible), why. Raises what ``run_analyze`` raises."""
+    from imagelint.analyze import run_analyze
+    from imagelint.image.context import REDACTED
+
+    shown = str(dockerfile)
+    run = FixRun()
+    try:
+        original, text = read_for_fixing(dockerfile)
+    except OSError as err:
+        run.errors.append(f"{shown}: cannot read ({err.strerror})")
+        return run, None
+    report = run_analyze(reference, settings, dockerfile=dockerfile, context=context, target=target, platform=platform)
+    run.errors.extend(report.errors)
+    on_image = [f for result in report.results if result.target == "image" for f in result.findings]
+    unmatched = next((f.message for f in on_image if f.name == "layers-not-matched-to-dockerfile"), None)
+    # A fix whose text went through the secret redaction (a merged RUN naming a value the image's
+    # config holds) would write REDACTED into the Dockerfile: never applied.
+    mine = [
+        f for f in on_image
+        if f.file == shown and f.fix is not None and f.fix.edits
+        and not any(REDACTED in e.content and REDACTED not in text for e in f.fix.edits)
+    ]  # fmt: skip
+    bom = _BOM if text.startswith(_BOM) else ""
+    body = text[len(bom) :]
+    applicable = [f for f in mine if f.fix.applies(unsafe=unsafe)]  # type: ignore[union-attr]
+    groups = combine_fixes(applicable, body)
+    fixed, applied = apply_fixes(body, [fix for fix, _ in groups])
+    applied_ids = {id(fix) for fix in applied}
+    done = [f for fix, members in groups if id(fix) in applied_ids for f in members]
+    outcome = fix_text(
+        bom + fixed,
+        shown,
+        engine.select_rules(settings),
+        settings,
+        unsafe=unsafe,
+        context_dir=context or dockerfile.parent,
+        context_explicit=context is not None,
+        dockerfile_path=dockerfile,
+        target=target,
+    )
+    outcome.original = text
+    outcome.applied[:0] = done
+    outcome.deferred = [f for fix, members in groups if id(fix) not in applied_ids for f in members]
+    outcome.image_remaining = [f for f in mine if f not in applicable]
+    run.outcomes.append(outcome)
+    run.errors.extend(outcome.crashes)
+    if write and outcome.changed:
+        try:
+            write_fixed(dockerfile, original, outcome.fixed)
+            run.written.append(shown)
+        except FixWriteError as err:
+            run.errors.append(str(err))
+    return run, unmatched

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 @rule(code="IL9003", name="build-leftovers-in-image", family="image", severity="info", target="image",
-      options={"min-bytes": 10_000})  # fmt: skip
+      options={"min-bytes": 10_000}, fixes=("unsafe",))  # fmt: skip
 def build_leftovers_in_image(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """The image keeps build debris: `.git` folders, `__pycache__` folders, files in `/tmp`.
 
@@ -41,6 +41,15 @@ def build_leftovers_in_image(ctx: ImageContext, rule: Rule) -> Iterator[Violatio
     ## Fix
     Keep `.git` and caches out with `.dockerignore`, delete temporary files in the `RUN` that made
     them, and set `PYTHONDONTWRITEBYTECODE=1` where bytecode is written at build time.
+
+    With the Dockerfile that built the image, `imagelint fix --image IMAGE Dockerfile --unsafe`
+    appends `rm -rf` of them to the RUN that wrote them: the folder itself when that RUN created it,
+    else what that RUN put in it. Leftovers a COPY brought in are for `.dockerignore`
+    (`imagelint fix --dockerignore`).
+
+    ## Fix safety
+    Unsafe: a later step, or the application, may still read the files (a `.git` folder for a
+    version string, `/tmp` files a later RUN uses, bytecode that saves start-up time).
     """
     minimum = rule.options["min-bytes"]
-    yield from leftover_findings(ctx, minimum, lambda category: category not in PACKAGE_CATEGORIES)
+    yield from leftover_findings(ctx, minimum, lambda category: category not in PACKAGE_CATEGORIES, "unsafe")

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 @rule(code="IL9002", name="package-cache-in-image", family="image", severity="warning", target="image",
-      options={"min-bytes": 10_000})  # fmt: skip
+      options={"min-bytes": 10_000}, fixes=("safe",))  # fmt: skip
 def package_cache_in_image(ctx: ImageContext, rule: Rule) -> Iterator[Violation]:
     """The image keeps a package manager's lists or download cache (apt, apk, yum/dnf, pip, npm, yarn, Go).
 
@@ -38,6 +38,11 @@ def package_cache_in_image(ctx: ImageContext, rule: Rule) -> Iterator[Violation]
     ## Fix
     Clean up in the same `RUN` that installs (`rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`,
     `pip install --no-cache-dir`, `dnf clean all`), or use `RUN --mount=type=cache`.
+
+    With the Dockerfile that built the image, `imagelint fix --image IMAGE Dockerfile` appends the
+    cleanup to the RUN that left the cache: the manager's own clean command when that RUN runs it
+    and the manager has one, else removing the cache folder's contents (`rm -rf /var/lib/apt/lists/*`).
+    No fix is offered when a later RUN still runs that package manager (it may need the lists).
     """
     minimum = rule.options["min-bytes"]
-    yield from leftover_findings(ctx, minimum, lambda category: category in PACKAGE_CATEGORIES)
+    yield from leftover_findings(ctx, minimum, lambda category: category in PACKAGE_CATEGORIES, "safe")

@@ -23,15 +23,23 @@ PACKAGE_CATEGORIES = frozenset(
 )  # fmt: skip
 
 
-def leftover_findings(ctx: ImageContext, minimum: int, wanted) -> Iterator[Violation]:
+def leftover_findings(ctx: ImageContext, minimum: int, wanted, applicability: str) -> Iterator[Violation]:
+    """One finding per leftover folder and layer; with a joined Dockerfile, each carries the fix
+    that cleans up every reported leftover of its layer at once (the same edit for all of them, so
+    ``imagelint fix`` applies it once)."""
     from imagelint.image import leftovers
 
-    for item in ctx.analysis.leftovers:
-        if not wanted(item.category) or item.visible_bytes < max(minimum, 1):
-            continue
+    reported = [item for item in ctx.analysis.leftovers if wanted(item.category) and item.visible_bytes >= max(minimum, 1)]
+    by_layer: dict[int, list] = {}
+    for item in reported:
+        by_layer.setdefault(item.layer, []).append(item)
+    planner = ctx.fixes
+    fixes = {layer: planner.cleanup_fix(layer, items, applicability) for layer, items in by_layer.items()} if planner else {}
+    for item in reported:
         kind = leftovers.by_category(item.category)
         yield ctx.violation(
             f"{ctx.describe(item.layer)} left {format_size(item.visible_bytes)} of {kind.description} in {item.path}; "
             f"{kind.remedy}, in the same RUN",
             item.layer,
+            fix=fixes.get(item.layer),
         )

@@ -113,24 +113,32 @@ def test_quick_fix_and_fix_all(tmp_path):
         seen["nothing"] = await session.code_actions(path, (0, 0), (2, 0))
 
     run_session(scenario, initialization_options=None)
-    # IL6001's fix inserts " -y" after "install" (line 2, character 37).
-    quick = [a for a in seen["at_fix"] if a.kind == types.CodeActionKind.QuickFix]
-    assert [a.title for a in quick] == ["add -y to apt-get install"]
-    (action,) = quick
+    # IL6001's fix inserts " -y" after "install" (line 2, character 37); IL6002's (unsafe) and IL6003's
+    # fixes are offered on the same line, titled with their descriptions.
+    quick = {a.title: a for a in seen["at_fix"] if a.kind == types.CodeActionKind.QuickFix}
+    assert set(quick) == {
+        "add -y to apt-get install",
+        "add --no-install-recommends to apt-get install (unsafe)",
+        "end the RUN with rm -rf /var/lib/apt/lists/*",
+    }
+    action = quick["add -y to apt-get install"]
     assert [d.code for d in action.diagnostics] == ["IL6001"]
     (edit,) = action.edit.changes[path.as_uri()]
     assert (as_tuple(edit.range), edit.new_text) == (((1, 37), (1, 37)), " -y")
     assert apply_edits(text, [edit]) == "FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl\n"
     assert "add -y to apt-get install" in [a.title for a in seen["by_diagnostic"]]
-    # Display-only advice (IL6002's --no-install-recommends, IL6003's cleanup) is no action.
-    assert all(a.kind != types.CodeActionKind.QuickFix or a.title == "add -y to apt-get install" for a in seen["at_fix"])
+    # IL6011's advice (pin a version only the user knows) is display-only: no action.
+    assert not any("pin" in title for title in quick)
 
     fix_all = [a for a in seen["first_line"] if a.kind == "source.fixAll.imagelint"]
     assert [a.title for a in fix_all] == ["Fix all safe imagelint findings"]
     assert [a.kind for a in seen["fix_all_only"]] == ["source.fixAll.imagelint"]
     (whole,) = fix_all[0].edit.changes[path.as_uri()]
     assert as_tuple(whole.range) == ((0, 0), (2, 0))
-    assert apply_edits(text, [whole]) == "FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl\n"
+    # Fix all applies the safe fixes only: -y and the lists cleanup, not --no-install-recommends.
+    assert apply_edits(text, [whole]) == (
+        "FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+    )
     assert all(a.kind == types.CodeActionKind.QuickFix for a in seen["quickfix_only"])
     assert seen["fixed"] == []
     assert seen["nothing"] == []

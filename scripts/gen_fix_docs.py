@@ -13,6 +13,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generated_section import replace_between, rewrite  # noqa: E402
+
 from imagelint.rule import registered_rules
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "fix.md"
@@ -35,21 +38,11 @@ def table() -> str:
 
 
 def updated(doc: str) -> str:
-    head, _, rest = doc.partition(BEGIN)
-    _, _, tail = rest.partition(END)
-    return f"{head}{BEGIN}\n{table()}\n{END}{tail}"
+    return replace_between(doc, BEGIN, END, table())
 
 
 def main(argv: list[str]) -> int:
-    doc = DOC.read_text(encoding="utf-8")
-    new = updated(doc)
-    if "--check" in argv:
-        if new != doc:
-            print(f"{DOC} is out of date: run python scripts/gen_fix_docs.py", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(new, encoding="utf-8")
-    return 0
+    return rewrite(DOC, updated, argv, "gen_fix_docs.py")
 
 
 if __name__ == "__main__":

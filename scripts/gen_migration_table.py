@@ -13,6 +13,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generated_section import replace_between, rewrite  # noqa: E402
+
 from imagelint.hadolint_config import HADOLINT_RULES
 from imagelint.rule import registered_rules
 
@@ -55,20 +58,11 @@ def table() -> str:
 
 
 def updated(text: str) -> str:
-    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    return text[:start] + "\n" + table() + text[end:]
+    return replace_between(text, BEGIN, END, table().rstrip("\n"))
 
 
 def main(argv: list[str]) -> int:
-    text = DOC.read_text(encoding="utf-8")
-    new = updated(text)
-    if "--check" in argv:
-        if new != text:
-            print(f"{DOC}: the hadolint table is out of date; run python scripts/gen_migration_table.py", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(new, encoding="utf-8")
-    return 0
+    return rewrite(DOC, updated, argv, "gen_migration_table.py")
 
 
 if __name__ == "__main__":

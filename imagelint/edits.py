@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from imagelint.fixes import Edit
 
 if TYPE_CHECKING:
-    from imagelint.context import RunScript
+    from imagelint.context import LintContext, RunScript
     from imagelint.dockerfile import Dockerfile, Instruction
+    from imagelint.knowledge.steps import Step
     from imagelint.shell import Command, Word
 
 
@@ -208,3 +209,25 @@ def insert_after(instruction: Instruction, end: int, content: str) -> Edit:
     :func:`insert_in_value` at ``end`` could land on the next line of a continued instruction)."""
     line, column = instruction.position(end - 1)
     return Edit(line, column + 1, line, column + 1, content)
+
+
+# Builtins whose effect outlives the command: what runs after them in the same shell sees it.
+_SHELL_STATE = frozenset({"cd", "pushd", "popd", "export", "unset", "source", ".", "alias", "umask", "shopt", "trap", "ulimit"})
+
+
+def changes_shell_state(commands: list[Command]) -> bool:
+    """Whether commands change the shell that later commands of the same script inherit: a
+    directory change, exported or assigned variables (``FOO=1`` alone), ``source``..."""
+    return any(not c.words or c.name in _SHELL_STATE for c in commands)
+
+
+def editable_run(ctx: LintContext, step: Step) -> bool:
+    """Whether a RUN step can take part in a fix that moves commands: written in its stage (not an
+    ONBUILD trigger), shell form, run by a POSIX shell (the default or a SHELL naming one)."""
+    from imagelint.shell import SHELLS
+
+    instruction = step.instruction
+    if instruction.keyword != "RUN" or instruction.is_exec_form or ctx.is_trigger(instruction):
+        return False
+    shell = ctx.shell_in_force(step.stage, instruction)
+    return shell is None or shell[0].replace("\\", "/").rsplit("/", 1)[-1] in SHELLS

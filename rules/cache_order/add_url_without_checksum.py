@@ -11,6 +11,9 @@ from imagelint.knowledge.steps import is_git_source
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.cache_order.shared import adds, violation_at
 
+# Display-only: the digest must come from a source the user trusts, never from fetching the URL now.
+_CHECKSUM_ADVICE = "ADD --checksum=sha256:<digest> <url> <dest> (imagelint fix leaves this to you: take the digest from a source you trust)"
+
 # Branch-head API URLs, added so that the cache breaks when the branch moves (a deliberate idiom).
 _CACHE_BUSTER = re.compile(r"//api\.github\.com/repos/.+/(?:git/refs/|commits|branches/)|/api/v4/projects/.+/repository/(?:commits|branches)")
 
@@ -54,6 +57,11 @@ def add_url_without_checksum(ctx: LintContext, rule: Rule) -> Iterator[Violation
     ## Fix
     Add `--checksum=sha256:<digest of the file>` (Dockerfile syntax 1.6 or later), or download with
     `curl` and check the digest with `sha256sum -c` in the same RUN.
+
+    `imagelint fix` leaves this to you: the digest has to come from a source you trust (the
+    project's published checksums, or a download you verified), and a digest computed by
+    fetching the URL now would only pin whatever the server sends today. The fix is shown as
+    advice and never applied.
     """
     for instruction, source, offset, _ in adds(ctx):
         if not URL.match(source) or is_git_source(source) or instruction.flag("checksum") is not None:
@@ -66,5 +74,5 @@ def add_url_without_checksum(ctx: LintContext, rule: Rule) -> Iterator[Violation
             f"never verified; add --checksum=sha256:<digest>",
             source,
             offset,
-            fix="ADD --checksum=sha256:<digest> <url> <dest>",
+            fix=_CHECKSUM_ADVICE,
         )

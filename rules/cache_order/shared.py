@@ -38,3 +38,8 @@ def violation_at(instruction: Instruction, message: str, source: str, offset: in
     if offset is None:
         return Violation(message, instruction, fix=fix)
     return Violation(message, instruction, offset=offset, end_offset=offset + len(source), fix=fix)
+
+
+# Instructions that change nothing a RUN sees: moving a RUN across them changes nothing.
+INERT = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER"})
+

@@ -7,11 +7,39 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from imagelint.context import LintContext
+from imagelint.edits import (
+    append_to_command_line,
+    changes_shell_state,
+    editable_run,
+    plain_list,
+    remove_commands,
+    remove_instruction,
+)
+from imagelint.fixes import Fix
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import pip_command
-from imagelint.knowledge.steps import Located, Step, cache_mount_targets, is_under, run_commands, sequences, size_rule_stages
+from imagelint.knowledge.steps import (
+    Located,
+    Sequence,
+    Step,
+    cache_mount_targets,
+    is_under,
+    run_commands,
+    sequences,
+    size_rule_stages,
+    strip_glob,
+)
 from imagelint.rule import Rule, Violation, rule
-from imagelint.rules.layer_merging.shared import GO_CACHES, SIZE_OPTIONS, covers, created_paths, rm_targets
+from imagelint.rules.layer_merging.shared import (
+    GO_CACHES,
+    SIZE_OPTIONS,
+    covers,
+    created_paths,
+    instruction_text,
+    movable_text,
+    only_plumbing,
+    rm_targets,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +87,14 @@ def _home(path: str) -> str:
     return re.sub(r"^/home/[^/]+(?=/|$)", "/root", path)
 
 
-@rule(code="IL2003", name="cleanup-in-later-layer", family="layer-merging", severity="warning", options=SIZE_OPTIONS)
+@rule(
+    code="IL2003",
+    name="cleanup-in-later-layer",
+    family="layer-merging",
+    severity="warning",
+    options=SIZE_OPTIONS,
+    fixes=("unsafe",),
+)
 def cleanup_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A RUN deletes caches or downloads that an earlier RUN created: the bytes stay in that layer.
 
@@ -117,6 +152,21 @@ def cleanup_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     ## Fix
     Delete the files at the end of the RUN that created them (`&& rm -rf ...`), or keep them out of
     the layer with `RUN --mount=type=cache,target=...`.
+
+    `imagelint fix --unsafe` moves the cleanup command there: it appends `&& <cleanup>` to the RUN
+    that created the files (in that RUN's continuation style) and deletes it from the later RUN,
+    with its `&&`/`;`, or deletes the later RUN when the cleanup (and `set` options) was all it
+    did. It leaves the advice instead when the cleanup also removes files another step made, uses
+    a variable or a relative path, when the creating RUN exports variables (`export`, `source`)
+    that could point it elsewhere, when a USER or SHELL, a COPY into the cleaned directories or a
+    RUN that names them or uses the same program comes between, when a command before it in its
+    RUN may use the files, or when either RUN is not a plain `&&`/`;` list (compound commands,
+    heredocs, comments at the end).
+
+    ## Fix safety
+    The files are gone from the moment the creating RUN ends, not from the later RUN on: a step in
+    between (or a command earlier in the later RUN) that still reads them, without naming them
+    the way the fix checks, no longer finds them.
     """
     for sequence in sequences(ctx, size_rule_stages(ctx, rule)):
         created: dict[str, Created] = {}
@@ -139,6 +189,7 @@ def cleanup_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
                         f"{_describe_cleanup(located)} removes {origin.path}, which the {origin.what} in the RUN at line "
                         f"{origin.step.instruction.line} created: the files stay in that layer; clean up in that RUN",
                         located.command,
+                        fix=_move_cleanup(ctx, sequence, index, located, removed),
                     )
                 for path, what in created_paths(located, step):
                     path = _home(path)
@@ -164,3 +215,65 @@ def _lone_index_updates(commands: list[Located]) -> set[str]:
     updated = {c.name for c in managers if c.sub in ("update", "makecache", "refresh")}
     installing = {c.name for c in managers if c.sub in ("install", "add", "upgrade", "dist-upgrade")}
     return updated - installing
+
+
+def _move_cleanup(ctx: LintContext, sequence: Sequence, index: int, located: Located, removed: list[Created]) -> Fix | None:
+    """The cleanup appended to the RUN that created the files and taken out of its own RUN; None
+    (the message says what to do) when that is not surely the same cleanup."""
+    origin = removed[0]
+    step, first = sequence.steps[index], origin.step
+    if any(r.step is not first for r in removed) or first.stage is not step.stage:
+        return None  # it also cleans up after another RUN (or after this one)
+    if not (editable_run(ctx, first) and editable_run(ctx, step)):
+        return None
+    text = movable_text(located, ctx.dockerfile.escape)
+    cleaned = _cleaned_paths(located, step)
+    if text is None or not cleaned or not all(any(covers(_home(c), r.path) for r in removed) for c in cleaned):
+        return None  # nothing to go by, or it removes more than that RUN made
+    if located.name == "rm" and not all(a.startswith("/") for a in located.command.positionals(())):
+        return None
+    later, creating = plain_list(located.script), plain_list(origin.located.script)
+    if later is None or creating is None or not any(c is located.command for c in later):
+        return None
+    if changes_shell_state([c for c in creating if c.name != "cd"]):
+        return None  # an ``export`` there (``PIP_CACHE_DIR``, ``HOME``) could point the cleanup elsewhere
+    directories = sorted({strip_glob(c) for c in cleaned} | {strip_glob(_home(c)) for c in cleaned})
+    family = pm.family_of(origin.located.name) or origin.located.name
+    between = sequence.steps[sequence.steps.index(first) + 1 : index]
+    before = [c for c in run_commands(ctx, step) if c.command.start < located.command.start]
+    if any(not _leaves_alone(ctx, s, directories, family) for s in between) or any(
+        _uses(c, directories, family) for c in before
+    ):
+        return None
+    position = next(i for i, c in enumerate(later) if c is located.command)
+    if only_plumbing(later, located.command):
+        removal = remove_instruction(ctx.dockerfile, step.instruction)
+    else:
+        removal = remove_commands(ctx.dockerfile, located.script, later, position, position)
+    if removal is None:
+        return None
+    append = append_to_command_line(ctx.dockerfile, first.instruction, text)
+    return Fix(f"move {_describe_cleanup(located)} into the RUN at line {first.instruction.line}", "unsafe", (append, removal))
+
+
+def _leaves_alone(ctx: LintContext, step: Step, directories: list[str], family: str) -> bool:
+    """Whether a step between the two RUNs neither needs nor adds files in the cleaned directories."""
+    if step.keyword in ("USER", "SHELL"):
+        return False
+    copy = step.copy
+    if copy is not None:
+        return copy.destination is not None and not any(
+            is_under(copy.destination, d) or is_under(d, copy.destination) for d in directories
+        )
+    if step.keyword != "RUN":
+        return True
+    if any(is_under(step.workdir, d) for d in directories) or any(d in instruction_text(step.instruction) for d in directories):
+        return False
+    return not any(_uses(c, directories, family) for c in run_commands(ctx, step))
+
+
+def _uses(located: Located, directories: list[str], family: str) -> bool:
+    """Whether a command names a cleaned directory or runs the program (family) that made the files."""
+    if (pm.family_of(located.name) or located.name) == family:
+        return True
+    return any(d in w.value for w in located.command.raw_words or located.command.words for d in directories)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
+from imagelint.edits import changes_shell_state, connector_between, editable_run, newline, plain_list
+from imagelint.fixes import Edit, Fix
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import pip_command
 from imagelint.knowledge.steps import Located, Step, run_commands, sequences, size_rule_stages
@@ -57,6 +59,7 @@ def _updates_alone(ctx: LintContext, step: Step) -> bool:
     severity="info",
     hadolint=("DL3059",),
     options=MERGE_OPTIONS,
+    fixes=("unsafe",),
 )
 def consecutive_run_instructions(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Two RUNs in a row that install packages with the same manager: one layer would do.
@@ -110,6 +113,20 @@ def consecutive_run_instructions(ctx: LintContext, rule: Rule) -> Iterator[Viola
 
     ## Fix
     Join the two commands with `&&` (or list all packages in one install) in a single RUN.
+
+    `imagelint fix --unsafe` merges them: the second RUN's keyword (and its flags, the same as the
+    first's) becomes ` && \\` and a new line, so each command keeps its text; comment lines between
+    the two RUNs stay (inside the continuation), blank lines go. It leaves the advice instead for
+    exec-form or heredoc RUNs, scripts that are not a plain list of commands (compound commands, a
+    trailing comment), a second RUN joined by anything but `&&` or pipes, a first RUN that changes
+    the shell the second would inherit (`cd`, `export`, `source`, a bare `VAR=value`) or sets
+    shell options (`set -u`, `pipefail`) when the second uses variables or pipes, a SHELL that is
+    not a POSIX shell, and ONBUILD triggers.
+
+    ## Fix safety
+    The merged RUN is one cache entry: changing either command reruns both. The second command now
+    runs only when the first succeeded, and under the shell options the first set (`set -e`,
+    `set -x`; the fix keeps the advice where `-u` or `pipefail` would change the second).
     """
     limit = int(rule.options["max-commands"])
     any_runs = rule.options["mode"] == "any"
@@ -136,4 +153,39 @@ def consecutive_run_instructions(ctx: LintContext, rule: Rule) -> Iterator[Viola
                 f"this RUN and the RUN at line {previous.instruction.line} ({what}) can be one RUN: "
                 f"join them with && to save a layer",
                 step.instruction,
+                fix=_merge(ctx, previous, step),
             )
+
+
+def _merge(ctx: LintContext, previous: Step, step: Step) -> Fix | None:
+    """The second RUN appended to the first with `` && \\``: the text from the end of the first
+    RUN's command line to the start of the second's becomes the joint."""
+    if not (editable_run(ctx, previous) and editable_run(ctx, step)):
+        return None
+    first, second = ctx.scripts_of(previous.instruction), ctx.scripts_of(step.instruction)
+    if len(first) != 1 or len(second) != 1:
+        return None
+    head, tail = plain_list(first[0]), plain_list(second[0])
+    if head is None or tail is None:
+        return None
+    joints = [connector_between(second[0], a, b) for a, b in zip(tail, tail[1:])]
+    if any(j not in ("&&", "|", "|&") for j in joints):
+        return None  # ``a; b`` would run b even when the first RUN failed
+    if changes_shell_state(head):
+        return None  # a ``cd`` or ``export`` in the first RUN would now apply to the second
+    if any(c.name == "set" for c in head) and ("$" in second[0].script.text or joints):
+        return None  # ``set -u`` or ``-o pipefail`` would now apply to the second RUN
+    dockerfile = ctx.dockerfile
+    between = dockerfile.lines[previous.instruction.end_line : step.instruction.line - 1]
+    if any(line.strip() and not line.lstrip().startswith("#") for line in between):
+        return None  # an ONBUILD (not a step) sits between them
+    end = len(previous.instruction.value.rstrip())
+    line, column = previous.instruction.position(end - 1)
+    end_line, end_column = step.instruction.position(0)
+    nl = newline(dockerfile)
+    kept = [text for text in dockerfile.lines[line : end_line - 1] if text.lstrip().startswith("#")]
+    last = dockerfile.lines[line - 1]
+    indent = last[: len(last) - len(last.lstrip(" \t"))] if line > previous.instruction.line else "    "
+    joint = f" && {dockerfile.escape}{nl}" + "".join(text + nl for text in kept) + (indent or "    ")
+    edit = Edit(line, column + 1, end_line, end_column, joint)
+    return Fix(f"merge into the RUN at line {previous.instruction.line}", "unsafe", (edit,))

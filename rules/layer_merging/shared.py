@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from imagelint.context import LintContext
+from imagelint.dockerfile import Instruction
+from imagelint.edits import command_source
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import download_target, pip_command
 from imagelint.knowledge.steps import (
@@ -32,6 +35,7 @@ from imagelint.knowledge.steps import (
     strip_glob,
 )
 from imagelint.rule import Rule
+from imagelint.shell import Command
 
 SIZE_OPTIONS = {"builder-stages": False}
 
@@ -201,3 +205,47 @@ def brought_then_used(ctx: LintContext, rule: Rule) -> Iterator[Brought]:
                         if match is not None:
                             yield Brought(match[0], match[1], removed, located, step, "remove")
                 written.extend(written_paths(located, step))
+
+
+# --- fixes ------------------------------------------------------------------------------------
+# The layer-merging fixes move commands between RUNs or fold them into a COPY. They only touch
+# RUNs whose command line is a plain list (imagelint.edits.plain_list) run by a POSIX shell, and
+# only text that means the same wherever it runs (no variables, absolute paths).
+
+
+def movable_text(located: Located, escape: str) -> str | None:
+    """A command's text when it means the same in another RUN: exact, on the RUN's command line, no
+    variable or substitution (ENV/ARG between the RUNs could change them), not ending in the escape
+    character (it would continue the line)."""
+    if located.script.heredoc_index is not None or located.command.depth:
+        return None
+    text = command_source(located.script, located.command)
+    if text is None or any(ch in text for ch in "$`\n") or text.rstrip().endswith(escape):
+        return None
+    return text
+
+
+def instruction_text(instruction: Instruction) -> str:
+    """Everything an instruction says: its logical line and its heredoc bodies."""
+    return "\n".join([instruction.original, *(h.content for h in instruction.heredocs)])
+
+
+def only_plumbing(top: list[Command], keep: Command) -> bool:
+    """Whether every command of a plain list but ``keep`` is a ``set`` (shell options only)."""
+    return all(c is keep or c.name == "set" for c in top)
+
+
+def value_tokens(instruction: Instruction) -> list[tuple[int, int]] | None:
+    """(start, end) of each word of a COPY/ADD's value, when the words are plain (no quotes, no
+    escapes, no JSON form): then each sits exactly where a fix can cut it out."""
+    value = instruction.value
+    if instruction.is_exec_form or instruction.heredocs or any(ch in value for ch in "\"'\\`$"):
+        return None
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", value)]
+    return tokens if [value[a:b] for a, b in tokens] == instruction.words() else None
+
+
+def instructions_between(ctx: LintContext, first: Instruction, last: Instruction) -> list[Instruction]:
+    """The file's instructions strictly between two of them (ONBUILD ones included)."""
+    return [i for i in ctx.instructions if first.index < i.index < last.index]
+

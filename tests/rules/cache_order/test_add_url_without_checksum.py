@@ -39,3 +39,16 @@ def test_add_url_catches(text):
 )
 def test_add_url_passes(text):
     passes("IL1004", text)
+
+
+def test_add_url_checksum_is_left_to_the_user():
+    """No digest imagelint could vouch for: the fix is advice, never applied (not even --unsafe)."""
+    from imagelint.fixer import fix_text
+    from imagelint.rule import registered_rules
+    from imagelint.settings import Settings
+
+    text = "FROM alpine:3.20\nADD https://example.com/tool /tool\n"
+    fix = catches("IL1004", text)[0].fix
+    assert fix.applicability == "display-only" and not fix.edits
+    assert fix.description.startswith("ADD --checksum=sha256:<digest> <url> <dest>") and "leaves this to you" in fix.description
+    assert fix_text(text, "Dockerfile", [registered_rules()["IL1004"]], Settings(), unsafe=True).fixed == text

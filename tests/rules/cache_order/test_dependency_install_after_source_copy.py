@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.helpers import catches, passes
+from imagelint.fixer import fix_text
+from imagelint.rule import registered_rules
+from imagelint.settings import Settings
+from tests.support.helpers import catches, passes, write_context
+
+
+def fixed(text: str, context: dict[str, str] | None, tmp_path, *, unsafe: bool = True) -> str:
+    if context is not None:
+        write_context(tmp_path, context)
+    rule = registered_rules()["IL1001"]
+    return fix_text(text, "Dockerfile", [rule], Settings(), unsafe=unsafe, context_dir=tmp_path if context is not None else None).fixed
 
 
 @pytest.mark.parametrize(
@@ -122,3 +132,141 @@ def test_dependency_install_after_copy_go_build_without_downloads(files, tmp_pat
 
 def test_dependency_install_after_copy_go_build_without_a_context_is_silent():
     passes("IL1001", GO_BUILD)
+
+
+# --- the fix: the manifests and the dependency install before COPY . ---
+
+NPM = {"package.json": '{"name": "app", "dependencies": {"express": "^4"}}', "package-lock.json": "{}"}
+GO = {"go.mod": "module example.com/app\n\nrequire golang.org/x/sync v0.8.0\n", "go.sum": "x", "main.go": "package main"}
+CARGO = {"Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nserde = "1"\n', "Cargo.lock": "", "src/main.rs": ""}
+GRADLE = {"build.gradle": "plugins {}", "settings.gradle": "rootProject.name = 'app'", "gradlew": "", "gradle/wrapper/gradle-wrapper.properties": ""}
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "expected"),
+    [
+        (  # npm: the RUN moves up behind a COPY of package.json and the lockfile
+            NPM,
+            "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n",
+            "FROM node:22\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n",
+        ),
+        (  # npm in a longer RUN, continuation lines: the install leaves it; the COPY flags come along
+            NPM,
+            "FROM node:22\nWORKDIR /app\nCOPY --chown=node:node . .\nRUN set -eux; \\\n    npm ci \\\n    && npm run build\n",
+            "FROM node:22\nWORKDIR /app\nCOPY --chown=node:node package.json package-lock.json ./\n"
+            "RUN set -eux; \\\n    npm ci\nCOPY --chown=node:node . .\nRUN set -eux; \\\n    npm run build\n",
+        ),
+        (  # pip -r: the files it includes come along, into their directory
+            {"requirements/prod.txt": "-r base.txt\nflask\n", "requirements/base.txt": "requests\n"},
+            "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements/prod.txt\n",
+            "FROM python:3.12\nWORKDIR /app\nCOPY requirements/prod.txt requirements/base.txt ./requirements/\n"
+            "RUN pip install --no-cache-dir -r requirements/prod.txt\nCOPY . .\n",
+        ),
+        (  # pip install .: requirements.txt first, the project after
+            {"requirements.txt": "flask\n", "pyproject.toml": "[project]\nname = 'app'\n"},
+            "FROM python:3.12\nWORKDIR /app\nCOPY . /app\nRUN pip install --no-cache-dir -e . && pytest\n",
+            "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt /app/\nRUN pip install --no-cache-dir -r requirements.txt\n"
+            "COPY . /app\nRUN pip install --no-cache-dir -e . && pytest\n",
+        ),
+        (  # a cd to the tree moves along when the whole RUN moves
+            {"requirements.txt": "flask\n"},
+            "FROM python:3.12\nCOPY . /app\nRUN cd /app && pip install -r requirements.txt\n",
+            "FROM python:3.12\nCOPY requirements.txt /app/\nRUN cd /app && pip install -r requirements.txt\nCOPY . /app\n",
+        ),
+        (  # poetry: --no-root before, the project after; the poetry install moves with it
+            {"pyproject.toml": "[tool.poetry]\nname = 'app'\n", "poetry.lock": ""},
+            "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install poetry==1.8.3 && poetry install --no-interaction\n",
+            "FROM python:3.12\nWORKDIR /app\nCOPY pyproject.toml poetry.lock ./\n"
+            "RUN pip install poetry==1.8.3 && poetry install --no-root --no-interaction\nCOPY . .\nRUN poetry install --no-interaction\n",
+        ),
+        (  # uv: --no-install-project, the RUN's cache mount kept
+            {"pyproject.toml": "[project]\nname = 'app'\n", "uv.lock": "", ".python-version": "3.12\n"},
+            "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/root/.cache/uv uv sync --locked\n",
+            "FROM python:3.12\nWORKDIR /app\nCOPY pyproject.toml uv.lock .python-version ./\n"
+            "RUN --mount=type=cache,target=/root/.cache/uv uv sync --no-install-project --locked\nCOPY . .\n"
+            "RUN --mount=type=cache,target=/root/.cache/uv uv sync --locked\n",
+        ),
+        (  # go build: go mod download first
+            GO,
+            "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n",
+            "FROM golang:1.23\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/app .\n",
+        ),
+        (  # cargo: fetch on a stub main.rs, removed again
+            CARGO,
+            "FROM rust:1.80\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n",
+            "FROM rust:1.80\nWORKDIR /src\nCOPY Cargo.toml Cargo.lock ./\n"
+            "RUN mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo fetch && rm -rf src\nCOPY . .\nRUN cargo build --release\n",
+        ),
+        (  # bundler
+            {"Gemfile": "source 'https://rubygems.org'\ngem 'rails'\n", "Gemfile.lock": ""},
+            "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\n",
+            "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\nCOPY . .\n",
+        ),
+        (  # maven: its batch and property options kept
+            {"pom.xml": "<project></project>"},
+            "FROM maven:3-eclipse-temurin-21\nWORKDIR /src\nCOPY . .\nRUN mvn -B package -DskipTests\n",
+            "FROM maven:3-eclipse-temurin-21\nWORKDIR /src\nCOPY pom.xml ./\nRUN mvn -B -DskipTests dependency:go-offline\n"
+            "COPY . .\nRUN mvn -B package -DskipTests\n",
+        ),
+        (  # the gradle wrapper: its script and gradle/ come along
+            GRADLE,
+            "FROM eclipse-temurin:21\nWORKDIR /src\nCOPY . .\nRUN ./gradlew build --no-daemon\n",
+            "FROM eclipse-temurin:21\nWORKDIR /src\nCOPY gradlew build.gradle settings.gradle ./\nCOPY gradle/ ./gradle/\n"
+            "RUN ./gradlew --no-daemon dependencies\nCOPY . .\nRUN ./gradlew build --no-daemon\n",
+        ),
+        (  # the manifest is already copied: the RUN only moves
+            {"requirements.txt": "flask\n"},
+            "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nCOPY . .\nRUN pip install -r requirements.txt\n",
+            "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n",
+        ),
+        (
+            NPM,
+            "FROM node:22\r\nWORKDIR /app\r\nCOPY . .\r\nRUN npm ci \\\r\n  && npm run build\r\n",
+            "FROM node:22\r\nWORKDIR /app\r\nCOPY package.json package-lock.json ./\r\nRUN npm ci\r\nCOPY . .\r\nRUN npm run build\r\n",
+        ),
+        (
+            NPM,
+            "# escape=`\nFROM node:22\nWORKDIR /app\nCOPY . .\nRUN set -e; `\n    npm ci\n",
+            "# escape=`\nFROM node:22\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN set -e; `\n    npm ci\nCOPY . .\n",
+        ),
+    ],
+)
+def test_dependency_install_fix_installs_before_the_copy(context, text, expected, tmp_path):
+    assert fixed(text, context, tmp_path) == expected
+    assert fixed(expected, context, tmp_path) == expected
+    assert fixed(text, context, tmp_path, unsafe=False) == text
+
+
+@pytest.mark.parametrize(
+    ("context", "text"),
+    [
+        (None, "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"),  # no build context to look at
+        ({"package.json": "{}"}, "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"),  # npm ci without a lockfile
+        ({**NPM, "package.json": '{"workspaces": ["packages/*"]}'}, "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"),
+        ({**NPM, "package.json": '{"scripts": {"prepare": "tsc"}}'}, "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"),
+        ({**NPM, ".dockerignore": "package-lock.json\n"}, "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"),
+        ({**NPM, ".npmrc": "//registry.example.com/:_authToken=x\n"}, "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"),
+        (NPM, "FROM node:22\nWORKDIR /app\nCOPY . .\nENV NODE_ENV=production\nRUN npm ci\n"),  # an ENV between
+        (NPM, "FROM node:22\nCOPY . /app\nRUN cd /app/web && npm ci\n"),  # not at the top of the tree
+        (NPM, "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN ./scripts/prepare.sh && npm ci\n"),  # a project script first
+        # a cd copied into the new RUN would be reported twice (IL8017)
+        ({"requirements.txt": "flask\n"}, "FROM python:3.12\nCOPY . /app\nRUN cd /app && pip install -e . && pytest\n"),
+        ({"requirements.txt": "-e ./libs/core\nflask\n"}, "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"),
+        ({"pyproject.toml": "[project]\n"}, "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install .\n"),  # no requirements.txt
+        ({**GO, "go.mod": "module x\n\nreplace example.com/lib => ./lib\n"}, "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build .\n"),
+        (GO, "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go mod tidy && go build .\n"),  # tidy reads the source
+        ({**CARGO, "Cargo.toml": "[workspace]\nmembers = ['a']\n"}, "FROM rust:1.80\nWORKDIR /src\nCOPY . .\nRUN cargo build\n"),
+        ({**CARGO, "Cargo.toml": "[package]\nname = 'x'\n[[bin]]\nname = 'x'\npath = 'src/x.rs'\n"}, "FROM rust:1.80\nWORKDIR /src\nCOPY . .\nRUN cargo build\n"),
+        ({"Gemfile": "gemspec\n", "Gemfile.lock": ""}, "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"),
+        ({"pom.xml": "<project><modules><module>a</module></modules></project>"}, "FROM maven:3\nWORKDIR /src\nCOPY . .\nRUN mvn package\n"),
+        ({"pom.xml": "<project/>"}, "FROM maven:3\nWORKDIR /src\nCOPY . .\nRUN mvn -s settings.xml package\n"),
+        ({**GRADLE, "settings.gradle": "include 'app', 'lib'"}, "FROM gradle:8\nWORKDIR /src\nCOPY . .\nRUN gradle build\n"),
+        ({"composer.json": "{}", "composer.lock": "{}"}, "FROM composer:2\nWORKDIR /app\nCOPY . .\nRUN composer install\n"),
+    ],
+)
+def test_dependency_install_fix_keeps_the_advice(context, text, tmp_path):
+    if context is not None:
+        write_context(tmp_path, context)
+    findings = catches("IL1001", text, context=context, tmp_path=tmp_path) if context is not None else catches("IL1001", text)
+    assert all(f.fix is None or f.fix.applicability == "display-only" for f in findings)
+    assert fixed(text, context, tmp_path) == text

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from imagelint.fixer import fix_text
+from imagelint.rule import registered_rules
+from imagelint.settings import Settings
 from tests.support.helpers import catches, lint_snippet, passes
+
+
+def fixed(text: str, *, unsafe: bool = False) -> str:
+    return fix_text(text, "Dockerfile", [registered_rules()["IL1002"]], Settings(), unsafe=unsafe).fixed
 
 
 @pytest.mark.parametrize(
@@ -47,3 +54,79 @@ def test_index_update_alone_passes(text):
 def test_cache_order_rules_respect_inline_pragmas():
     text = "FROM debian:12\n# imagelint ignore=IL1002\nRUN apt-get update\nRUN apt-get install -y curl\n"
     assert not [f for f in lint_snippet("IL1002", text) if f.rule == "IL1002"]
+
+
+# --- the fix: the update moves to the front of the install RUN ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n",
+            "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
+        ),
+        (
+            "FROM alpine:3.20\nRUN apk update\nLABEL a=b\nRUN apk add curl\n",
+            "FROM alpine:3.20\nLABEL a=b\nRUN apk update && apk add curl\n",
+        ),
+        (  # continuation lines, a ``set`` in the lone RUN
+            "FROM debian:12\nRUN set -eux; \\\n    apt-get -q update\nRUN apt-get install -y \\\n        curl \\\n    && rm -rf /var/lib/apt/lists/*\n",
+            "FROM debian:12\nRUN apt-get -q update && apt-get install -y \\\n        curl \\\n    && rm -rf /var/lib/apt/lists/*\n",
+        ),
+        (
+            "FROM debian:12\r\nRUN apt-get update\r\nRUN apt-get install -y \\\r\n    curl\r\n",
+            "FROM debian:12\r\nRUN apt-get update && apt-get install -y \\\r\n    curl\r\n",
+        ),
+        (
+            "# escape=`\nFROM debian:12\nRUN apt-get update\nRUN apt-get install -y `\n    curl\n",
+            "# escape=`\nFROM debian:12\nRUN apt-get update && apt-get install -y `\n    curl\n",
+        ),
+    ],
+)
+def test_index_update_alone_fix_is_safe_when_only_the_layers_change(text, expected):
+    assert fixed(text) == expected
+    assert fixed(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a COPY between: the update now sees the copied sources list
+            "FROM debian:12\nRUN apt-get update\nCOPY extra.list /etc/apt/sources.list.d/\nRUN apt-get install -y curl\n",
+            "FROM debian:12\nCOPY extra.list /etc/apt/sources.list.d/\nRUN apt-get update && apt-get install -y curl\n",
+        ),
+        (  # the lone RUN does more: only the update leaves it
+            "FROM debian:12\nRUN echo 'deb http://deb.debian.org/debian bookworm-backports main' > /etc/apt/sources.list.d/b.list \\\n"
+            "    && apt-get update\nRUN apt-get install -y curl\n",
+            "FROM debian:12\nRUN echo 'deb http://deb.debian.org/debian bookworm-backports main' > /etc/apt/sources.list.d/b.list\n"
+            "RUN apt-get update && apt-get install -y curl\n",
+        ),
+        (  # ``;`` in the install RUN: a failed update would no longer stop the build by itself
+            "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl; true\n",
+            "FROM debian:12\nRUN apt-get update && apt-get install -y curl; true\n",
+        ),
+    ],
+)
+def test_index_update_alone_fix_is_unsafe_otherwise(text, expected):
+    assert fixed(text) == text
+    assert fixed(text, unsafe=True) == expected
+    assert fixed(expected, unsafe=True) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM debian:12 AS base\nRUN apt-get update\nFROM base\nRUN apt-get install -y curl\n",  # a parent stage's update
+        "FROM debian:12\nARG M=http://deb.debian.org\nRUN apt-get update -o Acquire::http::Proxy=$M\nRUN apt-get install -y curl\n",
+        "FROM debian:12\nRUN apt-get update\nRUN apt-cache policy curl\nRUN apt-get install -y curl\n",  # uses the index between
+        "FROM debian:12\nRUN apt-get update\nUSER app\nRUN apt-get install -y curl\n",
+        "FROM debian:12\nRUN export http_proxy=http://proxy:3128 && apt-get update\nRUN apt-get install -y curl\n",
+        "FROM debian:12\nRUN apt-get update\nRUN <<EOF\napt-get install -y curl\nEOF\n",
+        "FROM debian:12\nRUN apt-get update\nRUN if true; then apt-get install -y curl; fi\n",
+    ],
+)
+def test_index_update_alone_fix_keeps_the_advice(text):
+    finding = catches("IL1002", text)[0]
+    assert finding.fix is None or finding.fix.applicability == "display-only"
+    assert fixed(text, unsafe=True) == text

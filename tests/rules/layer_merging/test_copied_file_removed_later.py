@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from imagelint.fixer import fix_text
+from imagelint.rule import registered_rules
+from imagelint.settings import Settings
 from tests.support.helpers import catches, passes
+
+
+def fixed(text: str, *, unsafe: bool = True) -> str:
+    return fix_text(text, "Dockerfile", [registered_rules()["IL2005"]], Settings(), unsafe=unsafe).fixed
 
 
 @pytest.mark.parametrize(
@@ -53,3 +60,55 @@ def test_copied_file_removed_passes(text):
 def test_size_rules_look_at_onbuild_triggers():
     text = "FROM python:3.12\nONBUILD COPY setup.sh /tmp/\nONBUILD RUN sh /tmp/setup.sh && rm /tmp/setup.sh\n"
     catches("IL2005", text)
+
+
+# --- the fix: a file only copied and removed is not copied at all ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "FROM debian:12\nCOPY unused.txt /tmp/\nRUN rm /tmp/unused.txt\n",
+            "FROM debian:12\n",
+        ),
+        (  # one source of several, one path of several
+            "FROM debian:12\nCOPY a.conf b.conf /etc/app/\nRUN echo hi && rm -f /etc/app/b.conf /etc/app/old.conf\n",
+            "FROM debian:12\nCOPY a.conf /etc/app/\nRUN echo hi && rm -f /etc/app/old.conf\n",
+        ),
+        (  # continuation lines: the rm and its connector leave the RUN
+            "FROM debian:12\nCOPY notes/ /opt/notes/\nRUN set -eux; \\\n    rm -rf /opt/notes; \\\n    echo done\n",
+            "FROM debian:12\nRUN set -eux; \\\n    echo done\n",
+        ),
+        (
+            "FROM debian:12\r\nCOPY unused.txt /tmp/\r\nRUN apt-get update \\\r\n  && rm /tmp/unused.txt\r\n",
+            "FROM debian:12\r\nRUN apt-get update\r\n",
+        ),
+        (
+            "# escape=`\nFROM debian:12\nCOPY unused.txt /tmp/\nRUN apt-get update `\n  && rm /tmp/unused.txt\n",
+            "# escape=`\nFROM debian:12\nRUN apt-get update\n",
+        ),
+    ],
+)
+def test_copied_file_removed_fix_drops_the_copy(text, expected):
+    assert fixed(text) == expected
+    assert fixed(expected) == expected
+    assert fixed(text, unsafe=False) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM debian:12\nCOPY install-tools.sh /tmp/\nRUN sh /tmp/install-tools.sh && rm /tmp/install-tools.sh\n",  # used
+        "FROM debian:12\nCOPY setup.sh /\nRUN /setup.sh\nRUN rm /setup.sh\n",  # used between
+        "FROM python:3.12\nCOPY . /src\nRUN pip install /src && rm -rf /src\n",
+        "FROM debian:12\nCOPY notes/ /opt/notes/\nRUN rm -rf /opt/notes/*\n",  # a glob
+        "FROM debian:12\nCOPY a.conf b.conf /etc/app\nRUN rm /etc/app/b.conf\n",  # one source left: /etc/app would be a file
+        "FROM debian:12\nCOPY unused.txt /data/\nRUN rm /data/unused.txt\nWORKDIR /data\n",  # the COPY made /data
+        "FROM debian:12\nCOPY unused.txt /tmp/\nRUN rm /tmp/unused.txt | true\n",
+    ],
+)
+def test_copied_file_removed_fix_keeps_the_advice(text):
+    findings = catches("IL2005", text)
+    assert all(f.fix is None or f.fix.applicability == "display-only" for f in findings)
+    assert fixed(text) == text

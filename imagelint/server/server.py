@@ -64,6 +64,17 @@ class Document:
     fix_all: tuple[str, str | None] | None = None  # (text, fixed text) once computed
 
 
+def local_rules_page() -> str | None:
+    """``docs/rules.md`` of the checkout imagelint runs from (an editable install), as a file: URI;
+    None for an installed wheel, which has no docs (the client can pass ``rulesDocsUrl``)."""
+    from pathlib import Path
+
+    import imagelint
+
+    page = Path(imagelint.__file__).resolve().parents[1] / "docs" / "rules.md"
+    return page.as_uri() if page.is_file() else None
+
+
 class ImagelintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("imagelint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
@@ -71,7 +82,7 @@ class ImagelintServer(LanguageServer):
         self.documents: dict[str, Document] = {}
         # other file's URI -> Dockerfile URI -> diagnostics it gets from that Dockerfile's lint
         self.foreign: dict[str, dict[str, list[types.Diagnostic]]] = {}
-        self.docs_url: str | None = None
+        self.docs_url: str | None = local_rules_page()
         self.told: set[str] = set()  # config problems already shown to the user
 
     @property
@@ -246,7 +257,8 @@ def build_server() -> ImagelintServer:
     def initialize(params: types.InitializeParams) -> None:
         options = params.initialization_options
         url = options.get("rulesDocsUrl") if isinstance(options, dict) else None
-        server.docs_url = url.strip() if isinstance(url, str) and url.strip() else None
+        if isinstance(url, str) and url.strip():
+            server.docs_url = url.strip()
 
     @server.feature(types.INITIALIZED)
     @_guarded(server, None)

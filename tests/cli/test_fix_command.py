@@ -135,3 +135,13 @@ def test_the_fix_table_in_the_docs_is_current():
     doc = script["DOC"].read_text(encoding="utf-8")
     assert script["updated"](doc) == doc, "docs/fix.md is out of date: run python scripts/gen_fix_docs.py"
     assert "| IL6001 | `apt-get-install-without-yes` | safe |" in doc
+
+
+def test_the_rules_page_in_the_docs_is_current():
+    """docs/rules.md holds every rule's docs (the language server links there); regenerate with
+    python scripts/gen_rule_docs.py."""
+    import runpy
+
+    script = runpy.run_path(str(Path(__file__).resolve().parents[2] / "scripts" / "gen_rule_docs.py"))
+    doc = script["DOC"].read_text(encoding="utf-8")
+    assert script["updated"](doc) == doc, "docs/rules.md is out of date: run python scripts/gen_rule_docs.py"

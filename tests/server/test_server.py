@@ -55,7 +55,10 @@ def test_open_publishes_exact_diagnostics_and_change_updates_them(tmp_path):
     first = next(d for d in seen["opened"] if d.code == "IL6001")
     assert first.source == "imagelint"
     assert first.message == "apt-get install without -y aborts at the confirmation prompt; add -y"
-    assert first.code_description is None  # no rulesDocsUrl given
+    # No rulesDocsUrl given: running from a checkout, the code links to its docs/rules.md.
+    page = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+    assert first.code_description.href == page.as_uri() + "#il6001"
+    assert '<a id="il6001"></a>' in page.read_text(encoding="utf-8")
     assert seen["changed"] == []
     assert [(d.code, as_tuple(d.range)) for d in seen["broken"]] == [("IL8001", ((1, 0), (2, 24)))]
     assert [d.severity for d in seen["broken"]] == [types.DiagnosticSeverity.Error]

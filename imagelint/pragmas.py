@@ -6,7 +6,12 @@ ignore=...`` silences them for the file; ``# imagelint stage ignore=...`` (hadol
 silences them for the stage that the next ``FROM`` starts. ``# hadolint ignore=DL3008`` is
 honoured for every imagelint rule that declares DL3008 as its hadolint equivalent. A trailing
 ``# reason`` or text after the list is allowed. ``disable-ignore-pragma`` turns all of them off
-(the engine then skips :func:`collect`).
+(the engine then skips :func:`collect`). An ignore pragma names rules by code, rule name, hadolint code
+or BuildKit check name (:func:`names`).
+
+BuildKit's ``# check=skip=JSONArgsRecommended;error=true`` parser directive (:func:`check_directive`)
+is applied after the pragmas, to the rules that declare a BuildKit equivalent; it is honoured
+whatever ``disable-ignore-pragma`` says, because ``docker build`` honours it too.
 """
 
 from __future__ import annotations
@@ -65,3 +70,109 @@ def collect(dockerfile: Dockerfile) -> Suppressions:
         if position < len(starts):
             suppressions.by_instruction.setdefault(starts[position][2], set()).update(codes)
     return suppressions
+
+
+def names(rule) -> set[str]:
+    """What an ignore pragma may call ``rule``: its code or name, its hadolint codes, its BuildKit checks."""
+    return {rule.code, rule.name, *rule.hadolint, *rule.buildkit}
+
+
+# BuildKit's build checks (docs.docker.com/reference/build-checks), name -> what it checks; the
+# experimental ones run in ``docker build`` only when ``# check=experimental=`` names them.
+BUILDKIT_CHECKS = {
+    "StageNameCasing": "Stage names should be lowercase",
+    "FromAsCasing": "The 'as' keyword should match the case of the 'from' keyword",
+    "NoEmptyContinuation": "Empty continuation lines will become errors in a future release",
+    "ConsistentInstructionCasing": "All commands within the Dockerfile should use the same casing (either upper or lower)",
+    "DuplicateStageName": "Stage names should be unique",
+    "ReservedStageName": "Reserved words should not be used as stage names",
+    "JSONArgsRecommended": "JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals",
+    "MaintainerDeprecated": "The MAINTAINER instruction is deprecated, use a label instead to define an image author",
+    "UndefinedArgInFrom": "FROM command must use declared ARGs",
+    "WorkdirRelativePath": "Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes",
+    "UndefinedVar": "Variables should be defined before their use",
+    "MultipleInstructionsDisallowed": "Multiple instructions of the same type should not be used in the same stage",
+    "LegacyKeyValueFormat": "Legacy key/value format with whitespace separator should not be used",
+    "RedundantTargetPlatform": "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior",
+    "SecretsUsedInArgOrEnv": "Sensitive data should not be used in the ARG or ENV commands",
+    "InvalidDefaultArgInFrom": "Default value for global ARG results in an empty or invalid base image name",
+    "FromPlatformFlagConstDisallowed": "FROM --platform flag should not use a constant value",
+    "CopyIgnoredFile": "Attempting to Copy file that is excluded by .dockerignore",
+    "InvalidDefinitionDescription": "Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`",
+    "ExposeProtoCasing": "Protocol in EXPOSE instruction should be lowercase",
+    "ExposeInvalidFormat": "IP address and host-port mapping should not be used in EXPOSE instruction",
+}
+BUILDKIT_EXPERIMENTAL = frozenset({"CopyIgnoredFile", "InvalidDefinitionDescription"})
+
+_GO_TRUE, _GO_FALSE = {"1", "t", "T", "TRUE", "true", "True"}, {"0", "f", "F", "FALSE", "false", "False"}
+
+
+class CheckDirectiveError(ValueError):
+    """The ``# check=`` directive does not parse (``docker build`` refuses such a file)."""
+
+
+@dataclass(frozen=True)
+class CheckDirective:
+    """BuildKit's ``# check=skip=A,B;error=true`` parser directive, read as ``docker build`` reads it.
+
+    Names are BuildKit check names, case-sensitive; names BuildKit or imagelint does not know are
+    ignored, as BuildKit ignores them. It applies to the imagelint rules that declare a BuildKit
+    equivalent (``buildkit=``): a rule is skipped when one of its checks is; ``error=true`` makes
+    the rest of their findings errors.
+    """
+
+    skip_all: bool = False
+    skip: frozenset[str] = frozenset()
+    experimental_all: bool = False
+    experimental: frozenset[str] = frozenset()
+    error: bool = False
+
+    def skips(self, rule) -> bool:
+        return any(self._skips(name) for name in rule.buildkit)
+
+    def _skips(self, name: str) -> bool:
+        # BuildKit never skips an experimental check that ``experimental=`` turned on.
+        if name in BUILDKIT_EXPERIMENTAL and (self.experimental_all or name in self.experimental):
+            return False
+        return self.skip_all or name in self.skip
+
+    def makes_error(self, rule) -> bool:
+        return self.error and bool(rule.buildkit)
+
+
+def parse_check_directive(value: str) -> CheckDirective:
+    """BuildKit's ``linter.ParseLintOptions``: up to three ``key=value`` parts split on ``;``, keys
+    ``skip`` and ``experimental`` (``all`` or a comma-separated list) and ``error`` (a Go boolean)."""
+    value = value.strip()
+    if not value:
+        return CheckDirective()
+    found: dict[str, object] = {}
+    for part in value.split(";", 2):
+        key, equals, setting = part.partition("=")
+        if not equals:
+            raise CheckDirectiveError(f"invalid check option '{part}'")
+        key, setting = key.strip(), setting.strip()
+        if key in ("skip", "experimental"):
+            if setting == "all":
+                found[f"{key}_all"] = True
+            else:
+                found[key] = frozenset(name.strip() for name in setting.split(",") if name.strip())
+        elif key == "error":
+            if setting not in _GO_TRUE | _GO_FALSE:
+                raise CheckDirectiveError(f"error={setting}: not true or false")
+            found["error"] = setting in _GO_TRUE
+        else:
+            raise CheckDirectiveError(f"invalid check option '{key}' (known: skip, error, experimental)")
+    return CheckDirective(**found)
+
+
+def check_directive(dockerfile: Dockerfile) -> CheckDirective:
+    """The file's ``# check=`` directive (none: one that changes nothing); raises
+    :class:`CheckDirectiveError` with the file and line when it does not parse."""
+    directive = dockerfile.directive("check")
+    if directive is None:
+        return CheckDirective()
+    try:
+        return parse_check_directive(directive.value)
+    except CheckDirectiveError as err:
+        raise CheckDirectiveError(f"{dockerfile.path}:{directive.line}: check directive: {err}") from None

@@ -52,13 +52,14 @@ def settings_from_table(table, where: str, rules: Mapping[str, Rule], *, source:
     against ``rules`` (the registry: code -> rule)."""
     known_codes = set(rules)
     known_names = {rule.name for rule in rules.values()}
+    aliases = equivalent_names(rules)
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table")
     unknown = sorted(set(table) - _KNOWN_KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(_KNOWN_KEYS))})")
     settings = Settings(source=source)
-    selectors = known_selectors(known_codes, known_names)
+    selectors = known_selectors(known_codes, known_names, set(aliases))
     if "select" in table:
         settings = replace(settings, select=_selectors(table["select"], f"{where}: select", selectors))
     if "ignore" in table:
@@ -73,7 +74,7 @@ def settings_from_table(table, where: str, rules: Mapping[str, Rule], *, source:
             raise ConfigError(f"{where}: disable-ignore-pragma must be true or false")
         settings = replace(settings, disable_ignore_pragma=table["disable-ignore-pragma"])
     if "severity" in table:
-        settings = replace(settings, severity=_severities(table["severity"], f"{where}: severity", known_codes))
+        settings = replace(settings, severity=_severities(table["severity"], f"{where}: severity", known_codes, aliases))
     if "rules" in table:
         if not isinstance(table["rules"], dict) or not all(isinstance(v, dict) for v in table["rules"].values()):
             raise ConfigError(f"{where}: rules must be a table of tables, e.g. [tool.imagelint.rules.IL2001]")
@@ -112,11 +113,27 @@ def check_selectors(items, where: str, known: set[str]) -> None:
     """``select``/``ignore`` values (from a file or the command line) must name rules or families."""
     for item in items:
         if item not in known:
-            raise ConfigError(f"{where}: '{item}' is not a rule code, rule name or family (see 'imagelint rules')")
+            raise ConfigError(
+                f"{where}: '{item}' is not a rule code, rule name, family, BuildKit check or hadolint code"
+                " of an imagelint rule (see 'imagelint rules')"
+            )
 
 
-def known_selectors(known_codes: set[str], known_names: set[str]) -> set[str]:
-    return known_codes | known_names | set(FAMILIES) | {"ALL"}
+def known_selectors(known_codes: set[str], known_names: set[str], equivalents: set[str] = frozenset()) -> set[str]:
+    """What ``select``/``ignore`` may name: rule codes and names, families, ``ALL``, and the
+    ``equivalents`` (:func:`equivalent_names`): a BuildKit check or hadolint code selects every rule
+    that declares it."""
+    return known_codes | known_names | set(FAMILIES) | {"ALL"} | set(equivalents)
+
+
+def equivalent_names(rules: Mapping[str, Rule]) -> dict[str, tuple[str, ...]]:
+    """BuildKit check names (``JSONArgsRecommended``) and hadolint codes (``DL3025``) -> the codes of
+    the rules that declare them (``buildkit=``, ``hadolint=``)."""
+    result: dict[str, list[str]] = {}
+    for code, rule in rules.items():
+        for name in (*rule.buildkit, *rule.hadolint):
+            result.setdefault(name, []).append(code)
+    return {name: tuple(codes) for name, codes in result.items()}
 
 
 def _check_fail_on(value, where: str) -> str:
@@ -125,15 +142,28 @@ def _check_fail_on(value, where: str) -> str:
     return value.lower()
 
 
-def _severities(value, where: str, known_codes: set[str]) -> dict[str, Severity]:
+def _severities(
+    value, where: str, known_codes: set[str], aliases: Mapping[str, tuple[str, ...]] | None = None
+) -> dict[str, Severity]:
+    """``CODE = "severity"``; a BuildKit check or hadolint code sets the rules that declare it. A
+    rule's own code wins over an equivalent name; of several equivalent names, the most severe wins."""
+    aliases = aliases or {}
     if not isinstance(value, dict):
         raise ConfigError(f"{where} must be a table of CODE = \"severity\"")
-    result = {}
+    direct: dict[str, Severity] = {}
+    through: dict[str, Severity] = {}
     for code, level in value.items():
-        if code not in known_codes:
-            raise ConfigError(f"{where}: '{code}' is not a rule code")
+        if code not in known_codes and code not in aliases:
+            raise ConfigError(
+                f"{where}: '{code}' is not a rule code, BuildKit check or hadolint code of an imagelint rule"
+            )
         try:
-            result[code] = Severity.parse(str(level))
+            severity = Severity.parse(str(level))
         except ValueError as err:
             raise ConfigError(f"{where}.{code}: {err}") from None
-    return result
+        if code in known_codes:
+            direct[code] = severity
+            continue
+        for target in aliases[code]:
+            through[target] = max(through.get(target, severity), severity)
+    return {**through, **direct}

@@ -81,10 +81,10 @@ FailOnOption = Annotated[
     Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 [default: warning].")
 ]
 SelectOption = Annotated[
-    Optional[list[str]], typer.Option("--select", help="Only these rules: codes, names or families (comma-separated).")
+    Optional[list[str]], typer.Option("--select", help="Only these rules: codes, names, families, BuildKit check names or hadolint DL codes (comma-separated).")
 ]
 IgnoreOption = Annotated[
-    Optional[list[str]], typer.Option("--ignore", help="Skip these rules: codes, names or families (comma-separated).")
+    Optional[list[str]], typer.Option("--ignore", help="Skip these rules: codes, names, families, BuildKit check names or hadolint DL codes (comma-separated).")
 ]
 ConfigOption = Annotated[
     Optional[Path], typer.Option("--config", help="Config file (default: .imagelint.toml or pyproject.toml, searched upward).")
@@ -143,8 +143,8 @@ def load_project_settings(config: Path | None):
 
 
 def check_selected_rules(settings, rules) -> None:
-    from imagelint.settings import check_selectors, known_selectors
+    from imagelint.settings import check_selectors, equivalent_names, known_selectors
 
-    known = known_selectors(set(rules), {r.name for r in rules.values()})
+    known = known_selectors(set(rules), {r.name for r in rules.values()}, set(equivalent_names(rules)))
     check_selectors(settings.select, "--select", known)
     check_selectors(settings.ignore, "--ignore", known)

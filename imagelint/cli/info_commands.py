@@ -69,9 +69,9 @@ def _instruction_json(instruction) -> dict:
 def list_rules(
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
 ) -> None:
-    """List every rule with its code, family and default severity.
+    """List every rule with its code, family, default severity and BuildKit and hadolint equivalents.
 
-    The JSON form also gives each rule's hadolint, BuildKit and checkov equivalents.
+    The JSON form also gives each rule's checkov equivalents.
 
     Examples:
 
@@ -87,32 +87,63 @@ def list_rules(
         return
     from tabulate import tabulate
 
-    rows = [[r.code, r.name, r.family, str(r.severity), r.summary] for r in rules]
-    typer.echo(tabulate(rows, headers=["code", "name", "family", "severity", "summary"], tablefmt="simple"))
+    # At 120 columns: names and families wrap at their hyphens and summaries at spaces (nothing is
+    # cut); each BuildKit check, then each hadolint code, is one word on a line of its own.
+    rows = [[r.code, r.name, r.family, str(r.severity), "\n".join((*r.buildkit, *r.hadolint)), r.summary] for r in rules]
+    headers = ["code", "name", "family", "severity", "buildkit/hadolint", "summary"]
+    widths = [None, 20, 12, None, None, 31]
+    typer.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=widths, disable_numparse=True))
 
 
 @app.command()
-def explain(code: Annotated[str, typer.Argument(help="Rule code (IL1001) or name.")]) -> None:
+def explain(
+    code: Annotated[
+        str,
+        typer.Argument(help="Rule code (IL1001) or name, or a BuildKit check (JSONArgsRecommended) or hadolint code (DL3025)."),
+    ],
+) -> None:
     """Show a rule's full documentation: why it matters, a bad and a good example, how to fix.
+
+    A BuildKit check name or a hadolint code shows every imagelint rule that declares it.
 
     Examples:
 
       imagelint explain IL1002
 
       imagelint explain latest-base-image-tag
+
+      imagelint explain JSONArgsRecommended
+
+      imagelint explain DL3025
     """
+    from imagelint.pragmas import BUILDKIT_CHECKS
     from imagelint.rule import registered_rules
 
     rules = registered_rules()
-    rule = rules.get(code.upper()) or next((r for r in rules.values() if r.name == code), None)
-    if rule is None:
+    found = _rules_named(code, rules)
+    if not found:
+        if code in BUILDKIT_CHECKS:
+            raise UsageError(f"BuildKit's {code} has no imagelint equivalent yet (see docs/migrating.md)")
         raise UsageError(f"no rule '{code}' (see 'imagelint rules')")
-    equivalents = ", ".join(f"{tool} {' '.join(ids)}" for tool, ids in rule.equivalents().items() if ids)
-    typer.echo(f"{rule.code} {rule.name} ({rule.family}, {rule.severity})")
-    if equivalents:
-        typer.echo(f"Equivalent: {equivalents}")
-    typer.echo("")
-    typer.echo(rule.doc.markdown)
+    for position, rule in enumerate(found):
+        if position:
+            typer.echo("")
+        equivalents = ", ".join(f"{tool} {' '.join(ids)}" for tool, ids in rule.equivalents().items() if ids)
+        typer.echo(f"{rule.code} {rule.name} ({rule.family}, {rule.severity})")
+        if equivalents:
+            typer.echo(f"Equivalent: {equivalents}")
+        typer.echo("")
+        typer.echo(rule.doc.markdown)
+
+
+def _rules_named(code: str, rules: dict) -> list:
+    """The rule with this code or name; else the rules declaring this BuildKit check or hadolint
+    code (either matched without regard to case)."""
+    rule = rules.get(code.upper()) or next((r for r in rules.values() if r.name == code), None)
+    if rule is not None:
+        return [rule]
+    wanted = code.lower()
+    return [r for r in rules.values() if wanted in {name.lower() for name in (*r.buildkit, *r.hadolint)}]
 
 
 config_app = typer.Typer(

@@ -12,6 +12,12 @@ imagelint configuration is found, so a project moving from hadolint keeps its de
   ``no-fail: true`` becomes ``fail-on = "never"``;
 - ``disable-ignore-pragma: true`` turns off inline ``# hadolint ignore=`` and ``# imagelint ignore=``.
 
+hadolint's ``HADOLINT_*`` environment variables are read at the same time (with or without a
+``.hadolint.yaml``), combined as hadolint 2.15.1 combines them with its config file (measured):
+the lists (``HADOLINT_IGNORE``, ``HADOLINT_OVERRIDE_*``, ``HADOLINT_TRUSTED_REGISTRIES``) are
+added to the file's, and a single value the file sets (``failure-threshold``, ``no-fail``,
+``disable-ignore-pragma``) beats the variable's. A bad value is an error naming the variable.
+
 ShellCheck codes (imagelint does not run ShellCheck), options that only change hadolint's output
 (``format``, ``no-color``, ``verbose``), label checks and unknown keys are not applied; one note
 says which. Wrong values of the keys above are errors, as they are for hadolint.
@@ -20,6 +26,7 @@ says which. Wrong values of the keys above are errors, as they are for hadolint.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,7 +122,7 @@ HADOLINT_RULES: dict[str, tuple[str, str]] = {
 class Conversion:
     """What a hadolint config means for imagelint, with the reasons kept for the converted file."""
 
-    source: Path
+    source: Path | None  # the .hadolint.yaml read; None when only HADOLINT_* variables were
     ignore: dict[str, list[str]] = field(default_factory=dict)  # IL code -> the ignored DL codes behind it
     severity: dict[str, tuple[Severity, list[str]]] = field(default_factory=dict)  # IL code -> level, DL codes
     fail_on: str | None = None
@@ -123,6 +130,7 @@ class Conversion:
     disable_ignore_pragma: bool = False
     not_applied: list[str] = field(default_factory=list)  # one phrase per thing left out
     no_equivalent: list[str] = field(default_factory=list)  # DL codes named that no imagelint rule covers
+    environment: tuple[str, ...] = ()  # the HADOLINT_* variables read
 
     def settings(self) -> Settings:
         settings = Settings(
@@ -136,10 +144,15 @@ class Conversion:
         if self.trusted_registries is not None:
             settings = settings.with_cli(trusted_registries=self.trusted_registries)
         if self.not_applied:
-            note = (
-                f"{_display(self.source)}: not applied: {'; '.join(self.not_applied)}. "
-                "Convert it with 'imagelint config from-hadolint' to silence this note"
+            where = " and ".join(
+                ([_display(self.source)] if self.source is not None else []) + (["HADOLINT_* variables"] if self.environment else [])
             )
+            silence = (
+                "Convert it with 'imagelint config from-hadolint'"
+                if self.source is not None
+                else "Unset them, or write an imagelint config,"
+            )
+            note = f"{where}: not applied: {'; '.join(self.not_applied)}. {silence} to silence this note"
             settings = settings.with_cli(notes=(note,))
         return settings
 
@@ -156,7 +169,27 @@ def find(directory: Path) -> Path | None:
     return next((directory / name for name in CONFIG_NAMES if (directory / name).is_file()), None)
 
 
-def load(path: Path, rules: dict[str, Rule]) -> Conversion:
+def read(path: Path | None, environ: Mapping[str, str], rules: Mapping[str, Rule]) -> Conversion | None:
+    """What hadolint would read here: ``path`` (a ``.hadolint.yaml``, or None) with the ``HADOLINT_*``
+    variables of ``environ``; None when there is neither."""
+    variables, env_not_applied = from_environment(environ)
+    if path is None and not variables and not env_not_applied:
+        return None
+    document = _read_document(path) if path is not None else {}
+    if not isinstance(document, dict):
+        raise ConfigError(f"{path}: a hadolint config must be a mapping of keys")
+    conversion = convert(_merge(document, variables), path, rules)
+    conversion.not_applied[:0] = env_not_applied
+    conversion.environment = tuple(sorted(name for name in environ if name in ENVIRONMENT_VARIABLES and environ[name].strip()))
+    return conversion
+
+
+def load(path: Path, rules: Mapping[str, Rule]) -> Conversion:
+    document = _read_document(path)
+    return convert(document, path, rules)
+
+
+def _read_document(path: Path):
     import yaml
 
     try:
@@ -170,10 +203,94 @@ def load(path: Path, rules: dict[str, Rule]) -> Conversion:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise ConfigError(f"{path}: invalid YAML{f' at line {mark.line + 1}' if mark else ''}") from None
-    return convert(document if document is not None else {}, path, rules)
+    return document if document is not None else {}
 
 
-def convert(document, path: Path, rules: dict[str, Rule]) -> Conversion:
+# hadolint 2.15.1's variables (src/Hadolint/Config/Environment.hs) -> the config key each stands for.
+_ENV_LISTS = {
+    "HADOLINT_IGNORE": "ignored",
+    "HADOLINT_TRUSTED_REGISTRIES": "trustedRegistries",
+    **{f"HADOLINT_OVERRIDE_{level.upper()}": f"override.{level}" for level in OVERRIDE_LEVELS},
+}
+_ENV_FLAGS = {"HADOLINT_NOFAIL": "no-fail", "HADOLINT_DISABLE_IGNORE_PRAGMA": "disable-ignore-pragma"}
+_ENV_NOT_APPLIED = {
+    "HADOLINT_FORMAT": "an output option: use --format on the command line",
+    "HADOLINT_VERBOSE": "an output option: use --verbose on the command line",
+    "HADOLINT_REQUIRE_LABELS": "imagelint has no label checks",
+    "HADOLINT_STRICT_LABELS": "imagelint has no label checks",
+}
+ENVIRONMENT_VARIABLES = (*_ENV_LISTS, *_ENV_FLAGS, "HADOLINT_FAILURE_THRESHOLD", *_ENV_NOT_APPLIED)
+_TRUE = ("1", "y", "yes", "on", "true")  # hadolint's truthy values; anything else is false to hadolint
+_FALSE = ("", "0", "n", "no", "off", "false")
+
+
+def from_environment(environ: Mapping[str, str]) -> tuple[dict, list[str]]:
+    """The ``HADOLINT_*`` variables of ``environ`` as a (checked) hadolint config document, and the
+    phrases for the variables that are set but not applied. Lists are comma-separated."""
+    document: dict = {}
+    not_applied: list[str] = []
+    for name, key in _ENV_LISTS.items():
+        if name not in environ:
+            continue
+        items = [item.strip() for item in environ[name].split(",") if item.strip()]
+        if key != "trustedRegistries":
+            for item in items:
+                if not _CODE.match(item):
+                    raise ConfigError(f"{name}: {item!r} is not a hadolint rule code (DLxxxx or SCxxxx)")
+        if key.startswith("override."):
+            document.setdefault("override", {})[key.split(".", 1)[1]] = items
+        else:
+            document[key] = items
+    for name, key in _ENV_FLAGS.items():
+        if name in environ:
+            document[key] = _flag(name, environ[name])
+    if "HADOLINT_FAILURE_THRESHOLD" in environ:
+        value = environ["HADOLINT_FAILURE_THRESHOLD"].strip()
+        if value.lower() not in THRESHOLDS:
+            raise ConfigError(f"HADOLINT_FAILURE_THRESHOLD: {value!r} is not one of {', '.join(THRESHOLDS)}")
+        document["failure-threshold"] = value
+    for name, why in _ENV_NOT_APPLIED.items():
+        value = environ.get(name, "").strip()
+        if value.lower() not in _FALSE:
+            not_applied.append(f"{name} ({why})")
+    return document, not_applied
+
+
+def _flag(name: str, value: str) -> bool:
+    if value.strip().lower() in _TRUE:
+        return True
+    if value.strip().lower() in _FALSE:
+        return False
+    raise ConfigError(f"{name}: {value!r} is not true or false (1, yes, true, on / 0, no, false, off)")
+
+
+def _merge(document: dict, variables: dict) -> dict:
+    """hadolint's order: the file's lists and the variables' lists together; a single value set in
+    the file beats the variable's."""
+    merged = dict(document)
+    for key, value in variables.items():
+        if key == "override":
+            file_override = merged.get("override")
+            if file_override is None:
+                merged["override"] = value
+            elif isinstance(file_override, dict):
+                merged["override"] = {**file_override, **{level: _joined(file_override.get(level), codes) for level, codes in value.items()}}
+        elif key in ("ignored", "trustedRegistries"):
+            merged[key] = _joined(merged.get(key), value)
+        else:
+            merged.setdefault(key, value)
+    return merged
+
+
+def _joined(file_value, items: list[str]):
+    if file_value is None:
+        return items
+    if isinstance(file_value, (str, list)):
+        return [*([file_value] if isinstance(file_value, str) else file_value), *items]
+    return file_value  # a wrong value in the file: convert() reports it, naming the file
+
+
+def convert(document, path: Path | None, rules: Mapping[str, Rule]) -> Conversion:
     if not isinstance(document, dict):
         raise ConfigError(f"{path}: a hadolint config must be a mapping of keys")
     by_dl: dict[str, list[str]] = {}

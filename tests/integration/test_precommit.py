@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,46 @@ def test_context_hook_lints_the_whole_repository_when_dockerignore_goes(project,
     result = run_hooks(project, pre_commit_home)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "app/Dockerfile:3:1: IL3001" in result.stdout
+
+
+def documented_configs() -> dict[str, dict]:
+    """The .pre-commit-config.yaml blocks of README.md and docs/ci.md."""
+    configs = {}
+    for name in ("README.md", "docs/ci.md"):
+        blocks = [b for b in re.findall(r"```yaml\n(.*?)```", (REPO / name).read_text(), re.S) if ".pre-commit-config.yaml" in b]
+        assert len(blocks) == 1, f"{name} should show one .pre-commit-config.yaml"
+        configs[name] = yaml.safe_load(textwrap.dedent(blocks[0]))
+    return configs
+
+
+def test_documented_rev_is_a_commit_until_releases_are_tagged():
+    """A documented `rev: v0.1.0` would not resolve: no such tag exists. The docs say what to put."""
+    tags = set(git("tag", "--list", cwd=REPO).split())
+    for name, config in documented_configs().items():
+        rev = config["repos"][0]["rev"]
+        assert rev in tags or rev == "<commit sha>", f"{name}: rev {rev!r} is neither a tag of this repository nor '<commit sha>'"
+    assert "git ls-remote" in (REPO / "docs" / "ci.md").read_text()
+    # Every other place that shows a `rev:` for imagelint says the same.
+    for name in ("docs/migrating.md", ".pre-commit-hooks.yaml"):
+        revs = re.findall(r"^\s*#?\s*rev: (\S+)", (REPO / name).read_text(), re.M)
+        assert revs and all(rev in tags or rev == "<commit" for rev in revs), f"{name}: {revs}"
+
+
+def test_documented_config_at_head_runs(tmp_path, pre_commit_home):
+    """The documented config, with `repo:` this checkout and `rev:` its HEAD (what `git ls-remote`
+    gives a user): pre-commit clones that commit, installs the hook and fails on a finding."""
+    config = documented_configs()["docs/ci.md"]
+    assert [hook["id"] for hook in config["repos"][0]["hooks"]] == ["imagelint"]
+    config["repos"][0].update(repo=str(REPO), rev=git("rev-parse", "HEAD", cwd=REPO))
+    git("init", "-q", cwd=tmp_path)
+    (tmp_path / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    (tmp_path / "Dockerfile").write_text(BAD)
+    git("add", "-A", cwd=tmp_path)
+    result = run_hooks(tmp_path, pre_commit_home)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Dockerfile:1:6: IL5002 warning:" in result.stdout
+
+    (tmp_path / "Dockerfile").write_text(CLEAN)
+    git("add", "Dockerfile", cwd=tmp_path)
+    result = run_hooks(tmp_path, pre_commit_home)
+    assert result.returncode == 0, result.stdout + result.stderr

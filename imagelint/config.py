@@ -1,5 +1,6 @@
 """Which settings are in force: the config file found (``[tool.imagelint]`` in pyproject.toml or
-``.imagelint.toml``), or else a hadolint config (``.hadolint.yaml``, :mod:`imagelint.hadolint_config`).
+``.imagelint.toml``), or else a hadolint config (``.hadolint.yaml`` and the ``HADOLINT_*`` environment
+variables, :mod:`imagelint.hadolint_config`).
 
 The first file found from the current directory upward wins. What its table may say, and how each
 value is checked, is :mod:`imagelint.settings`.
@@ -7,6 +8,7 @@ value is checked, is :mod:`imagelint.settings`.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,14 +18,17 @@ from imagelint.rule import Rule
 from imagelint.settings import ConfigError, Settings, settings_from_table
 
 
-def project_settings(config: Path | None, cwd: Path, rules: Mapping[str, Rule]) -> Settings:
+def project_settings(
+    config: Path | None, cwd: Path, rules: Mapping[str, Rule], environ: Mapping[str, str] | None = None
+) -> Settings:
     """``config`` if given; else the imagelint config found from ``cwd`` upward; else ``.hadolint.yaml``
-    in ``cwd``; else the defaults. ``rules`` is the rule registry (code -> rule)."""
+    in ``cwd`` with the ``HADOLINT_*`` variables of ``environ`` (default: this process's); else the
+    defaults. ``rules`` is the rule registry (code -> rule)."""
     path = config or find_config(cwd)
     if path is None:
-        hadolint = hadolint_config.find(cwd)
+        hadolint = hadolint_config.read(hadolint_config.find(cwd), os.environ if environ is None else environ, rules)
         if hadolint is not None:
-            return hadolint_config.load(hadolint, rules).settings()
+            return hadolint.settings()
     return load_settings(path, rules)
 
 

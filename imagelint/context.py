@@ -78,6 +78,7 @@ class LintOptions:
 
     trusted_registries: tuple[str, ...] = ()
     target: str | None = None  # the build target stage, when the user names one
+    named_contexts: tuple[str, ...] = ()  # build contexts by name (Compose additional_contexts)
 
 
 class LintContext:

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imagelint.compose import is_compose_name
+from imagelint.compose import DEFAULT_OVERRIDES, default_override, is_compose_name
 
 DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*")
 # Folders that never hold the project's own Dockerfiles, only tools' or dependencies' copies.
@@ -34,6 +34,8 @@ class Target:
     stage: str | None = None  # the build target a Compose file declares
     service: str | None = None  # "compose.yaml: web" for a Dockerfile a Compose service builds
     text: str | None = None  # the Dockerfile itself, for Compose's dockerfile_inline
+    build_args: tuple[tuple[str, str], ...] = ()  # Compose's build.args, as docker build --build-arg
+    named_contexts: tuple[str, ...] = ()  # Compose's build.additional_contexts names
 
 
 @dataclass
@@ -49,18 +51,28 @@ def is_dockerfile_name(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in DOCKERFILE_PATTERNS)
 
 
-def discover(paths: list[str]) -> Discovery:
-    """What to lint for the given paths (default: the current directory).
+def discover(paths: list[str], compose_files: list[str] | None = None) -> Discovery:
+    """What to lint for the given paths (default: the current directory, unless ``compose_files``).
+
+    ``compose_files`` are one Compose project, later files merged over earlier ones (``docker
+    compose -f a.yaml -f b.yaml``); the paths are linted besides.
 
     A Compose file named on the command line (``compose.yaml``, ``docker-compose.yml``, any
     ``*.yml``/``*.yaml``) stands for the Dockerfiles its services build. A directory walk takes
     Dockerfiles, and Compose files by their usual names: those with ``build`` sections decide the
-    context and target of the Dockerfiles they name, which are then not linted a second time.
+    context and target of the Dockerfiles they name, which are then not linted a second time; a
+    ``compose.override.yaml`` beside a ``compose.yaml`` is merged into it, as docker compose does.
     """
     found = Discovery()
     plain: list[Target] = []
     composed: list[Target] = []
-    for given in paths or ["."]:
+    if compose_files:
+        missing = [given for given in compose_files if not Path(given).is_file()]
+        for given in missing:
+            found.errors.append(f"{given}: no such Compose file")
+        if not missing:
+            composed += _compose_targets([(Path(given), given) for given in compose_files], found, explicit=True)
+    for given in paths or ([] if compose_files else ["."]):
         if given == "-":
             plain.append(Target(None, "-"))
             continue
@@ -69,7 +81,11 @@ def discover(paths: list[str]) -> Discovery:
             dockerfiles, compose_files = _walk(path)
             before = len(composed)
             for compose_file in compose_files:
-                composed += _compose_targets(compose_file, _display(compose_file), found, explicit=False)
+                project = [(compose_file, _display(compose_file))]
+                override = default_override(compose_file)
+                if override is not None:
+                    project.append((override, _display(override)))
+                composed += _compose_targets(project, found, explicit=False)
             if not dockerfiles and len(composed) == before:
                 found.errors.append(
                     f"{given}: no Dockerfile found in this directory (looked for {', '.join(DOCKERFILE_PATTERNS)})"
@@ -77,7 +93,7 @@ def discover(paths: list[str]) -> Discovery:
             plain += [Target(file, _display(file)) for file in dockerfiles]
         elif path.exists():
             if _is_compose_path(path):
-                composed += _compose_targets(path, given, found, explicit=True)
+                composed += _compose_targets([(path, given)], found, explicit=True)
             else:
                 plain.append(Target(path, given))
         else:
@@ -87,7 +103,10 @@ def discover(paths: list[str]) -> Discovery:
     for target in composed + plain:
         if target.path is not None and target.context is None and _key(target.path) in built_by_compose:
             continue  # a Compose file builds it: linted with that context and target instead
-        key = (_key(target.path) if target.path is not None else target.shown, target.context, target.stage, target.text)
+        key = (
+            _key(target.path) if target.path is not None else target.shown,
+            target.context, target.stage, target.text, target.build_args, target.named_contexts,
+        )  # fmt: skip
         if target.path is None and target.text is None:
             key = ("-", len(seen))  # each '-' reads standard input
         if key not in seen:
@@ -104,14 +123,20 @@ def _is_compose_path(path: Path) -> bool:
     return is_compose_name(path.name) or path.suffix.lower() in (".yml", ".yaml")
 
 
-def _compose_targets(path: Path, shown: str, found: Discovery, *, explicit: bool) -> list[Target]:
-    """The Dockerfiles a Compose file builds. A broken Compose file (or a missing Dockerfile) named on
-    the command line is an error; one met in a directory walk is a note, and the Dockerfiles the walk
-    finds are still linted on their own."""
-    from imagelint.compose import ComposeError, read
+def _is_default_override(path: Path, walked: list[Path]) -> bool:
+    """A ``compose.override.yaml`` that a ``compose.yaml`` the walk found reads along with it."""
+    return any(path.parent / base in walked and default_override(path.parent / base) == path for base in DEFAULT_OVERRIDES)
 
+
+def _compose_targets(files: list[tuple[Path, str]], found: Discovery, *, explicit: bool) -> list[Target]:
+    """The Dockerfiles a Compose project (one file, or several merged) builds. A broken Compose file
+    (or a missing Dockerfile) named on the command line is an error; one met in a directory walk is
+    a note, and the Dockerfiles the walk finds are still linted on their own."""
+    from imagelint.compose import ComposeError, read_files
+
+    path, shown = files[0]
     try:
-        project = read(path, shown)
+        project = read_files(files)
     except ComposeError as err:
         (found.errors if explicit else found.notes).append(str(err) if explicit else f"{err}; skipped")
         return []
@@ -121,16 +146,18 @@ def _compose_targets(path: Path, shown: str, found: Discovery, *, explicit: bool
     base = os.path.dirname(shown)
     targets = []
     for build in project.builds:
-        service = f"{shown}: {build.service}"
+        service = f"{build.source}: {build.service}"
+        more = {"build_args": build.args, "named_contexts": build.named_contexts}
         if build.dockerfile is None:
-            name = f"{shown}#services.{build.service}.build.dockerfile_inline"
-            targets.append(Target(None, name, build.context, build.target, service, build.dockerfile_inline))
+            name = f"{build.source}#services.{build.service}.build.dockerfile_inline"
+            targets.append(Target(None, name, build.context, build.target, service, build.dockerfile_inline, **more))
             continue
         if not build.dockerfile.is_file():
             missing = f"{service}: Dockerfile {_shown_below(build.dockerfile, path.parent, base)} not found"
             (found.errors if explicit else found.notes).append(missing)
             continue
-        targets.append(Target(build.dockerfile, _shown_below(build.dockerfile, path.parent, base), build.context, build.target, service))
+        shown_file = _shown_below(build.dockerfile, path.parent, base)
+        targets.append(Target(build.dockerfile, shown_file, build.context, build.target, service, **more))
     return targets
 
 
@@ -155,7 +182,8 @@ def _walk(root: Path) -> tuple[list[Path], list[Path]]:
                 dockerfiles.append(Path(dirpath) / name)
             elif is_compose_name(name):
                 compose_files.append(Path(dirpath) / name)
-    return sorted(dockerfiles), sorted(compose_files)
+    compose_files.sort()
+    return sorted(dockerfiles), [f for f in compose_files if not _is_default_override(f, compose_files)]
 
 
 def _display(path: Path) -> str:

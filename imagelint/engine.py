@@ -1,21 +1,23 @@
 """Runs the selected rules over one parsed Dockerfile in one pass and returns its findings.
 
-Order of work: rules yield violations -> inline pragmas drop suppressed ones -> the others become
-findings (file, line, column, configured severity) through :func:`finding`, the one place a finding
-is made (``imagelint analyze`` makes its image findings there too).
+Order of work: rules yield violations -> inline pragmas and BuildKit's ``# check=skip=`` directive
+drop suppressed ones -> the others become findings (file, line, column, configured severity, or
+error under ``# check=error=true`` for a rule with a BuildKit equivalent) through :func:`finding`,
+the one place a finding is made (``imagelint analyze`` makes its image findings there too).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from imagelint import pragmas
 from imagelint.settings import Settings
 from imagelint.context import LintContext, LintOptions
 from imagelint.dockerfile import Dockerfile, Instruction
-from imagelint.findings import Finding
+from imagelint.findings import Finding, Severity
 from imagelint.fixes import Fix
 from imagelint.rule import Rule, Violation, registered_rules
 
@@ -26,7 +28,7 @@ def select_rules(settings: Settings, rules: dict[str, Rule] | None = None, *, ta
     rules = {code: rule for code, rule in rules.items() if rule.target == target}
 
     def matches(rule: Rule, selectors: Iterable[str]) -> bool:
-        return any(s in ("ALL", rule.code, rule.name, rule.family) for s in selectors)
+        return any(s in ("ALL", rule.code, rule.name, rule.family, *rule.buildkit, *rule.hadolint) for s in selectors)
 
     chosen = [r for r in rules.values() if not settings.select or matches(r, settings.select)]
     return [r for r in chosen if not matches(r, settings.ignore)]
@@ -41,9 +43,11 @@ def lint(
     context_explicit: bool = False,
     dockerfile_path: Path | None = None,
     target: str | None = None,
+    named_contexts: tuple[str, ...] = (),
 ) -> tuple[list[Finding], list[str]]:
-    """Findings for one file, plus messages for rules that crashed on it."""
-    options = LintOptions(trusted_registries=settings.trusted_registries, target=target)
+    """Findings for one file, plus messages for rules that crashed on it (and for a ``# check=``
+    directive that does not parse)."""
+    options = LintOptions(trusted_registries=settings.trusted_registries, target=target, named_contexts=named_contexts)
     context = LintContext(
         dockerfile,
         context_dir=context_dir,
@@ -54,12 +58,22 @@ def lint(
     suppressions = pragmas.Suppressions() if settings.disable_ignore_pragma else pragmas.collect(dockerfile)
     findings: list[Finding] = []
     crashes: list[str] = []
+    try:
+        directive = pragmas.check_directive(dockerfile)
+    except pragmas.CheckDirectiveError as err:
+        crashes.append(str(err))  # docker build refuses the file; imagelint lints it without the directive
+        directive = pragmas.CheckDirective()
     for rule, violations in run_checks(rules, context, dockerfile.path, crashes, settings.rule_options):
-        codes = {rule.code, *rule.hadolint}
+        codes = pragmas.names(rule)
+        if directive.skips(rule):
+            continue
         for violation in violations:
             if suppressions.suppresses(codes, violation.instruction):
                 continue
-            findings.append(finding(rule, violation, settings, file=dockerfile.path))
+            made = finding(rule, violation, settings, file=dockerfile.path)
+            if directive.makes_error(rule):
+                made = replace(made, severity=Severity.ERROR)
+            findings.append(made)
     findings.sort(key=Finding.sort_key)
     return findings, crashes
 

@@ -23,6 +23,7 @@ def run_lint(
     target: str | None = None,
     stdin: TextIO | BinaryIO | None = None,
     on_file: Callable[[Target, int, int, float], None] | None = None,
+    compose_files: list[str] | None = None,
 ) -> Report:
     """Lint every target ``paths`` stand for.
 
@@ -31,7 +32,7 @@ def run_lint(
     done, total, seconds)`` is called after each file (progress bars, ``--verbose`` timings).
     """
     rules = engine.select_rules(settings)
-    found = discover(paths)
+    found = discover(paths, compose_files)
     report = Report(results=[], rules=rules, errors=list(found.errors))
     report.notes.extend(settings.notes)
     report.notes.extend(found.notes)
@@ -47,12 +48,13 @@ def run_lint(
 def _lint_target(target_file: Target, report: Report, rules, settings: Settings, *, context, target, stdin, reported) -> None:
     result = FileResult(target_file.shown)
     try:
+        build_args = dict(target_file.build_args)  # a Compose service's build.args
         if target_file.text is not None:
-            dockerfile = parse(target_file.text, target_file.shown)
+            dockerfile = parse(target_file.text, target_file.shown, build_args=build_args)
         elif target_file.path is None:
             dockerfile = parse_bytes(_read_stdin(stdin), "-")
         else:
-            dockerfile = load(target_file.path, target_file.shown)
+            dockerfile = load(target_file.path, target_file.shown, build_args=build_args)
     except DockerfileInputError as err:
         result.error = str(err)
         report.results.append(result)
@@ -72,6 +74,7 @@ def _lint_target(target_file: Target, report: Report, rules, settings: Settings,
         context_explicit=explicit,
         dockerfile_path=target_file.path,
         target=stage,
+        named_contexts=target_file.named_contexts,
     )
     report.errors.extend(crashes)
     findings = [f for f in findings if _first_time(f, reported)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -13,17 +14,35 @@ from typing import TextIO
 
 @contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[TextIO]:
-    """Write to a temporary file beside ``path`` and rename it over ``path`` only on success."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    """Write to a temporary file beside ``path`` and rename it over ``path`` only on success.
+
+    A new file gets the mode any program would create it with (``0666`` less the umask: ``0644``
+    under umask ``022``), not the ``0600`` of a temporary file; a file replaced keeps its mode.
+    Through a symlink the file it points to is replaced and the link stays.
+    """
+    real = Path(os.path.realpath(path)) if path.is_symlink() else path
+    directory = real.parent if str(real.parent) else Path(".")
+    fd, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=directory)
     try:
+        if hasattr(os, "fchmod"):  # not on Windows, where mkstemp's mode is not 0600 anyway
+            os.fchmod(fd, _mode_for(real))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
             yield stream
-        os.replace(temporary, path)
+        os.replace(temporary, real)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The existing file's permission bits, or those ``open(path, "w")`` would give a new file."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0o022)  # reading the umask means setting it; set it straight back
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 # --- several reports from one run -------------------------------------------------------------------

@@ -46,6 +46,14 @@ def lint(
         Optional[str], typer.Option("--target", help="The stage you build (like docker build --target); default: the last.")
     ] = None,
     config: ConfigOption = None,
+    compose_file: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--compose-file",
+            "-F",
+            help="A Compose file; repeat it to merge files into one project, later over earlier (like docker compose -f).",
+        ),
+    ] = None,
     baseline: Annotated[
         Optional[Path],
         typer.Option("--baseline", help="Report only findings not in this file; a missing file is written with the current ones."),
@@ -77,6 +85,8 @@ def lint(
 
       imagelint lint compose.yaml
 
+      imagelint lint -F compose.yaml -F compose.prod.yaml
+
       imagelint lint --select cache-order,IL6001 --fail-on error services/
 
       imagelint lint . --baseline .imagelint-baseline.json
@@ -97,11 +107,15 @@ def lint(
         raise UsageError("--update-baseline needs --baseline FILE")
     if unsafe and not fix:
         raise UsageError("--unsafe goes with --fix")
+    if fix and compose_file:
+        raise UsageError("--fix does not take --compose-file; fix the Dockerfiles (or name the Compose file as a path)")
     if fix:
         _fix_first(paths or [], settings, unsafe=unsafe, context=context, target=target, quiet=quiet)
     started = time.perf_counter()
     with _FileProgress(bar=not quiet) as on_file:
-        report = run_lint(paths or [], settings, context=context, target=target, stdin=sys.stdin, on_file=on_file)
+        report = run_lint(
+            paths or [], settings, context=context, target=target, stdin=sys.stdin, on_file=on_file, compose_files=compose_file
+        )
     if baseline is not None:
         _apply_baseline(report, baseline, update=update_baseline)
     if verbose:

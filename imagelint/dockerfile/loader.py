@@ -26,7 +26,7 @@ def decode(data: bytes, path: str) -> tuple[str, list[ParseProblem]]:
         return data.decode("utf-8", errors="replace"), [problem]
 
 
-def load(path: str | Path, display_path: str | None = None) -> Dockerfile:
+def load(path: str | Path, display_path: str | None = None, *, build_args: dict[str, str] | None = None) -> Dockerfile:
     shown = display_path or str(path)
     try:
         data = Path(path).read_bytes()
@@ -36,9 +36,9 @@ def load(path: str | Path, display_path: str | None = None) -> Dockerfile:
         raise DockerfileInputError(f"{shown}: is a directory") from None
     except OSError as err:
         raise DockerfileInputError(f"{shown}: cannot read ({err.strerror})") from None
-    return parse_bytes(data, shown)
+    return parse_bytes(data, shown, build_args=build_args)
 
 
-def parse_bytes(data: bytes, path: str = "Dockerfile") -> Dockerfile:
+def parse_bytes(data: bytes, path: str = "Dockerfile", *, build_args: dict[str, str] | None = None) -> Dockerfile:
     text, problems = decode(data, path)
-    return parse(text, path, problems)
+    return parse(text, path, problems, build_args=build_args)

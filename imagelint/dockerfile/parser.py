@@ -55,7 +55,9 @@ def _match_directive(line: str) -> re.Match[str] | None:
     return _DIRECTIVE.match(line[1:].lstrip(GO_SPACE))
 
 
-def parse(text: str, path: str = "Dockerfile", problems: list[ParseProblem] | None = None) -> Dockerfile:
+def parse(
+    text: str, path: str = "Dockerfile", problems: list[ParseProblem] | None = None, *, build_args: dict[str, str] | None = None
+) -> Dockerfile:
     problems = list(problems or [])
     if text.startswith(_BOM):
         text = text[1:]
@@ -153,7 +155,7 @@ def parse(text: str, path: str = "Dockerfile", problems: list[ParseProblem] | No
     )
     if not instructions:
         problems.append(ParseProblem(max(1, len(lines)), max(1, len(lines)), "file with no instructions"))
-    build_stages(dockerfile)
+    build_stages(dockerfile, build_args)
     return dockerfile
 
 

@@ -45,8 +45,11 @@ def parse_image_ref(raw: str, resolved: str, unresolved: bool) -> ImageRef:
     )
 
 
-def build_stages(dockerfile: Dockerfile) -> None:
-    """Assign stages, resolve FROM references and track ARG/ENV scopes."""
+def build_stages(dockerfile: Dockerfile, build_args: dict[str, str] | None = None) -> None:
+    """Assign stages, resolve FROM references and track ARG/ENV scopes. ``build_args`` are given
+    as ``docker build --build-arg NAME=value`` gives them: the value of every ``ARG NAME``, over its
+    default; a name no ARG declares changes nothing."""
+    build_args = build_args or {}
     global_args = dockerfile.global_args
     scope = Scope()  # instructions before the first FROM see only earlier global ARGs
     stage: Stage | None = None
@@ -64,7 +67,7 @@ def build_stages(dockerfile: Dockerfile) -> None:
             if keyword == "ARG":
                 for name, default in arg_declarations(instruction):
                     value = expand(default, global_args) if default is not None else None
-                    global_args.declare_arg(name, value.text if value is not None else None)
+                    global_args.declare_arg(name, build_args.get(name, value.text if value is not None else None))
             _place_trigger(instruction)
             continue
         instruction.stage = stage.index
@@ -73,7 +76,7 @@ def build_stages(dockerfile: Dockerfile) -> None:
             scope = scope.copy()
             for name, default in arg_declarations(instruction):
                 value = expand(default, scope).text if default is not None else None
-                scope.declare_arg(name, value)
+                scope.declare_arg(name, build_args.get(name, value))
         elif keyword == "ENV":
             scope = scope.copy()
             for name, value in instruction.key_values():

@@ -90,6 +90,7 @@ def copy_from_unknown_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]
     Name an earlier stage (check the spelling), or move the stage you copy from above this one.
     """
     names = [s.name for s in ctx.stages if s.name]
+    named_contexts = {name.lower() for name in ctx.options.named_contexts}
     if any(s.name and "$" in s.name for s in ctx.stages):
         return  # stage names set by ARGs: any --from may name them
     for stage in ctx.stages:
@@ -117,6 +118,8 @@ def copy_from_unknown_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]
                     target = ctx.stages[index]
                 else:
                     target = ctx.dockerfile.stage_by_name(source)
+                if target is None and source.lower() in named_contexts:
+                    continue  # a build context given by name (Compose additional_contexts), not a stage
                 if target is None:
                     hint = _misspelt_stage(source, names)
                     if hint:

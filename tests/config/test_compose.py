@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -240,3 +241,206 @@ def test_missing_dockerfile_is_an_error_when_named_and_a_note_in_a_walk(tmp_path
     walked = run("lint", ".", cwd=tmp_path)
     assert walked.returncode == 0, walked.stdout + walked.stderr
     assert "note: compose.yaml: gone: Dockerfile gone/Dockerfile not found" in walked.stderr
+
+
+# --- build args, named contexts, extends, several files, include, interpolation ---------------------
+
+ARG_TAG = "ARG TAG=3.13-slim\nFROM python:${TAG}\nUSER app\nCMD [\"python\"]\n"
+
+
+def rules_by_file(result) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for finding in findings(result):
+        out.setdefault(finding["file"], []).append(finding["rule"])
+    return out
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        ("      args:\n        TAG: latest\n", {}),
+        ("      args:\n        - TAG=latest\n", {}),
+        ("      args:\n        - TAG\n", {"TAG": "latest"}),  # no value: the environment's
+        ("      args:\n        TAG: ${PY_TAG:-latest}\n", {}),
+    ],
+)
+def test_build_args_set_the_arg_values_rules_see(tmp_path, args, env):
+    write(tmp_path, {"compose.yaml": "services:\n  app:\n    build:\n      context: .\n" + args, "Dockerfile": ARG_TAG})
+    result = run("lint", "compose.yaml", "-f", "json", "--select", "IL5002", "--fail-on", "never", cwd=tmp_path, env=env)
+    assert [(f["rule"], f["line"]) for f in findings(result)] == [("IL5002", 2)], result.stderr
+    plain = run("lint", "Dockerfile", "-f", "json", "--select", "IL5002", "--fail-on", "never", cwd=tmp_path)
+    assert findings(plain) == []
+
+
+def test_an_arg_without_a_value_and_not_in_the_environment_is_not_passed(tmp_path):
+    write(tmp_path, {"compose.yaml": "services:\n  app:\n    build:\n      context: .\n      args: [TAG]\n", "Dockerfile": ARG_TAG})
+    environment = {k: v for k, v in os.environ.items() if k != "TAG"}
+    result = subprocess.run(
+        [sys.executable, "-m", "imagelint", "lint", "compose.yaml", "-f", "json", "--select", "IL5002"],
+        cwd=tmp_path, capture_output=True, text=True, env={**environment, "NO_COLOR": "1"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert read(tmp_path / "compose.yaml", "compose.yaml").builds[0].args == ()
+
+
+def test_additional_contexts_are_not_unknown_stages(tmp_path):
+    dockerfile = "FROM alpine:3.22\nCOPY --from=builder /out/app /app\nUSER app\nCMD [\"/app\"]\n"
+    compose = "services:\n  app:\n    build:\n      context: .\n      additional_contexts:\n        builder: ./tools\n"
+    write(tmp_path, {"compose.yaml": compose, "Dockerfile": dockerfile, "tools/app": ""})
+    result = run("lint", "compose.yaml", "-f", "json", "--select", "IL4001", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    listed = compose.replace("        builder: ./tools\n", "        - builder=docker-image://example.com/tools:1\n")
+    write(tmp_path, {"compose.yaml": listed})
+    assert run("lint", "compose.yaml", "-f", "json", "--select", "IL4001", cwd=tmp_path).returncode == 0
+    plain = run("lint", "Dockerfile", "-f", "json", "--select", "IL4001", "--fail-on", "never", cwd=tmp_path)
+    assert [f["rule"] for f in findings(plain)] == ["IL4001"]
+
+
+def test_extends_in_the_same_file_and_from_another_file(tmp_path):
+    write(
+        tmp_path,
+        {
+            "compose.yaml": (
+                "services:\n"
+                "  base:\n"
+                "    build: {context: ./app, target: prod, args: {TAG: latest}}\n"
+                "  debug:\n"
+                "    extends: base\n"
+                "    build: {target: debug}\n"
+                "  shared:\n"
+                "    extends: {file: common/services.yaml, service: tool}\n"
+            ),
+            "app/Dockerfile": STAGES,
+            "app/app.py": "",
+            "common/services.yaml": "services:\n  tool:\n    build: ./tool\n",  # relative to common/
+            "common/tool/Dockerfile": "FROM alpine:3.22\nUSER app\n",
+        },
+    )
+    builds = {b.service: b for b in read(tmp_path / "compose.yaml", "compose.yaml").builds}
+    assert builds["debug"].context == tmp_path / "app"
+    assert (builds["debug"].target, builds["debug"].args) == ("debug", (("TAG", "latest"),))
+    assert builds["shared"].dockerfile == tmp_path / "common" / "tool" / "Dockerfile"
+    result = run("lint", "compose.yaml", "-f", "json", "--select", "IL7001", "--fail-on", "never", cwd=tmp_path)
+    assert rules_by_file(result) == {"app/Dockerfile": ["IL7001"]}  # the debug target runs as root
+
+
+def test_extends_loop_is_exit_2(tmp_path):
+    write(tmp_path, {"compose.yaml": "services:\n  a: {extends: b, build: .}\n  b: {extends: a}\n", "Dockerfile": "FROM alpine:3.22\n"})
+    result = run("lint", "compose.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "goes round in a circle" in result.stderr
+
+
+def test_several_compose_files_merge_later_over_earlier(project):
+    write(project, {"compose.prod.yaml": "services:\n  api:\n    build:\n      target: debug\n"})
+    merged = run("lint", "-F", "compose.yaml", "-F", "compose.prod.yaml", "-f", "json", "--select", "IL7001", "--fail-on", "never", cwd=project)
+    assert rules_by_file(merged) == {"docker/api.Dockerfile": ["IL7001"]}, merged.stderr  # the override's target
+    assert {f["file"] for f in findings(run("lint", "-F", "compose.yaml", "-f", "json", "--fail-on", "never", cwd=project))} >= {
+        "services/worker/Dockerfile"
+    }
+    missing = run("lint", "-F", "compose.yaml", "-F", "nope.yaml", cwd=project)
+    assert missing.returncode == 2 and "nope.yaml: no such Compose file" in missing.stderr
+
+
+def test_a_walk_merges_the_default_override_file(project):
+    write(project, {"compose.override.yaml": "services:\n  api:\n    build:\n      target: debug\n"})
+    result = run("lint", ".", "-f", "json", "--select", "IL7001", "--fail-on", "never", cwd=project)
+    assert rules_by_file(result) == {"docker/api.Dockerfile": ["IL7001"]}, result.stderr
+
+
+def test_include_loads_another_project_with_its_own_folder(tmp_path):
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "include:\n  - backend/compose.yaml\nservices:\n  web:\n    build: ./web\n",
+            "web/Dockerfile": "FROM alpine:3.22\nUSER app\n",
+            "backend/compose.yaml": "services:\n  api:\n    build:\n      context: .\n      target: ${API_TARGET}\n",
+            "backend/.env": "API_TARGET=prod\n",  # the included project's own .env
+            "backend/Dockerfile": STAGES,
+            "backend/app.py": "",
+        },
+    )
+    builds = {b.service: b for b in read(tmp_path / "compose.yaml", "compose.yaml").builds}
+    assert builds["api"].context == tmp_path / "backend"
+    assert builds["api"].target == "prod"
+    assert builds["api"].source == "backend/compose.yaml"
+    result = run("lint", "compose.yaml", "-f", "json", "--fail-on", "never", "-v", cwd=tmp_path)
+    assert "(backend/compose.yaml: api; context backend, target prod)" in result.stderr
+
+
+def test_profiles_do_not_hide_services(tmp_path):
+    write(tmp_path, {"compose.yaml": "services:\n  debug:\n    profiles: [debug]\n    build: .\n", "Dockerfile": "FROM alpine:3.22\n"})
+    assert [b.service for b in read(tmp_path / "compose.yaml", "compose.yaml").builds] == ["debug"]
+
+
+SPEC_ENV = {"SET": "value", "EMPTY": "", "FOO": "foo"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("${SET}", "value"),
+        ("$SET", "value"),
+        ("${SET:-default}", "value"),
+        ("${EMPTY:-default}", "default"),
+        ("${UNSET:-default}", "default"),
+        ("${EMPTY-default}", ""),
+        ("${UNSET-default}", "default"),
+        ("${SET:?error}", "value"),
+        ("${EMPTY?error}", ""),
+        ("${SET:+replacement}", "replacement"),
+        ("${EMPTY:+replacement}", ""),
+        ("${EMPTY+replacement}", "replacement"),
+        ("${UNSET+replacement}", ""),
+        ("${VARIABLE:-${FOO}}", "foo"),  # the spec's nested examples
+        ("${VARIABLE:-${FOO:-default}}", "foo"),
+        ("${VARIABLE:-${UNSET:-default}}", "default"),
+        ("${SET?$FOO}", "value"),
+        ("$$VAR_NOT_INTERPOLATED_BY_COMPOSE", "$VAR_NOT_INTERPOLATED_BY_COMPOSE"),
+        ("a$SET-b", "avalue-b"),
+        ("cost: 5$ or $1", "cost: 5$ or $1"),  # no name after '$': kept
+        ("${UNSET}", ""),
+    ],
+)
+def test_interpolation_follows_the_compose_spec(tmp_path, monkeypatch, text, expected):
+    from imagelint.compose import Interpolator
+
+    for name in ("UNSET", "VARIABLE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in SPEC_ENV.items():
+        monkeypatch.setenv(name, value)
+    assert Interpolator(tmp_path / ".env").expand(text, "compose.yaml") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("${UNSET:?set it}", "required variable UNSET is not set (set it)"),
+        ("${EMPTY:?}", "required variable EMPTY is not set"),
+        ("${UNSET?$FOO is needed}", "required variable UNSET is not set (foo is needed)"),
+        ("${SET/foo/bar}", "invalid interpolation '${SET/foo/bar}'"),
+        ("${SET", "no closing brace"),
+    ],
+)
+def test_interpolation_errors(tmp_path, monkeypatch, text, message):
+    from imagelint.compose import Interpolator
+
+    monkeypatch.delenv("UNSET", raising=False)
+    for name, value in SPEC_ENV.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ComposeError, match=re.escape(message)):
+        Interpolator(tmp_path / ".env").expand(text, "compose.yaml")
+
+
+def test_env_file_values_and_precedence(tmp_path, monkeypatch):
+    from imagelint.compose import Interpolator
+
+    write(tmp_path, {".env": "export A=1 # comment\nB='lit $x'\nC=\"two\\nlines\"\nD=from-file\n"})
+    monkeypatch.setenv("D", "from-environment")
+    variables = Interpolator(tmp_path / ".env")
+    assert [variables.values[n] for n in "ABCD"] == ["1", "lit $x", "two\nlines", "from-environment"]
+
+
+def test_unset_variable_outside_the_build_section_costs_nothing(tmp_path):
+    write(tmp_path, {"compose.yaml": "services:\n  a:\n    build: .\n    environment:\n      P: ${DB_PASSWORD:?required}\n", "Dockerfile": "FROM alpine:3.22\n"})
+    assert [b.service for b in read(tmp_path / "compose.yaml", "compose.yaml").builds] == ["a"]

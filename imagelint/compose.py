@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from imagelint.variables import closing_brace
+
 COMPOSE_NAME = re.compile(r"^(docker-)?compose(\.[\w.-]+)?\.ya?ml$")
 # The files docker compose reads when none is named: the first present, and its override.
 DEFAULT_OVERRIDES = {
@@ -378,7 +380,7 @@ class Interpolator:
                 out.append("$")
                 i += 2
             elif following == "{":
-                close = _closing_brace(text, i + 2)
+                close = closing_brace(text, i + 2)
                 if close < 0:
                     raise ComposeError(f"{where}: invalid interpolation '{text[i:]}' (no closing brace)")
                 out.append(self._braced(text[i + 2 : close], where))
@@ -415,18 +417,6 @@ class Interpolator:
             self.notes.append(f"{where}: variable {name} is not set; an empty string is used, as docker compose does")
             return ""
         return self.values[name]
-
-
-def _closing_brace(text: str, start: int) -> int:
-    depth = 1
-    for i in range(start, len(text)):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
 
 
 def _read_env_file(path: Path) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,29 @@ class Discovery:
     notes: list[str] = field(default_factory=list)
 
 
+def special_file_kind(path: str | os.PathLike) -> str | None:
+    """What ``path`` is when it exists and is neither a regular file nor a directory ("a FIFO", "a
+    character device", ...), following symlinks; None otherwise. Reading such a file can block
+    forever (a FIFO) or never end (``/dev/zero``), so inputs are checked with this before any read."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    return special_mode_kind(mode)
+
+
+def special_mode_kind(mode: int) -> str | None:
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    for test, kind in (
+        (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):  # fmt: skip
+        if test(mode):
+            return kind
+    return "not a file"
+
+
 def is_dockerfile_name(name: str) -> bool:
     if name.lower().endswith(NOT_DOCKERFILE_SUFFIXES):
         return False
@@ -69,7 +93,8 @@ def discover(paths: list[str], compose_files: list[str] | None = None) -> Discov
     if compose_files:
         missing = [given for given in compose_files if not Path(given).is_file()]
         for given in missing:
-            found.errors.append(f"{given}: no such Compose file")
+            kind = special_file_kind(given)
+            found.errors.append(f"{given}: not a regular file ({kind})" if kind else f"{given}: no such Compose file")
         if not missing:
             composed += _compose_targets([(Path(given), given) for given in compose_files], found, explicit=True)
     for given in paths or ([] if compose_files else ["."]):
@@ -77,8 +102,11 @@ def discover(paths: list[str], compose_files: list[str] | None = None) -> Discov
             plain.append(Target(None, "-"))
             continue
         path = Path(given)
-        if path.is_dir():
-            dockerfiles, compose_files = _walk(path)
+        kind = special_file_kind(path)
+        if kind is not None:  # never opened: a FIFO would block, /dev/zero never end
+            found.errors.append(f"{given}: not a regular file ({kind})")
+        elif path.is_dir():
+            dockerfiles, compose_files = _walk(path, found)
             before = len(composed)
             for compose_file in compose_files:
                 project = [(compose_file, _display(compose_file))]
@@ -172,16 +200,23 @@ def _shown_below(file: Path, compose_dir: Path, shown_dir: str) -> str:
     return os.path.normpath(os.path.join(shown_dir, relative)) if shown_dir else os.path.normpath(relative)
 
 
-def _walk(root: Path) -> tuple[list[Path], list[Path]]:
+def _walk(root: Path, found: Discovery) -> tuple[list[Path], list[Path]]:
+    """Dockerfiles and Compose files below ``root``; one with such a name that is not a regular file
+    (a FIFO, a device, a socket) is skipped with a note."""
     dockerfiles: list[Path] = []
     compose_files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
-        for name in filenames:
-            if is_dockerfile_name(name):
-                dockerfiles.append(Path(dirpath) / name)
-            elif is_compose_name(name):
-                compose_files.append(Path(dirpath) / name)
+        for name in sorted(filenames):
+            wanted = dockerfiles if is_dockerfile_name(name) else compose_files if is_compose_name(name) else None
+            if wanted is None:
+                continue
+            file = Path(dirpath) / name
+            kind = special_file_kind(file)
+            if kind is not None:
+                found.notes.append(f"{_display(file)}: not a regular file ({kind}); skipped")
+                continue
+            wanted.append(file)
     compose_files.sort()
     return sorted(dockerfiles), [f for f in compose_files if not _is_default_override(f, compose_files)]
 

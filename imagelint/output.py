@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
 import stat
 import tempfile
@@ -18,8 +20,24 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
 
     A new file gets the mode any program would create it with (``0666`` less the umask: ``0644``
     under umask ``022``), not the ``0600`` of a temporary file; a file replaced keeps its mode.
-    Through a symlink the file it points to is replaced and the link stays.
+    Through a symlink the file it points to is replaced and the link stays. A character device or
+    a FIFO (``/dev/null``, ``/dev/stdout``, ``mkfifo``), also through a symlink, is opened and
+    written, never replaced.
     """
+    try:
+        mode = os.stat(path).st_mode  # through a symlink: what it points to
+    except OSError:
+        mode = None
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        # /dev/null, /dev/stdout, a FIFO: written to as it is, never replaced by a regular file.
+        # The report is kept in memory until the block succeeds, so a failed run writes nothing.
+        buffer = io.StringIO()
+        yield buffer
+        with open(path, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(buffer.getvalue())
+        return
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise OSError(errno.EINVAL, "not a regular file, a character device or a FIFO", str(path))
     real = Path(os.path.realpath(path)) if path.is_symlink() else path
     directory = real.parent if str(real.parent) else Path(".")
     fd, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=directory)
@@ -102,6 +120,38 @@ def plan_reports(formats: list[str] | None, outputs: list[str] | None, known: tu
             raise ReportPlanError(f"{target.path}: named for both the {seen[key]} and the {target.format} report")
         seen[key] = target.format
     return targets
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two existing paths name one file (through symlinks, ``./``, hard links)."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+def written_inputs(written: list[Path], inputs: list[Path], walked: list[Path]) -> Path | None:
+    """The first of ``written`` that would overwrite an input of the run: the same file as one of
+    ``inputs``, or a Dockerfile or Compose file the walk of one of the ``walked`` directories reads."""
+    from imagelint.compose import is_compose_name
+    from imagelint.discovery import SKIPPED_DIRS, is_dockerfile_name
+
+    for path in written:
+        if not os.path.lexists(path):
+            continue  # a new file replaces nothing
+        if any(same_file(path, given) for given in inputs):
+            return path
+        real = Path(os.path.realpath(path))
+        if not (is_dockerfile_name(real.name) or is_compose_name(real.name)):
+            continue
+        for directory in walked:
+            try:
+                below = real.parent.relative_to(os.path.realpath(directory))
+            except ValueError:
+                continue
+            if not SKIPPED_DIRS.intersection(below.parts):
+                return path
+    return None
 
 
 class ReportWriteError(Exception):

@@ -23,9 +23,12 @@ def main() -> None:
     """Console entry point: domain errors become one line and exit code 2, never a traceback."""
     from imagelint.settings import ConfigError
 
+    interrupted = _on_signals()
     try:
         # Outside standalone mode click returns the code of typer.Exit instead of exiting.
         code = app(standalone_mode=False, prog_name="imagelint")  # also under "python -m imagelint"
+        if interrupted:  # typer turns KeyboardInterrupt into a silent exit 130
+            raise KeyboardInterrupt
         sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
     except (UsageError, ConfigError) as err:
         print(f"imagelint: {err}", file=sys.stderr)
@@ -36,6 +39,9 @@ def main() -> None:
     except BrokenPipeError:
         sys.exit(EXIT_ERROR)
     except typer.Abort:
+        if interrupted:  # click (unvendored) turns KeyboardInterrupt into Abort
+            print("imagelint: interrupted", file=sys.stderr)
+            sys.exit(130)
         sys.exit(EXIT_ERROR)
     except Exception as err:  # click's usage errors, and anything unforeseen
         # typer vendors click in recent versions, so recognise usage errors by their API.
@@ -46,3 +52,28 @@ def main() -> None:
             raise
         print(f"imagelint: internal error: {type(err).__name__}: {err} (set IMAGELINT_DEBUG=1 for details)", file=sys.stderr)
         sys.exit(EXIT_ERROR)
+
+
+def _on_signals() -> list[int]:
+    """SIGINT and SIGTERM raise KeyboardInterrupt, so a report being written is cleaned up (no
+    temporary file left) and the run ends with ``imagelint: interrupted``, exit 130. The returned
+    list gets the signal number when one arrived."""
+    import signal
+
+    received: list[int] = []
+
+    def interrupt(number, frame):
+        received.append(number)
+        raise KeyboardInterrupt
+
+    for name in ("SIGINT", "SIGTERM"):
+        number = getattr(signal, name, None)
+        if number is None:
+            continue
+        try:
+            if name == "SIGINT" and signal.getsignal(number) is signal.SIG_IGN:
+                continue  # started with SIGINT ignored (a background job): keep it so
+            signal.signal(number, interrupt)
+        except ValueError:  # not the main thread
+            pass
+    return received

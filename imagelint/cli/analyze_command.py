@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from imagelint.cli.common import (
+    RunFiles,
     ConfigOption,
     FailOnOption,
     FormatOption,
@@ -94,7 +95,7 @@ def analyze(
     settings, rules = load_project_settings(config)
     settings = settings.with_cli(select=split_values(select), ignore=split_values(ignore), fail_on=fail_on.value if fail_on else None)
     check_selected_rules(settings, rules)
-    reports = report_plan(output_format, output)
+    reports = report_plan(output_format, output, RunFiles.of_analyze(image, dockerfile, dive_ci, config))
     if context is not None and not context.is_dir():
         raise UsageError(f"{context}: build context is not a directory")
     try:

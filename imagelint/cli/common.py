@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -92,15 +93,60 @@ ConfigOption = Annotated[
 
 
 
-def report_plan(formats: list[str] | None, outputs: list[str] | None):
+def report_plan(formats: list[str] | None, outputs: list[str] | None, files: RunFiles | None = None):
     """Check --format/--output before the run: a typo must not cost a long analysis."""
     from imagelint.output import ReportPlanError, plan_reports
     from imagelint.reporters import FORMATS
 
     try:
-        return plan_reports(formats, outputs, FORMATS)
+        targets = plan_reports(formats, outputs, FORMATS)
     except ReportPlanError as err:
         raise UsageError(str(err)) from None
+    _refuse_writing_inputs(targets, files or RunFiles())
+    return targets
+
+
+@dataclass(frozen=True)
+class RunFiles:
+    """What a command reads, the directories ``lint`` walks, and the ``--baseline`` it may write:
+    no report may replace any of them."""
+
+    inputs: tuple[Path, ...] = ()
+    walked: tuple[Path, ...] = ()
+    baseline: Path | None = None
+
+    @classmethod
+    def of_lint(cls, paths, compose_files, config, baseline) -> RunFiles:
+        given = [p for p in paths or [] if p != "-"]
+        if not paths and not compose_files:
+            given = ["."]  # lint with no path walks the current directory
+        inputs = [Path(p) for p in given if not os.path.isdir(p)] + [Path(p) for p in compose_files or []]
+        inputs += [config] if config is not None else []
+        return cls(tuple(inputs), tuple(Path(p) for p in given if os.path.isdir(p)), baseline)
+
+    @classmethod
+    def of_analyze(cls, image: str, dockerfile, dive_ci, config) -> RunFiles:
+        inputs = [p for p in (dockerfile, dive_ci, config) if p is not None]
+        scheme, colon, rest = image.partition(":")
+        if colon and scheme in ("docker-archive", "docker-tar", "oci", "oci-archive") and rest:
+            inputs.append(Path(rest.removeprefix("//")))
+        return cls(tuple(Path(p) for p in inputs))
+
+
+def _refuse_writing_inputs(targets, files: RunFiles) -> None:
+    """No report (nor the baseline) may replace a file the run reads: checked before the run."""
+    from imagelint.output import same_file, written_inputs
+
+    inputs, walked, baseline = list(files.inputs), list(files.walked), files.baseline
+    files = [t.path for t in targets if t.path is not None]
+    if baseline is not None:
+        for path in files:
+            if os.path.abspath(path) == os.path.abspath(baseline) or same_file(path, baseline):
+                raise UsageError(f"{path}: named for both the baseline and a report")
+        files.append(baseline)
+    clash = written_inputs(files, inputs, walked)
+    if clash is not None:
+        raise UsageError(f"{clash}: is an input of this run; not overwritten")
 
 
 def write_all_reports(reports, render) -> None:
@@ -118,6 +164,15 @@ def finish_run(report, reports, settings, *, quiet: bool = False) -> None:
     with the status they make. ``quiet``: no notes, and the text report without its summary."""
     from imagelint.reporters import render
 
+    from imagelint.output import written_inputs
+
+    clash = written_inputs(
+        [t.path for t in reports if t.path is not None],
+        [Path(r.file) for r in report.results if r.target == "dockerfile" and r.file != "-" and os.path.lexists(r.file)],
+        [],
+    )  # the Dockerfiles a Compose file named: known only now
+    if clash is not None:
+        raise UsageError(f"{clash}: is an input of this run; not overwritten")
     text_options = {"quiet": True} if quiet else {}
     write_all_reports(
         reports,

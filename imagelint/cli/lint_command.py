@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from imagelint.cli.common import (
+    RunFiles,
     ConfigOption,
     FailOnOption,
     FormatOption,
@@ -100,7 +101,7 @@ def lint(
         fail_on=fail_on.value if fail_on else None,
     )
     check_selected_rules(settings, rules)
-    reports = report_plan(output_format, output)
+    reports = report_plan(output_format, output, RunFiles.of_lint(paths, compose_file, config, baseline))
     if context is not None and not context.is_dir():
         raise UsageError(f"{context}: build context is not a directory")
     if update_baseline and baseline is None:

@@ -4,8 +4,11 @@ and the one error for input that is not a Dockerfile at all.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
+from imagelint.discovery import special_mode_kind
 from imagelint.dockerfile.model import Dockerfile, ParseProblem
 from imagelint.dockerfile.parser import parse
 
@@ -26,17 +29,55 @@ def decode(data: bytes, path: str) -> tuple[str, list[ParseProblem]]:
         return data.decode("utf-8", errors="replace"), [problem]
 
 
-def load(path: str | Path, display_path: str | None = None, *, build_args: dict[str, str] | None = None) -> Dockerfile:
-    shown = display_path or str(path)
+MAX_BYTES_VARIABLE = "IMAGELINT_MAX_DOCKERFILE_BYTES"
+DEFAULT_MAX_BYTES = 10 * 1000 * 1000  # 10 MB: real Dockerfiles are a few kB
+
+
+def max_dockerfile_bytes() -> int:
+    """The largest Dockerfile read: ``IMAGELINT_MAX_DOCKERFILE_BYTES`` or 10 MB."""
+    value = os.environ.get(MAX_BYTES_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_MAX_BYTES
     try:
-        data = Path(path).read_bytes()
+        limit = int(value.replace("_", ""))
+    except ValueError:
+        limit = -1
+    if limit <= 0:
+        raise DockerfileInputError(f"{MAX_BYTES_VARIABLE}={value!r}: not a positive number of bytes")
+    return limit
+
+
+def load(path: str | Path, display_path: str | None = None, *, build_args: dict[str, str] | None = None) -> Dockerfile:
+    """Parse the Dockerfile at ``path``. Only a regular file is read (a FIFO would block, a device
+    never end), and only up to :func:`max_dockerfile_bytes`."""
+    shown = display_path or str(path)
+    limit = max_dockerfile_bytes()
+    try:
+        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer; checked and refused below.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError
+            kind = special_mode_kind(mode)
+            if kind is not None:
+                raise DockerfileInputError(f"{shown}: not a regular file ({kind})")
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise DockerfileInputError(f"{shown}: no such file") from None
     except IsADirectoryError:
         raise DockerfileInputError(f"{shown}: is a directory") from None
     except OSError as err:
         raise DockerfileInputError(f"{shown}: cannot read ({err.strerror})") from None
+    if len(data) > limit:
+        raise DockerfileInputError(
+            f"{shown}: larger than the {_size(limit)} limit for a Dockerfile; set {MAX_BYTES_VARIABLE} to raise it"
+        )
     return parse_bytes(data, shown, build_args=build_args)
+
+
+def _size(limit: int) -> str:
+    return f"{limit / 1000 / 1000:g} MB" if limit % 100_000 == 0 else f"{limit}-byte"
 
 
 def parse_bytes(data: bytes, path: str = "Dockerfile", *, build_args: dict[str, str] | None = None) -> Dockerfile:

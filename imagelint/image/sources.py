@@ -132,8 +132,13 @@ class DockerArchiveSource(ImageSource):
         return cls(path, text)
 
     def load(self, options: LoadOptions) -> Image:
+        from imagelint.discovery import special_file_kind
+
         origin = self.value
         path = Path(origin)
+        kind = special_file_kind(path)
+        if kind is not None:  # never opened: a FIFO would block, /dev/zero never end
+            raise ImageError(f"{origin}: not a regular file ({kind}); docker-archive: needs a 'docker save' tar file")
         try:
             handle = path.open("rb")
         except FileNotFoundError:

@@ -26,7 +26,8 @@ import posixpath
 import zlib
 from typing import IO, BinaryIO
 
-from imagelint.image.layout import build_image, check_platform, descriptor_digest, resolve_manifest
+from imagelint.image import shapes
+from imagelint.image.layout import build_image, check_config, check_platform, descriptor_digest, resolve_manifest
 from imagelint.image.model import (
     EntryKind,
     Image,
@@ -36,7 +37,17 @@ from imagelint.image.model import (
     classify,
     clean_path,
 )
-from imagelint.image.tarstream import DIRECTORY, HARDLINK, SYMLINK, Member, TarError, TarReader, Window, iter_members
+from imagelint.image.streams import DigestReader
+from imagelint.image.tarstream import (
+    DIRECTORY,
+    HARDLINK,
+    SYMLINK,
+    Member,
+    SizeError,
+    TarError,
+    TarReader,
+    Window,
+)
 
 ZSTD_READ_BYTES = 1 << 20  # compressed bytes the zstandard module reads at a time
 MAX_JSON_BYTES = 64 << 20  # configs and manifests are kilobytes; anything bigger is not one
@@ -67,6 +78,8 @@ def read_saved_image(
         outer = TarReader(source)
         for member in outer:
             reader.add_member(outer, member)
+        if source is not stream:
+            _drain(source)  # to the gzip trailer: its CRC and length are checked only there
     except (TarError, EOFError, zlib.error, OSError, UnicodeDecodeError) as err:
         raise ImageError(f"{origin}: truncated or corrupt image archive ({_reason(err)})") from None
     return reader.assemble(name, platform, ref)
@@ -93,19 +106,23 @@ class _SaveReader:
             return
         data = outer.data()
         if name.startswith("blobs/"):
-            self._add_blob(name, data, member.size)
+            self._add_blob(name, DigestReader(data, name), member.size)
         elif name.endswith(_LAYER_SUFFIXES):
             self.layers[name] = read_layer(data, name, self.origin, member.size)
         elif name.endswith(".json"):
             self.documents[name] = _read_document(data, member.size, name, self.origin)
 
-    def _add_blob(self, name: str, data: IO[bytes], size: int) -> None:
-        """OCI blobs have no type in their name: look at the first bytes."""
+    def _add_blob(self, name: str, data: DigestReader, size: int) -> None:
+        """OCI blobs have no type in their name: look at the first bytes. A blob read is hashed as it
+        streams by, and must match the digest its name gives."""
         head = _peek(data)
         if head.startswith((_GZIP_MAGIC, _ZSTD_MAGIC)) or _is_tar_header(head):
-            self.layers[name] = read_layer(data, name, self.origin, size)
+            self.layers[name] = read_layer(data, name, self.origin, size)  # type: ignore[arg-type]
         elif head.lstrip()[:1] in (b"{", b"[") and size <= MAX_JSON_BYTES:
-            self.documents[name] = _read_document(data, size, name, self.origin)
+            self.documents[name] = _read_document(data, size, name, self.origin)  # type: ignore[arg-type]
+        else:
+            return
+        data.verify(self.origin)
 
     # --- after the pass: what the manifest says -------------------------------------------------
 
@@ -123,6 +140,7 @@ class _SaveReader:
         config = self._json(config_path, "image config")
         if not isinstance(config, dict):
             raise ImageError(f"{self.origin}: the image config {config_path} is not a JSON object")
+        check_config(config, self.origin, config_path)
         check_platform(config, platform, self.origin)
         layers = [self._layer(path) for path in layer_paths]
         return build_image(name=name or (tags[0] if tags else self.origin), image_id=_digest_of(config_path),
@@ -130,6 +148,7 @@ class _SaveReader:
 
     def _from_docker_manifest(self) -> tuple[str, list[str], list[str]]:
         manifest = self._json("manifest.json", "manifest")
+        shapes.check(manifest, shapes.DOCKER_MANIFEST, f"{self.origin}: manifest.json")
         if not isinstance(manifest, list) or not manifest or not isinstance(manifest[0], dict):
             raise ImageError(f"{self.origin}: manifest.json lists no image")
         entry = manifest[0]  # `docker save A B` writes one entry per image; like dive, read the first
@@ -191,16 +210,32 @@ def read_layer(data: IO[bytes], source: str, origin: str, length: int | None = N
     entries: list[LayerEntry] = []
     size = 0
     try:
-        for member in iter_members(stream):
+        reader = TarReader(stream)  # type: ignore[arg-type]
+        for member in reader:
             entry = _entry(member)
             if entry is not None:
                 entries.append(entry)
                 size += entry.size
+        held = reader.bytes_read
+        if stream is not data and not isinstance(stream, Window):
+            _drain(stream)  # a compressed layer's checksum (gzip CRC and length, zstd's) is at its end
+    except SizeError as err:
+        raise ImageError(f"{origin}: layer {source}: {err}") from None
+    except (EOFError, zlib.error, gzip.BadGzipFile) as err:
+        if stream is data or isinstance(stream, Window):
+            raise
+        raise ImageError(f"{origin}: layer {source} is truncated or corrupt ({_reason(err)})") from None
     except Exception as err:
         # The zstd modules raise their own error class for corrupt data: a damaged layer all the same.
         if type(err).__module__.partition(".")[0] in ("zstandard", "compression", "backports", "_zstd"):
-            raise TarError(f"zstd: {err}") from None
+            raise ImageError(f"{origin}: layer {source} is truncated or corrupt (zstd: {_reason(err)})") from None
         raise
+    if size > held:
+        # Sizes come from headers; the data behind them was read or skipped, so this cannot be a
+        # real layer (a sparse file claiming more than it stores, a forged size record).
+        raise ImageError(
+            f"{origin}: layer {source}: its files claim {size} bytes but the layer holds only {held} bytes"
+        )
     return Layer(entries=entries, size=size, source=source)
 
 
@@ -208,18 +243,19 @@ def _entry(member: Member) -> LayerEntry | None:
     path = clean_path(member.name)
     if path == ".":
         return None
+    # Only regular files hold bytes: a size field on any other entry (which carries no data) counts 0.
     kind = member.type
     if kind == DIRECTORY:
-        return LayerEntry(path, EntryKind.DIR, member.size, member.mode)
+        return LayerEntry(path, EntryKind.DIR, 0, member.mode)
     if kind == SYMLINK:
-        return LayerEntry(path, EntryKind.SYMLINK, member.size, member.mode, member.linkname)
+        return LayerEntry(path, EntryKind.SYMLINK, 0, member.mode, member.linkname)
     if kind == HARDLINK:
-        return LayerEntry(path, EntryKind.HARDLINK, member.size, member.mode, clean_path(member.linkname))
+        return LayerEntry(path, EntryKind.HARDLINK, 0, member.mode, clean_path(member.linkname))
     if member.isreg():
         # Only a name holding ".wh." can be a whiteout: most paths skip the classification.
         special = classify(path, True) if ".wh." in path else None
         return LayerEntry(path, special or EntryKind.FILE, member.size, member.mode)
-    return LayerEntry(path, EntryKind.OTHER, member.size, member.mode)
+    return LayerEntry(path, EntryKind.OTHER, 0, member.mode)
 
 
 def _zstd_reader(data: IO[bytes], source: str, origin: str) -> IO[bytes]:
@@ -249,6 +285,11 @@ def _zstd_reader(data: IO[bytes], source: str, origin: str) -> IO[bytes]:
 def _peek(data: IO[bytes]) -> bytes:
     """The first bytes without consuming them (a buffered reader, or a window over one)."""
     return data.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]  # type: ignore[attr-defined]
+
+
+def _drain(stream: IO[bytes]) -> None:
+    while stream.read(ZSTD_READ_BYTES):
+        pass
 
 
 def _is_tar_header(head: bytes) -> bool:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from imagelint.image import shapes
 from imagelint.image.model import HistoryEntry, Image, ImageError, Layer
 
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -114,13 +115,17 @@ def resolve_manifest(
     platform: str | None,
     origin: str,
     ref: str | None = None,
+    name: str = "index.json",
 ) -> ResolvedManifest:
-    """Follow indexes from ``document`` down to one image manifest."""
+    """Follow indexes from ``document`` down to one image manifest. ``name`` names ``document`` in
+    errors about its shape (a nested one is named by its digest)."""
     wanted = Platform.parse(platform) if platform else None
     digest = ref_name = None
     for _ in range(_MAX_DEPTH):
         parsed = parse_document(document, origin, "manifest")
         kind = document_kind(parsed, media_type, origin)
+        label = name if digest is None else f"manifest {digest}"
+        shapes.check(parsed, shapes.MANIFEST if kind == "manifest" else shapes.INDEX, f"{origin}: {label}")
         if kind == "manifest":
             return ResolvedManifest(parsed, digest, ref_name)
         chosen = choose_manifest(parsed.get("manifests"), wanted, origin, ref)
@@ -142,6 +147,17 @@ def parse_document(data: bytes, origin: str, what: str) -> dict:
     if not isinstance(parsed, dict):
         raise ImageError(f"{origin}: the {what} is not a JSON object")
     return parsed
+
+
+def parse_config(data: bytes, origin: str, label: str) -> dict:
+    """An image config document, its shape checked (``label`` names it in errors)."""
+    config = parse_document(data, origin, "image config")
+    check_config(config, origin, label)
+    return config
+
+
+def check_config(config: dict, origin: str, label: str) -> None:
+    shapes.check(config, shapes.CONFIG, f"{origin}: {label}")
 
 
 def document_kind(document: dict, media_type: str | None, origin: str) -> str:

@@ -5,23 +5,27 @@ The layout (OCI image spec, "image-layout") is ``oci-layout``, ``index.json`` an
 tag, the ``org.opencontainers.image.ref.name`` annotation) and may point at nested indexes:
 :mod:`imagelint.image.layout` picks one image manifest. Only that image's blobs are then read:
 
-- in a directory, each layer blob is opened and streamed (a plain tar is seeked over, not read);
+- in a directory, each layer blob is opened and streamed;
 - in a tar file on disk, one pass over the tar headers (seeking over the data) finds where each
   blob starts, then the chosen blobs are read in place; the tar is never extracted;
+- every blob read is checked against its digest: layers are hashed as they stream by (so every
+  byte is read, none seeked over), the index's manifests and the config once they are all fetched;
 - a compressed tar cannot be seeked: it is read in one pass by the ``docker save`` reader, which
   understands the same layout.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zlib
 from pathlib import Path
 from typing import BinaryIO
 
 from imagelint.image import archive
-from imagelint.image.layout import build_image, check_platform, descriptor_digest, parse_document, resolve_manifest
+from imagelint.image.layout import build_image, check_platform, descriptor_digest, parse_config, resolve_manifest
 from imagelint.image.model import Image, ImageError, Layer, clean_path
+from imagelint.image.streams import DigestReader
 from imagelint.image.tarstream import TarError, TarReader, Window
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -59,6 +63,7 @@ class _DirectoryStore:
         return self._read_small(self.root / "index.json", "index.json")
 
     def document(self, descriptor: dict) -> bytes:
+        """A metadata blob, unchecked: :func:`_read_layout` checks it against its digest."""
         return self._read_small(self._blob(descriptor), descriptor_digest(descriptor, self.origin))
 
     def open_blob(self, descriptor: dict) -> BinaryIO:
@@ -106,6 +111,7 @@ class _TarStore:
         return self._read_small("index.json")
 
     def document(self, descriptor: dict) -> bytes:
+        """A metadata blob, unchecked: :func:`_read_layout` checks it against its digest."""
         return self._read_small(self._blob(descriptor))
 
     def open_blob(self, descriptor: dict) -> BinaryIO:
@@ -130,10 +136,23 @@ class _TarStore:
 
 def _read_layout(store, ref: str | None, platform: str | None) -> Image:
     origin = store.origin
-    resolved = resolve_manifest(store.index(), None, store.document, platform=platform, origin=origin, ref=ref)
+    fetched: list[tuple[bytes, str]] = []
+
+    def fetch(descriptor: dict) -> bytes:
+        data = store.document(descriptor)
+        fetched.append((data, descriptor_digest(descriptor, origin)))
+        return data
+
+    resolved = resolve_manifest(store.index(), None, fetch, platform=platform, origin=origin, ref=ref)
     manifest = resolved.manifest
     config_descriptor = manifest.get("config") or {}
-    config = parse_document(store.document(config_descriptor), origin, "image config")
+    config_digest = descriptor_digest(config_descriptor, origin)
+    for descriptor in manifest.get("layers") or []:
+        descriptor_digest(descriptor, origin)  # every digest checked (it becomes a path) before any content
+    for data, digest in fetched:
+        _checked(data, digest, origin)
+    config_data = _checked(store.document(config_descriptor), config_digest, origin)
+    config = parse_config(config_data, origin, f"image config {config_digest}")
     check_platform(config, platform, origin)
     layers: list[Layer] = []
     read: dict[str, Layer] = {}
@@ -149,11 +168,28 @@ def _read_layout(store, ref: str | None, platform: str | None) -> Image:
 
 def _read_layer(store, descriptor: dict, origin: str) -> Layer:
     digest = descriptor_digest(descriptor, origin)
-    blob = store.open_blob(descriptor)  # a file on disk, or a window over the tar: both seek over data
+    blob = store.open_blob(descriptor)  # a file on disk, or a window over the tar
     try:
-        return archive.read_layer(Window(blob), digest, origin)  # type: ignore[arg-type]
+        # Every byte is read (not seeked over) and hashed as it goes by: the blob must match its digest.
+        hashed = DigestReader(blob, _blob_name(digest))
+        layer = archive.read_layer(hashed, digest, origin)  # type: ignore[arg-type]
+        hashed.verify(origin)
+        return layer
     except (TarError, EOFError, OSError, UnicodeDecodeError, zlib.error) as err:
         raise ImageError(f"{origin}: layer {digest} is truncated or corrupt ({err})") from None
     finally:
         if not isinstance(blob, Window):
             blob.close()
+
+
+def _blob_name(digest: str) -> str:
+    algorithm, _, hexdigest = digest.partition(":")
+    return f"blobs/{algorithm}/{hexdigest}"
+
+
+def _checked(data: bytes, digest: str, origin: str) -> bytes:
+    """A metadata blob, which must match the digest it was asked for by."""
+    algorithm, _, expected = digest.partition(":")
+    if hashlib.new(algorithm, data).hexdigest() != expected:
+        raise ImageError(f"{origin}: {_blob_name(digest)}: content does not match its digest")
+    return data

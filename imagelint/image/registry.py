@@ -46,7 +46,7 @@ from imagelint.image.layout import (
     build_image,
     check_platform,
     descriptor_digest,
-    parse_document,
+    parse_config,
     resolve_manifest,
 )
 from imagelint.image.model import Image, ImageError, Layer
@@ -122,10 +122,12 @@ class RegistryClient:
     def read_image(self, platform: str | None, on_progress: ProgressCallback | None = None) -> Image:
         self._ping()
         document, media_type = self._manifest(self.reference.reference, self.reference.digest)
-        resolved = resolve_manifest(document, media_type, self._child_manifest, platform=platform, origin=self.origin)
+        resolved = resolve_manifest(document, media_type, self._child_manifest, platform=platform, origin=self.origin,
+                                    name=f"manifest {self.reference.reference}")
         manifest = resolved.manifest
         config_descriptor = manifest.get("config") or {}
-        config = parse_document(self._small_blob(config_descriptor, "image config"), self.origin, "image config")
+        config_digest = descriptor_digest(config_descriptor, self.origin)
+        config = parse_config(self._small_blob(config_descriptor, "image config"), self.origin, f"image config {config_digest}")
         check_platform(config, platform, self.origin)
         layers: list[Layer] = []
         read: dict[str, Layer] = {}

@@ -67,3 +67,52 @@ class ChunkStream(io.RawIOBase):
     def close(self) -> None:
         self._stop.set()  # a reader that gave up early must not leave the pump blocked forever
         super().close()
+
+
+class DigestReader(io.RawIOBase):
+    """A blob's bytes as they are read, hashed on the way; :meth:`verify` compares the hash with the
+    digest the blob's name gives (``blobs/<algorithm>/<hex>``), after reading whatever is left.
+
+    ``peek`` (when the source can) does not consume, so sniffing the first bytes is free.
+    """
+
+    def __init__(self, source, name: str) -> None:
+        super().__init__()
+        import hashlib
+
+        self._source = source
+        self.name = name
+        algorithm, _, self._expected = name.removeprefix("blobs/").partition("/")
+        try:
+            self._hash = hashlib.new(algorithm)
+        except ValueError:
+            self._hash = None  # an algorithm nobody names: nothing to check against
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._source.read(size) if size is not None and size >= 0 else self._source.read()
+        if self._hash is not None:
+            self._hash.update(data)
+        return data
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        count = self._source.readinto(view) or 0
+        if self._hash is not None:
+            self._hash.update(view[:count])
+        return count
+
+    def peek(self, size: int = 1) -> bytes:
+        peek = getattr(self._source, "peek", None)
+        return peek(size) if peek is not None else b""
+
+    def verify(self, origin: str) -> None:
+        """Read to the end, then :class:`~imagelint.image.model.ImageError` unless the digest matches."""
+        from imagelint.image.model import ImageError
+
+        while self.read(1 << 20):
+            pass
+        if self._hash is not None and self._hash.hexdigest() != self._expected:
+            raise ImageError(f"{origin}: {self.name}: content does not match its digest")

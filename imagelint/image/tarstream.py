@@ -11,6 +11,8 @@ This reader decodes just those five fields and keeps :mod:`tarfile`'s meaning fo
   PAX extended (``x``) and global (``g``) records ``path``, ``linkpath`` and ``size`` (and GNU's PAX
   sparse ``GNU.sparse.name``/``size``/``realsize``); old GNU sparse (``S``) real sizes;
 - octal or base-256 numbers; the header checksum checked (unsigned or signed sum, like tarfile);
+- a negative size, or a PAX size record that is not a decimal number, is an error (:class:`SizeError`,
+  naming the entry), where tarfile reads 0: a forged size must not make an image look smaller;
 - a trailing ``/`` dropped from directory names; an old-style regular file whose name ends in ``/``
   is a directory;
 - data follows regular files and unknown types only (links, directories, devices and fifos carry
@@ -52,6 +54,15 @@ _ENCODING, _ERRORS = "utf-8", "surrogateescape"  # what tarfile uses on a UTF-8 
 
 class TarError(Exception):
     """The tar stream is truncated or damaged."""
+
+
+class SizeError(TarError):
+    """An entry's size is negative or not a number (``entry`` names it)."""
+
+    def __init__(self, entry: str, value: object) -> None:
+        super().__init__(f"entry {entry}: invalid size {value!r}")
+        self.entry = entry
+        self.value = value
 
 
 class Member:
@@ -103,6 +114,7 @@ class Window(io.RawIOBase):
             if length is None:
                 length = os.fstat(source.fileno()).st_size - source.tell()
         self.remaining = length  # None: unknown (a stream), read until the source ends
+        self.consumed = 0  # bytes read or skipped through this window so far
         self._scratch: bytearray | None = None
 
     def readable(self) -> bool:
@@ -113,6 +125,7 @@ class Window(io.RawIOBase):
         if remaining is not None and (size is None or size < 0 or size > remaining):
             size = remaining
         data = self._source.read(size) if size is not None and size >= 0 else self._source.read()
+        self.consumed += len(data)
         if remaining is not None:
             self.remaining = remaining - len(data)
         return data
@@ -125,6 +138,7 @@ class Window(io.RawIOBase):
             return 0
         count = self._source.readinto(view)  # type: ignore[attr-defined]
         count = count or 0
+        self.consumed += count
         if self.remaining is not None:
             self.remaining -= count
         return count
@@ -146,6 +160,7 @@ class Window(io.RawIOBase):
             else:
                 self._source.seek(count, os.SEEK_CUR)
             self.remaining -= count  # type: ignore[operator]
+            self.consumed += count
             return
         if count <= _SMALL_SKIP:
             if len(self.read(count)) != count:
@@ -185,6 +200,11 @@ class TarReader:
         self._data: Window | None = None
         self._padding = 0  # bytes after the current member's data, up to the next block
         self._global: dict[str, str] = {}  # PAX global records, applied to every later member
+
+    @property
+    def bytes_read(self) -> int:
+        """The bytes of the tar stream read or skipped so far."""
+        return self._source.consumed
 
     def data(self) -> Window:
         """The current member's data (empty for links, directories and devices)."""
@@ -250,19 +270,24 @@ class TarReader:
         if long_name is None and block[257:263] == b"ustar\0" and block[345] != 0:
             name = _nts(block[345:500]) + "/" + name  # POSIX ustar splits long names in two
         linkname = long_link if long_link is not None else _nts(block[157:257])
-        if typeflag == GNU_SPARSE:
-            size = _number(block[483:495])  # the real size; the data holds only the stored parts
-            if block[482]:
-                self._skip_sparse_extensions()
         records = {**self._global, **pax} if pax is not None else self._global
         if records:
             name = records.get("GNU.sparse.name", records.get("path", name))
             linkname = records.get("linkpath", linkname)
+        if size < 0:
+            raise SizeError(name, size)
+        if typeflag == GNU_SPARSE:
+            size = _number(block[483:495])  # the real size; the data holds only the stored parts
+            if size < 0:
+                raise SizeError(name, size)
+            if block[482]:
+                self._skip_sparse_extensions()
+        if records:
             if "size" in records:
-                size = stored = _pax_number(records["size"])
+                size = stored = _pax_number(records["size"], name)
             for key in ("GNU.sparse.size", "GNU.sparse.realsize"):
                 if key in records:
-                    size = _pax_number(records[key])
+                    size = _pax_number(records[key], name)
         if typeflag == REGULAR_OLD and name.endswith("/"):
             typeflag = DIRECTORY  # old V7 tar writes directories as regular files named "dir/"
         if typeflag == DIRECTORY:
@@ -274,7 +299,7 @@ class TarReader:
 
     def _meta(self, size: int) -> bytes:
         """The data of a long-name or PAX record member (small, read whole)."""
-        if size > _MAX_META_BYTES:
+        if size > _MAX_META_BYTES or size < 0:
             raise TarError(f"extended header of {size} bytes")
         padded = size + (-size % BLOCK)
         data = self._source.read(padded)
@@ -365,8 +390,9 @@ def _pax_records(data: bytes) -> dict[str, str]:
     return records
 
 
-def _pax_number(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        return 0  # tarfile's choice for an unreadable number record
+def _pax_number(text: str, entry: str) -> int:
+    """A PAX size record: a non-negative decimal number (tarfile would read anything else as 0, which
+    makes a damaged entry look empty)."""
+    if not text.isascii() or not text.isdigit():
+        raise SizeError(entry, text)
+    return int(text)

@@ -250,3 +250,50 @@ def oci_layout(
             _add(tar, name, data)
     target.write_bytes(gzip.compress(buffer.getvalue(), mtime=0) if form == "tar.gz" else buffer.getvalue())
     return target
+
+
+def raw_layer_tar(members: list[tuple[tarfile.TarInfo, bytes | None]]) -> bytes:
+    """A layer tar of hand-made headers (PAX records, size fields on any type), each with its data."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for info, data in members:
+            info.mtime = 0
+            tar.addfile(info, io.BytesIO(data) if data is not None else None)
+    return buffer.getvalue()
+
+
+def saved_archive(layer_blobs: list[bytes], *, manifest: object = None, config: object = None) -> bytes:
+    """A legacy ``docker save`` tar holding these layer blobs as given (plain, gzip, damaged), with
+    ``manifest`` and ``config`` (JSON values, any shape) in place of the real ones when given."""
+    config_doc = json.dumps(image_config(layer_blobs) if config is None else config).encode()
+    config_hex = hashlib.sha256(config_doc).hexdigest()
+    paths = [f"{hashlib.sha256(blob + bytes([number])).hexdigest()}/layer.tar" for number, blob in enumerate(layer_blobs)]
+    if manifest is None:
+        manifest = [{"Config": f"{config_hex}.json", "RepoTags": ["synthetic/image:1"], "Layers": paths}]
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for path, blob in zip(paths, layer_blobs):
+            _add(tar, path, blob)
+        _add(tar, f"{config_hex}.json", config_doc)
+        _add(tar, "manifest.json", json.dumps(manifest).encode())
+    return buffer.getvalue()
+
+
+def rewrite_members(archive: bytes, change) -> bytes:
+    """The tar ``archive`` with each regular member's data replaced by ``change(name, data)``."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=io.BytesIO(archive)) as source, tarfile.open(fileobj=buffer, mode="w") as tar:
+        for info in source:
+            data = source.extractfile(info).read() if info.isreg() else None  # type: ignore[union-attr]
+            if data is not None:
+                data = change(info.name, data)
+                info.size = len(data)
+            tar.addfile(info, io.BytesIO(data) if data is not None else None)
+    return buffer.getvalue()
+
+
+def bad_gzip_crc(data: bytes) -> bytes:
+    """``data`` gzip-compressed, its CRC-32 trailer wrong (the deflate stream itself intact)."""
+    packed = bytearray(gzip.compress(data, mtime=0))
+    packed[-8] ^= 0xFF
+    return bytes(packed)

@@ -28,7 +28,7 @@ def select_rules(settings: Settings, rules: dict[str, Rule] | None = None, *, ta
     rules = {code: rule for code, rule in rules.items() if rule.target == target}
 
     def matches(rule: Rule, selectors: Iterable[str]) -> bool:
-        return any(s in ("ALL", rule.code, rule.name, rule.family, *rule.buildkit, *rule.hadolint) for s in selectors)
+        return any(s in ("ALL", rule.family, *rule.aliases) for s in selectors)
 
     chosen = [r for r in rules.values() if not settings.select or matches(r, settings.select)]
     return [r for r in chosen if not matches(r, settings.ignore)]

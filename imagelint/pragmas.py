@@ -74,7 +74,7 @@ def collect(dockerfile: Dockerfile) -> Suppressions:
 
 def names(rule) -> set[str]:
     """What an ignore pragma may call ``rule``: its code or name, its hadolint codes, its BuildKit checks."""
-    return {rule.code, rule.name, *rule.hadolint, *rule.buildkit}
+    return set(rule.aliases)
 
 
 # BuildKit's build checks (docs.docker.com/reference/build-checks), name -> what it checks; the

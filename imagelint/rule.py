@@ -162,6 +162,17 @@ class Rule:
     def summary(self) -> str:
         return self.doc.summary
 
+    @property
+    def equivalent_names(self) -> tuple[str, ...]:
+        """Other tools' names for this rule: its BuildKit checks, then its hadolint codes."""
+        return (*self.buildkit, *self.hadolint)
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Every name a user may give this rule (selectors, pragmas, explain): code, name, and the
+        other tools' names."""
+        return (self.code, self.name, *self.equivalent_names)
+
     def equivalents(self) -> dict[str, list[str]]:
         return {"hadolint": list(self.hadolint), "buildkit": list(self.buildkit), "checkov": list(self.checkov)}
 
@@ -299,6 +310,16 @@ def _context_files(body: str) -> dict[str, str]:
         path, sep, content = line.partition(" = ")
         files[path.strip()] = content.replace("\\n", "\n") + ("\n" if sep and content else "")
     return files
+
+
+def rules_called(name: str, rules: Mapping[str, Rule]) -> list[Rule]:
+    """The rule with this code or name; else every rule declaring this BuildKit check or hadolint
+    code, matched without regard to case (``imagelint explain``, the language server's hover)."""
+    rule = rules.get(name.upper()) or next((r for r in rules.values() if r.name == name), None)
+    if rule is not None:
+        return [rule]
+    wanted = name.lower()
+    return [r for r in rules.values() if wanted in {other.lower() for other in r.equivalent_names}]
 
 
 def registered_rules() -> dict[str, Rule]:

@@ -131,7 +131,7 @@ def equivalent_names(rules: Mapping[str, Rule]) -> dict[str, tuple[str, ...]]:
     the rules that declare them (``buildkit=``, ``hadolint=``)."""
     result: dict[str, list[str]] = {}
     for code, rule in rules.items():
-        for name in (*rule.buildkit, *rule.hadolint):
+        for name in rule.equivalent_names:
             result.setdefault(name, []).append(code)
     return {name: tuple(codes) for name, codes in result.items()}
 

@@ -117,10 +117,10 @@ def explain(
       imagelint explain DL3025
     """
     from imagelint.pragmas import BUILDKIT_CHECKS
-    from imagelint.rule import registered_rules
+    from imagelint.rule import registered_rules, rules_called
 
     rules = registered_rules()
-    found = _rules_named(code, rules)
+    found = rules_called(code, rules)
     if not found:
         if code in BUILDKIT_CHECKS:
             raise UsageError(f"BuildKit's {code} has no imagelint equivalent yet (see docs/migrating.md)")
@@ -134,16 +134,6 @@ def explain(
             typer.echo(f"Equivalent: {equivalents}")
         typer.echo("")
         typer.echo(rule.doc.markdown)
-
-
-def _rules_named(code: str, rules: dict) -> list:
-    """The rule with this code or name; else the rules declaring this BuildKit check or hadolint
-    code (either matched without regard to case)."""
-    rule = rules.get(code.upper()) or next((r for r in rules.values() if r.name == code), None)
-    if rule is not None:
-        return [rule]
-    wanted = code.lower()
-    return [r for r in rules.values() if wanted in {name.lower() for name in (*r.buildkit, *r.hadolint)}]
 
 
 config_app = typer.Typer(

@@ -21,7 +21,7 @@ from imagelint.dockerfile import parse
 from imagelint.findings import Finding
 from imagelint.fixer import fix_text
 from imagelint.fixes import Fix
-from imagelint.rule import Rule, registered_rules
+from imagelint.rule import Rule, registered_rules, rules_called
 from imagelint.settings import ConfigError, Settings
 
 DOCKERFILE_LANGUAGE = "dockerfile"
@@ -67,10 +67,6 @@ class Linter:
 
     def __init__(self) -> None:
         self.registry: dict[str, Rule] = registered_rules()
-        self.by_hadolint: dict[str, list[Rule]] = {}
-        for rule in self.registry.values():
-            for code in rule.hadolint:
-                self.by_hadolint.setdefault(code.upper(), []).append(rule)
 
     def warm_up(self) -> None:
         """Lint a small Dockerfile with a build context once, so the modules rules import on first
@@ -123,11 +119,7 @@ class Linter:
 
     def rules_for_code(self, code: str) -> list[Rule]:
         """The imagelint rule of an IL code, or the rules that declare a hadolint DL code."""
-        code = code.upper()
-        if code.startswith("DL"):
-            return list(self.by_hadolint.get(code, []))
-        rule = self.registry.get(code)
-        return [rule] if rule is not None else []
+        return rules_called(code, self.registry)
 
 
 def fix_title(fix: Fix) -> str:

@@ -28,7 +28,7 @@ from pathlib import Path
 from imagelint import engine
 from imagelint.dockerfile import parse
 from imagelint.findings import Finding
-from imagelint.fixes import Edit, Fix, TextPositions, apply_fixes
+from imagelint.fixes import Edit, Fix, TextPositions, apply_fixes, overlaps
 from imagelint.rule import Rule
 from imagelint.settings import Settings
 
@@ -130,10 +130,14 @@ def read_for_fixing(path: Path) -> tuple[bytes, str]:
     """The file's bytes and its text. Only UTF-8 is rewritten: anything else could not be written
     back byte for byte."""
     data = path.read_bytes()
+    return data, decode_for_fixing(data, str(path))
+
+
+def decode_for_fixing(data: bytes, shown: str) -> str:
     try:
-        return data, data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise FixWriteError(f"{path}: not valid UTF-8 (byte {err.start}); not fixed") from None
+        raise FixWriteError(f"{shown}: not valid UTF-8 (byte {err.start}); not fixed") from None
 
 
 def write_fixed(path: Path, original: bytes, text: str) -> None:
@@ -182,6 +186,17 @@ class FixRun:
     def changed(self) -> list[FixOutcome]:
         return [o for o in self.outcomes if o.changed]
 
+    def add(self, outcome: FixOutcome, path: Path, original: bytes, *, write: bool) -> None:
+        """Record a file's outcome; with ``write``, write it back (``original``: the bytes read)."""
+        self.outcomes.append(outcome)
+        self.errors.extend(outcome.crashes)
+        if write and outcome.changed:
+            try:
+                write_fixed(path, original, outcome.fixed)
+                self.written.append(outcome.shown)
+            except FixWriteError as err:
+                self.errors.append(str(err))
+
 
 def fix_paths(
     paths: list[str],
@@ -224,14 +239,7 @@ def fix_paths(
             dockerfile_path=item.path,
             target=item.stage or target,
         )
-        run.outcomes.append(outcome)
-        run.errors.extend(outcome.crashes)
-        if write and outcome.changed:
-            try:
-                write_fixed(item.path, original, outcome.fixed)
-                run.written.append(item.shown)
-            except FixWriteError as err:
-                run.errors.append(str(err))
+        run.add(outcome, item.path, original, write=write)
     return run
 
 
@@ -295,20 +303,11 @@ def _merged(group: list[Edit], new: tuple[Edit, ...], span) -> list[Edit] | None
                 if not other.content.endswith(edit.content):
                     result[index] = Edit(other.line, other.column, other.end_line, other.end_column, other.content + edit.content)
                 break
-            if _collide((start, end), (other_start, other_end)):
+            if overlaps(start, end, (other_start, other_end)):
                 return None
         else:
             result.append(edit)
     return result if shared else None
-
-
-def _collide(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Whether two ranges share a character, or one inserts inside (or at an end of) the other."""
-    if a[0] == a[1]:
-        return b[0] <= a[0] <= b[1]
-    if b[0] == b[1]:
-        return a[0] <= b[0] <= a[1]
-    return a[0] < b[1] and b[0] < a[1]
 
 
 def fix_image(
@@ -368,12 +367,5 @@ def fix_image(
     outcome.applied[:0] = done
     outcome.deferred = [f for fix, members in groups if id(fix) not in applied_ids for f in members]
     outcome.image_remaining = [f for f in mine if f not in applicable]
-    run.outcomes.append(outcome)
-    run.errors.extend(outcome.crashes)
-    if write and outcome.changed:
-        try:
-            write_fixed(dockerfile, original, outcome.fixed)
-            run.written.append(shown)
-        except FixWriteError as err:
-            run.errors.append(str(err))
+    run.add(outcome, dockerfile, original, write=write)
     return run, unmatched

@@ -115,9 +115,9 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
         ranges = [
             (positions.offset(e.line, e.column), positions.offset(e.end_line, e.end_column), e.content) for e in fix.edits
         ]
-        if any(_overlaps(start, end, other) for start, end, _ in ranges for other in taken):
+        if any(overlaps(start, end, other) for start, end, _ in ranges for other in taken):
             continue
-        if any(_overlaps(a[0], a[1], b[:2]) for i, a in enumerate(ranges) for b in ranges[i + 1 :]):
+        if any(overlaps(a[0], a[1], b[:2]) for i, a in enumerate(ranges) for b in ranges[i + 1 :]):
             continue  # a fix whose own edits collide is a bug in its rule: never half-apply it
         taken.extend((start, end) for start, end, _ in ranges)
         accepted.append((fix, ranges))
@@ -127,7 +127,7 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
     return text, [fix for fix, _ in accepted]
 
 
-def _overlaps(start: int, end: int, other: tuple[int, int]) -> bool:
+def overlaps(start: int, end: int, other: tuple[int, int]) -> bool:
     """Whether [start, end) and ``other`` share a character, or insert at the same place (the order
     of two insertions at one point is not knowable, so they count as overlapping)."""
     other_start, other_end = other

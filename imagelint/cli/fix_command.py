@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -203,7 +204,7 @@ def _fix_dockerignore(dockerfile: Path, *, context: Path | None, write: bool, qu
 def summary(run, *, written: bool) -> str:
     applied = run.applied
     files = len(run.changed)
-    by_rule = ", ".join(f"{code} {n}" for code, n in sorted(_count(applied).items()))
+    by_rule = ", ".join(f"{code} {n}" for code, n in sorted(Counter(f.rule for f in applied).items()))
     unsafe_left = sum(o.unsafe_available() for o in run.outcomes)
     if not applied:
         text = "nothing to fix"
@@ -215,22 +216,14 @@ def summary(run, *, written: bool) -> str:
     return text
 
 
-def _count(findings) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for finding in findings:
-        counts[finding.rule] = counts.get(finding.rule, 0) + 1
-    return counts
-
-
 def _fix_stdin(settings, *, unsafe: bool, context: Path | None, target: str | None) -> None:
     from imagelint import engine
-    from imagelint.fixer import fix_text
+    from imagelint.fixer import FixWriteError, decode_for_fixing, fix_text
 
-    data = sys.stdin.buffer.read()
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise UsageError(f"-: not valid UTF-8 (byte {err.start}); not fixed") from None
+        text = decode_for_fixing(sys.stdin.buffer.read(), "-")
+    except FixWriteError as err:
+        raise UsageError(str(err)) from None
     outcome = fix_text(
         text,
         "-",

@@ -37,18 +37,19 @@ from imagelint.image.filesystem import LayerStack
 from imagelint.image.join import Join
 from imagelint.image.model import EntryKind, Image
 from imagelint.knowledge import package_managers
+from imagelint.knowledge.steps import INERT_INSTRUCTIONS
 from imagelint.shell import Command
 from imagelint.units import format_size
 
-# Instructions that change nothing a RUN sees or writes: a RUN may move across them.
-_NEUTRAL = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER", "ONBUILD"})
+# A RUN may move across these: they change nothing it sees or writes (an ONBUILD trigger runs only
+# in a later build).
+_NEUTRAL = INERT_INSTRUCTIONS | {"ONBUILD"}
 # Commands that change the shell itself: what runs after them in the same RUN runs differently.
 _STATEFUL = frozenset(
     "cd pushd popd export unset set umask alias unalias exec exit source . shopt trap readonly local declare "
     "typeset ulimit shift return eval newgrp".split()
 )  # fmt: skip
 _DELETE = "rm"
-_CONNECTOR_ONLY = re.compile(r"^\s*(?:&&|;)\s*$")
 # What may follow a script's last simple command for `&& more` to still join the whole script.
 _CLOSED = re.compile(r"^(?:[\s;]*(?:fi|done|esac|\}|\)))*\s*$")
 # An operand whose value is its text: absolute, no expansion, no glob, no quotes left.
@@ -242,9 +243,8 @@ class LayerFixes:
         gone = {id(c) for c in removed}
         if all(id(c) in gone for c in script.script.commands):
             return [edits.remove_instruction(self.dockerfile, instruction)], True
-        text = script.script.text
-        top = [c for c in script.script.commands if c.depth == 0]
-        if not gone <= {id(c) for c in top}:
+        top = edits.plain_list(script)
+        if top is None or not gone <= {id(c) for c in top}:
             return None
         result: list[Edit] = []
         i = 0
@@ -255,18 +255,10 @@ class LayerFixes:
             j = i
             while j + 1 < len(top) and id(top[j + 1]) in gone:
                 j += 1
-            joints = [text[top[k].end : top[k + 1].start] for k in range(max(i - 1, 0), min(j + 1, len(top) - 1))]
-            if not all(_CONNECTOR_ONLY.match(joint) for joint in joints):
-                return None  # a pipe, `||` or a compound command around it: its logic would change
-            if i == 0:
-                if text[: top[0].start].strip() or j + 1 >= len(top):
-                    return None
-                start, end = top[i].start, top[j + 1].start
-            else:
-                if j + 1 == len(top) and text[top[j].end :].strip():
-                    return None
-                start, end = top[i - 1].end, top[j].end
-            result.append(edits.replace_in_script(script, start, end, ""))
+            removal = edits.remove_commands(self.dockerfile, script, top, i, j)
+            if removal is None:
+                return None  # a pipe, `||` or a comment around it: its logic would change
+            result.append(removal)
             i = j + 1
         return result, False
 

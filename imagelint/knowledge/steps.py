@@ -21,6 +21,9 @@ from imagelint.rule import Rule
 from imagelint.shell import Command
 from imagelint.variables import PLATFORM_ARGS, Scope, expand
 
+# Instructions that change nothing a RUN sees or writes: fixes may move or merge RUNs across them.
+INERT_INSTRUCTIONS = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER"})
+
 _HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)")
 
 

@@ -23,9 +23,9 @@ from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.context_sources import is_whole_tree
 from imagelint.knowledge.installs import DependencyInstall, dependency_install, named_install, pip_command
 from imagelint.knowledge.package_managers import GRADLE
-from imagelint.knowledge.steps import Copy, Located, Sequence, has_cache_mount, is_under, resolve, run_commands, sequences
+from imagelint.knowledge.steps import INERT_INSTRUCTIONS, Copy, Located, Sequence, has_cache_mount, is_under, resolve, run_commands, sequences
 from imagelint.rule import Rule, Violation, rule
-from imagelint.rules.cache_order.shared import INERT
+
 
 # How to fetch an ecosystem's dependencies on their own, before the source is copied.
 _PREFETCH = {
@@ -254,7 +254,6 @@ def _after_copy_message(install, whole: Copy, copied: set[str]) -> str:
     )
 
 
-
 # --- the fix: manifests and a dependency-only install before ``COPY . .`` -----------------------
 
 _CARGO_STUB = "mkdir -p src && echo 'fn main() {{}}' > src/main.rs && {fetch} && rm -rf src"
@@ -291,7 +290,7 @@ def _install_first(
     if not editable_run(ctx, step) or located.script.heredoc_index is not None or located.command.depth:
         return None
     start = sequence.steps.index(whole.step)
-    if any(s.keyword not in INERT for s in sequence.steps[start + 1 : index]):
+    if any(s.keyword not in INERT_INSTRUCTIONS for s in sequence.steps[start + 1 : index]):
         return None  # a step between would now come after the install
     top = plain_list(located.script)
     if top is None or not any(c is located.command for c in top):

@@ -17,9 +17,8 @@ from imagelint.edits import (
 )
 from imagelint.fixes import Fix
 from imagelint.knowledge.package_managers import family_of, index_use
-from imagelint.knowledge.steps import Located, Sequence, run_commands, sequences
+from imagelint.knowledge.steps import INERT_INSTRUCTIONS, Located, Sequence, run_commands, sequences
 from imagelint.rule import Rule, Violation, rule
-from imagelint.rules.cache_order.shared import INERT
 
 
 @rule(
@@ -147,7 +146,7 @@ def _move_update(ctx: LintContext, sequence: Sequence, lone: int, update: Locate
     if removal is None:
         return None
     joints = {connector_between(scripts[1][0], a, b) for a, b in zip(installing, installing[1:])}
-    safe = only_update and all(s.keyword in INERT for s in between) and joints <= {"&&", "|", "|&"}
+    safe = only_update and all(s.keyword in INERT_INSTRUCTIONS for s in between) and joints <= {"&&", "|", "|&"}
     prefix = insert_in_value(target.instruction, 0, f"{text} && ")
     return Fix(
         f"run {update.name} {update.sub} in the RUN at line {target.instruction.line}",

@@ -41,5 +41,4 @@ def violation_at(instruction: Instruction, message: str, source: str, offset: in
 
 
 # Instructions that change nothing a RUN sees: moving a RUN across them changes nothing.
-INERT = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER"})
 

@@ -64,9 +64,9 @@ def lint(
         crashes.append(str(err))  # docker build refuses the file; imagelint lints it without the directive
         directive = pragmas.CheckDirective()
     for rule, violations in run_checks(rules, context, dockerfile.path, crashes, settings.rule_options):
+        if not violations or directive.skips(rule):
+            continue  # most rules find nothing in a file: the names a pragma may use are not needed
         codes = pragmas.names(rule)
-        if directive.skips(rule):
-            continue
         for violation in violations:
             if suppressions.suppresses(codes, violation.instruction):
                 continue

@@ -27,6 +27,9 @@ from imagelint.settings import ConfigError, Settings
 DOCKERFILE_LANGUAGE = "dockerfile"
 # A rule code as written in pragmas: "# imagelint ignore=IL6001", "# hadolint ignore=DL3008,DL3015".
 CODE_PATTERN = re.compile(r"\b(?:IL|DL)\d{4}\b", re.IGNORECASE)
+# A comment that lists rules by name: an ignore pragma or BuildKit's check directive.
+PRAGMA_LINE = re.compile(r"\s*#\s*(?:(?:imagelint|hadolint)\s+ignore\s*=|check\s*=)", re.IGNORECASE)
+RULE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
 def is_dockerfile(language_id: str | None, path: str | None) -> bool:
@@ -128,10 +131,17 @@ def fix_title(fix: Fix) -> str:
 
 
 def code_at(line: str, index: int) -> tuple[str, int, int] | None:
-    """The rule code written around character ``index`` of ``line``: (code, start, end)."""
+    """The rule code written around character ``index`` of ``line``: (code, start, end). In a
+    pragma or BuildKit check directive a rule name or a BuildKit check name counts too
+    (``# imagelint ignore=shell-form-entrypoint``, ``# check=skip=JSONArgsRecommended``)."""
     for match in CODE_PATTERN.finditer(line):
         if match.start() <= index <= match.end():
             return match.group(0).upper(), match.start(), match.end()
+    pragma = PRAGMA_LINE.match(line)
+    if pragma:
+        for match in RULE_WORD.finditer(line, pragma.end()):
+            if match.start() <= index <= match.end():
+                return match.group(0), match.start(), match.end()
     return None
 
 

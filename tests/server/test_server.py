@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from imagelint.rule import registered_rules
+from imagelint.rule import registered_rules, rules_called
 from tests.server.lsp import Session, apply_edits, as_tuple, run_session
 
 # Settings beside the Dockerfile: the server must read them as `imagelint lint` would.
@@ -54,7 +54,7 @@ def test_open_publishes_exact_diagnostics_and_change_updates_them(tmp_path):
     ]
     first = next(d for d in seen["opened"] if d.code == "IL6001")
     assert first.source == "imagelint"
-    assert first.message == "apt-get install without -y aborts at the confirmation prompt; add -y"
+    assert first.message.startswith("apt-get install without -y fails as soon as it must install more than")
     # No rulesDocsUrl given: running from a checkout, the code links to its docs/rules.md.
     page = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
     assert first.code_description.href == page.as_uri() + "#il6001"
@@ -90,7 +90,8 @@ def test_default_settings_and_docs_url(tmp_path):
     run_session(scenario, initialization_options={"rulesDocsUrl": "https://example.org/rules"})
     codes = {d.code: d for d in seen["diagnostics"]}
     assert {"IL6001", "IL6002", "IL6003", "IL7001"} <= set(codes)
-    assert codes["IL7001"].severity == types.DiagnosticSeverity.Warning
+    assert codes["IL6001"].severity == types.DiagnosticSeverity.Warning
+    assert codes["IL7001"].severity == types.DiagnosticSeverity.Information  # a base image: its CMD is debian's shell
     assert codes["IL6001"].code_description.href == "https://example.org/rules#il6001"
     assert seen["notes"] == 0
     assert [d.code for d in seen["saved"]] == ["IL6001"]
@@ -177,6 +178,34 @@ def test_hover_on_a_diagnostic_and_on_a_pragma_code(tmp_path):
     assert as_tuple(pragma.range) == ((1, 25), (1, 31))
     assert docs("IL6011") in seen["on_il6011"].contents.value
     assert seen["elsewhere"] is None
+
+
+def test_hover_on_a_rule_name_in_a_pragma_and_a_buildkit_check_name(tmp_path):
+    text = (
+        "# check=skip=JSONArgsRecommended\n"
+        "FROM debian:12-slim\n"
+        "# imagelint ignore=shell-form-entrypoint\n"
+        'ENTRYPOINT ["app"]\n'
+        "# imagelint ignore=no-such-rule\n"
+        "RUN echo hello\n"
+    )
+    path = project(tmp_path, text)
+    seen = {}
+
+    async def scenario(session: Session):
+        await session.open(path, text)
+        seen["buildkit"] = await session.hover(path, 0, 20)
+        seen["name"] = await session.hover(path, 2, 25)
+        seen["keyword"] = await session.hover(path, 2, 4)
+        seen["unknown"] = await session.hover(path, 4, 22)
+
+    run_session(scenario)
+    entrypoint = rules_called("shell-form-entrypoint", registered_rules())[0].code
+    assert docs(entrypoint) in seen["buildkit"].contents.value
+    assert as_tuple(seen["buildkit"].range) == ((0, 13), (0, 32))
+    assert docs(entrypoint) in seen["name"].contents.value
+    assert as_tuple(seen["name"].range) == ((2, 19), (2, 40))
+    assert seen["keyword"] is None and seen["unknown"] is None
 
 
 def test_non_ascii_line_gets_utf16_columns(tmp_path):

@@ -267,6 +267,7 @@ def test_github_annotations(lint, tmp_path):
     assert hostile.count("\n") == 1  # the message cannot start a second command
     assert hostile.startswith("::warning file=we%2Cird%3Aname,line=3,endLine=4,col=2,title=IL8002 shell-form-entrypoint::")
     assert "%0A::error::injected, 100%25" in hostile and "%0Afix: line one%0Aline two" in hostile
+    assert "\x1b" not in hostile and "100%25 \\x1b[31m" in hostile  # the runner's log is a terminal
 
 
 def test_github_image_findings_without_a_line_have_no_file(bare_image):

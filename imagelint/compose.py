@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from imagelint.documents import DocumentError, load_yaml, read_bytes
 from imagelint.variables import closing_brace
 
 COMPOSE_NAME = re.compile(r"^(docker-)?compose(\.[\w.-]+)?\.ya?ml$")
@@ -151,13 +152,17 @@ class _Loader:
         if key in self.documents:
             return self.documents[key]
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_bytes(path).decode("utf-8")
         except OSError as err:
             raise ComposeError(f"{shown}: cannot read ({err.strerror})") from None
         except UnicodeDecodeError:
             raise ComposeError(f"{shown}: not a Compose file (not UTF-8 text)") from None
+        except DocumentError as err:
+            raise ComposeError(f"{shown}: {err}") from None
         try:
-            document = yaml.safe_load(text)
+            document = load_yaml(text)
+        except DocumentError as err:
+            raise ComposeError(f"{shown}: {err}") from None
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""

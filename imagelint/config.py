@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from imagelint import hadolint_config
+from imagelint.documents import DocumentError, load_toml, read_bytes
 from imagelint.rule import Rule
 from imagelint.settings import ConfigError, Settings, settings_from_table
 
@@ -53,12 +54,13 @@ def _has_imagelint_table(pyproject: Path) -> bool:
 
 def _read_toml(path: Path) -> dict:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return load_toml(read_bytes(path))
     except OSError as err:
         raise ConfigError(f"{path}: cannot read ({err.strerror})") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: invalid TOML ({err})") from None
+    except DocumentError as err:
+        raise ConfigError(f"{path}: {err}") from None
 
 
 def load_settings(path: Path | None, rules: Mapping[str, Rule]) -> Settings:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+from imagelint.limits import EXPANDED_BYTES, NESTING, VARIABLE_BYTES, Limit
 
 # Build args every build defines without an ARG line (BuildKit's predefined proxy args).
 PROXY_ARGS = frozenset(
@@ -18,20 +22,111 @@ PLATFORM_ARGS = {
 }
 
 
+V = TypeVar("V")
+_MISSING = object()
+# Lookups in a Layered mapping go through at most this many layers: a copy taken past it puts
+# every entry into one dict again (so N copies of N variables cost about N²/32, not N²).
+_MOST_LAYERS = 32
+
+
+class _Layer:
+    __slots__ = ("entries", "below", "depth")
+
+    def __init__(self, entries: dict, below: _Layer | None) -> None:
+        self.entries = entries
+        self.below = below
+        self.depth = below.depth + 1 if below is not None else 0
+
+
+class Layered(Mapping[str, V]):
+    """A ``str -> value`` mapping whose copies share the entries they were copied with.
+
+    Every ARG and ENV line gives the instructions after it a new scope: copying whole dicts would
+    cost N²/2 entries for N variables (a chain of thousands of stages, each adding one, took
+    gigabytes). Here a copy freezes the entries so far into a layer both sides keep, and each side
+    writes only into a layer of its own. Iteration order is a dict's: first insertion first.
+    """
+
+    __slots__ = ("_own", "_below")
+
+    def __init__(self, entries: Mapping[str, V] | None = None, *, _below: _Layer | None = None) -> None:
+        self._own: dict[str, V] = dict(entries) if entries else {}
+        self._below = _below
+
+    def copy(self) -> Layered[V]:
+        if self._own:
+            below = _Layer(self._own, self._below)
+            if below.depth >= _MOST_LAYERS:
+                below = _Layer(self._flattened(), None)
+            self._own, self._below = {}, below  # this side's later writes go above the frozen layer too
+        return Layered(_below=self._below)
+
+    def _flattened(self) -> dict[str, V]:
+        layers = []
+        layer = _Layer(self._own, self._below)
+        while layer is not None:
+            layers.append(layer.entries)
+            layer = layer.below
+        merged: dict[str, V] = {}
+        for entries in reversed(layers):  # oldest first: a key keeps the place of its first insertion
+            merged.update(entries)
+        return merged
+
+    def __setitem__(self, name: str, value: V) -> None:
+        self._own[name] = value
+
+    def __getitem__(self, name: str) -> V:
+        value = self._own.get(name, _MISSING)
+        layer = self._below
+        while value is _MISSING and layer is not None:
+            value = layer.entries.get(name, _MISSING)
+            layer = layer.below
+        if value is _MISSING:
+            raise KeyError(name)
+        return value  # type: ignore[return-value]
+
+    def __contains__(self, name: object) -> bool:
+        if name in self._own:
+            return True
+        layer = self._below
+        while layer is not None:
+            if name in layer.entries:
+                return True
+            layer = layer.below
+        return False
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._flattened() if self._below is not None else self._own)
+
+    def __len__(self) -> int:
+        return len(self._flattened() if self._below is not None else self._own)
+
+
+@dataclass(slots=True)
+class ExpansionBudget:
+    """Characters that the expansions of one Dockerfile may still add (limits.EXPANDED_BYTES).
+
+    Each value is bounded by limits.VARIABLE_BYTES, but 30,000 ``COPY $BIG/x`` lines would each
+    copy a 1 MB value, for every rule that looks: the file's scopes share one budget."""
+
+    left: int
+
+
 @dataclass(slots=True)
 class Scope:
     """Variables visible at one point of a Dockerfile. Copied on write, so instructions can share."""
 
-    args: dict[str, str | None] = field(default_factory=dict)  # None: declared without a default
-    envs: dict[str, str] = field(default_factory=dict)
+    args: Layered[str | None] = field(default_factory=Layered)  # None: declared without a default
+    envs: Layered[str] = field(default_factory=Layered)
     globals: Scope | None = None  # ARGs declared before the first FROM
+    budget: ExpansionBudget | None = None  # shared by every scope of one Dockerfile
 
     def copy(self) -> Scope:
-        return Scope(dict(self.args), dict(self.envs), self.globals)
+        return Scope(self.args.copy(), self.envs.copy(), self.globals, self.budget)
 
     def child_for_stage(self) -> Scope:
         """``FROM earlier-stage``: BuildKit starts the stage with its parent's ENV and build args."""
-        return Scope(dict(self.args), dict(self.envs), self.globals)
+        return Scope(self.args.copy(), self.envs.copy(), self.globals, self.budget)
 
     def declare_arg(self, name: str, default: str | None) -> None:
         if default is None and self.globals is not None:
@@ -63,6 +158,9 @@ class Expansion:
     used: tuple[str, ...]  # every variable referenced
     undefined: tuple[str, ...]  # referenced, not defined and with no fallback
     unset: tuple[str, ...] = ()  # declared without a value (``ARG V``) and used with no fallback
+    # The limit the value ran into, making it unknown: limits.VARIABLE_BYTES (the text is cut
+    # there) or limits.NESTING (``${A:-${B:-...}}`` deeper than that: the inner word is left as is).
+    over_limit: Limit | None = None
 
 
 def end_of_name(text: str, start: int, end: int | None = None) -> int:
@@ -79,11 +177,29 @@ def expand(text: str, scope: Scope, *, for_from: bool = False) -> Expansion:
     """Expand ``$A``, ``${A}``, ``${A:-x}``, ``${A:+x}``, ``${A-x}``, ``${A+x}``, ``${A:?x}``.
 
     Single-quoted text and ``\\$`` stay literal. A variable that is neither defined nor given a
-    fallback expands to the empty string and is listed in ``undefined``.
+    fallback expands to the empty string and is listed in ``undefined``. The result is bounded
+    (see :attr:`Expansion.over_limit`), so doubling ARGs (``ARG B=$A$A``...) cannot fill memory.
     """
     if "$" not in text:
         return Expansion(text, (), ())
+    room, limit = VARIABLE_BYTES.value(), VARIABLE_BYTES
+    budget = scope.budget
+    if budget is not None and budget.left < room:
+        room, limit = max(budget.left, 0), EXPANDED_BYTES
+    expansion = _expand(text, scope, for_from, 0, room, limit)
+    if budget is not None:
+        budget.left -= max(0, len(expansion.text) - len(text))
+    return expansion
+
+
+def _expand(text: str, scope: Scope, for_from: bool, depth: int, room: int, limit: Limit = VARIABLE_BYTES) -> Expansion:
+    """:func:`expand` at ``depth`` levels of ``${A:-...}`` words, with at most ``room`` characters
+    of values (``limit`` is the limit that room comes from)."""
+    if depth > NESTING.value():
+        return Expansion(text, (), (), (), NESTING)
     is_global = scope.globals is None
+    over_limit: Limit | None = None
+    size = 0
     out: list[str] = []
     used: list[str] = []
     undefined: list[str] = []
@@ -126,7 +242,13 @@ def expand(text: str, scope: Scope, *, for_from: bool = False) -> Expansion:
             used.append(name)
             value = global_lookup(scope, name) if is_global else scope.lookup(name)
             defined = scope.is_defined(name) or (is_global and name in PLATFORM_ARGS)
-            out.append(_apply_modifier(name, value, defined, modifier, scope, undefined, for_from))
+            piece, inner_over = _apply_modifier(name, value, defined, modifier, scope, undefined, for_from, depth, room - size, limit)
+            out.append(piece)
+            size += len(piece)
+            over_limit = over_limit or inner_over
+            if size > room:
+                over_limit = limit
+                break
             if defined and value is None and not modifier.startswith((":-", "-", ":+", "+")):
                 unset.append(name)
             continue
@@ -145,7 +267,14 @@ def expand(text: str, scope: Scope, *, for_from: bool = False) -> Expansion:
         elif value is None:
             unset.append(name)
         out.append(value or "")
-    return Expansion("".join(out), tuple(used), tuple(undefined), tuple(unset))
+        size += len(value or "")
+        if size > room:
+            over_limit = limit
+            break
+    text = "".join(out)
+    if over_limit is not None and over_limit is not NESTING:
+        text = text[:room]
+    return Expansion(text, tuple(used), tuple(undefined), tuple(unset), over_limit)
 
 
 def closing_brace(text: str, start: int, end: int | None = None) -> int:
@@ -170,11 +299,15 @@ def _apply_modifier(
     scope: Scope,
     undefined: list[str],
     for_from: bool,
-) -> str:
+    depth: int,
+    room: int,
+    limit: Limit,
+) -> tuple[str, Limit | None]:
+    """The text ``${name<modifier>}`` stands for, and the limit a word in it ran into, if any."""
     if not modifier:
         if not defined:
             undefined.append(name)
-        return value or ""
+        return value or "", None
     if modifier.startswith((":-", ":+", ":?")):
         op, word = modifier[:2], modifier[2:]
         is_set = bool(value)
@@ -185,11 +318,16 @@ def _apply_modifier(
         # ${A#pat}, ${A%pat}, ${A/x/y}: the value matters less than knowing A is used.
         if not defined:
             undefined.append(name)
-        return value or ""
-    if op == ":-":
-        return value if is_set and value is not None else expand(word, scope, for_from=for_from).text
+        return value or "", None
+    if op == ":-" and not (is_set and value is not None) or op == ":+" and is_set:
+        if "$" not in word:
+            return word, None
+        inner = _expand(word, scope, for_from, depth + 1, max(room, 0), limit)
+        return inner.text, inner.over_limit
     if op == ":+":
-        return expand(word, scope, for_from=for_from).text if is_set else ""
+        return "", None
+    if op == ":-":
+        return value or "", None
     if not is_set:
         undefined.append(name)
-    return value or ""
+    return value or "", None

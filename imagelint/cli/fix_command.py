@@ -220,9 +220,11 @@ def _fix_stdin(settings, *, unsafe: bool, context: Path | None, target: str | No
     from imagelint import engine
     from imagelint.fixer import FixWriteError, decode_for_fixing, fix_text
 
+    from imagelint.dockerfile import DockerfileInputError, read_stdin
+
     try:
-        text = decode_for_fixing(sys.stdin.buffer.read(), "-")
-    except FixWriteError as err:
+        text = decode_for_fixing(read_stdin(sys.stdin), "-")
+    except (FixWriteError, DockerfileInputError) as err:
         raise UsageError(str(err)) from None
     outcome = fix_text(
         text,

@@ -32,7 +32,7 @@ its implementation and never import it.
 from __future__ import annotations
 
 from imagelint.dockerfile.arguments import extract_builder_flags
-from imagelint.dockerfile.loader import DockerfileInputError, decode, load, parse_bytes
+from imagelint.dockerfile.loader import DockerfileInputError, decode, load, parse_bytes, read_stdin
 from imagelint.dockerfile.model import (
     Comment,
     Directive,
@@ -71,6 +71,7 @@ __all__ = [
     "parse",
     "parse_bytes",
     "parse_image_ref",
+    "read_stdin",
     "split_key_values",
     "split_words",
 ]

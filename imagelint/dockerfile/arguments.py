@@ -117,6 +117,10 @@ def _json_array(value: str) -> list[str] | None:
         parsed, _end = _JSON.raw_decode(text)
     except ValueError:
         return None
+    except RecursionError:
+        # Arrays nested past Python's recursion limit (about 1,000 deep): Go's decoder goes to
+        # 10,000 and then fails, which makes the line shell form; taken as shell form here too.
+        return None
     if not all(isinstance(item, str) for item in parsed):
         raise _NotStringArray
     # Go decodes an unpaired \ud800 escape as U+FFFD; Python would keep an unencodable surrogate.

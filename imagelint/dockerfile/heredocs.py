@@ -8,6 +8,7 @@ import re
 
 from imagelint.dockerfile.model import Heredoc, Instruction, ParseProblem
 from imagelint.dockerfile.syntax import GO_SPACE
+from imagelint.limits import NESTING
 
 # A heredoc word: optional fd, <<, optional -, then the name. Current BuildKit (>= 0.22) allows
 # blanks between << and the name (``<< EOF``); earlier releases did not.
@@ -32,6 +33,7 @@ class _ShellWords:
         self.pos = 0
         self.raw_quotes = raw_quotes
         self.raw_escapes = raw_escapes
+        self.depth = 0  # ``${A:-${B:-...}}`` levels open; past limits.NESTING the line is a lexing error
 
     def words(self) -> list[str]:
         return self._process(None, self.raw_escapes)[1]
@@ -48,6 +50,9 @@ class _ShellWords:
     def _process(self, stop: str | None, raw_escapes: bool) -> tuple[str, list[str]]:
         """processStopOn: read up to ``stop`` (or the end) and return (text, words)."""
         saved, self.raw_escapes = self.raw_escapes, raw_escapes
+        self.depth += 1
+        if self.depth > NESTING.value() + 1:
+            raise _LexError("variables nested too deeply")
         try:
             result: list[str] = []
             words = _Words()
@@ -89,6 +94,7 @@ class _ShellWords:
             return "".join(result), words.get()
         finally:
             self.raw_escapes = saved
+            self.depth -= 1
 
     def _quoted(self, quote: str) -> str:
         self.pos += 1
@@ -172,33 +178,36 @@ class _ShellWords:
 
 
 class _Words:
-    """The lexer's word collector: unquoted Unicode space separates words, empty words vanish."""
+    """The lexer's word collector: unquoted Unicode space separates words, empty words vanish.
+
+    A word is kept as a list of its pieces, joined when it ends: adding to a string would copy
+    the word so far each time (a 1 MB word of ``$a$a...`` took 25 s)."""
 
     def __init__(self) -> None:
-        self.word = ""
+        self.pieces: list[str] = []
         self.words: list[str] = []
-        self.in_word = False
+
+    def _end_word(self) -> None:
+        word = "".join(self.pieces)
+        if word:
+            self.words.append(word)
+        self.pieces = []
 
     def add_char(self, ch: str) -> None:
         if ch in GO_SPACE:
-            if self.in_word and self.word:
-                self.words.append(self.word)
-                self.word, self.in_word = "", False
+            self._end_word()
         else:
-            self.add_raw(ch)
+            self.pieces.append(ch)
 
     def add_raw(self, text: str) -> None:
-        self.word += text
-        self.in_word = True
+        self.pieces.append(text)
 
     def add_string(self, text: str) -> None:
         for ch in text:
             self.add_char(ch)
 
     def get(self) -> list[str]:
-        if self.word:
-            self.words.append(self.word)
-            self.word, self.in_word = "", False
+        self._end_word()
         return self.words
 
 
@@ -236,27 +245,36 @@ def read_heredocs(
     raw_lines: list[str],
     i: int,
     problems: list[ParseProblem],
+    unterminated: dict[tuple[str, bool], int] | None = None,
 ) -> int:
     """Consume each heredoc body after the instruction; returns the index of the next line to read.
 
     BuildKit rejects a file with an unterminated heredoc. Here the problem is recorded at the
     instruction, that heredoc and any later one are dropped, and parsing goes on right after the
     last complete heredoc, so the rest of the file is still linted.
+
+    ``unterminated`` (one per file) remembers, for each (name, chomp), the first line from which no
+    line ends such a heredoc: a file of thousands of unterminated ``RUN <<EOF`` lines is then read
+    once, not once per heredoc.
     """
     try:
         specs = _heredoc_specs(logical)
     except _LexError as err:
         problems.append(ParseProblem(instruction.line, instruction.end_line, str(err)))
         return i
+    if unterminated is None:
+        unterminated = {}
     for name, chomp, expand_vars, fd in specs:
         first = i + 1
         end = i
-        while end < len(lines):
+        known_missing = unterminated.get((name, chomp), len(lines) + 1) <= i
+        while end < len(lines) and not known_missing:
             candidate = lines[end].lstrip("\t") if chomp else lines[end]
             end += 1
             if candidate == name:
                 break
         else:
+            unterminated[(name, chomp)] = min(i, unterminated.get((name, chomp), i))
             problems.append(
                 ParseProblem(
                     instruction.line,

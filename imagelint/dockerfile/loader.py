@@ -76,6 +76,21 @@ def load(path: str | Path, display_path: str | None = None, *, build_args: dict[
     return parse_bytes(data, shown, build_args=build_args)
 
 
+def read_stdin(stream) -> bytes:
+    """Standard input (a text or binary stream) as bytes, read only up to :func:`max_dockerfile_bytes`:
+    ``imagelint lint - < /dev/zero`` must end, with the same error as a file over the limit."""
+    if stream is None:
+        return b""
+    limit = max_dockerfile_bytes()
+    buffer = getattr(stream, "buffer", stream)
+    data = buffer.read(limit + 1)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if len(data) > limit:
+        raise DockerfileInputError(f"-: larger than the {_size(limit)} limit for a Dockerfile; set {MAX_BYTES_VARIABLE} to raise it")
+    return data
+
+
 def _size(limit: int) -> str:
     return f"{limit / 1000 / 1000:g} MB" if limit % 100_000 == 0 else f"{limit}-byte"
 

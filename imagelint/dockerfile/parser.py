@@ -69,6 +69,7 @@ def parse(
     continuation = _continuation_regex(escape)
     directives_done = False
     seen_directives: set[str] = set()
+    unterminated_heredocs: dict[tuple[str, bool], int] = {}
 
     def directive_line(line: str, number: int) -> bool:
         """BuildKit tries every line (continuation lines too) until the first non-directive one."""
@@ -137,7 +138,7 @@ def parse(
             and target.json_args is None
             and "<<" in logical
         ):
-            i = read_heredocs(target, logical, lines, raw_lines, i, problems)
+            i = read_heredocs(target, logical, lines, raw_lines, i, problems, unterminated_heredocs)
             instruction.end_line = target.end_line
         instructions.append(instruction)
 

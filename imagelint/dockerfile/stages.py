@@ -10,7 +10,8 @@ import re
 from imagelint.dockerfile.model import Dockerfile, ImageRef, Instruction, ParseProblem, Stage
 from imagelint.dockerfile.syntax import TOKEN_WHITESPACE
 from imagelint.dockerfile.words import split_arg_declarations
-from imagelint.variables import Scope, expand
+from imagelint.limits import EXPANDED_BYTES, NESTING, over_limit_message
+from imagelint.variables import ExpansionBudget, Scope, expand
 
 
 def arg_declarations(instruction: Instruction) -> list[tuple[str, str | None]]:
@@ -51,7 +52,8 @@ def build_stages(dockerfile: Dockerfile, build_args: dict[str, str] | None = Non
     default; a name no ARG declares changes nothing."""
     build_args = build_args or {}
     global_args = dockerfile.global_args
-    scope = Scope()  # instructions before the first FROM see only earlier global ARGs
+    budget = global_args.budget = ExpansionBudget(EXPANDED_BYTES.value())
+    scope = Scope(budget=budget)  # instructions before the first FROM see only earlier global ARGs
     stage: Stage | None = None
     for index, instruction in enumerate(dockerfile.instructions):
         instruction.index = index
@@ -59,15 +61,15 @@ def build_stages(dockerfile: Dockerfile, build_args: dict[str, str] | None = Non
         if keyword == "FROM":
             stage = _new_stage(dockerfile, instruction, len(dockerfile.stages))
             dockerfile.stages.append(stage)
-            scope = stage.parent.final_scope.child_for_stage() if stage.parent and stage.parent.final_scope else Scope()
+            scope = stage.parent.final_scope.child_for_stage() if stage.parent and stage.parent.final_scope else Scope(budget=budget)
             scope.globals = global_args
         if stage is None:
             instruction.stage = -1
             instruction.scope = global_args.copy()
             if keyword == "ARG":
                 for name, default in arg_declarations(instruction):
-                    value = expand(default, global_args) if default is not None else None
-                    global_args.declare_arg(name, build_args.get(name, value.text if value is not None else None))
+                    value = _value(dockerfile, instruction, name, default, global_args)
+                    global_args.declare_arg(name, build_args.get(name, value))
             _place_trigger(instruction)
             continue
         instruction.stage = stage.index
@@ -75,15 +77,34 @@ def build_stages(dockerfile: Dockerfile, build_args: dict[str, str] | None = Non
         if keyword == "ARG":
             scope = scope.copy()
             for name, default in arg_declarations(instruction):
-                value = expand(default, scope).text if default is not None else None
+                value = _value(dockerfile, instruction, name, default, scope)
                 scope.declare_arg(name, build_args.get(name, value))
         elif keyword == "ENV":
             scope = scope.copy()
             for name, value in instruction.key_values():
-                scope.set_env(name, expand(value, scope).text)
+                scope.set_env(name, _value(dockerfile, instruction, name, value, scope) or "")
         instruction.scope = scope
         _place_trigger(instruction)
         stage.final_scope = scope
+
+
+def _value(dockerfile: Dockerfile, instruction: Instruction, name: str, written: str | None, scope: Scope) -> str | None:
+    """An ARG default or ENV value expanded; None (unknown, as for ``ARG NAME`` alone) when it runs
+    into a limit, which is reported at the instruction (an ENV value becomes empty)."""
+    if written is None:
+        return None
+    expansion = expand(written, scope)
+    if expansion.over_limit is None:
+        return expansion.text
+    if expansion.over_limit is NESTING:
+        what = f"{instruction.keyword} {name} nests ${{...}} deeper than"
+    elif expansion.over_limit is EXPANDED_BYTES:
+        what = f"{instruction.keyword} {name}: the values this file expands add up to more than"
+    else:
+        what = f"{instruction.keyword} {name} expands to a value longer than"
+    message = over_limit_message(what, expansion.over_limit, "its value is taken as unknown")
+    dockerfile.problems.append(ParseProblem(instruction.line, instruction.end_line, message))
+    return None
 
 
 def _place_trigger(instruction: Instruction) -> None:

@@ -71,12 +71,16 @@ class Budgets:
 
 def load_dive_ci(path: Path) -> DiveCiRules:
     """Read a ``.dive-ci`` file as dive 0.13.1 does: rules it omits keep dive's defaults."""
+    from imagelint.documents import DocumentError, read_text
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         raise BudgetError(f"{path}: no such .dive-ci file") from None
     except OSError as err:
         raise BudgetError(f"{path}: cannot read ({err.strerror})") from None
+    except DocumentError as err:
+        raise BudgetError(f"{path}: {err}") from None
     values = dict(DIVE_DEFAULTS)
     values.update(_dive_ci_rules(text, path))
     where = f"{path}: rules"
@@ -111,13 +115,17 @@ def _dive_ci_rules(text: str, path: Path) -> dict[str, str]:
     Kebab-case keys, dive's newer spelling, are accepted."""
     import yaml  # imported only when a .dive-ci file is read
 
+    from imagelint.documents import DocumentError, load_yaml
+
     aliases = {
         "lowest-efficiency": "lowestEfficiency",
         "highest-wasted-bytes": "highestWastedBytes",
         "highest-user-wasted-percent": "highestUserWastedPercent",
     }
     try:
-        document = yaml.safe_load(text)
+        document = load_yaml(text)
+    except DocumentError as err:
+        raise BudgetError(f"{path}: {err}") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)

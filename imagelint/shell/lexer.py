@@ -78,6 +78,10 @@ class Lexer:
         # a new text and lexed again. Crafted nesting like `sh -c "$(sh -c "$(...)")"` would do
         # that per level; charging new texts against this budget keeps the total work linear.
         self.budget = 0
+        # Tokens this lexer may still produce (None: no limit); past it a text is cut and
+        # ``truncated`` set: the shell model of a huge RUN would take about 1 kB per token.
+        self.token_room: int | None = None
+        self.truncated = False
 
     def lex(self, ctx: Ctx, pos: int, lim: int) -> list[tuple]:
         text = ctx.text
@@ -89,7 +93,11 @@ class Lexer:
         ws = _WS.match
         fast = _FAST.match if esc == "\\" else None
         unquote = _UNQUOTE.sub
+        most = self.token_room if self.token_room is not None else lim - pos + 1  # a token takes a character
         while pos < lim:
+            if len(toks) >= most:
+                self.truncated = True
+                break
             if fast is not None:
                 m = fast(text, pos, lim)
                 g = m.lastindex

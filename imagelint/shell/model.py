@@ -208,6 +208,8 @@ class Script:
     commands: list[Command] = field(default_factory=list)  # source order, nested ones included
     sets: frozenset[str] = frozenset()  # options on after the script's own `set`s: 'e', 'pipefail'
     incomplete: bool = False  # malformed input or nesting past MAX_DEPTH: the model is partial
+    truncated: bool = False  # cut at parse_script's max_tokens: the commands after the cut are missing
+    tokens: int = 0  # words and operators lexed (what max_tokens counts)
 
     def pipelines(self) -> list[list[Command]]:
         groups: dict[int, list[Command]] = {}

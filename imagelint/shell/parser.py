@@ -27,18 +27,21 @@ _SEPARATOR_OPS = frozenset({";", "\n", "&", ";;", ";&", ";;&"})
 _CONTINUING_OPS = frozenset({"&&", "||", "|", "|&"})
 
 
-def parse_script(text: str, *, escape: str = "\\") -> Script:
+def parse_script(text: str, *, escape: str = "\\", max_tokens: int | None = None) -> Script:
     """Parse the shell script of a RUN (its joined command line or a heredoc body). Never raises.
 
     ``escape`` is the Dockerfile's escape character. When it is not a backslash the script is
     almost certainly for a Windows shell, so a backslash is literal (``C:\\dir``), the escape
-    character escapes instead, and backticks are not command substitution.
+    character escapes instead, and backticks are not command substitution. ``max_tokens`` bounds
+    the words and operators modelled: the rest of a longer script is left out, and the script is
+    ``truncated`` (and ``incomplete``).
     """
     if not isinstance(text, str):
         text = str(text)
     if escape not in ("\\", "`") and (len(escape) != 1 or escape.isspace() or escape.isalnum()):
         escape = "\\"
     parser = _Parser(escape)
+    parser.lexer.token_room = max_tokens
     try:
         parser.run(text)
     except Exception:  # noqa: BLE001 - a linter must survive anything; keep what was parsed
@@ -56,6 +59,7 @@ class _Parser:
         self.jobs: deque[tuple[Ctx, int, int, int, bool]] = deque()  # (ctx, start, end, depth, subshell)
         self.next_pipe = 0
         self.nested_jobs = 0
+        self.tokens = 0  # words and operators lexed, nested scripts included
 
     # -- driver ---------------------------------------------------------------------------------
 
@@ -69,6 +73,9 @@ class _Parser:
                 self.incomplete = True
                 continue
             tokens = self.lexer.lex(ctx, start, end)
+            self.tokens += len(tokens)
+            if self.lexer.token_room is not None:
+                self.lexer.token_room -= len(tokens)
             self.parse(tokens, ctx, depth, subshell)
 
     def result(self, text: str) -> Script:
@@ -84,7 +91,8 @@ class _Parser:
                 first = command.words[0].value
                 if first == "set" or first.endswith("/set"):
                     apply_set(sets, command.args)
-        return Script(text, commands, frozenset(sets), self.incomplete or self.lexer.incomplete)
+        truncated = self.lexer.truncated
+        return Script(text, commands, frozenset(sets), self.incomplete or self.lexer.incomplete or truncated, truncated, self.tokens)
 
     # -- grammar --------------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ def invalid_dockerfile_syntax(ctx: LintContext, rule: Rule) -> Iterator[Violatio
     ## Fix
     Correct the instruction at the reported line.
     """
-    for problem in ctx.dockerfile.problems:
+    for problem in [*ctx.dockerfile.problems, *ctx.limit_problems]:
         yield Violation(problem.message, line=problem.line, end_line=problem.end_line, column=1)
     for instruction in ctx.instructions:
         if instruction.keyword not in KNOWN_INSTRUCTIONS:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import JSON_CAPABLE, Instruction
+from imagelint.documents import load_json
 from imagelint.edits import insert_after, replace_value
 from imagelint.fixes import Fix
 from imagelint.rule import Rule, Violation, rule
@@ -35,7 +36,7 @@ def _json_problem(value: str) -> str:
     if "'" in value and '"' not in value:
         return "JSON strings need double quotes, not single quotes"
     try:
-        parsed = json.loads(value)
+        parsed = load_json(value)
     except ValueError as err:
         return f"it is not valid JSON ({err.msg.lower()})"
     if not isinstance(parsed, list) or not all(isinstance(item, str) for item in parsed):
@@ -103,7 +104,7 @@ def _json_fix(instruction: Instruction) -> str | None:
     if "'" in value and '"' not in value:
         value = value.replace("'", '"')
     try:
-        parsed = json.loads(value)
+        parsed = load_json(value)
     except ValueError:
         return None
     if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed):
@@ -132,7 +133,7 @@ def _json_edit(instruction: Instruction) -> Fix | None:
 
 def _is_string_array(text: str) -> bool:
     try:
-        parsed = json.loads(text)
+        parsed = load_json(text)
     except ValueError:
         return False
     return isinstance(parsed, list) and all(isinstance(item, str) for item in parsed)

@@ -1,8 +1,7 @@
 """The build context: which files exist, which ``.dockerignore`` keeps out, and how big they are.
 
-``.dockerignore`` matching uses the Docker SDK's own ``PatternMatcher`` (the one ``docker build``
-in docker-py uses), so imagelint and the engine agree on what is sent. The SDK is imported only
-when a ``.dockerignore`` exists, to keep ``imagelint lint`` quick to start otherwise.
+``.dockerignore`` lines mean what they mean to the Docker SDK's ``build`` (:mod:`imagelint.ignore_patterns`),
+so imagelint and the build agree on what is sent.
 """
 
 from __future__ import annotations
@@ -12,6 +11,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+
+from imagelint.context_glob import glob_context
+from imagelint.ignore_patterns import IgnorePatterns
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +70,35 @@ class BuildContext:
             return False
         return bool(self._matcher.matches(relative))
 
+    def line_hits(self, relative: str) -> list[bool]:
+        """For each of :attr:`ignore_patterns`, whether that line alone matches the path (or a
+        folder above it): one pass, where asking line by line would compile each line again."""
+        relative = relative.strip("/")
+        if self._matcher is None or relative in ("", ".") or self._matcher.always_sent(relative):
+            return [False] * len(self.ignore_patterns)  # .dockerignore itself is sent whatever a line says
+        return self._matcher.hits(relative)
+
     def exists(self, relative: str) -> bool:
-        return (self.root / relative.lstrip("/")).exists()
+        return self._probe(relative, Path.exists)
+
+    def is_dir(self, relative: str) -> bool:
+        return self._probe(relative, Path.is_dir)
+
+    def is_file(self, relative: str) -> bool:
+        return self._probe(relative, Path.is_file)
+
+    def _probe(self, relative: str, test) -> bool:
+        """``test`` of a context path; False for one the system cannot even look up (a name longer
+        than NAME_MAX written in a COPY, a NUL byte), where ``Path`` raises."""
+        try:
+            return test(self.root / relative.lstrip("/"))
+        except (OSError, ValueError):
+            return False
 
     def glob(self, pattern: str) -> list[str]:
-        """Context paths matching a COPY source with wildcards (``*``, ``?``, ``[...]``)."""
-        pattern = pattern.lstrip("/")
-        try:
-            return sorted(str(p.relative_to(self.root)) for p in self.root.glob(pattern))
-        except (ValueError, OSError):
-            return []
+        """Context paths matching a COPY source with wildcards (``*``, ``?``, ``[...]``); links
+        that loop or lead out of the context are not followed (:mod:`imagelint.context_glob`)."""
+        return glob_context(self.root, pattern)
 
     @cached_property
     def top_level(self) -> list[str]:
@@ -89,7 +110,7 @@ class BuildContext:
     def size_of(self, relative: str, limit_files: int = 200_000) -> int:
         """Bytes under a context path that the build would send (ignored parts excluded)."""
         path = self.root / relative
-        if path.is_symlink() or path.is_file():
+        if self._probe(relative, Path.is_symlink) or self.is_file(relative):
             try:
                 return path.lstat().st_size
             except OSError:
@@ -165,7 +186,7 @@ class BuildContext:
     def measure(self, relative: str, limit_files: int = 20_000) -> tuple[int, bool]:
         """(bytes the build sends under a context path, whether every file was counted)."""
         path = self.root / relative
-        if not path.is_dir() or path.is_symlink():
+        if not self.is_dir(relative) or self._probe(relative, Path.is_symlink):
             try:
                 return (path.lstat().st_size if self.exists(relative) else 0), True
             except OSError:
@@ -185,8 +206,5 @@ class BuildContext:
 
 
 @lru_cache(maxsize=256)
-def _pattern_matcher(patterns: tuple[str, ...]):
-    # Deferred: importing the Docker SDK costs ~0.2 s, paid only when a .dockerignore exists.
-    from imagelint.docker_engine import dockerignore_matcher
-
-    return dockerignore_matcher(list(patterns))
+def _pattern_matcher(patterns: tuple[str, ...]) -> IgnorePatterns:
+    return IgnorePatterns(patterns)

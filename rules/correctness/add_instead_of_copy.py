@@ -139,4 +139,4 @@ def _is_not_archive(ctx: LintContext, source: str) -> bool:
     if name in _NOT_ARCHIVE_NAMES or posixpath.splitext(name)[1] in _NOT_ARCHIVE_SUFFIXES:
         return True
     context = ctx.build_context
-    return context is not None and not any(ch in path for ch in "*?[") and (context.root / path).is_dir()
+    return context is not None and not any(ch in path for ch in "*?[") and context.is_dir(path)

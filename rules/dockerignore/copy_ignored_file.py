@@ -74,10 +74,8 @@ def copy_ignored_file(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
                 continue
             if _partly_reincluded(build_context, source):
                 continue
-            line = next(
-                (p for p in reversed(patterns) if not p.is_exception and build_context.matches([p.text], source.path)),
-                None,
-            )
+            hits = build_context.line_hits(source.path)
+            line = next((p for p, hit in zip(reversed(patterns), reversed(hits)) if hit and not p.is_exception), None)
             where = f" (line {line.line}: '{line.text}')" if line else ""
             yield Violation(
                 f"{instruction.keyword} source '{source.written}' is excluded by {shown_dockerignore(ctx, build_context)}{where}, "
@@ -101,7 +99,7 @@ def _partly_reincluded(build_context: BuildContext, source: Source) -> bool:
 
 
 def _partly_reincluded_path(build_context: BuildContext, relative: str) -> bool:
-    if (build_context.root / relative).is_dir():
+    if build_context.is_dir(relative):
         return next(iter(build_context.walk(relative)), None) is not None
     if build_context.exists(relative):
         return False
@@ -112,10 +110,8 @@ def _exception_may_apply(build_context: BuildContext, relative: str) -> bool:
     """Not on disk: whether a ``!`` line after the last line excluding this path could re-include
     something below it (``!src/*.py``, or a wildcard such as ``!*/keep``)."""
     patterns = build_context.ignore_patterns
-    last_exclusion = max(
-        (i for i, p in enumerate(patterns) if not p.is_exception and build_context.matches([p.text], relative)),
-        default=-1,
-    )
+    hits = build_context.line_hits(relative)
+    last_exclusion = max((i for i, p in enumerate(patterns) if hits[i] and not p.is_exception), default=-1)
     prefix = relative.strip("/") + "/" if relative.strip("/") else ""
     for pattern in patterns[last_exclusion + 1 :]:
         if not pattern.is_exception:

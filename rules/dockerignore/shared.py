@@ -51,7 +51,7 @@ def scan_context(ctx: LintContext) -> ContextScan:
     for instruction, sources in context_copies(ctx):
         excludes = instruction.flag_values("exclude")
         for source in sources:
-            if source.is_glob or not (build_context.root / source.path).is_dir():
+            if source.is_glob or not build_context.is_dir(source.path):
                 continue
             if any(source.path == w or source.path.startswith(w + "/") or w == "" for w in walked):
                 continue  # an earlier COPY already brought this folder in
@@ -96,13 +96,20 @@ def dev_folder_at(build_context: BuildContext, relative: str) -> DevFolder | Non
 
 def reincluding_exception(build_context: BuildContext, relative: str) -> int | None:
     """Index of the ``!`` pattern that brings back a path the lines above it exclude, if any."""
-    patterns = [p.text for p in build_context.ignore_patterns]
-    for index in range(len(patterns) - 1, -1, -1):
-        if not patterns[index].startswith("!"):
-            continue
-        if build_context.matches(patterns[:index], relative) and not build_context.matches(patterns[: index + 1], relative):
-            return index
-    return None
+    patterns = build_context.ignore_patterns
+    if not any(p.is_exception for p in patterns) or relative.strip("/") in ("", "."):
+        return None
+    # Whether the lines up to each one exclude the path (last match wins), in one pass over the
+    # lines rather than matching every prefix of them again (quadratic in the number of lines).
+    excluded = False
+    found = None
+    for index, (pattern, hit) in enumerate(zip(patterns, build_context.line_hits(relative))):
+        before = excluded
+        if hit:
+            excluded = not pattern.is_exception
+        if pattern.is_exception and before and not excluded:
+            found = index
+    return found
 
 
 def list_names(items: list[str], limit: int = 4) -> str:

@@ -7,14 +7,15 @@ until a rule asks for it, and then only once (the engine runs every rule over th
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
 from imagelint.buildcontext import BuildContext
-from imagelint.dockerfile import Dockerfile, Instruction, Stage
+from imagelint.dockerfile import Dockerfile, Instruction, ParseProblem, Stage
+from imagelint.limits import SHELL_TOKENS, over_limit_message
 from imagelint.rule import Violation
 from imagelint.shell import SHELLS, Command, Script, parse_script
 
@@ -79,6 +80,8 @@ class LintOptions:
     trusted_registries: tuple[str, ...] = ()
     target: str | None = None  # the build target stage, when the user names one
     named_contexts: tuple[str, ...] = ()  # build contexts by name (Compose additional_contexts)
+    label_schema: Mapping[str, str] = field(default_factory=dict)  # label key -> type the image must carry
+    strict_labels: bool = False  # no label outside label_schema
 
 
 class LintContext:
@@ -147,15 +150,50 @@ class LintContext:
     def lineage(self, stage: Stage) -> list[Stage]:
         """The stage and the in-file stages it is built FROM, nearest first (the last one starts
         from an external image or scratch). A stage continues its parent's filesystem, SHELL,
-        USER, ENV and build args."""
-        return self._lineages[stage.index]
+        USER, ENV and build args.
+
+        Built on each call, never kept: keeping every stage's lineage costs N²/2 entries for a chain
+        of N stages. To ask only where a lineage starts or whether it holds a stage, use
+        :meth:`root_stage` and :meth:`is_built_from`, which cost nothing per call."""
+        chain = []
+        link: Stage | None = stage
+        while link is not None:
+            chain.append(link)
+            link = link.parent
+        return chain
+
+    def root_stage(self, stage: Stage) -> Stage:
+        """The last stage of :meth:`lineage`: the one that starts from an external image or scratch."""
+        return self.stages[self._stage_tree[stage.index][2]]
+
+    def is_built_from(self, stage: Stage, ancestor: Stage) -> bool:
+        """Whether ``ancestor`` is in ``stage``'s :meth:`lineage` (the stage itself counts)."""
+        enter, leave, _ = self._stage_tree[ancestor.index]
+        return enter <= self._stage_tree[stage.index][0] < leave
 
     @cached_property
-    def _lineages(self) -> dict[int, list[Stage]]:
-        lineages: dict[int, list[Stage]] = {}
-        for stage in self.stages:  # a parent is always an earlier stage
-            lineages[stage.index] = [stage, *(lineages[stage.parent.index] if stage.parent else ())]
-        return lineages
+    def _stage_tree(self) -> dict[int, tuple[int, int, int]]:
+        """Stage index -> (enter, leave, root): the stages built FROM a stage, directly or not, are
+        those numbered from its ``enter`` up to its ``leave`` in a depth-first walk of FROM links."""
+        children: dict[int, list[int]] = {s.index: [] for s in self.stages}
+        for stage in self.stages:
+            if stage.parent is not None:
+                children[stage.parent.index].append(stage.index)
+        numbers: dict[int, tuple[int, int, int]] = {}
+        clock = 0
+        for top in (s.index for s in self.stages if s.parent is None):
+            todo: list[tuple[int, bool]] = [(top, False)]
+            enters: dict[int, int] = {}
+            while todo:
+                index, done = todo.pop()
+                if done:
+                    numbers[index] = (enters[index], clock, top)
+                    continue
+                enters[index] = clock
+                clock += 1
+                todo.append((index, True))
+                todo.extend((child, False) for child in reversed(children[index]))
+        return numbers
 
     @cached_property
     def final_lineage(self) -> list[Stage]:
@@ -204,15 +242,28 @@ class LintContext:
 
     @cached_property
     def run_scripts(self) -> list[RunScript]:
-        """Every shell script that RUN (and ONBUILD RUN) executes, parsed once."""
+        """Every shell script that RUN (and ONBUILD RUN) executes, parsed once.
+
+        At most ``limits.SHELL_TOKENS`` words and operators are modelled in all (about 1 kB of
+        memory each): the scripts past them are cut or empty, and :attr:`limit_problems` says so.
+        """
         scripts: list[RunScript] = []
+        room = SHELL_TOKENS.value()
+
+        def parse(text: str, escape: str = "\\") -> Script:
+            nonlocal room
+            script = parse_script(text, escape=escape, max_tokens=room)
+            room = max(0, room - script.tokens)
+            return script
+
         for instruction in self.dockerfile.instructions:
             run = instruction.trigger if instruction.keyword == "ONBUILD" else instruction
             if run is None or run.keyword != "RUN" or run.is_exec_form:
                 continue
-            scripts.append(RunScript(run, parse_script(run.value, escape=self.dockerfile.escape), None))
+            scripts.append(RunScript(run, parse(run.value, self.dockerfile.escape), None))
+            runs_heredocs = _script_heredoc_names(run) if run.heredocs else frozenset()
             for index, heredoc in enumerate(run.heredocs):
-                if not _is_script_heredoc(run, heredoc.name):
+                if heredoc.name not in runs_heredocs:
                     continue
                 starts = [0]
                 for line in heredoc.content.splitlines(keepends=True)[:-1]:
@@ -220,13 +271,28 @@ class LintContext:
                 scripts.append(
                     RunScript(
                         run,
-                        parse_script(heredoc.content),
+                        parse(heredoc.content),
                         index,
                         tuple(starts),
                         heredoc.line,
                     )
                 )
         return scripts
+
+    @cached_property
+    def limit_problems(self) -> list[ParseProblem]:
+        """Limits this file ran into after parsing (the shell model's), as parse problems: the
+        first RUN whose script was cut, and that the RUNs after it are not checked."""
+        cut = next((s for s in self.run_scripts if s.script.truncated), None)
+        if cut is None:
+            return []
+        line = cut.instruction.line
+        message = over_limit_message(
+            "the RUN scripts of this file hold more words and operators than",
+            SHELL_TOKENS,
+            "the commands from this RUN on are not checked",
+        )
+        return [ParseProblem(line, cut.instruction.end_line, message)]
 
     @cached_property
     def shipped_scripts(self) -> list[RunScript]:
@@ -247,14 +313,22 @@ class LintContext:
     def shell_in_force(self, stage: Stage, before: Instruction | None = None) -> list[str] | None:
         """The SHELL (exec form) in force in a stage before an instruction (anywhere in the stage
         when ``before`` is None), or None for the default ``/bin/sh -c``."""
-        for link in self.lineage(stage):
-            shells = [
-                i for i in link.instructions
-                if i.keyword == "SHELL" and i.json_args and (link is not stage or before is None or i.index < before.index)
-            ]  # fmt: skip
-            if shells:
-                return shells[-1].json_args
-        return None
+        if before is None:
+            return self._shell_at_end[stage.index]
+        shells = [i for i in stage.instructions if i.keyword == "SHELL" and i.json_args and i.index < before.index]
+        if shells:
+            return shells[-1].json_args
+        return self._shell_at_end[stage.parent.index] if stage.parent is not None else None
+
+    @cached_property
+    def _shell_at_end(self) -> dict[int, list[str] | None]:
+        """The SHELL in force at the end of each stage: its own last one, else its parent's."""
+        ends: dict[int, list[str] | None] = {}
+        for stage in self.stages:  # a parent is always an earlier stage
+            shells = [i for i in stage.instructions if i.keyword == "SHELL" and i.json_args]
+            inherited = ends[stage.parent.index] if stage.parent is not None else None
+            ends[stage.index] = shells[-1].json_args if shells else inherited
+        return ends
 
     def is_windows(self, stage: Stage) -> bool:
         """Windows images: backtick escape, a Windows base image, or a PowerShell/cmd SHELL."""
@@ -267,7 +341,7 @@ class LintContext:
     def _looks_windows(self, stage: Stage) -> bool:
         if self.dockerfile.escape == "`":
             return True
-        root = self.lineage(stage)[-1]
+        root = self.root_stage(stage)
         if any(marker in root.base.resolved.lower() for marker in _WINDOWS_IMAGES):
             return True
         shell = self.shell_in_force(stage)
@@ -283,20 +357,29 @@ class LintContext:
         return BuildContext(self.context_dir, self.dockerfile_path)
 
 
-def _is_script_heredoc(run: Instruction, name: str) -> bool:
-    """Whether a heredoc body is a shell script that this RUN executes.
+def _script_heredoc_names(run: Instruction) -> frozenset[str]:
+    """Names of the heredocs whose body is a shell script that this RUN executes.
 
     ``RUN <<EOF`` (optionally followed by a shell) runs the body; ``RUN cat <<EOF`` only feeds it
     to a command, and ``RUN <<EOF python3`` or a ``#!/usr/bin/env python`` body is not shell.
+    Worked out once per RUN: a RUN with thousands of heredocs splits its line once, not once each.
     """
     words = run.value.split()
-    if not words or not words[0].lstrip("0123456789").startswith("<<") or name not in words[0]:
-        return False
+    if not words or not words[0].lstrip("0123456789").startswith("<<"):
+        return frozenset()
+    named = {h.name for h in run.heredocs if h.name in words[0]}
     interpreter = next((w for w in words[1:] if not w.startswith("<<")), None)
     if interpreter is not None:
-        return interpreter.rsplit("/", 1)[-1] in SHELLS
-    heredoc = next(h for h in run.heredocs if h.name == name)
-    first_line = heredoc.content.split("\n", 1)[0]
+        return frozenset(named) if interpreter.rsplit("/", 1)[-1] in SHELLS else frozenset()
+    first_bodies: dict[str, str] = {}
+    for heredoc in run.heredocs:
+        first_bodies.setdefault(heredoc.name, heredoc.content)
+    return frozenset(name for name in named if _is_shell_body(first_bodies[name]))
+
+
+def _is_shell_body(content: str) -> bool:
+    """A body's ``#!`` line, when it has one, names a shell."""
+    first_line = content.split("\n", 1)[0]
     if first_line.startswith("#!"):
         return any(first_line.rstrip().endswith(shell) or f"/{shell} " in first_line for shell in SHELLS)
     return True

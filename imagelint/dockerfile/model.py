@@ -197,6 +197,10 @@ class Dockerfile:
     global_args: Scope
     comments: list[Comment]
     problems: list[ParseProblem]
+    # Name -> the first stage of that name, for the stages indexed so far (stages are appended
+    # while the file is read): looking names up one by one in a file of N stages cost N².
+    _stage_names: dict[str, Stage] = field(default_factory=dict, init=False, repr=False)
+    _stages_named: int = field(default=0, init=False, repr=False)
 
     def directive(self, name: str) -> Directive | None:
         return next((d for d in self.directives if d.name == name), None)
@@ -206,5 +210,12 @@ class Dockerfile:
         return self.stages[-1] if self.stages else None
 
     def stage_by_name(self, name: str) -> Stage | None:
-        lowered = name.lower()
-        return next((s for s in self.stages if s.name == lowered), None)
+        if self._stages_named != len(self.stages):
+            if self._stages_named > len(self.stages):
+                self._stage_names.clear()
+                self._stages_named = 0
+            for stage in self.stages[self._stages_named :]:
+                if stage.name is not None:
+                    self._stage_names.setdefault(stage.name, stage)
+            self._stages_named = len(self.stages)
+        return self._stage_names.get(name.lower())

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol, Self, TypeVar
 
 from imagelint.context import LintContext, RunScript
 from imagelint.dockerfile import Instruction, Stage
-from imagelint.knowledge.context_sources import context_sources, is_whole_tree
+from imagelint.knowledge.context_sources import context_sources, is_remote, is_whole_tree, remote_file_name
 from imagelint.rule import Rule
 from imagelint.shell import Command
 from imagelint.variables import PLATFORM_ARGS, Scope, expand
@@ -170,44 +172,121 @@ def _onbuild_steps(stage: Stage) -> list[Step]:
     return steps
 
 
-@dataclass(frozen=True, slots=True)
 class Sequence:
-    """The steps that stack up to one stage's layers.
+    """The steps that stack up to one stage's layers, as a walk sees them.
 
-    A stage built FROM another continues its parent's layers (and cache keys), so ``steps``
-    starts with the parent's steps; findings belong to the steps from ``own`` on, so that a
-    parent's problems are not reported again for each child.
+    A stage built FROM another continues its parent's layers (and cache keys), so ``steps`` starts
+    with the parent's steps; findings belong to the steps from ``own`` on, so that a parent's
+    problems are not reported again for each child. During :func:`walk` ``steps`` holds the steps
+    up to the one being visited (later ones are not there yet).
     """
 
-    steps: list[Step]
-    own: int = 0
+    __slots__ = ("steps", "own")
+
+    def __init__(self, steps: list[Step], own: int = 0) -> None:
+        self.steps = steps
+        self.own = own
 
     def owned(self) -> Iterator[tuple[int, Step]]:
         for index in range(self.own, len(self.steps)):
             yield index, self.steps[index]
 
 
-def _all_sequences(ctx: LintContext) -> list[tuple[int, Sequence]]:
-    """(stage index, sequence) for every stage and every stage's ONBUILD triggers."""
-    found = []
-    ends: dict[int, list[Step]] = {}
+class WalkState(Protocol):
+    """What a rule remembers while it walks the steps: a child stage starts from a copy of its
+    parent's state at the end of the parent (``fork``), so the parent's steps are walked once."""
+
+    def fork(self) -> Self: ...
+
+
+State = TypeVar("State", bound=WalkState)
+
+
+class Stateless:
+    """The state of a rule that looks at each step alone (or at the step before it)."""
+
+    def fork(self) -> Stateless:
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class _StageTree:
+    """Each stage's own steps and ONBUILD triggers, and the stages built FROM it."""
+
+    steps: dict[int, list[Step]]
+    triggers: dict[int, list[Step]]
+    children: dict[int, list[int]]
+    roots: list[int]
+
+
+def _stage_tree(ctx: LintContext) -> _StageTree:
     workdirs = _final_workdirs(ctx)
+    children: dict[int, list[int]] = {s.index: [] for s in ctx.stages}
+    roots = []
     for stage in ctx.stages:
-        inherited = ends.get(stage.parent.index, []) if stage.parent else []
-        steps = inherited + _stage_steps(stage, workdirs)
-        ends[stage.index] = steps
-        found.append((stage.index, Sequence(steps, len(inherited))))
-        triggers = _onbuild_steps(stage)
-        if triggers:
-            found.append((stage.index, Sequence(triggers)))
-    return found
+        if stage.parent is None:
+            roots.append(stage.index)
+        else:
+            children[stage.parent.index].append(stage.index)
+    return _StageTree(
+        {s.index: _stage_steps(s, workdirs) for s in ctx.stages},
+        {s.index: _onbuild_steps(s) for s in ctx.stages},
+        children,
+        roots,
+    )
 
 
-def sequences(ctx: LintContext, stages: frozenset[int] | None = None) -> Iterator[Sequence]:
-    """Each stage's sequence of steps, then its ONBUILD triggers as a sequence of their own."""
-    for index, sequence in ctx.fact(_all_sequences):
-        if stages is None or index in stages:
-            yield sequence
+def walk(
+    ctx: LintContext, new_state: Callable[[], State], stages: frozenset[int] | None = None
+) -> Iterator[tuple[Sequence, int, Step, State]]:
+    """``(sequence, index, step, state)`` for every step of every stage's sequence (``stages``
+    only, or all), then for each stage's ONBUILD triggers as a sequence of their own.
+
+    Each step is visited once: a stage's walk goes on from its parent's state (``state.fork()``
+    when the parent has several children), so a chain of N stages costs N steps, not N²/2 as
+    walking every stage's sequence from its first step would. ``index`` is the step's position in
+    ``sequence.steps``; a step is the rule's to report when ``index >= sequence.own`` (a stage
+    outside ``stages`` is walked only for the state its children start from).
+    """
+    tree: _StageTree = ctx.fact(_stage_tree)
+    wanted = _with_ancestors(ctx, stages)
+    path: list[Step] = []
+    todo: list[tuple[int, State, int]] = [(root, new_state(), 0) for root in reversed(tree.roots) if root in wanted]
+    while todo:
+        index, state, depth = todo.pop()
+        del path[depth:]  # back to the end of this stage's parent
+        selected = stages is None or index in stages
+        sequence = Sequence(path, len(path) if selected else _NOT_OWNED)
+        for step in tree.steps[index]:
+            path.append(step)
+            yield sequence, len(path) - 1, step, state
+        followers = [child for child in tree.children[index] if child in wanted]
+        for position, child in enumerate(reversed(followers)):
+            # the last child pushed is walked first, with the state itself; the others get copies
+            todo.append((child, state if position == len(followers) - 1 else state.fork(), len(path)))
+    for index, triggers in tree.triggers.items():
+        if triggers and (stages is None or index in stages):
+            sequence = Sequence([])
+            state = new_state()
+            for step in triggers:
+                sequence.steps.append(step)
+                yield sequence, len(sequence.steps) - 1, step, state
+
+
+_NOT_OWNED = sys.maxsize  # ``own`` of a stage walked only for its children: none of its steps is reported
+
+
+def _with_ancestors(ctx: LintContext, stages: frozenset[int] | None) -> set[int]:
+    """The stages to walk: those asked for and every stage they are built FROM."""
+    if stages is None:
+        return {s.index for s in ctx.stages}
+    wanted: set[int] = set()
+    for index in stages:
+        stage = ctx.stages[index]
+        while stage is not None and stage.index not in wanted:
+            wanted.add(stage.index)
+            stage = stage.parent
+    return wanted
 
 
 # --- COPY / ADD -----------------------------------------------------------------------------------
@@ -257,10 +336,13 @@ class Copy:
         """
         if self.destination is None:
             return []
-        if is_whole_tree(source) or source.endswith("/"):
+        remote = self.instruction.keyword == "ADD" and is_remote(source)
+        if is_whole_tree(source) or (source.endswith("/") and not remote) or (remote and is_git_source(source)):
             # a tree copied onto / (a rootfs) cannot be told apart from the base image's files
             return [(self.destination, True)] if self.destination != "/" else []
-        name = posixpath.basename(source)
+        name = remote_file_name(source) if remote else posixpath.basename(source)
+        if not name:
+            return []  # ``ADD https://example.com/ /x/``: no file name to go by
         inside = posixpath.join(self.destination, name)
         if self.into_directory:
             return [(inside, True)]
@@ -316,8 +398,9 @@ def run_commands(ctx: LintContext, step: Step) -> list[Located]:
 def _located_commands(ctx: LintContext) -> dict[int, list[Located]]:
     """RUN instruction id -> its commands, each with the directory it runs in."""
     located: dict[int, list[Located]] = {}
-    for _, sequence in ctx.fact(_all_sequences):
-        for step in sequence.steps:  # a parent's steps come again in its children's sequences
+    tree: _StageTree = ctx.fact(_stage_tree)
+    for steps in (*tree.steps.values(), *tree.triggers.values()):
+        for step in steps:
             if step.keyword == "RUN" and id(step.instruction) not in located:
                 located[id(step.instruction)] = list(_locate(ctx, step))
     return located

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import fnmatch
-import json
 import posixpath
 import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
+from imagelint.documents import load_json
 from imagelint.edits import (
     command_source,
     editable_run,
@@ -23,7 +23,7 @@ from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.context_sources import is_whole_tree
 from imagelint.knowledge.installs import DependencyInstall, dependency_install, named_install, pip_command
 from imagelint.knowledge.package_managers import GRADLE
-from imagelint.knowledge.steps import INERT_INSTRUCTIONS, Copy, Located, Sequence, has_cache_mount, is_under, resolve, run_commands, sequences
+from imagelint.knowledge.steps import INERT_INSTRUCTIONS, Copy, Located, Sequence, has_cache_mount, is_under, resolve, run_commands, walk
 from imagelint.rule import Rule, Violation, rule
 
 
@@ -165,40 +165,54 @@ def dependency_install_after_source_copy(ctx: LintContext, rule: Rule) -> Iterat
     not list what `pip install .` installs, and `go mod download`, `cargo fetch` or
     `mvn dependency:go-offline` may fetch more or less than the build later needs.
     """
-    for sequence in sequences(ctx):
-        copies: list[Copy] = []
-        whole: Copy | None = None
-        fetched_before: set[str] = set()  # ecosystems whose dependencies were installed before the copy
-        reported: set[str] = set()
-        for index, step in enumerate(sequence.steps):
-            copy = step.copy
-            if copy is not None:
-                if whole is None:
-                    copies.append(copy)
-                    whole = copy if copy.whole_context else None
+    for sequence, index, step, state in walk(ctx, _Copied):
+        copies = state.copies
+        copy = step.copy
+        if copy is not None:
+            if state.whole is None:
+                copies.append(copy)
+                state.whole = copy if copy.whole_context else None
+            continue
+        if step.keyword != "RUN":
+            continue
+        whole = state.whole
+        for located in run_commands(ctx, step):
+            install = dependency_install(located.command)
+            if install is None:
                 continue
-            if step.keyword != "RUN":
+            if whole is None:
+                state.fetched_before.add(install.ecosystem)
                 continue
-            for located in run_commands(ctx, step):
-                install = dependency_install(located.command)
-                if install is None:
-                    continue
-                if whole is None:
-                    fetched_before.add(install.ecosystem)
-                    continue
-                if install.ecosystem in fetched_before or install.ecosystem in reported:
-                    continue
-                if install.kind == "build" and has_cache_mount(step.instruction):
-                    continue
-                copied = _manifests_copied(copies)
-                if not _reads_copied_tree(located, install, whole) and not _already_copied(install.manifests, copied):
-                    continue  # its manifest is made by the build (``meteor build`` output), not copied
-                if install.ecosystem == "go" and install.kind == "build" and not _go_module_downloads(ctx, located, whole):
-                    continue
-                reported.add(install.ecosystem)  # one finding per ecosystem, in the stage that has it
-                if index >= sequence.own:
-                    fix = _install_first(ctx, sequence, index, located, install, whole, copies)
-                    yield located.script.violation(_after_copy_message(install, whole, copied), located.command, fix=fix)
+            if install.ecosystem in state.fetched_before or install.ecosystem in state.reported:
+                continue
+            if install.kind == "build" and has_cache_mount(step.instruction):
+                continue
+            copied = _manifests_copied(copies)
+            if not _reads_copied_tree(located, install, whole) and not _already_copied(install.manifests, copied):
+                continue  # its manifest is made by the build (``meteor build`` output), not copied
+            if install.ecosystem == "go" and install.kind == "build" and not _go_module_downloads(ctx, located, whole):
+                continue
+            state.reported.add(install.ecosystem)  # one finding per ecosystem, in the stage that has it
+            if index >= sequence.own:
+                fix = _install_first(ctx, sequence, index, located, install, whole, copies)
+                yield located.script.violation(_after_copy_message(install, whole, copied), located.command, fix=fix)
+
+
+class _Copied:
+    """The COPY steps up to the first whole-context one (``whole``), the ecosystems whose
+    dependencies were installed before it, and those already reported."""
+
+    def __init__(self) -> None:
+        self.copies: list[Copy] = []
+        self.whole: Copy | None = None
+        self.fetched_before: set[str] = set()
+        self.reported: set[str] = set()
+
+    def fork(self) -> _Copied:
+        twin = _Copied()
+        twin.copies, twin.whole = list(self.copies), self.whole
+        twin.fetched_before, twin.reported = set(self.fetched_before), set(self.reported)
+        return twin
 
 
 def _reads_copied_tree(located: Located, install, whole: Copy) -> bool:
@@ -463,7 +477,7 @@ def _plan_node(context, install: DependencyInstall, manager) -> tuple[list[str],
     if install.kind != "manifest" or _present(context, ".yarnrc.yml", "pnpm-workspace.yaml", ".npmrc", ".yarnrc"):
         return None  # Yarn 2+, workspaces, or registry settings (often credentials: IL7011 reports copying them)
     try:
-        package = json.loads(_read(context, "package.json") or "")
+        package = load_json(_read(context, "package.json") or "")
     except ValueError:
         return None
     if not isinstance(package, dict) or "workspaces" in package:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
-from imagelint.knowledge.steps import Step, sequences
+from imagelint.knowledge.steps import Stateless, Step, walk
 from imagelint.rule import Violation
 
 
@@ -27,11 +27,10 @@ def add_sources(instruction: Instruction) -> list[tuple[str, int | None]]:
 
 
 def adds(ctx: LintContext) -> Iterator[tuple[Instruction, str, int | None, Step | None]]:
-    for sequence in sequences(ctx):
-        for _, step in sequence.owned():
-            if step.keyword == "ADD":
-                for source, offset in add_sources(step.instruction):
-                    yield step.instruction, source, offset, step
+    for sequence, index, step, _ in walk(ctx, Stateless):
+        if index >= sequence.own and step.keyword == "ADD":
+            for source, offset in add_sources(step.instruction):
+                yield step.instruction, source, offset, step
 
 
 def violation_at(instruction: Instruction, message: str, source: str, offset: int | None, fix: str | None = None) -> Violation:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from imagelint.context import LintContext
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import URL, dependency_install, download_target, named_install, urls
-from imagelint.knowledge.steps import Located, Step, expand_word, is_under, references_variable, resolve, run_commands, sequences
+from imagelint.knowledge.steps import Located, Sequence, Step, expand_word, is_under, references_variable, resolve, run_commands, walk
 from imagelint.rule import Rule, Violation, rule
 from imagelint.variables import Scope
 
@@ -207,37 +207,48 @@ def volatile_step_before_stable_install(ctx: LintContext, rule: Rule) -> Iterato
     Move the installs above the volatile step; declare commit/date ARGs right before the
     instruction that uses them (usually a LABEL at the end).
     """
-    for sequence in sequences(ctx):
-        volatiles: list[tuple[Step, str, str]] = []  # (step, "arg" or "copy", ARG name or copied tree)
-        found: dict[int, list[Located]] = {}  # volatile position -> independent RUNs after it
-        for index, step in enumerate(sequence.steps):
-            for name in _volatile_arg(step):
-                volatiles.append((step, "arg", name))
-            copy = step.copy
-            if copy is not None and copy.whole_context and copy.destination not in (None, "/"):
-                if not any(kind == "copy" for _, kind, _ in volatiles):
-                    volatiles.append((step, "copy", copy.destination))
-            if step.keyword != "RUN" or index < sequence.own:
-                continue
-            for position, (volatile, kind, what) in enumerate(volatiles):
-                if kind == "arg" and volatile.stage is not step.stage:
-                    continue  # an ARG ends with its stage
-                work = _stable_work(ctx, step, what if kind == "copy" else None, what if kind == "arg" else None)
-                if work is not None:
-                    found.setdefault(position, []).append(work)
-        for position, works in found.items():
-            volatile, kind, what = volatiles[position]
-            first = works[0]
-            more = f" (and {len(works) - 1} later RUNs)" if len(works) > 1 else ""
-            line = volatile.instruction.line
-            if kind == "copy":
-                message = (
-                    f"{_describe(first)} does not use the files {volatile.keyword} . at line {line} brings in, yet re-runs "
-                    f"on every source change{more}; move this RUN above line {line}"
-                )
-            else:
-                message = (
-                    f"ARG {what} at line {line} changes every build and makes this {_describe(first)}, which does not use it, "
-                    f"re-run each time{more}; declare the ARG after this RUN, just before its first use"
-                )
-            yield first.script.violation(message, first.command)
+    # (a stage's sequence, volatile position) -> the volatile step and the independent RUNs of
+    # that stage after it
+    found: dict[tuple[Sequence, int], tuple[tuple[Step, str, str], list[Located]]] = {}
+    for sequence, index, step, state in walk(ctx, _Volatiles):
+        volatiles = state.volatiles
+        for name in _volatile_arg(step):
+            volatiles.append((step, "arg", name))
+        copy = step.copy
+        if copy is not None and copy.whole_context and copy.destination not in (None, "/"):
+            if not any(kind == "copy" for _, kind, _ in volatiles):
+                volatiles.append((step, "copy", copy.destination))
+        if step.keyword != "RUN" or index < sequence.own:
+            continue
+        for position, volatile_step in enumerate(volatiles):
+            volatile, kind, what = volatile_step
+            if kind == "arg" and volatile.stage is not step.stage:
+                continue  # an ARG ends with its stage
+            work = _stable_work(ctx, step, what if kind == "copy" else None, what if kind == "arg" else None)
+            if work is not None:
+                found.setdefault((sequence, position), (volatile_step, []))[1].append(work)
+    for (volatile, kind, what), works in found.values():
+        first = works[0]
+        more = f" (and {len(works) - 1} later RUNs)" if len(works) > 1 else ""
+        line = volatile.instruction.line
+        if kind == "copy":
+            message = (
+                f"{_describe(first)} does not use the files {volatile.keyword} . at line {line} brings in, yet re-runs "
+                f"on every source change{more}; move this RUN above line {line}"
+            )
+        else:
+            message = (
+                f"ARG {what} at line {line} changes every build and makes this {_describe(first)}, which does not use it, "
+                f"re-run each time{more}; declare the ARG after this RUN, just before its first use"
+            )
+        yield first.script.violation(message, first.command)
+
+
+class _Volatiles:
+    """The steps so far that change on every build: (step, "arg" or "copy", ARG name or copied tree)."""
+
+    def __init__(self, volatiles: list[tuple[Step, str, str]] | None = None) -> None:
+        self.volatiles = volatiles or []
+
+    def fork(self) -> _Volatiles:
+        return _Volatiles(list(self.volatiles))

@@ -55,7 +55,7 @@ def relative_copy_without_workdir(ctx: LintContext, rule: Rule) -> Iterator[Viol
     has_workdir: dict[int, bool] = {}
     for stage in ctx.stages:
         # FROM scratch starts in /, which is as well defined as any WORKDIR.
-        workdir = ctx.lineage(stage)[-1].base.is_scratch or bool(stage.parent is not None and has_workdir.get(stage.parent.index))
+        workdir = ctx.root_stage(stage).base.is_scratch or bool(stage.parent is not None and has_workdir.get(stage.parent.index))
         for instruction, scope in with_scope_before(stage):
             if instruction.keyword == "WORKDIR":
                 workdir = True

@@ -18,8 +18,8 @@ from imagelint.knowledge.steps import (
     is_under,
     resolve,
     run_commands,
-    sequences,
     size_rule_stages,
+    walk,
 )
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.layer_merging.shared import SIZE_OPTIONS, only_plumbing
@@ -114,26 +114,35 @@ def chmod_after_copy(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     `chown -R`/`chmod -R` also changed a destination directory that existed before the COPY, and
     files already in it; `COPY --chown`/`--chmod` change only what the COPY brings.
     """
-    for sequence in sequences(ctx, size_rule_stages(ctx, rule)):
-        copies: list[Copy] = []
-        for index, step in enumerate(sequence.steps):
-            copy = step.copy
-            if copy is not None and copy.destination is not None:
-                copies.append(copy)
-                continue
-            if step.keyword != "RUN" or not copies or index < sequence.own:
-                continue
-            hits = []  # one finding per RUN: the first command, naming how many more there are
-            for located in run_commands(ctx, step):
-                if located.name in ("chmod", "chown", "chgrp"):
-                    origin = _copied_origin(located, step, copies)
-                    if origin is not None:
-                        hits.append((located, *origin))
-            if hits:
-                located, copy, target = hits[0]
-                more = f" (and {len(hits) - 1} more in this RUN)" if len(hits) > 1 else ""
-                fix = _fold(ctx, sequence, index, located, copy) or _chmod_fix(located, copy)
-                yield located.script.violation(_chmod_message(located, copy, target, more), located.command, fix=fix)
+    for sequence, index, step, state in walk(ctx, _Copies, size_rule_stages(ctx, rule)):
+        copies = state.copies
+        copy = step.copy
+        if copy is not None and copy.destination is not None:
+            copies.append(copy)
+            continue
+        if step.keyword != "RUN" or not copies or index < sequence.own:
+            continue
+        hits = []  # one finding per RUN: the first command, naming how many more there are
+        for located in run_commands(ctx, step):
+            if located.name in ("chmod", "chown", "chgrp"):
+                origin = _copied_origin(located, step, copies)
+                if origin is not None:
+                    hits.append((located, *origin))
+        if hits:
+            located, copy, target = hits[0]
+            more = f" (and {len(hits) - 1} more in this RUN)" if len(hits) > 1 else ""
+            fix = _fold(ctx, sequence, index, located, copy) or _chmod_fix(located, copy)
+            yield located.script.violation(_chmod_message(located, copy, target, more), located.command, fix=fix)
+
+
+class _Copies:
+    """The COPY/ADD steps so far whose destination is known."""
+
+    def __init__(self, copies: list[Copy] | None = None) -> None:
+        self.copies = copies or []
+
+    def fork(self) -> _Copies:
+        return _Copies(list(self.copies))
 
 
 def _copied_origin(located: Located, step: Step, copies: list[Copy]) -> tuple[Copy, str] | None:
@@ -266,6 +275,6 @@ def _is_file(ctx: LintContext, copy: Copy, source: str) -> bool:
     extension (``entrypoint.sh``)."""
     context = ctx.build_context
     if copy.from_context and context is not None:
-        return (context.root / source.lstrip("/")).is_file()
+        return context.is_file(source)
     name = source.rstrip("/").rsplit("/", 1)[-1]
     return "." in name.strip(".")

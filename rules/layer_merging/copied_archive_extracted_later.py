@@ -253,8 +253,22 @@ def _is_rm_of(command: Command, path: str, cwd: str) -> bool:
 def _runs_as_root(ctx: LintContext, run: Instruction) -> bool:
     """Whether the last USER before a RUN (in its stage or the stages it is built FROM) is root, or
     there is none (the base image's user is not known here)."""
-    for stage in ctx.lineage(ctx.stages[run.stage]):
-        users = [i for i in stage.instructions if i.keyword == "USER" and i.index < run.index]
-        if users:
-            return users[-1].value.strip().split(":")[0] in ("root", "0")
-    return True
+    stage = ctx.stages[run.stage]
+    users = [i for i in stage.instructions if i.keyword == "USER" and i.index < run.index]
+    if users:
+        return _is_root(users[-1])
+    last = ctx.fact(_last_users).get(stage.parent.index) if stage.parent is not None else None
+    return last is None or _is_root(last)
+
+
+def _is_root(user: Instruction) -> bool:
+    return user.value.strip().split(":")[0] in ("root", "0")
+
+
+def _last_users(ctx: LintContext) -> dict[int, Instruction | None]:
+    """The USER in force at the end of each stage: its own last one, else its parent's (None: the base image's)."""
+    ends: dict[int, Instruction | None] = {}
+    for stage in ctx.stages:  # a parent is always an earlier stage
+        users = [i for i in stage.instructions if i.keyword == "USER"]
+        ends[stage.index] = users[-1] if users else ends[stage.parent.index] if stage.parent is not None else None
+    return ends

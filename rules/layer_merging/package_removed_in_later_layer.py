@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.knowledge.installs import installed_names, package_removal
-from imagelint.knowledge.steps import Step, run_commands, sequences, size_rule_stages
+from imagelint.knowledge.steps import Step, run_commands, size_rule_stages, walk
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.layer_merging.shared import SIZE_OPTIONS
 
@@ -52,31 +52,40 @@ def package_removed_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Vio
     Move the removal into the RUN that installs the packages (after the commands that need them),
     or install them in a builder stage and copy only the result.
     """
-    for sequence in sequences(ctx, size_rule_stages(ctx, rule)):
-        installed: dict[tuple[str, str], Step] = {}  # (manager, package) -> the RUN that installed it
-        for index, step in enumerate(sequence.steps):
-            if step.keyword != "RUN":
+    for sequence, index, step, state in walk(ctx, _Installed, size_rule_stages(ctx, rule)):
+        if step.keyword != "RUN":
+            continue
+        installed = state.installed
+        here: dict[tuple[str, str], Step] = {}
+        for located in run_commands(ctx, step):
+            removal = package_removal(located.command, located.name)
+            if removal is not None:
+                manager, names = removal
+                earlier = [(n, installed.pop((manager, n))) for n in names if (manager, n) in installed]
+                for name in names:
+                    here.pop((manager, name), None)
+                if earlier and index >= sequence.own:
+                    shown = ", ".join(n for n, _ in earlier[:3]) + (f" and {len(earlier) - 3} more" if len(earlier) > 3 else "")
+                    yield located.script.violation(
+                        f"{located.name} {located.sub} of {shown} in a later layer than the RUN at "
+                        f"line {earlier[0][1].instruction.line} that installed it saves no space; install, use and "
+                        f"remove in one RUN",
+                        located.command,
+                    )
                 continue
-            here: dict[tuple[str, str], Step] = {}
-            for located in run_commands(ctx, step):
-                removal = package_removal(located.command, located.name)
-                if removal is not None:
-                    manager, names = removal
-                    earlier = [(n, installed.pop((manager, n))) for n in names if (manager, n) in installed]
-                    for name in names:
-                        here.pop((manager, name), None)
-                    if earlier and index >= sequence.own:
-                        shown = ", ".join(n for n, _ in earlier[:3]) + (f" and {len(earlier) - 3} more" if len(earlier) > 3 else "")
-                        yield located.script.violation(
-                            f"{located.name} {located.sub} of {shown} in a later layer than the RUN at "
-                            f"line {earlier[0][1].instruction.line} that installed it saves no space; install, use and "
-                            f"remove in one RUN",
-                            located.command,
-                        )
-                    continue
-                found = installed_names(located.command, located.name)
-                if found is not None:
-                    manager, names = found
-                    for name in names:
-                        here[(manager, name)] = step
-            installed.update(here)
+            found = installed_names(located.command, located.name)
+            if found is not None:
+                manager, names = found
+                for name in names:
+                    here[(manager, name)] = step
+        installed.update(here)
+
+
+class _Installed:
+    """(manager, package) -> the RUN that installed it, for the packages not removed since."""
+
+    def __init__(self, installed: dict[tuple[str, str], Step] | None = None) -> None:
+        self.installed = installed or {}
+
+    def fork(self) -> _Installed:
+        return _Installed(dict(self.installed))

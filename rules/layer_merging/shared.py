@@ -30,9 +30,9 @@ from imagelint.knowledge.steps import (
     is_under,
     resolve,
     run_commands,
-    sequences,
     size_rule_stages,
     strip_glob,
+    walk,
 )
 from imagelint.rule import Rule
 from imagelint.shell import Command
@@ -178,33 +178,72 @@ def written_paths(located: Located, step: Step) -> list[str]:
     return paths
 
 
+class _Landed:
+    """What the COPY/ADD steps so far brought in: (copy, source, where it landed, surely).
+
+    ``latest_under`` maps each landing path and every folder above it to the last entry that
+    landed there or below: an ``rm`` of a plain path finds what it removes without comparing it
+    with every earlier COPY (a Dockerfile of thousands of COPY and RUN steps stays linear).
+    """
+
+    def __init__(self) -> None:
+        self.landed: list[tuple[Copy, str, str, bool]] = []
+        self.latest_under: dict[str, int] = {}
+        self.irregular = False  # a landing path that is not a plain absolute one: look through them all
+
+    def fork(self) -> _Landed:
+        twin = _Landed()
+        twin.landed, twin.latest_under, twin.irregular = list(self.landed), dict(self.latest_under), self.irregular
+        return twin
+
+    def add(self, entry: tuple[Copy, str, str, bool]) -> None:
+        self.landed.append(entry)
+        path = entry[2]
+        if not path.startswith("/") or path.startswith("//") or path != posixpath.normpath(path):
+            self.irregular = True
+            return
+        while True:
+            self.latest_under[path] = len(self.landed) - 1
+            if path == "/":
+                break
+            path = posixpath.dirname(path)
+
+    def removed_by(self, removed: str) -> tuple[Copy, str, str, bool] | None:
+        """The last entry that removing ``removed`` (maybe a glob) removes."""
+        plain = removed.startswith("/") and not removed.startswith("//") and removed == posixpath.normpath(removed)
+        if self.irregular or not plain or any(ch in removed for ch in "*?["):
+            return next((c for c in reversed(self.landed) if covers(removed, c[2])), None)
+        index = self.latest_under.get(removed)
+        return None if index is None else self.landed[index]
+
+
 def brought_then_used(ctx: LintContext, rule: Rule) -> Iterator[Brought]:
     """Files from a COPY/ADD that a later RUN of the same image extracts or removes."""
-    for sequence in sequences(ctx, size_rule_stages(ctx, rule)):
-        landed: list[tuple[Copy, str, str, bool]] = []  # (copy, source, where it landed, surely)
-        for index, step in enumerate(sequence.steps):
-            copy = step.copy
-            if copy is not None and copy.destination is not None:
-                for source in copy.sources:
-                    if not source.startswith("<<"):
-                        landed.extend((copy, source, path, sure) for path, sure in copy.landing_paths(source))
-                continue
-            if step.keyword != "RUN" or not landed or index < sequence.own:
-                continue
-            written: list[str] = []  # directories this RUN fills itself (tar -C, git clone, curl -o...)
-            for located in run_commands(ctx, step):
-                for path in extracted_archives(located, step):
-                    match = next((c for c in reversed(landed) if fnmatch.fnmatchcase(path, c[2])), None)
+    for sequence, index, step, state in walk(ctx, _Landed, size_rule_stages(ctx, rule)):
+        landed = state.landed
+        copy = step.copy
+        if copy is not None and copy.destination is not None:
+            for source in copy.sources:
+                if not source.startswith("<<"):
+                    for path, sure in copy.landing_paths(source):
+                        state.add((copy, source, path, sure))
+            continue
+        if step.keyword != "RUN" or not landed or index < sequence.own:
+            continue
+        written: list[str] = []  # directories this RUN fills itself (tar -C, git clone, curl -o...)
+        for located in run_commands(ctx, step):
+            for path in extracted_archives(located, step):
+                match = next((c for c in reversed(landed) if fnmatch.fnmatchcase(path, c[2])), None)
+                if match is not None:
+                    yield Brought(match[0], match[1], path, located, step, "extract")
+            if located.name == "rm":
+                for removed in rm_targets(located, step):
+                    if any(is_under(w, removed) for w in written):
+                        continue  # mostly this RUN's own files (a build tree holding a copied patch)
+                    match = state.removed_by(removed)
                     if match is not None:
-                        yield Brought(match[0], match[1], path, located, step, "extract")
-                if located.name == "rm":
-                    for removed in rm_targets(located, step):
-                        if any(is_under(w, removed) for w in written):
-                            continue  # mostly this RUN's own files (a build tree holding a copied patch)
-                        match = next((c for c in reversed(landed) if covers(removed, c[2])), None)
-                        if match is not None:
-                            yield Brought(match[0], match[1], removed, located, step, "remove")
-                written.extend(written_paths(located, step))
+                        yield Brought(match[0], match[1], removed, located, step, "remove")
+            written.extend(written_paths(located, step))
 
 
 # --- fixes ------------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def copy_whole_filesystem_from_stage(ctx: LintContext, rule: Rule) -> Iterator[V
 
 def _base_of(ctx: LintContext, stage: Stage) -> ImageRef:
     """The external image (or scratch) a stage's lineage starts from."""
-    return ctx.lineage(stage)[-1].base
+    return ctx.root_stage(stage).base
 
 
 def _is_tool_image(base: ImageRef) -> bool:

@@ -13,7 +13,7 @@ from imagelint.knowledge.package_managers import NODE_PACKAGE_MANAGERS, NPM, YAR
 from imagelint.knowledge.runs import Run, runs, subcommand
 from imagelint.knowledge.stages import root_image
 from imagelint.rule import Rule, Violation, rule
-from imagelint.rules.package_hygiene.shared import append_to_run
+from imagelint.rules.package_hygiene.shared import LaterRuns, append_to_run
 from imagelint.shell import Command
 
 
@@ -109,16 +109,15 @@ def _yarn_may_be_berry(ctx: LintContext, run: Run) -> bool:
 def _offline_later(ctx: LintContext, run: Run, tool: str) -> bool:
     """Whether a later RUN of this stage (or one built FROM it) installs with ``--offline``, from
     the cache the fix empties."""
-    stage = ctx.stage_of(run.instruction)
-    for other in runs(ctx):
-        other_stage = ctx.stage_of(other.instruction)
-        if other is run or other_stage is None or stage not in ctx.lineage(other_stage):
-            continue
-        if not other.onbuild and other.instruction.index <= run.instruction.index:
-            continue
-        if any(c.has_option("--offline") for _, c in other.commands(tool)):
-            return True
-    return False
+    by_tool = ctx.fact(_offline_installs)
+    if tool not in by_tool:
+        by_tool[tool] = LaterRuns(ctx, lambda other: any(c.has_option("--offline") for _, c in other.commands(tool)))
+    return by_tool[tool].after(run)
+
+
+def _offline_installs(ctx: LintContext) -> dict[str, LaterRuns]:
+    """Package manager -> the RUNs where it installs with ``--offline`` (filled as tools are asked about)."""
+    return {}
 
 
 def _clean_fix(ctx: LintContext, run: Run, script: RunScript, command: Command, tool: PackageManager) -> Fix | None:

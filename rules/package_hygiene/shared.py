@@ -11,13 +11,15 @@ same RUN.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable
 
 from imagelint.context import LintContext, RunScript
 from imagelint.edits import append_to_command_line, insert_after_word, insert_in_value, newline, replace_in_script
 from imagelint.fixes import Edit, Fix
 from imagelint.knowledge.package_managers import PIP_INSTALL_VALUE_OPTIONS
-from imagelint.knowledge.runs import Run, shorten
+from imagelint.knowledge.runs import Run, runs, shorten
 from imagelint.rule import Violation
 from imagelint.shell import SHELLS, Command
 
@@ -152,3 +154,41 @@ def append_to_run(ctx: LintContext, run: Run, script: RunScript, command: Comman
     last = next((line for line in reversed(script.script.text.splitlines()) if line.strip()), "")
     indent = last[: len(last) - len(last.lstrip(" \t"))]
     return Edit(heredoc.end_line, 1, heredoc.end_line, 1, f"{indent}{cleanup}{newline(ctx.dockerfile)}")
+
+
+class LaterRuns:
+    """Which RUNs do something (``does``), to ask of any RUN whether one that does comes later in
+    its stage or in a stage built FROM it (ONBUILD triggers there count wherever they are written).
+
+    Worked out once per Dockerfile and rule, so asking it for every RUN of a chain of N stages
+    costs N, not N² as comparing every RUN with every later one would.
+    """
+
+    def __init__(self, ctx: LintContext, does: Callable[[Run], bool]) -> None:
+        self._ctx = ctx
+        self._indexes: dict[int, list[int]] = {}  # stage -> indexes of its RUNs that do, in order
+        self._triggers: dict[int, list[Run]] = {}  # stage -> its ONBUILD trigger RUNs that do
+        for run in runs(ctx):
+            if run.instruction.stage >= 0 and does(run):
+                if run.onbuild:
+                    self._triggers.setdefault(run.instruction.stage, []).append(run)
+                else:
+                    self._indexes.setdefault(run.instruction.stage, []).append(run.instruction.index)
+        # stage -> whether a stage built FROM it (directly or not) has such a RUN; a child stage
+        # always comes after its parent, so walking backwards sees every child first.
+        self._below: dict[int, bool] = {}
+        for stage in reversed(ctx.stages):
+            if stage.parent is not None:
+                here = self._below.get(stage.index, False) or stage.index in self._indexes or stage.index in self._triggers
+                self._below[stage.parent.index] = self._below.get(stage.parent.index, False) or here
+
+    def after(self, run: Run) -> bool:
+        stage = run.instruction.stage
+        if stage < 0:
+            return False
+        indexes = self._indexes.get(stage, [])
+        if bisect.bisect_right(indexes, run.instruction.index) < len(indexes):
+            return True  # a later RUN of the stage (a stage's instructions are numbered in order)
+        if any(other is not run for other in self._triggers.get(stage, [])):
+            return True
+        return self._below.get(stage, False)

@@ -11,12 +11,16 @@ lint, or could not lint, are kept: a run over a few files (a pre-commit hook) ne
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from imagelint.documents import load_json
 from imagelint.findings import Finding
 from imagelint.fingerprint import SourceLines, fingerprints, relative_path
 from imagelint.report import Report
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 BASELINE_VERSION = 1
 
@@ -50,7 +54,7 @@ class Entry:
 
 def load(path: Path) -> list[Entry]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = load_json(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise BaselineError(f"{path}: cannot read the baseline ({err.strerror})") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -87,9 +91,12 @@ def write(path: Path, entries: list[Entry]) -> None:
         "findings": [e.to_dict() for e in sorted(set(entries), key=Entry.sort_key)],
     }
     try:
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+        if _SURROGATE.search(text):
+            # a file name that is not UTF-8: escaped as \udcXX, which reads back as the same name
+            text = json.dumps(document, indent=2)
         with atomic_writer(path) as stream:
-            json.dump(document, stream, indent=2, ensure_ascii=False)
-            stream.write("\n")
+            stream.write(text + "\n")
     except OSError as err:
         raise BaselineError(f"{path}: cannot write the baseline ({err.strerror})") from None
 

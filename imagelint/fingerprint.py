@@ -49,7 +49,8 @@ class Fingerprinter:
         key = (rule, where, anchor)
         occurrence = self._seen.get(key, 0)
         self._seen[key] = occurrence + 1
-        return hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8")).hexdigest()[:32]
+        # surrogatepass: a file name that is not UTF-8 (kept as lone surrogates) still has one
+        return hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def of(self, finding: Finding, line_text: Callable[[str, int | None], str | None]) -> str:
         """The fingerprint of a finding at a file line, anchored on ``line_text(file, line)``."""

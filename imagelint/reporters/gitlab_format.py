@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from imagelint.findings import Severity
 from imagelint.reporters._common import Sources, locate
+from imagelint.reporters.readable import readable_document
 
 if TYPE_CHECKING:
     from imagelint.report import Report
@@ -43,5 +44,5 @@ def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
                 },
             }
         )
-    json.dump(issues, stream, indent=2, ensure_ascii=False)
+    json.dump(readable_document(issues), stream, indent=2, ensure_ascii=False)
     stream.write("\n")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, TextIO
 
+from imagelint.reporters.readable import readable_document
+
 if TYPE_CHECKING:
     from imagelint.report import Report
 
 
 def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
-    json.dump(report.to_dict(), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    # One write: json.dump would hand the stream a piece per value (a big image's report has
+    # hundreds of thousands), each through the output's wrappers.
+    stream.write(json.dumps(readable_document(report.to_dict()), indent=2, ensure_ascii=False) + "\n")

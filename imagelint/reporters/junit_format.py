@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, TextIO
 
 from imagelint.findings import Finding
+from imagelint.reporters.readable import readable
 
 if TYPE_CHECKING:
     from imagelint.report import Report
@@ -22,7 +23,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml_text(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    return _NOT_XML.sub("\ufffd", readable(text))  # a name's undecodable bytes as \xNN, not lost
 
 
 def _where(finding: Finding, suite: str) -> str:
@@ -49,10 +50,14 @@ def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
             ET.SubElement(case, "error", message=_xml_text(error), type="input").text = _xml_text(error)
             tests, errors = 1, 1
         else:
-            for rule in rules:
-                case = ET.SubElement(suite, "testcase", name=f"{rule.code} {rule.name}", classname=_xml_text(name))
+            # Every rule that ran is a test case; so is each ShellCheck code that found something.
+            ran = {rule.code for rule in rules}
+            cases = [(rule.code, rule.name) for rule in rules]
+            cases += [(code, by_rule[code][0].name) for code in sorted(set(by_rule) - ran)]
+            for code, rule_name in cases:
+                case = ET.SubElement(suite, "testcase", name=f"{code} {rule_name}", classname=_xml_text(name))
                 tests += 1
-                found = by_rule.get(rule.code)
+                found = by_rule.get(code)
                 if not found:
                     continue
                 failures += 1

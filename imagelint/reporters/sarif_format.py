@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, TextIO
-from urllib.parse import quote
 
 from imagelint import __version__
 from imagelint.findings import Severity
 from imagelint.fixes import Fix
 from imagelint.reporters._common import Located, Sources, locate
+from imagelint.reporters.readable import readable_document, uri_path
 
 if TYPE_CHECKING:
     from imagelint.report import Report
@@ -33,7 +33,7 @@ _SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.5", Severity.I
 
 
 def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
-    json.dump(sarif_document(report), stream, indent=2, ensure_ascii=False)
+    json.dump(readable_document(sarif_document(report)), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
 
 
@@ -97,8 +97,8 @@ def _rule(rule) -> dict:
 
 def _artifact_location(path: str) -> dict:
     if path.startswith("/"):
-        return {"uri": "file://" + quote(path)}
-    return {"uri": quote(path), "uriBaseId": SRCROOT}
+        return {"uri": "file://" + uri_path(path)}
+    return {"uri": uri_path(path), "uriBaseId": SRCROOT}
 
 
 def _result(item: Located, index: dict[str, int], artifacts: dict[str, int], report: Report) -> dict:

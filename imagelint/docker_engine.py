@@ -4,6 +4,14 @@ The SDK is imported lazily (it costs ~0.2 s), and every error it or ``requests``
 into an :class:`EngineError` whose message is one line a user can act on: which daemon could not be
 reached (``DOCKER_HOST`` or the default socket), that the socket refused us, that an image is absent
 (and that ``--pull`` would fetch it). Nothing here pulls implicitly.
+
+Every request is bounded (:mod:`imagelint.network`): the daemon's JSON answers (version, inspect,
+history) must come whole within ``IMAGELINT_NETWORK_TIMEOUT`` seconds and be at most
+:data:`DAEMON_ANSWER_BYTES`; the ``docker save`` stream may take as long as it keeps coming (64 KiB
+per period) and ``--pull`` as long as the daemon keeps reporting progress. The deadline is enforced
+on the connection for a daemon reached over TCP (``DOCKER_HOST=tcp://...``, with or without TLS);
+the local Unix socket, which only root or the docker group can serve, keeps the SDK's own socket
+timeout and gets the size bounds.
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ from typing import Any
 DEFAULT_SOCKET = "/var/run/docker.sock"
 # Big enough that Python's per-chunk overhead vanishes next to the daemon's own tar throughput.
 SAVE_CHUNK_BYTES = 1 << 20
+DAEMON_ANSWER_BYTES = 16 << 20  # version, inspect, history: kilobytes for any real image
+PULL_EVENTS_BYTES = 64 << 20  # all of a pull's progress events: a few megabytes for a large image
 
 
 class EngineError(Exception):
@@ -41,10 +51,28 @@ def connect(environ: dict[str, str] | None = None) -> Any:
     import docker
 
     address = daemon_address(environ)
+    timeout = _network_timeout()
     try:
-        # version="auto" asks the daemon at construction, so an absent daemon fails here, early.
-        return docker.from_env(version="auto", environment=environ)
-    except Exception as err:  # DockerException, requests errors, TLS file errors
+        # The SDK's own negotiation (version="auto") would ask before its transport can be bounded:
+        # ask with a client of the oldest version, bounded, then make the client of the daemon's version.
+        probe = _bounded(docker.from_env(version=docker.constants.MINIMUM_DOCKER_API_VERSION, environment=environ,
+                                         timeout=timeout))  # fmt: skip
+    except Exception as err:  # DockerException, TLS file errors
+        raise _connection_error(err, address) from None
+    try:
+        answer = _bounded_call(lambda: probe.api.version(api_version=False), "GET /version", environ)
+    except EngineError:
+        raise
+    except Exception as err:  # requests errors, the daemon answering nonsense
+        raise _connection_error(err, address) from None
+    finally:
+        probe.close()
+    version = answer.get("ApiVersion") if isinstance(answer, dict) else None
+    if not isinstance(version, str) or not version.replace(".", "").isdigit():
+        raise DaemonUnavailable(f"the Docker daemon at {_where(address, environ)} did not say its API version; is it a Docker daemon?")
+    try:
+        return _bounded(docker.from_env(version=version, environment=environ, timeout=timeout))
+    except Exception as err:
         raise _connection_error(err, address) from None
 
 
@@ -53,7 +81,7 @@ def inspect_image(client: Any, reference: str) -> dict:
     import docker
 
     try:
-        return client.images.get(reference).attrs
+        attrs = _bounded_call(lambda: client.images.get(reference).attrs, f"inspect image '{reference}'")
     except docker.errors.ImageNotFound:
         raise ImageNotFound(
             f"image '{reference}' not found in the Docker daemon at {daemon_address()}; "
@@ -61,12 +89,15 @@ def inspect_image(client: Any, reference: str) -> dict:
         ) from None
     except Exception as err:
         raise _api_error(err, f"cannot inspect image '{reference}'") from None
+    if not isinstance(attrs, dict) or not isinstance(attrs.get("Id"), str) or not attrs["Id"]:
+        raise EngineError(f"cannot inspect image '{reference}': the Docker daemon's answer does not describe an image")
+    return attrs
 
 
 def image_history(client: Any, image_id: str) -> list[dict]:
     """``docker history``: newest first, ``{Id, Created, CreatedBy, Size, Tags, Comment}``."""
     try:
-        return list(client.api.history(image_id))
+        return _bounded_call(lambda: list(client.api.history(image_id)), f"the history of image {image_id}")
     except Exception as err:
         raise _api_error(err, f"cannot read the history of image {image_id}") from None
 
@@ -77,11 +108,22 @@ def save_image(client: Any, image_id: str) -> Iterator[bytes]:
     The SDK checks the HTTP status only when the first chunk is asked for, and a broken connection
     surfaces mid-stream, so both are translated here: callers only ever see :class:`EngineError`.
     """
+    from imagelint import network
+
+    deadline = network.Deadline(_network_timeout(), stream=True)
     try:
-        chunks = client.api.get_image(image_id, chunk_size=SAVE_CHUNK_BYTES)
-        yield from chunks
+        with deadline.opening():
+            chunks = client.api.get_image(image_id, chunk_size=SAVE_CHUNK_BYTES)
+        for chunk in chunks:
+            deadline.progress(len(chunk))
+            yield chunk
+        deadline.check()
     except Exception as err:
+        if deadline.expired:  # the connection was cut because the export stalled
+            raise _timed_out(deadline, f"the export of image {image_id}") from None
         raise _api_error(err, f"cannot export image {image_id} from the Docker daemon") from None
+    finally:
+        deadline.close()
 
 
 def pull_image(
@@ -92,26 +134,95 @@ def pull_image(
     a multi-platform index the daemon fetches (default: its own)."""
     from docker.utils import parse_repository_tag
 
+    from imagelint import network
+
     repository, tag = parse_repository_tag(reference)  # a digest comes back as the tag, as the API wants
+    deadline = network.Deadline(_network_timeout(), stream=True)
     try:
-        for event in client.api.pull(repository, tag=tag, stream=True, decode=True, platform=platform):
+        with deadline.opening(PULL_EVENTS_BYTES):
+            events = client.api.pull(repository, tag=tag, stream=True, decode=True, platform=platform)
+        for event in events:
+            deadline.progress(network.STREAM_PROGRESS_BYTES)  # any event is progress: a layer may take long
+            if not isinstance(event, dict):
+                continue
             if event.get("error"):
                 raise EngineError(f"cannot pull '{reference}': {_one_line(event['error'])}")
             if on_progress is not None:
                 on_progress(event)
+        deadline.check()
     except Exception as err:
+        if deadline.expired:
+            raise _timed_out(deadline, f"the pull of '{reference}'") from None
+        if isinstance(err, network.BodyTooLarge):
+            raise EngineError(f"cannot pull '{reference}': the daemon sent more than {err.limit} bytes of progress events") from None
         raise _api_error(err, f"cannot pull '{reference}'") from None
+    finally:
+        deadline.close()
 
 
-def dockerignore_matcher(patterns: list[str]) -> Any:
-    """The SDK's ``.dockerignore`` matcher (what docker-py's ``build`` uses): ``.matches(relative_path)``.
+# --- bounds ---------------------------------------------------------------------------------
 
-    Last match wins, ``!`` negates, a matched parent directory excludes its children, and
-    ``.dockerignore`` itself is always kept (the matcher appends ``!.dockerignore``).
-    """
-    from docker.utils.build import PatternMatcher
 
-    return PatternMatcher(list(patterns))
+def _network_timeout() -> float:
+    from imagelint import network
+
+    try:
+        return network.network_timeout()
+    except network.InvalidTimeout as err:
+        raise EngineError(str(err)) from None
+
+
+def _bounded(client: Any) -> Any:
+    """``client`` with imagelint's bounded transport: a daemon over TCP gets watched connections
+    (deadlines) and bounded bodies; the SDK's own Unix socket or SSH transport gets bounded bodies."""
+    from imagelint import network
+
+    api = client.api
+    if api.base_url.startswith(("http://", "https://")):
+        adapter = network.BoundedAdapter()
+        api.mount("http://", adapter)
+        api.mount("https://", adapter)
+    else:
+        for adapter in list(api.adapters.values()):
+            network.bound_bodies(adapter)
+    return client
+
+
+def _bounded_call(call: Callable[[], Any], doing: str, environ: dict[str, str] | None = None) -> Any:
+    """``call()`` (one request of the SDK, answered in JSON) within a deadline and :data:`DAEMON_ANSWER_BYTES`."""
+    from imagelint import network
+
+    deadline = network.Deadline(_network_timeout())
+    try:
+        with deadline.opening(DAEMON_ANSWER_BYTES):
+            result = call()
+        deadline.check()
+        return result
+    except Exception as err:
+        if deadline.expired:
+            raise _timed_out(deadline, doing, environ) from None
+        if isinstance(err, network.BodyTooLarge):
+            raise EngineError(f"{doing}: the Docker daemon at {_where(daemon_address(environ), environ)} answered with "
+                              f"more than {err.limit} bytes, more than any image's metadata") from None  # fmt: skip
+        raise
+    finally:
+        deadline.close()
+
+
+def _timed_out(deadline: Any, doing: str, environ: dict[str, str] | None = None) -> DaemonUnavailable:
+    from imagelint import network
+
+    where = _where(daemon_address(environ), environ)
+    if deadline.stream:
+        return DaemonUnavailable(f"the Docker daemon at {where} stalled during {doing} (less than 64 KiB in "
+                                 f"{deadline.seconds:g} s); {network.timeout_hint()}")  # fmt: skip
+    return DaemonUnavailable(f"the Docker daemon at {where} did not answer ({doing}) within {deadline.seconds:g} s; "
+                             f"{network.timeout_hint()}")  # fmt: skip
+
+
+def _where(address: str, environ: dict[str, str] | None = None) -> str:
+    environ = os.environ if environ is None else environ
+    return f"DOCKER_HOST={address}" if "DOCKER_HOST" in environ else f"the default socket {address}"
 
 
 # --- error translation ------------------------------------------------------------------------
@@ -162,7 +273,7 @@ def _connection_error(err: BaseException, address: str) -> EngineError:
             f"permission denied on the Docker socket {socket}; add your user to the 'docker' group "
             "(or run as a user that may use Docker)"
         )
-    where = f"DOCKER_HOST={address}" if "DOCKER_HOST" in os.environ else f"the default socket {address}"
+    where = _where(address)
     detail = reason or _one_line(err)
     return DaemonUnavailable(f"cannot reach the Docker daemon at {where} ({detail}); is Docker running?")
 
@@ -172,6 +283,8 @@ def _api_error(err: BaseException, doing: str) -> EngineError:
 
     if isinstance(err, EngineError):
         return err
+    if isinstance(err, RecursionError):  # the SDK's json.loads on an answer nested thousands deep
+        return EngineError(f"{doing}: the Docker daemon's answer is nested too deeply to be image metadata")
     # An APIError is the daemon answering: its text may speak of refused connections to a registry.
     if not isinstance(err, docker.errors.APIError) and _connection_problem(err) is not None:
         return _connection_error(err, daemon_address())

@@ -18,6 +18,12 @@ service=..., scope=...`` a token is requested from that realm (with the user's c
 the credentials go with every request. Credentials are never sent over plain HTTP to a host other
 than a loopback address or one given with ``--insecure-registry``.
 
+Bounds: every request has a deadline and every body a size limit (:mod:`imagelint.network`): an
+answer, and the whole of a manifest, config or token body, must come within
+``IMAGELINT_NETWORK_TIMEOUT`` seconds (default 30); a layer blob may take longer as long as it keeps
+coming (64 KiB per period), and must be exactly the size its descriptor declares. Manifests are read
+up to 4 MiB, configs up to the config limit (:mod:`.limits`), error and token answers up to 64 KiB.
+
 Transport: HTTPS, verified (``/etc/docker/certs.d/HOST/ca.crt`` and ``client.cert``/``client.key``
 are used when present, like Docker). A loopback registry (``localhost``, ``127.0.0.0/8``, ``::1``)
 or one given with ``--insecure-registry`` is insecure as Docker means it: HTTPS without
@@ -28,9 +34,11 @@ redirects to are ever contacted; proxies from the environment are not used for l
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import ipaddress
+import json
 import re
 import warnings
 import zlib
@@ -38,7 +46,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from imagelint.image import archive
+from imagelint import network
+from imagelint.image import archive, fetches, limits
 from imagelint.image.credentials import Credentials, lookup
 from imagelint.image.layout import (
     ACCEPTED_TYPES,
@@ -49,13 +58,11 @@ from imagelint.image.layout import (
     parse_config,
     resolve_manifest,
 )
-from imagelint.image.model import Image, ImageError, Layer
+from imagelint.image.model import Image, ImageError, Layer, PathTable
 from imagelint.image.reference import RegistryReference, parse_registry_reference
 from imagelint.image.streams import ChunkStream
 from imagelint.image.tarstream import TarError
 
-CONNECT_TIMEOUT = 10  # seconds
-READ_TIMEOUT = 120  # seconds without a byte: a registry that slow is down
 STREAM_CHUNK_BYTES = 1 << 20
 _STREAM_PREFETCH = 8  # chunks of STREAM_CHUNK_BYTES read ahead of the layer parser
 _CERTS_DIR = Path("/etc/docker/certs.d")
@@ -92,12 +99,14 @@ class RegistryClient:
     """One repository of one registry, for one run: the session, its authorization and its errors."""
 
     def __init__(self, reference: RegistryReference, *, insecure: bool = False) -> None:
-        import requests
-
         self.reference = reference
         self.origin = f"registry:{reference}"
         self.insecure = insecure or is_loopback(reference.hostname)
-        self.session = requests.Session()
+        try:
+            self.timeout = network.network_timeout()
+        except network.InvalidTimeout as err:
+            raise ImageError(str(err)) from None
+        self.session = network.bounded_session()
         self.session.headers["User-Agent"] = _USER_AGENT
         if is_loopback(reference.hostname):
             self.session.trust_env = False  # never send a loopback request through a proxy (Go's rule too)
@@ -129,24 +138,46 @@ class RegistryClient:
         config_digest = descriptor_digest(config_descriptor, self.origin)
         config = parse_config(self._small_blob(config_descriptor, "image config"), self.origin, f"image config {config_digest}")
         check_platform(config, platform, self.origin)
-        layers: list[Layer] = []
-        read: dict[str, Layer] = {}
-        for descriptor in manifest.get("layers") or []:
-            digest = descriptor_digest(descriptor if isinstance(descriptor, dict) else {}, self.origin)
-            if digest not in read:  # an identical duplicate layer is one blob: download it once
-                read[digest] = self._layer(descriptor, on_progress)
-            listing = read[digest]
-            layers.append(Layer(entries=listing.entries, size=listing.size, source=listing.source))
+        layers = self._layers(manifest.get("layers") or [], on_progress)
         return build_image(name=str(self.reference), image_id=descriptor_digest(config_descriptor, self.origin),
                            config=config, layers=layers)  # fmt: skip
+
+    def _layers(self, descriptors: list, on_progress: ProgressCallback | None) -> list[Layer]:
+        """Every layer, its blob fetched and read a few at a time (:mod:`.fetches`): each into a path
+        table of its own, moved onto the image's in layer order, so nothing depends on timing."""
+        blobs: dict[str, dict] = {}  # digest -> descriptor: an identical duplicate layer is one blob, read once
+        digests = []
+        for descriptor in descriptors:
+            digest = descriptor_digest(descriptor if isinstance(descriptor, dict) else {}, self.origin)
+            digests.append(digest)
+            blobs.setdefault(digest, descriptor)
+
+        def job(descriptor: dict) -> Callable[[Callable[[], None]], Layer]:
+            def fetch(check: Callable[[], None]) -> Layer:
+                def progress(event: dict) -> None:  # called at every chunk: where a cancelled fetch stops
+                    check()
+                    if on_progress is not None:
+                        on_progress(event)
+
+                return self._layer(descriptor, progress)
+
+            return fetch
+
+        paths = PathTable()
+        read: dict[str, Layer] = {}
+        for digest, layer in zip(blobs, fetches.in_order([job(descriptor) for descriptor in blobs.values()])):
+            read[digest] = Layer(entries=layer.entries.moved_to(paths), size=layer.size, source=layer.source)
+        return [Layer(entries=read[digest].entries, size=read[digest].size, source=read[digest].source) for digest in digests]
 
     def _ping(self) -> None:
         """``GET /v2/``: choose the scheme (HTTPS, or HTTP for an insecure registry) and learn the auth."""
         import requests
 
+        response = None
         if self.insecure:
             try:
-                response = self._send(self.base, verify=False)
+                with self._exchange(self.base, "GET /v2/", verify=False, translate=False) as response:
+                    _error_body(response)  # whatever it says, read now: the deadline covers the whole answer
             except requests.exceptions.SSLError:
                 response = None  # no TLS on that port: plain HTTP, as Docker does for insecure registries
             except requests.exceptions.ConnectionError as err:
@@ -155,16 +186,15 @@ class RegistryClient:
                 response = None
             if response is None:
                 self.base = "http://" + self.base.removeprefix("https://")
-                response = self._checked_send(self.base)
-        else:
-            response = self._checked_send(self.base)
+        if response is None:
+            with self._exchange(self.base, "GET /v2/") as response:
+                _error_body(response)
         if response.status_code == 401:
             self._authenticate(response)
         elif response.status_code == 404:
             raise ImageError(f"{self.origin}: {self.reference.api_host} does not serve the registry API (GET /v2/ answered 404)")
         elif response.status_code >= 400:
             raise self._http_error(response, "the registry")
-        response.close()
 
     def _child_manifest(self, descriptor: dict) -> bytes:
         """A manifest an index points at, by its digest (which it must match)."""
@@ -173,18 +203,23 @@ class RegistryClient:
 
     def _manifest(self, reference: str, digest: str | None) -> tuple[bytes, str | None]:
         what = f"manifest {reference}"
-        response = self._get(f"{self.base}{self.reference.repository}/manifests/{reference}", what,
-                             headers={"Accept": ", ".join(ACCEPTED_TYPES)}, stream=True)  # fmt: skip
-        body = _read_capped(response, MAX_DOCUMENT_BYTES, self.origin, what)
+        with self._get(f"{self.base}{self.reference.repository}/manifests/{reference}", what,
+                       headers={"Accept": ", ".join(ACCEPTED_TYPES)}, body_limit=MAX_DOCUMENT_BYTES) as response:  # fmt: skip
+            body = network.read_body(response, MAX_DOCUMENT_BYTES)
+            media_type = (response.headers.get("Content-Type") or "").split(";", 1)[0].strip() or None
         if digest is not None:
             _verify(body, digest, self.origin, what)
-        media_type = (response.headers.get("Content-Type") or "").split(";", 1)[0].strip() or None
         return body, media_type
 
     def _small_blob(self, descriptor: dict, what: str) -> bytes:
         digest = descriptor_digest(descriptor, self.origin)
-        response = self._get(f"{self.base}{self.reference.repository}/blobs/{digest}", f"{what} {digest}", stream=True)
-        body = _read_capped(response, archive.MAX_JSON_BYTES, self.origin, what)
+        limit = limits.MAX_CONFIG_BYTES.value()
+        size = descriptor.get("size")
+        if isinstance(size, int) and size > limit:  # said before it is sent: not asked for at all
+            raise ImageError(f"{self.origin}: the {what} {digest} is {size} bytes, more than the {limit} allowed for image "
+                             f"metadata (set {limits.MAX_CONFIG_BYTES.variable} to raise the limit)")  # fmt: skip
+        with self._get(f"{self.base}{self.reference.repository}/blobs/{digest}", f"{what} {digest}", body_limit=limit) as response:
+            body = network.read_body(response, limit)
         _verify(body, digest, self.origin, what)
         return body
 
@@ -192,53 +227,95 @@ class RegistryClient:
         import requests
 
         digest = descriptor_digest(descriptor, self.origin)
-        size = descriptor.get("size") if isinstance(descriptor.get("size"), int) else None
-        response = self._get(f"{self.base}{self.reference.repository}/blobs/{digest}", f"layer {digest}", stream=True)
-        chunks = _verified_chunks(response, digest, size, self.origin, on_progress)
-        try:
-            with ChunkStream(chunks, prefetch=_STREAM_PREFETCH) as raw:
-                stream = io.BufferedReader(raw, buffer_size=STREAM_CHUNK_BYTES)
-                layer = archive.read_layer(stream, digest, self.origin)  # type: ignore[arg-type]
-                while stream.read(STREAM_CHUNK_BYTES):  # the rest (tar padding, gzip trailer): the digest needs it
-                    pass
-            return layer
-        except (TarError, EOFError, OSError, UnicodeDecodeError, zlib.error) as err:
-            if isinstance(err, requests.exceptions.RequestException):  # the connection, not the data
-                raise self._transport_error(err) from None
-            raise ImageError(f"{self.origin}: layer {digest} is truncated or corrupt ({err})") from None
-        finally:
-            response.close()
+        size = descriptor.get("size")
+        if not isinstance(size, int) or size < 0:
+            raise ImageError(f"{self.origin}: the manifest gives no size for layer {digest}")
+        what = f"layer {digest}"
+        # The blob may not be longer than declared; an error answer may be longer than a tiny layer.
+        limit = max(size, network.ERROR_BODY_BYTES)
+        over = f"{self.origin}: {what}: the registry sends more than the {size} bytes its descriptor declares"
+        with self._get(f"{self.base}{self.reference.repository}/blobs/{digest}", what, body_limit=limit, stream=True,
+                       over_limit=over) as response:  # fmt: skip
+            chunks = _verified_chunks(response, digest, size, self.origin, on_progress)
+            try:
+                with ChunkStream(chunks, prefetch=_STREAM_PREFETCH) as raw:
+                    stream = io.BufferedReader(raw, buffer_size=STREAM_CHUNK_BYTES)
+                    layer = archive.read_layer(stream, digest, self.origin)  # type: ignore[arg-type]
+                    while stream.read(STREAM_CHUNK_BYTES):  # the rest (tar padding, gzip trailer): the digest needs it
+                        pass
+            except (TarError, EOFError, OSError, UnicodeDecodeError, zlib.error) as err:
+                if isinstance(err, requests.exceptions.RequestException):  # the connection, not the data
+                    raise
+                raise ImageError(f"{self.origin}: layer {digest} is truncated or corrupt ({err})") from None
+        return layer
 
     # --- requests, authorization and errors -------------------------------------------------------
 
-    def _get(self, url: str, what: str, *, headers: dict | None = None, stream: bool = False):
-        response = self._checked_send(url, headers=headers, stream=stream)
-        if response.status_code == 401:
-            _ = response.content  # the (small) error body, read now: the messages quote it
-            self._authenticate(response)
-            response = self._checked_send(url, headers=headers, stream=stream)
+    @contextlib.contextmanager
+    def _get(self, url: str, what: str, *, headers: dict | None = None, body_limit: int = network.ERROR_BODY_BYTES,
+             stream: bool = False, over_limit: str | None = None) -> Iterator:  # fmt: skip
+        """A GET that must succeed, authenticating once when the registry asks (:meth:`_exchange`)."""
+        options = {"headers": headers, "body_limit": body_limit, "stream": stream, "over_limit": over_limit}
+        with self._exchange(url, what, **options) as response:
+            if response.status_code != 401:
+                self._check_status(response, what)
+                yield response
+                return
+            _error_body(response)  # quoted if authentication fails; read within this request's deadline
+        self._authenticate(response)  # after: getting a token is a request with a deadline of its own
+        with self._exchange(url, what, **options) as response:
             if response.status_code == 401:
                 raise self._denied(response)
+            self._check_status(response, what)
+            yield response
+
+    def _check_status(self, response, what: str) -> None:
         if response.status_code >= 400:
             raise self._http_error(response, what)
-        return response
 
-    def _send(self, url: str, *, headers: dict | None = None, stream: bool = False, verify: bool | None = None):
+    @contextlib.contextmanager
+    def _exchange(self, url: str, what: str, *, headers: dict | None = None, verify: bool | None = None,
+                  body_limit: int = network.ERROR_BODY_BYTES, stream: bool = False, over_limit: str | None = None,
+                  translate: bool = True) -> Iterator:  # fmt: skip
+        """One GET and the reading of its answer, inside the ``with``, within one deadline; the body
+        cut at ``body_limit`` (``over_limit``: the message then). ``stream``: a blob, which may take
+        as long as it keeps coming. Transport errors become :class:`ImageError` (with ``translate``)."""
+        import requests
+
         all_headers = dict(headers or {})
         if self._authorization:
             all_headers["Authorization"] = self._authorization
         options = {} if verify is None and not self.insecure else {"verify": False if verify is None else verify}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # urllib3's warning about unverified HTTPS, which insecure means
-            return self.session.get(url, headers=all_headers, stream=stream, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), **options)
-
-    def _checked_send(self, url: str, **kwargs):
-        import requests
-
+        deadline = network.Deadline(self.timeout, stream=stream)
+        response = None
         try:
-            return self._send(url, **kwargs)
-        except requests.exceptions.RequestException as err:
-            raise self._transport_error(err) from None
+            with warnings.catch_warnings(), deadline.opening(body_limit):
+                warnings.simplefilter("ignore")  # urllib3's warning about unverified HTTPS, which insecure means
+                response = self.session.get(url, headers=all_headers, stream=True, timeout=(self.timeout, self.timeout),
+                                            **options)  # fmt: skip
+            response.imagelint_deadline = deadline  # the layer reader reports progress to it
+            yield response
+            deadline.check()
+        except Exception as err:
+            if deadline.expired:  # whatever broke, it broke because the sockets were shut down
+                raise self._timed_out(url, what, stream) from None
+            if isinstance(err, network.BodyTooLarge):
+                raise ImageError(over_limit or f"{self.origin}: the {what} is larger than {err.limit} bytes, "
+                                 "more than image metadata ever is") from None  # fmt: skip
+            if translate and isinstance(err, requests.exceptions.RequestException):
+                raise self._transport_error(err) from None
+            raise
+        finally:
+            if response is not None:
+                response.close()
+            deadline.close()
+
+    def _timed_out(self, url: str, what: str, stream: bool) -> ImageError:
+        host = urlsplit(url).netloc
+        if stream:
+            return ImageError(f"{self.origin}: {host} stalled while sending the {what} (less than 64 KiB in "
+                              f"{self.timeout:g} s); {network.timeout_hint()}")  # fmt: skip
+        return ImageError(f"{self.origin}: {host} did not answer ({what}) within {self.timeout:g} s; {network.timeout_hint()}")
 
     def _authenticate(self, response) -> None:
         scheme, params = parse_challenge(response.headers.get("WWW-Authenticate", ""))
@@ -269,22 +346,37 @@ class RegistryClient:
             return credentials.registry_token
         if credentials is not None:
             self._require_secure_transport(realm, credentials)
+        deadline = network.Deadline(self.timeout)
+        answer = None
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), deadline.opening(network.ERROR_BODY_BYTES):
                 warnings.simplefilter("ignore")
                 verify = False if self.insecure else self.session.verify  # the registry's own TLS rule
-                timeout = (CONNECT_TIMEOUT, READ_TIMEOUT)
+                timeout = (self.timeout, self.timeout)
                 if credentials is not None and credentials.identity_token:
                     form = {"grant_type": "refresh_token", "refresh_token": credentials.identity_token,
                             "client_id": "imagelint", **query}  # fmt: skip
-                    answer = self.session.post(realm, data=form, timeout=timeout, verify=verify)
+                    answer = self.session.post(realm, data=form, timeout=timeout, verify=verify, stream=True)
                 else:
                     auth = (credentials.username, credentials.password or "") if credentials and credentials.username else None
                     if auth:
                         query["account"] = auth[0]
-                    answer = self.session.get(realm, params=query, auth=auth, timeout=timeout, verify=verify)
-        except requests.exceptions.RequestException as err:
-            raise ImageError(f"{self.origin}: cannot reach the token service {parts.netloc} ({_reason(err)})") from None
+                    answer = self.session.get(realm, params=query, auth=auth, timeout=timeout, verify=verify, stream=True)
+            text = network.read_body(answer, network.ERROR_BODY_BYTES, deadline) if answer.status_code < 400 else b""
+        except Exception as err:
+            if deadline.expired:
+                raise ImageError(f"{self.origin}: the token service {parts.netloc} did not answer within {self.timeout:g} s; "
+                                 f"{network.timeout_hint()}") from None  # fmt: skip
+            if isinstance(err, network.BodyTooLarge):
+                raise ImageError(f"{self.origin}: the token service {parts.netloc} answered with more than "
+                                 f"{err.limit} bytes, more than a token ever is") from None  # fmt: skip
+            if isinstance(err, (requests.exceptions.RequestException, network.TimedOut)):
+                raise ImageError(f"{self.origin}: cannot reach the token service {parts.netloc} ({_reason(err)})") from None
+            raise
+        finally:
+            if answer is not None:
+                answer.close()
+            deadline.close()
         if answer.status_code in (401, 403):
             if credentials is None:
                 raise ImageError(
@@ -296,8 +388,8 @@ class RegistryClient:
         if answer.status_code >= 400:
             raise ImageError(f"{self.origin}: the token service {parts.netloc} answered HTTP {answer.status_code}")
         try:
-            body = answer.json()
-        except ValueError:
+            body = json.loads(text)
+        except (ValueError, RecursionError):
             body = None
         token = (body or {}).get("token") or (body or {}).get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
@@ -358,35 +450,28 @@ def parse_challenge(header: str) -> tuple[str, dict[str, str]]:
     return scheme.lower(), params
 
 
-def _verified_chunks(response, digest: str, size: int | None, origin: str, on_progress: ProgressCallback | None) -> Iterator[bytes]:
-    """The body of a blob, chunk by chunk, checked against its digest (and size) once it has all come."""
+def _verified_chunks(response, digest: str, size: int, origin: str, on_progress: ProgressCallback | None) -> Iterator[bytes]:
+    """The body of a blob, chunk by chunk: never more than ``size`` bytes (a body that does not end
+    stops there), then checked against the size and the digest. Each chunk counts as progress
+    against the request's deadline."""
     algorithm, _, expected = digest.partition(":")
     hasher = hashlib.new(algorithm)
     received = 0
     short = digest.partition(":")[2][:12]
+    deadline: network.Deadline = response.imagelint_deadline
     for chunk in response.iter_content(STREAM_CHUNK_BYTES):
-        hasher.update(chunk)
         received += len(chunk)
+        if received > size:
+            raise ImageError(f"{origin}: layer {digest}: the registry sends more than the {size} bytes its descriptor declares")
+        deadline.progress(len(chunk))
+        hasher.update(chunk)
         if on_progress is not None:
-            on_progress({"status": "Reading", "id": short, "progressDetail": {"current": received, "total": size or 0}})
+            on_progress({"status": "Reading", "id": short, "progressDetail": {"current": received, "total": size}})
         yield chunk
-    if size is not None and received != size:
+    if received != size:
         raise ImageError(f"{origin}: layer {digest} has {received} bytes, its descriptor says {size}")
     if hasher.hexdigest() != expected:
         raise ImageError(f"{origin}: layer {digest} does not match its digest (corrupted in transit?)")
-
-
-def _read_capped(response, limit: int, origin: str, what: str) -> bytes:
-    """A small document's body (streamed, so a huge one is refused before it is all in memory)."""
-    body = bytearray()
-    try:
-        for chunk in response.iter_content(64 << 10):
-            body += chunk
-            if len(body) > limit:
-                raise ImageError(f"{origin}: the {what} is over {limit} bytes, too large for image metadata")
-    finally:
-        response.close()
-    return bytes(body)
 
 
 def _verify(body: bytes, digest: str, origin: str, what: str) -> None:
@@ -402,11 +487,27 @@ def _basic(credentials: Credentials) -> str:
     return "Basic " + base64.b64encode(pair).decode("ascii")
 
 
+def _error_body(response) -> bytes:
+    """The start of an error answer (at most 64 KiB: enough for any message), read once and kept."""
+    kept = getattr(response, "imagelint_error_body", None)
+    if kept is None:
+        body = bytearray()
+        try:
+            for chunk in response.iter_content(16 << 10):
+                body += chunk
+                if len(body) >= network.ERROR_BODY_BYTES:
+                    break
+        except network.BodyTooLarge:
+            pass  # what came is enough to quote
+        kept = response.imagelint_error_body = bytes(body[: network.ERROR_BODY_BYTES])
+    return kept
+
+
 def _registry_message(response) -> str:
     """The registry's own explanation: ``{"errors": [{"code", "message"}]}`` -> " (CODE: message)"."""
     try:
-        errors = response.json().get("errors")
-    except (ValueError, AttributeError):
+        errors = json.loads(_error_body(response)).get("errors")
+    except (ValueError, AttributeError, RecursionError):
         return ""
     if not isinstance(errors, list) or not errors or not isinstance(errors[0], dict):
         return ""

@@ -14,13 +14,12 @@ nothing matches, the error lists what is there.
 
 from __future__ import annotations
 
-import json
 import platform as host_platform
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from imagelint.image import shapes
+from imagelint.image import limits, shapes
 from imagelint.image.model import HistoryEntry, Image, ImageError, Layer
 
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -122,9 +121,9 @@ def resolve_manifest(
     wanted = Platform.parse(platform) if platform else None
     digest = ref_name = None
     for _ in range(_MAX_DEPTH):
-        parsed = parse_document(document, origin, "manifest")
-        kind = document_kind(parsed, media_type, origin)
         label = name if digest is None else f"manifest {digest}"
+        parsed = parse_document(document, origin, label)
+        kind = document_kind(parsed, media_type, origin)
         shapes.check(parsed, shapes.MANIFEST if kind == "manifest" else shapes.INDEX, f"{origin}: {label}")
         if kind == "manifest":
             return ResolvedManifest(parsed, digest, ref_name)
@@ -137,13 +136,10 @@ def resolve_manifest(
     raise ImageError(f"{origin}: indexes nested more than {_MAX_DEPTH} deep")
 
 
-def parse_document(data: bytes, origin: str, what: str) -> dict:
-    if len(data) > MAX_DOCUMENT_BYTES:
+def parse_document(data: bytes, origin: str, what: str, limit: int = MAX_DOCUMENT_BYTES) -> dict:
+    if len(data) > limit:
         raise ImageError(f"{origin}: the {what} is {len(data)} bytes, too large for image metadata")
-    try:
-        parsed = json.loads(data)
-    except ValueError as err:
-        raise ImageError(f"{origin}: the {what} is not valid JSON ({err})") from None
+    parsed = shapes.parse_json(data, f"{origin}: the {what}")
     if not isinstance(parsed, dict):
         raise ImageError(f"{origin}: the {what} is not a JSON object")
     return parsed
@@ -151,7 +147,7 @@ def parse_document(data: bytes, origin: str, what: str) -> dict:
 
 def parse_config(data: bytes, origin: str, label: str) -> dict:
     """An image config document, its shape checked (``label`` names it in errors)."""
-    config = parse_document(data, origin, "image config")
+    config = parse_document(data, origin, "image config", limits.MAX_CONFIG_BYTES.value())
     check_config(config, origin, label)
     return config
 

@@ -10,6 +10,8 @@ tag, the ``org.opencontainers.image.ref.name`` annotation) and may point at nest
   blob starts, then the chosen blobs are read in place; the tar is never extracted;
 - every blob read is checked against its digest: layers are hashed as they stream by (so every
   byte is read, none seeked over), the index's manifests and the config once they are all fetched;
+- only regular files are read: a blob that is a FIFO, a device or a symlink to one (``/dev/zero``
+  never ends) is refused before any read, and metadata is read only up to its size limit;
 - a compressed tar cannot be seeked: it is read in one pass by the ``docker save`` reader, which
   understands the same layout.
 """
@@ -18,13 +20,22 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import stat
 import zlib
 from pathlib import Path
 from typing import BinaryIO
 
-from imagelint.image import archive
-from imagelint.image.layout import build_image, check_platform, descriptor_digest, parse_config, resolve_manifest
-from imagelint.image.model import Image, ImageError, Layer, clean_path
+from imagelint.image import archive, limits
+from imagelint.image.layout import (
+    MAX_DOCUMENT_BYTES,
+    build_image,
+    check_platform,
+    descriptor_digest,
+    parse_config,
+    resolve_manifest,
+)
+from imagelint.image.model import Image, ImageError, Layer, PathTable, clean_path
 from imagelint.image.streams import DigestReader
 from imagelint.image.tarstream import TarError, TarReader, Window
 
@@ -37,13 +48,9 @@ def load_oci(path: Path, *, ref: str | None = None, platform: str | None = None,
     origin = origin or str(path)
     if path.is_dir():
         return _read_layout(_DirectoryStore(path, origin), ref, platform)
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        raise ImageError(f"{origin}: no such file or directory") from None
-    except OSError as err:
-        raise ImageError(f"{origin}: cannot read ({err.strerror})") from None
-    with handle:
+    if not path.exists():
+        raise ImageError(f"{origin}: no such file or directory")
+    with _open_regular(path, origin, "the layout tar") as handle:
         head = handle.peek(4)[:4]
         if head.startswith((_GZIP_MAGIC, _ZSTD_MAGIC)):
             # A compressed tar cannot be seeked: one pass reads every blob, then the index picks.
@@ -60,33 +67,30 @@ class _DirectoryStore:
                              "'skopeo copy docker-daemon:IMAGE oci:DIR' or 'docker buildx build --output type=oci'")  # fmt: skip
 
     def index(self) -> bytes:
-        return self._read_small(self.root / "index.json", "index.json")
+        return self._read_small(self.root / "index.json", "index.json", MAX_DOCUMENT_BYTES)
 
     def document(self, descriptor: dict) -> bytes:
         """A metadata blob, unchecked: :func:`_read_layout` checks it against its digest."""
-        return self._read_small(self._blob(descriptor), descriptor_digest(descriptor, self.origin))
+        what = f"blob {descriptor_digest(descriptor, self.origin)}"
+        return self._read_small(self._blob(descriptor), what, limits.MAX_CONFIG_BYTES.value())
 
     def open_blob(self, descriptor: dict) -> BinaryIO:
         path = self._blob(descriptor)
-        try:
-            return path.open("rb")
-        except FileNotFoundError:
-            raise ImageError(f"{self.origin}: blob {descriptor_digest(descriptor, self.origin)} is missing") from None
+        return _open_regular(path, self.origin, f"blob {descriptor_digest(descriptor, self.origin)}")
 
     def _blob(self, descriptor: dict) -> Path:
         algorithm, _, hexdigest = descriptor_digest(descriptor, self.origin).partition(":")
         return self.root / "blobs" / algorithm / hexdigest
 
-    def _read_small(self, path: Path, what: str) -> bytes:
-        try:
-            size = path.stat().st_size
-            if size > archive.MAX_JSON_BYTES:
-                raise ImageError(f"{self.origin}: {what} is {size} bytes, too large for image metadata")
-            return path.read_bytes()
-        except FileNotFoundError:
-            raise ImageError(f"{self.origin}: {what} is missing from the layout") from None
-        except OSError as err:
-            raise ImageError(f"{self.origin}: cannot read {what} ({err.strerror})") from None
+    def _read_small(self, path: Path, what: str, limit: int) -> bytes:
+        with _open_regular(path, self.origin, what) as handle:
+            try:
+                data = handle.read(limit + 1)  # never more: the size on disk may change while it is read
+            except OSError as err:
+                raise ImageError(f"{self.origin}: cannot read {what} ({err.strerror})") from None
+        if len(data) > limit:
+            raise ImageError(f"{self.origin}: {what} is more than {limit} bytes, too large for image metadata")
+        return data
 
 
 class _TarStore:
@@ -100,19 +104,19 @@ class _TarStore:
             reader = TarReader(Window(handle))
             for member in reader:
                 if member.isreg():
-                    # The reader has just read this member's header: the file stands at its data.
-                    self.members[clean_path(member.name)] = (handle.tell(), member.size)
+                    # The reader has just read this member's header (the window starts at 0).
+                    self.members[clean_path(member.name)] = (reader.bytes_read, member.size)
         except (TarError, OSError, UnicodeDecodeError) as err:
             raise ImageError(f"{origin}: truncated or corrupt OCI layout tar ({err})") from None
         if "index.json" not in self.members:
             raise ImageError(f"{origin}: not an OCI image layout (no index.json in the tar)")
 
     def index(self) -> bytes:
-        return self._read_small("index.json")
+        return self._read_small("index.json", MAX_DOCUMENT_BYTES)
 
     def document(self, descriptor: dict) -> bytes:
         """A metadata blob, unchecked: :func:`_read_layout` checks it against its digest."""
-        return self._read_small(self._blob(descriptor))
+        return self._read_small(self._blob(descriptor), limits.MAX_CONFIG_BYTES.value())
 
     def open_blob(self, descriptor: dict) -> BinaryIO:
         offset, size = self.members[self._blob(descriptor)]
@@ -126,9 +130,9 @@ class _TarStore:
             raise ImageError(f"{self.origin}: blob {algorithm}:{hexdigest} is missing from the tar")
         return name
 
-    def _read_small(self, name: str) -> bytes:
+    def _read_small(self, name: str, limit: int) -> bytes:
         offset, size = self.members[name]
-        if size > archive.MAX_JSON_BYTES:
+        if size > limit:
             raise ImageError(f"{self.origin}: {name} is {size} bytes, too large for image metadata")
         self.handle.seek(offset)
         return self.handle.read(size)
@@ -156,23 +160,24 @@ def _read_layout(store, ref: str | None, platform: str | None) -> Image:
     check_platform(config, platform, origin)
     layers: list[Layer] = []
     read: dict[str, Layer] = {}
+    paths = PathTable()  # one table for the image's layers
     for descriptor in manifest.get("layers") or []:
         digest = descriptor_digest(descriptor if isinstance(descriptor, dict) else {}, origin)
         if digest not in read:
-            read[digest] = _read_layer(store, descriptor, origin)
+            read[digest] = _read_layer(store, descriptor, origin, paths)
         listing = read[digest]  # a layer listed twice (an identical duplicate) is one blob: read it once
         layers.append(Layer(entries=listing.entries, size=listing.size, source=listing.source))
     name = ref or resolved.ref_name or origin
     return build_image(name=name, image_id=descriptor_digest(config_descriptor, origin), config=config, layers=layers)
 
 
-def _read_layer(store, descriptor: dict, origin: str) -> Layer:
+def _read_layer(store, descriptor: dict, origin: str, paths: PathTable) -> Layer:
     digest = descriptor_digest(descriptor, origin)
     blob = store.open_blob(descriptor)  # a file on disk, or a window over the tar
     try:
         # Every byte is read (not seeked over) and hashed as it goes by: the blob must match its digest.
         hashed = DigestReader(blob, _blob_name(digest))
-        layer = archive.read_layer(hashed, digest, origin)  # type: ignore[arg-type]
+        layer = archive.read_layer(hashed, digest, origin, paths=paths)  # type: ignore[arg-type]
         hashed.verify(origin)
         return layer
     except (TarError, EOFError, OSError, UnicodeDecodeError, zlib.error) as err:
@@ -180,6 +185,27 @@ def _read_layer(store, descriptor: dict, origin: str) -> Layer:
     finally:
         if not isinstance(blob, Window):
             blob.close()
+
+
+def _open_regular(path: Path, origin: str, what: str) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file (through symlinks); else an :class:`ImageError`.
+
+    Opened without blocking and checked on the open file: a FIFO would wait for a writer forever, a
+    device like ``/dev/zero`` never ends, and a check before opening could be raced."""
+    from imagelint.discovery import special_mode_kind
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ImageError(f"{origin}: {what} is missing from the layout") from None
+    except OSError as err:
+        raise ImageError(f"{origin}: cannot read {what} ({err.strerror})") from None
+    mode = os.fstat(fd).st_mode
+    kind = "a directory" if stat.S_ISDIR(mode) else special_mode_kind(mode)
+    if kind is not None:
+        os.close(fd)
+        raise ImageError(f"{origin}: {what} is {kind}, not a regular file; refused")
+    return os.fdopen(fd, "rb")
 
 
 def _blob_name(digest: str) -> str:

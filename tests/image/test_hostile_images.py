@@ -17,7 +17,9 @@ import pytest
 
 from imagelint.image.model import ImageError
 from imagelint.image.sources import load_image, parse_reference
+from tests.support import hostile_cases
 from tests.support.cli import one_line_error, run
+from tests.support.hostile_servers import run_measured
 from tests.support.image_archives import (
     bad_gzip_crc,
     docker_save,
@@ -327,3 +329,138 @@ def test_a_registry_layer_must_match_its_digest(fake_registry, tmp_path):
     reference = fake_registry(image_config(LAYERS), LAYERS, corrupt_layer=True)
     line = one_line_error(run("analyze", reference, cwd=tmp_path))
     assert "does not match its digest" in line
+
+
+# --- 5. bounded metadata: unreferenced JSON, layer and history counts, devices, deep nesting ----
+
+MOST_SECONDS = 60  # generous: these machines are shared and noisy
+MOST_MEMORY_MB = 400  # an idle run is ~70 MB; these cases once took 0.9 to 3.8 GB
+
+
+def _bounded(measured):
+    assert not measured.timed_out, "the run never ended"
+    assert "internal error" not in measured.stderr.decode() and "Traceback" not in measured.stderr.decode()
+    assert measured.seconds < MOST_SECONDS, f"{measured.seconds:.1f} s"
+    assert measured.peak_rss_mb < MOST_MEMORY_MB, f"{measured.peak_rss_mb:.0f} MB"
+    return measured
+
+
+def _error(measured, *fragments: str) -> str:
+    _bounded(measured)
+    assert measured.returncode == 2, measured.stdout.decode()[:500] + measured.stderr.decode()
+    (line,) = measured.error_lines
+    assert line.startswith("imagelint: ")
+    for fragment in fragments:
+        assert fragment in line, line
+    return line
+
+
+def test_unreferenced_json_members_are_skipped_without_being_read(tmp_path):
+    # The archive held 40 x 60 MiB (2.5 GB read); 40 x 20 MiB keeps the test quick and is
+    # just as far over the 16 MiB a document may have. bench/hostile_images.py runs the full case.
+    reference = hostile_cases.unreferenced_json_archive(tmp_path / "junk.tar.gz", members=40, member_mib=20)
+    measured = _bounded(run_measured("analyze", reference, "--format", "json", cwd=tmp_path))
+    assert measured.returncode in (0, 1), measured.stderr.decode()
+    assert json.loads(measured.stdout)["image"]["size"] == 3500
+
+
+def test_json_members_in_total_are_bounded_and_a_config_past_the_budget_is_named(tmp_path):
+    image = docker_save([[("file", "a", 10)]])
+    junk = [(f"junk-{n}.json", b"[" + b" " * 99_998 + b"]") for n in range(10)]  # 4 fill the budget exactly
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, data in junk:  # before the image's own members: read first
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        with tarfile.open(fileobj=io.BytesIO(image)) as source:
+            for info in source:
+                tar.addfile(info, source.extractfile(info))
+    path = write_archive(tmp_path / "budget.tar", buffer.getvalue())
+    env = {"IMAGELINT_MAX_CONFIG_BYTES": "100000"}  # so 400,000 bytes of JSON in all
+    _error(run_measured("analyze", f"docker-archive:{path}", cwd=tmp_path, env=env),
+           "was not read: the archive holds more than 400000 bytes of JSON before it", "IMAGELINT_MAX_CONFIG_BYTES")  # fmt: skip
+    measured = run_measured("analyze", f"docker-archive:{path}", "--format", "json", cwd=tmp_path)
+    assert measured.returncode in (0, 1) and json.loads(measured.stdout)["image"]["size"] == 10
+
+
+def test_a_config_over_the_size_limit_is_named(tmp_path):
+    path = write_archive(tmp_path / "image.tar", docker_save([[("file", "a", 10)]]))
+    _error(run_measured("analyze", f"docker-archive:{path}", cwd=tmp_path, env={"IMAGELINT_MAX_CONFIG_BYTES": "100"}),
+           "bytes, more than the 100 allowed for image metadata (set IMAGELINT_MAX_CONFIG_BYTES")  # fmt: skip
+
+
+def test_a_layer_listed_100000_times_is_refused(tmp_path):
+    reference = hostile_cases.repeated_layer_archive(tmp_path / "layers.tar")
+    _error(run_measured("analyze", reference, cwd=tmp_path),
+           "manifest.json: [0].Layers: 100000 layers, more than the 500 allowed (set IMAGELINT_MAX_LAYERS")  # fmt: skip
+
+
+@pytest.mark.parametrize("form", ["docker-archive", "oci", "registry"])
+def test_the_layer_limit_holds_for_every_source_and_can_be_raised(tmp_path, form, fake_registry):
+    layers = [[("file", f"f{n}", 10)] for n in range(3)]
+    if form == "docker-archive":
+        reference = f"docker-archive:{write_archive(tmp_path / 'image.tar', docker_save(layers))}"
+    elif form == "oci":
+        reference = f"oci:{oci_layout(tmp_path / 'layout', [{'layers': layers}])}"
+    else:
+        tars = [layer_tar(entries) for entries in layers]
+        reference = fake_registry(image_config(tars), tars)
+    _error(run_measured("analyze", reference, cwd=tmp_path, env={"IMAGELINT_MAX_LAYERS": "2"}), "3 layers, more than the 2 allowed")
+    measured = run_measured("analyze", reference, "--format", "json", cwd=tmp_path, env={"IMAGELINT_MAX_LAYERS": "3"})
+    assert measured.returncode in (0, 1) and json.loads(measured.stdout)["image"]["layer_count"] == 3
+
+
+def test_600000_history_entries_are_refused(tmp_path):
+    reference = hostile_cases.long_history_archive(tmp_path / "history.tar")
+    _error(run_measured("analyze", reference, cwd=tmp_path),
+           ": history: 600000 history entries, more than the 10000 allowed (set IMAGELINT_MAX_HISTORY")  # fmt: skip
+
+
+def test_a_limit_that_is_not_a_number_is_an_error(tmp_path):
+    path = write_archive(tmp_path / "image.tar", docker_save([[("file", "a", 10)]]))
+    _error(run_measured("analyze", f"docker-archive:{path}", cwd=tmp_path, env={"IMAGELINT_MAX_LAYERS": "lots"}),
+           "IMAGELINT_MAX_LAYERS='lots': expected a whole number greater than 0")  # fmt: skip
+
+
+def test_an_oci_config_blob_that_is_dev_zero_is_refused_unread(tmp_path):
+    reference = hostile_cases.device_config_layout(tmp_path / "layout")
+    _error(run_measured("analyze", reference, cwd=tmp_path), "is a character device, not a regular file; refused")
+
+
+def test_an_oci_layer_blob_that_is_a_fifo_is_refused_unread(tmp_path):
+    import os
+
+    path = oci_layout(tmp_path / "layout", [{"layers": [[("file", "a", 100)]]}])
+    blob = next(p for p in (path / "blobs" / "sha256").iterdir() if p.read_bytes()[257:262] == b"ustar")
+    blob.unlink()
+    os.mkfifo(blob)
+    _error(run_measured("analyze", f"oci:{path}", cwd=tmp_path), f"blob sha256:{blob.name} is a FIFO, not a regular file")
+
+
+def test_an_oci_layout_tar_that_is_a_fifo_is_refused_unread(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "layout.tar")
+    _error(run_measured("analyze", "oci:layout.tar", cwd=tmp_path), "is a FIFO, not a regular file")
+
+
+@pytest.mark.parametrize(
+    ("build", "fragment"),
+    [
+        (hostile_cases.deep_manifest_archive, "the manifest manifest.json is nested more than 64 levels deep"),
+        (hostile_cases.deep_config_archive, ".json is nested more than 64 levels deep"),
+        (hostile_cases.deep_index_layout, "is nested more than 64 levels deep"),
+    ],
+    ids=["docker-archive-manifest", "docker-archive-config", "oci-index"],
+)
+@pytest.mark.parametrize("output", ["text", "json", "sarif", "html"])
+def test_deep_json_is_refused_in_every_format(tmp_path, build, fragment, output):
+    reference = build(tmp_path / "case")
+    _error(run_measured("analyze", reference, "--format", output, cwd=tmp_path), fragment)
+
+
+def test_deep_json_from_a_registry_is_refused(fake_registry, tmp_path):
+    config = image_config(LAYERS, config={"Volumes": {"/d": "DEEP"}})
+    deep = json.loads(json.dumps(config).replace('"DEEP"', "[" * 200 + "]" * 200))  # within what json can dump
+    _error(run_measured("analyze", fake_registry(deep, LAYERS), cwd=tmp_path), "is nested more than 64 levels deep")

@@ -16,6 +16,12 @@ from dataclasses import dataclass
 
 _KEY_BEGIN = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 _KEY_END = re.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+# A whole key: BEGIN to END (keys are a few kilobytes), or with no END in reach, BEGIN and the key
+# text after it (base64, line breaks, escaped "\n", PEM headers). Found as one token, so that where a
+# key is shown (a recorded build command) all of it is hidden, not just its first line.
+_KEY_BLOCK = re.compile(
+    _KEY_BEGIN.pattern + r"(?:[\s\S]{0,16384}?" + _KEY_END.pattern + r"|(?:[A-Za-z0-9+/=\s\\:,.-]{0,16384}[A-Za-z0-9+/=])?)"
+)
 
 # Known token formats; each is specific enough to report wherever it appears.
 TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -27,11 +33,22 @@ TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
     ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
     ("a PyPI token", re.compile(r"\bpypi-AgE[A-Za-z0-9_-]{50,}\b")),
-    ("a private key", _KEY_BEGIN),
+    ("a private key", _KEY_BLOCK),
 )
 
 # ``scheme://user:password@host``: a password written into a URL.
 URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://([^\s/:@'\"]+):([^\s/@'\"]+)@[\w.-]", re.IGNORECASE)
+
+# Passwords given as command-line options: curl's ``-u user:password`` (and ``--user``, the proxy
+# forms ``-U``/``--proxy-user``), counted only inside a curl command; and ``--password VALUE`` with
+# wget's ``--http-``, ``--ftp-`` and ``--proxy-`` forms, whose name says it all. One pass over the
+# text: separators end a command, ``curl`` starts one, options are judged by the command they are in.
+_COMMAND_WORDS = re.compile(
+    r"""(?P<end>[|;&\n()])"""
+    r"""|(?P<curl>(?<![\w./-])curl\b)"""
+    r"""|(?<![\w-])(?P<user_option>-u|-U|--user|--proxy-user)(?:=|[ \t]*)(?P<q1>["']?)[^\s:"'$]+:(?P<user_password>[^\s"']+)(?P=q1)"""
+    r"""|(?<![\w-])(?P<password_option>--(?:http-|ftp-|proxy-)?passw(?:or)?d)(?:=|[ \t]+)(?P<q2>["']?)(?P<password>[^\s"']+)(?P=q2)"""
+)
 
 # Words that make a name a credential (after splitting on '_', '-', '.' and camelCase).
 _SECRET_WORDS = frozenset(
@@ -122,10 +139,18 @@ def is_literal_secret_value(value: str) -> bool:
 
 # A cheap first look: most text holds none of the prefixes the token formats start with.
 _TOKEN_HINT = re.compile(r"AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|k_live_|AIza|npm_|pypi-|PRIVATE KEY|://[^\s/@]*:[^\s/@]*@")
+_OPTION_HINT = re.compile(r"""(?<![\w-])(?:-u|-U|--user|--proxy-user)(?:=|[ \t]*)["']?[^\s:"'$]+:|-passw""")
+
+
+def _may_hold_tokens(text: str) -> bool:
+    if _TOKEN_HINT.search(text):
+        return True
+    # Substring tests first: they are much cheaper than the pattern, and most commands have neither.
+    return ("-u" in text or "-U" in text or "-passw" in text) and _OPTION_HINT.search(text) is not None
 
 
 def find_tokens(text: str) -> list[TokenMatch]:
-    if not _TOKEN_HINT.search(text):
+    if not _may_hold_tokens(text):
         return []
     found: list[TokenMatch] = []
     for kind, pattern in TOKEN_FORMATS:
@@ -136,6 +161,7 @@ def find_tokens(text: str) -> list[TokenMatch]:
         if password.startswith("$") or "${" in password or not is_literal_secret_value(password):
             continue
         found.append(TokenMatch("a password in a URL", match.start(2), match.end(2), password))
+    found.extend(_command_line_passwords(text))
     found.sort(key=lambda t: (t.start, -t.end))
     # A token inside a URL is reported once, as the token.
     kept: list[TokenMatch] = []
@@ -143,6 +169,26 @@ def find_tokens(text: str) -> list[TokenMatch]:
         if not kept or token.start >= kept[-1].end:
             kept.append(token)
     return kept
+
+
+def _command_line_passwords(text: str) -> list[TokenMatch]:
+    found: list[TokenMatch] = []
+    in_curl = False
+    for match in _COMMAND_WORDS.finditer(text):
+        if match.group("end"):
+            in_curl = False
+        elif match.group("curl"):
+            in_curl = True
+        else:
+            group = "user_password" if match.group("user_option") else "password"
+            if group == "user_password" and not in_curl:
+                continue
+            password = match.group(group)
+            if is_literal_secret_value(password):
+                option = match.group("user_option") or match.group("password_option")
+                kind = f"a password given to curl {option}" if group == "user_password" else f"a password given with {option}"
+                found.append(TokenMatch(kind, match.start(group), match.end(group), password))
+    return found
 
 
 def redact(secret: str) -> str:

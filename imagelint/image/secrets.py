@@ -3,7 +3,8 @@ arguments or tokens recorded in its history (``docker history`` shows them).
 
 What looks like a secret is decided by the same rules the Dockerfile checks use
 (:mod:`imagelint.secrets`): a credential-like name holding a literal, non-placeholder value,
-or a value in a known token format.
+or a value in a known token format (a private key whole, from BEGIN to END; a password given to
+curl ``-u`` or wget ``--password``; one in a URL).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def find_secrets(image: Image) -> list[ExposedSecret]:
                 found.extend(_classify("ENV", match.group(1), match.group(2), position))
         elif step.keyword in ("RUN", None):
             found.extend(
-                ExposedSecret("build step", "", token.text, token.kind, position) for token in find_tokens(step.text)
+                ExposedSecret("build step", "", _redactable(step.text, token), token.kind, position)
+                for token in find_tokens(step.text)
             )
     for item in image.runtime_config.get("Env") or []:  # after history: a history sighting has a place
         name, _, value = str(item).partition("=")
@@ -47,6 +49,23 @@ def find_secrets(image: Image) -> list[ExposedSecret]:
     for secret in found:  # report each (name, value) once, at its first sighting
         unique.setdefault((secret.name, secret.value), secret)
     return list(unique.values())
+
+
+# Outputs replace a secret's every occurrence, but not a value this short (it would garble the text):
+# such a value is kept with the word around it (``admin:pw``), which is long enough.
+_SHORTEST_ALONE = 4
+_WORD_EDGE = re.compile(r"[\s'\"]")
+
+
+def _redactable(text: str, token) -> str:
+    if len(token.text) >= _SHORTEST_ALONE:
+        return token.text
+    start, end = token.start, token.end
+    while start > 0 and not _WORD_EDGE.match(text[start - 1]):
+        start -= 1
+    while end < len(text) and not _WORD_EDGE.match(text[end]):
+        end += 1
+    return text[start:end]
 
 
 def _classify(where: str, name: str, value: str, history_index: int | None) -> list[ExposedSecret]:

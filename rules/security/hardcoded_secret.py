@@ -11,14 +11,15 @@ from imagelint.secrets import find_tokens, redact
 
 @rule(code="IL7003", name="hardcoded-secret", family="security", severity="error")
 def hardcoded_secret(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
-    """A recognisable credential (AWS key, GitHub/GitLab/Slack/Stripe token, private key, URL password) written in the Dockerfile.
+    """A recognisable credential (AWS key, GitHub/GitLab/Slack/Stripe token, private key, URL or command-line password) written in the Dockerfile.
 
     ## Why
     The Dockerfile sits in version control and the value ends up in the image layers, history or
     config. Known token formats (`AKIA...`, `ghp_...`, `glpat-...`, `xoxb-...`, `sk_live_...`,
-    `AIza...`, `-----BEGIN PRIVATE KEY-----`) and passwords inside URLs (`https://user:pass@host`)
-    are reported wherever they appear: ARG, ENV, LABEL, RUN, heredocs. The finding shows only the
-    first characters of the value.
+    `AIza...`, `-----BEGIN PRIVATE KEY-----`), passwords inside URLs (`https://user:pass@host`) and
+    passwords given on a command line (`curl -u user:pass`, `--user`, `wget --password` and its
+    `--http-`, `--ftp-`, `--proxy-` forms) are reported wherever they appear: ARG, ENV, LABEL, RUN,
+    heredocs. The finding shows only the first characters of the value.
 
     ## Bad
     ```dockerfile
@@ -28,6 +29,11 @@ def hardcoded_secret(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     ```dockerfile
     FROM alpine/git:2.45.2
     RUN git clone https://ci:glpat-Zx8vQm2LrT5nW9yK3hPd@gitlab.example.com/team/app.git /src
+    ```
+    ```dockerfile
+    FROM alpine:3.20
+    RUN wget -q --user=deploy --password=Tr0ub4dor-3 https://files.example.com/app.tgz \\
+        && curl -fsS -u deploy:Tr0ub4dor-3 https://files.example.com/ok
     ```
 
     ## Good
@@ -40,6 +46,11 @@ def hardcoded_secret(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     FROM debian:bookworm-slim
     RUN echo "deb http://deb.debian.org/debian bookworm main" > /etc/apt/sources.list
     ARG DB_URL=postgres://app:${DB_PASSWORD}@db:5432/app
+    ```
+    ```dockerfile
+    FROM alpine:3.20
+    RUN --mount=type=secret,id=deploy,env=DEPLOY_PASSWORD \\
+        curl -fsS -u "deploy:${DEPLOY_PASSWORD}" https://files.example.com/ok
     ```
 
     ## Fix

@@ -10,28 +10,75 @@ from __future__ import annotations
 import os
 import sys
 
+import importlib
+
 import typer
 
-from imagelint.cli import analyze_command, fix_command, info_commands, lint_command, server_command  # noqa: F401  (registers the commands)
-from imagelint.cli.common import EXIT_CLEAN, EXIT_ERROR, UsageError, app
-from imagelint.cli.lint_command import PROGRESS_MIN_FILES
+from imagelint.cli import common
+from imagelint.cli.common import EXIT_CLEAN, EXIT_ERROR, UsageError
 
 __all__ = ["PROGRESS_MIN_FILES", "app", "main"]
+
+# Each module registers its commands with the app when imported, in this order (the order of
+# ``imagelint --help``). typer builds every registered command before it runs one, which costs a
+# one-file ``imagelint lint`` more than the linting: :func:`main` imports only the module of the
+# command named on the command line, and everything else (``--help``, a typo, completion) gets all.
+COMMAND_MODULES = {
+    "lint": "lint_command",
+    "analyze": "analyze_command",
+    "diff": "diff_command",
+    "explore": "explore_command",
+    "fix": "fix_command",
+    "parse": "info_commands",
+    "rules": "info_commands",
+    "explain": "info_commands",
+    "config": "info_commands",
+    "server": "server_command",
+}
+
+
+def _register(modules) -> None:
+    for module in dict.fromkeys(modules):
+        importlib.import_module(f"imagelint.cli.{module}")
+
+
+def __getattr__(name: str):
+    """``imagelint.cli.app`` with every command, and ``PROGRESS_MIN_FILES``, loaded on first use."""
+    if name == "app":
+        _register(COMMAND_MODULES.values())
+        return common.app
+    if name == "PROGRESS_MIN_FILES":
+        from imagelint.cli.lint_command import PROGRESS_MIN_FILES
+
+        return PROGRESS_MIN_FILES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _commands_needed(argv: list[str]) -> list[str]:
+    """The command modules a run of ``imagelint ARGV`` needs: the named command's, or all."""
+    if argv and argv[0] in COMMAND_MODULES and "_IMAGELINT_COMPLETE" not in os.environ:
+        return [COMMAND_MODULES[argv[0]]]
+    return list(COMMAND_MODULES.values())
 
 
 def main() -> None:
     """Console entry point: domain errors become one line and exit code 2, never a traceback."""
+    from imagelint.limits import LimitSettingError, check_environment
     from imagelint.settings import ConfigError
+    from imagelint.terminal import printable
 
+    _register(_commands_needed(sys.argv[1:]))
+    app = common.app
     interrupted = _on_signals()
     try:
+        check_environment()  # an IMAGELINT_MAX_* variable that is not a number: refused before any read
         # Outside standalone mode click returns the code of typer.Exit instead of exiting.
         code = app(standalone_mode=False, prog_name="imagelint")  # also under "python -m imagelint"
         if interrupted:  # typer turns KeyboardInterrupt into a silent exit 130
             raise KeyboardInterrupt
         sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
-    except (UsageError, ConfigError) as err:
-        print(f"imagelint: {err}", file=sys.stderr)
+    except (UsageError, ConfigError, LimitSettingError) as err:
+        print(f"imagelint: {printable(str(err))}", file=sys.stderr)  # an image's file names, a registry's words
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         print("imagelint: interrupted", file=sys.stderr)

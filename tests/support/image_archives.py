@@ -77,7 +77,7 @@ def docker_save(
     layout: str = "legacy",
     history: list[dict] | None = None,
     config: dict | None = None,
-    compress_layers: str | None = None,  # "gzip" (OCI layout only)
+    compress_layers: str | None = None,  # "gzip" or "zstd" (OCI layout only)
     tag: str = "synthetic/image:1",
 ) -> bytes:
     """A ``docker save`` tar of an image with these layers (legacy: duplicates become symlinks)."""
@@ -108,12 +108,12 @@ def docker_save(
             layer_descriptors = []
             written: set[str] = set()
             for data in tars:
-                blob = gzip.compress(data, mtime=0) if compress_layers == "gzip" else data
+                blob = compressed(data, compress_layers)
                 digest = _digest(blob)
                 if digest not in written:
                     _add(tar, "blobs/sha256/" + digest.split(":")[1], blob)
                     written.add(digest)
-                media = "application/vnd.oci.image.layer.v1.tar" + ("+gzip" if compress_layers == "gzip" else "")
+                media = "application/vnd.oci.image.layer.v1.tar" + {"gzip": "+gzip", "zstd": "+zstd"}.get(compress_layers or "", "")
                 layer_descriptors.append({"mediaType": media, "digest": digest, "size": len(blob)})
             _add(tar, f"blobs/sha256/{config_hex}", config_doc)
             oci_manifest = json.dumps(
@@ -137,6 +137,17 @@ def docker_save(
         else:
             raise ValueError(layout)
     return buffer.getvalue()
+
+
+def compressed(data: bytes, compression: str | None) -> bytes:
+    """A layer blob: ``data`` as it is, or gzip- or zstd-compressed."""
+    if compression == "gzip":
+        return gzip.compress(data, mtime=0)
+    if compression == "zstd":
+        import zstandard
+
+        return zstandard.ZstdCompressor().compress(data)
+    return data
 
 
 def write_archive(path: Path, data: bytes, *, gzip_outer: bool = False) -> Path:

@@ -47,7 +47,13 @@ def lint(
 ) -> tuple[list[Finding], list[str]]:
     """Findings for one file, plus messages for rules that crashed on it (and for a ``# check=``
     directive that does not parse)."""
-    options = LintOptions(trusted_registries=settings.trusted_registries, target=target, named_contexts=named_contexts)
+    options = LintOptions(
+        trusted_registries=settings.trusted_registries,
+        target=target,
+        named_contexts=named_contexts,
+        label_schema=settings.label_schema,
+        strict_labels=settings.strict_labels,
+    )
     context = LintContext(
         dockerfile,
         context_dir=context_dir,
@@ -74,8 +80,52 @@ def lint(
             if directive.makes_error(rule):
                 made = replace(made, severity=Severity.ERROR)
             findings.append(made)
+    if settings.shellcheck:
+        findings += shellcheck_findings(context, settings, suppressions, crashes)
     findings.sort(key=Finding.sort_key)
     return findings, crashes
+
+
+def shellcheck_findings(
+    context: LintContext, settings: Settings, suppressions: pragmas.Suppressions, crashes: list[str]
+) -> list[Finding]:
+    """ShellCheck's findings on the RUN scripts (``--shellcheck``), selected, ignored, pragma-silenced
+    and given severities like the rules' findings; ShellCheck failing is reported in ``crashes``."""
+    from imagelint import shellcheck
+
+    include = shellcheck.selected_codes(settings.select)
+    if include is None:
+        return []  # --select names neither ShellCheck nor anything that covers it
+    program = shellcheck.find_program()
+    if program is None:
+        crashes.append(f"{context.dockerfile.path}: {shellcheck.MISSING_PROGRAM}")
+        return []
+    exclude = tuple(code for code in settings.ignore if shellcheck.is_shellcheck_code(code))
+    if any(name in ("ALL", shellcheck.NAME, shellcheck.FAMILY) for name in settings.ignore):
+        return []
+    try:
+        comments = shellcheck.check(context, program, include=include, exclude=exclude)
+    except shellcheck.ShellcheckError as err:
+        crashes.append(str(err))
+        return []
+    found = []
+    for comment in comments:
+        if suppressions.suppresses({comment.code, shellcheck.NAME, shellcheck.FAMILY, "ALL"}, comment.instruction):
+            continue
+        found.append(
+            Finding(
+                rule=comment.code,
+                name=shellcheck.NAME,
+                family=shellcheck.FAMILY,
+                severity=settings.severity.get(comment.code, comment.severity),
+                message=comment.message,
+                file=context.dockerfile.path,
+                line=comment.line,
+                end_line=comment.end_line,
+                column=comment.column,
+            )
+        )
+    return found
 
 
 def run_checks(
@@ -100,13 +150,17 @@ def run_checks(
 
 def finding(rule: Rule, violation: Violation, settings: Settings, *, file: str) -> Finding:
     """What ``rule``'s ``violation`` is reported as: in ``file`` (a Dockerfile's path, an image's name)
-    unless the violation names another, at its line and column, with the configured severity."""
+    unless the violation names another, at its line and column, with the configured severity (no
+    higher than the violation's ``severity_cap``)."""
     line, column, end_line = _location(violation, violation.instruction)
+    severity = settings.severity.get(rule.code, rule.severity)
+    if violation.severity_cap is not None:
+        severity = min(severity, violation.severity_cap)
     return Finding(
         rule=rule.code,
         name=rule.name,
         family=rule.family,
-        severity=settings.severity.get(rule.code, rule.severity),
+        severity=severity,
         message=violation.message,
         file=violation.file or file,
         line=line,

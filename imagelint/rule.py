@@ -64,6 +64,9 @@ class Violation:
     end_line: int | None = None
     file: str | None = None
     fix: Fix | str | None = None  # a str is advice imagelint cannot apply (display-only)
+    # At most this severity, whatever the rule's (configured) one: the rule's own judgement that
+    # this case is milder (IL7001 on an image that drops root in its entrypoint is info).
+    severity_cap: Severity | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,22 +145,56 @@ class Run:
         """Package arguments with whole-word variables expanded: ``$buildDeps`` -> its packages.
 
         A word that only partly comes from a variable (``curl=${CURL_VERSION}``) is kept as written;
-        a variable whose value is unknown is dropped (it cannot be judged).
+        a variable whose value is unknown is dropped (it cannot be judged), and so is every name
+        the build computes: a ``$(...)`` or backtick word, and the parts of a variable's value that
+        a substitution prints (``runDeps="$(scanelf --needed ...)"`` names no package itself).
         """
         out: list[str] = []
         for word in words:
+            if is_computed(word):
+                continue
             match = _WHOLE_VARIABLE.match(word)
             if match is None:
                 out.append(word)
                 continue
             value = self.shell_value(match.group(1) or match.group(2), command)
             if value:
-                out.extend(v for v in value.split() if not _WHOLE_VARIABLE.match(v))
+                literal = without_substitutions(value)
+                out.extend(v for v in literal.split() if not _WHOLE_VARIABLE.match(v) and not is_computed(v))
         return out
 
 
 _SPECIAL_BUILTINS = frozenset({"set", ":", "export", "readonly", "eval", ".", "shift", "trap", "unset"})
 _WHOLE_VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
+
+
+def is_computed(word: str) -> bool:
+    """Whether a word's text is printed by a command at build time: ``$(...)`` or backticks."""
+    return "$(" in word or "`" in word
+
+
+def without_substitutions(text: str) -> str:
+    """``text`` with every ``$(...)`` (``$((...))`` too) and backtick substitution replaced by a
+    space: what is left is what the text says literally."""
+    if not is_computed(text):
+        return text
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text.startswith("$(", i):
+            depth, i = 1, i + 2
+            while i < n and depth:
+                depth += {"(": 1, ")": -1}.get(text[i], 0)
+                i += 1
+            out.append(" ")
+        elif text[i] == "`":
+            close = text.find("`", i + 1)
+            i = n if close < 0 else close + 1
+            out.append(" ")
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def _all_runs(ctx: LintContext) -> list[Run]:
@@ -226,14 +260,35 @@ def written_config(ctx: LintContext, before: Instruction, *needles: str) -> bool
     (see :attr:`Run.config_text`), never the raw RUN text.
     """
     stage = ctx.stage_of(before)
-    lineage = {s.index for s in ctx.lineage(stage)} if stage is not None else set()
-    lowered = [n.lower() for n in needles]
+    if stage is None:
+        return False
+    lowered = tuple(n.lower() for n in needles)
+    found = ctx.fact(_config_writers)
+    if lowered not in found:
+        found[lowered] = _config_written_by_stage(ctx, lowered)
+    own, by_end = found[lowered]
+    if any(index < before.index for index in own.get(stage.index, ())):
+        return True
+    return stage.parent is not None and by_end[stage.parent.index]
+
+
+def _config_writers(ctx: LintContext) -> dict[tuple[str, ...], tuple[dict[int, list[int]], dict[int, bool]]]:
+    """Needles -> what :func:`_config_written_by_stage` found for them (filled as they are asked about)."""
+    return {}
+
+
+def _config_written_by_stage(ctx: LintContext, lowered: tuple[str, ...]) -> tuple[dict[int, list[int]], dict[int, bool]]:
+    """(stage -> indexes of its RUNs writing a needle, stage -> whether its lineage has written one
+    by its end): worked out once per needle, so asking for every RUN of a long chain of stages
+    stays linear."""
+    own: dict[int, list[int]] = {}
     for run in ctx.fact(_all_runs):
-        if run.onbuild or run.instruction.stage not in lineage or run.instruction.index >= before.index:
-            continue
-        if any(n in run.config_text for n in lowered):
-            return True
-    return False
+        if not run.onbuild and run.instruction.stage >= 0 and any(n in run.config_text for n in lowered):
+            own.setdefault(run.instruction.stage, []).append(run.instruction.index)
+    by_end: dict[int, bool] = {}
+    for stage in ctx.stages:  # a parent is always an earlier stage
+        by_end[stage.index] = stage.index in own or (stage.parent is not None and by_end[stage.parent.index])
+    return own, by_end
 
 
 def _dockerfile_heredoc(run: Run, name: str) -> str:

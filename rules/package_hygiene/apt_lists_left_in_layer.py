@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext, RunScript
 from imagelint.fixes import Fix
-from imagelint.knowledge.package_managers import APT, APT_GET, family_commands, index_use
+from imagelint.knowledge.package_managers import APT_FRONTENDS, APT_GET, family_commands, index_use
 from imagelint.knowledge.runs import Run, runs, subcommand
 from imagelint.rule import Rule, Violation, rule
-from imagelint.rules.package_hygiene.shared import append_to_run
+from imagelint.rules.package_hygiene.shared import LaterRuns, append_to_run
 from imagelint.shell import Command
 
-# apt-get and apt (aptitude, whose lists are the same, is not followed here).
-_APT_TOOLS = APT_GET.commands + APT.commands
+# The apt tools that refresh and install from the lists: apt-get, apt and aptitude.
+_APT_TOOLS = tuple(sorted(APT_FRONTENDS))
 # Every program that reads the lists (apt-get, apt, aptitude): a later install by any of them needs them.
 _APT_FAMILY = tuple(sorted(family_commands(APT_GET.family)))
 
@@ -21,19 +21,21 @@ _APT_FAMILY = tuple(sorted(family_commands(APT_GET.family)))
 def _needs_lists_later(ctx: LintContext, run: Run) -> bool:
     """Whether a later RUN of this stage, of a stage built FROM it, or an ONBUILD trigger there
     installs from the package lists without refreshing them first in its own RUN."""
-    stage = ctx.stage_of(run.instruction)
-    for other in runs(ctx):
-        other_stage = ctx.stage_of(other.instruction)
-        if other is run or other_stage is None or stage not in ctx.lineage(other_stage):
-            continue
-        if not other.onbuild and other.instruction.index <= run.instruction.index:
-            continue
-        for _, command in other.commands(*_APT_FAMILY):
-            use = index_use(command.name, subcommand(command))
-            if use is not None and use[1] == "update":
-                break
-            if use is not None and use[1] == "install":
-                return True
+    return ctx.fact(_runs_needing_lists).after(run)
+
+
+def _runs_needing_lists(ctx: LintContext) -> LaterRuns:
+    return LaterRuns(ctx, _installs_from_old_lists)
+
+
+def _installs_from_old_lists(run: Run) -> bool:
+    """Whether the RUN installs from the package lists before it refreshes them (if it does)."""
+    for _, command in run.commands(*_APT_FAMILY):
+        use = index_use(command.name, subcommand(command))
+        if use is not None and use[1] == "update":
+            return False
+        if use is not None and use[1] == "install":
+            return True
     return False
 
 

@@ -20,7 +20,8 @@ def unpinned_apk_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     Without a version, `apk add` installs whatever the branch has today. `pkg=1.2.3-r0` pins exactly;
     `pkg~1.2` allows patch updates. Alpine keeps only the newest version of each package per
     branch, so exact pins break when it moves on; this is informational. The name given to
-    `--virtual`, local `.apk` files and variables are not reported.
+    `--virtual`, local `.apk` files, variables with no known value and names the build computes
+    (`$(...)`, backticks, or a variable holding one) are not reported.
 
     ## Bad
     ```dockerfile
@@ -36,6 +37,12 @@ def unpinned_apk_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     ```dockerfile
     FROM alpine:3.22
     RUN apk add --no-cache --virtual .build-deps gcc=14.2.0-r6 "musl-dev=${MUSL_VERSION}"
+    ```
+    ```dockerfile
+    FROM alpine:3.22
+    RUN runDeps="$(scanelf --needed --nobanner --format '%n#p' --recursive /usr/local \\
+            | tr ',' '\\n' | sort -u | awk '{ print "so:" $1 }')" \\
+        && apk add --no-cache --virtual .run-deps $runDeps
     ```
 
     ## Fix

@@ -29,7 +29,8 @@ def unpinned_rpm_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     As with apt and apk, an unpinned package is whatever the repositories serve today. Name the
     version: `httpd-2.4.57` for yum/dnf (name-version[-release]), `curl=8.6.0` or `curl>=8` for
     zypper. Local `.rpm` files, paths, URLs, groups (`@development`) and capabilities such as
-    `perl(JSON)` are not reported; only `install` is checked (`update pkg` is meant to move).
+    `perl(JSON)` are not reported, nor names the build computes (`$(...)`, backticks, or a
+    variable holding one); only `install` is checked (`update pkg` is meant to move).
 
     ## Bad
     ```dockerfile

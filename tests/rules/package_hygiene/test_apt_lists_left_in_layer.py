@@ -152,3 +152,9 @@ def test_fix_is_safe_when_later_runs_do_not_need_the_lists(later):
     text = "FROM debian:12-slim AS base\nRUN apt-get update && apt-get install -y curl\n" + later
     fix = fix_of("IL6003", text)
     assert fix is not None and fix.applicability == "safe"
+
+
+def test_aptitude_update_leaves_the_lists_too():
+    finding = catches("IL6003", DEB + "RUN aptitude update && aptitude install -y curl\n")[0]
+    assert finding.message.startswith("aptitude update leaves the package lists in this layer")
+    passes("IL6003", DEB + "RUN aptitude update && aptitude install -y curl && rm -rf /var/lib/apt/lists/*\n")

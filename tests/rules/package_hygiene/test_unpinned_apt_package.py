@@ -35,3 +35,22 @@ def test_apt_pin_one_finding_per_command_pointing_at_first_package():
     findings = catches("IL6011", text)
     assert len(findings) == 1 and (findings[0].line, findings[0].column) == (4, 5)
     assert "curl, git" in findings[0].message
+
+
+def test_apt_pin_ignores_options_computed_by_a_substitution():
+    # apache/arrow: `quiet` is `-qq` or nothing; the substitution's words are not packages.
+    text = DEB + (
+        'RUN quiet=$([ "${DEBUG}" = "yes" ] || echo "-qq") && \\\n'
+        "    apt update ${quiet} && apt install -y -V ${quiet} build-essential\n"
+    )
+    message = catches("IL6011", text)[0].message
+    assert message.startswith("apt installs build-essential without a version"), message
+
+
+def test_apt_pin_ignores_packages_listed_by_a_command():
+    passes("IL6011", DEB + "RUN apt-get install -y $(cat /tmp/packages.txt | grep -v '^#')")
+
+
+def test_aptitude_installs_are_checked_too():
+    message = catches("IL6011", DEB + "RUN aptitude update && aptitude install -y curl git=1:2.39.5-0+deb12u1\n")[0].message
+    assert message.startswith("aptitude installs curl without a version")

@@ -40,3 +40,12 @@ def test_rpm_pin_passes(text):
 )
 def test_rpm_pin_catches(text, names):
     assert names in catches("IL6016", text)[0].message
+
+
+def test_rpm_pin_ignores_words_of_a_substitution_in_a_variable():
+    text = EL + (
+        'RUN quiet=$([ "${DEBUG}" = "yes" ] || echo "--quiet") && \\\n'
+        "    dnf install -y ${quiet} $(cat /tmp/rpms.txt) httpd\n"
+    )
+    message = catches("IL6016", text)[0].message
+    assert message.startswith("dnf install installs httpd without a version"), message

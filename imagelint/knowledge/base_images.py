@@ -1,16 +1,10 @@
-"""What imagelint knows about well-known base images: end-of-life versions, deprecated images, slim variants.
-
-The end-of-life table is a dated snapshot **as of 2026-11** (dates from endoflife.date and the
-projects' own release calendars: python.org PEP 602/619, nodejs/Release, ruby-lang.org, php.net,
-go.dev release policy (two newest minors), alpinelinux.org releases, Debian LTS wiki, Ubuntu
-release cycle, Fedora schedule, Amazon Linux FAQ, .NET support policy). Update it when a version
-reaches its end of life; each entry says since when.
+"""What imagelint knows about well-known base images: names, deprecated images, what they run
+and as whom, slim variants. Their end-of-life versions are in :mod:`imagelint.knowledge.end_of_life`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from imagelint.dockerfile import ImageRef
 
@@ -32,6 +26,13 @@ def hub_name(ref: ImageRef) -> str | None:
     return None
 
 
+def official_image(ref: ImageRef) -> str | None:
+    """The name of a Docker Hub official image (``python``, ``library/python``, its mirrors),
+    whose Dockerfile is public and known; None for any other image, or a name left to an ARG."""
+    name = hub_name(ref)
+    return name if name and "/" not in name and not ref.unresolved else None
+
+
 def tag_tokens(tag: str | None) -> list[str]:
     return [t for t in re.split(r"[-_]", tag.lower())] if tag else []
 
@@ -44,221 +45,6 @@ def major_minor(tag: str | None) -> tuple[int, int | None] | None:
     if not match:
         return None
     return int(match.group(1)), (int(match.group(2)) if match.group(2) is not None else None)
-
-
-@dataclass(frozen=True)
-class EndOfLife:
-    what: str  # "Python 3.8"
-    since: str  # "2024-10-07", or a phrase such as "before 2022"
-
-    @property
-    def when(self) -> str:
-        return f"since {self.since}" if self.since[:1].isdigit() else self.since
-    advice: str  # "a supported python tag such as python:3.13-slim"
-
-
-# --- language runtimes: Docker Hub official images, keyed by major[.minor] -------------------------
-
-# (major, minor) -> EOL date. A minor of None stands for the whole major line.
-_PYTHON = {
-    (2, None): "2020-01-01", (3, 0): "2009-06-27", (3, 1): "2012-04-09", (3, 2): "2016-02-20",
-    (3, 3): "2017-09-29", (3, 4): "2019-03-18", (3, 5): "2020-09-13", (3, 6): "2021-12-23",
-    (3, 7): "2023-06-27", (3, 8): "2024-10-07", (3, 9): "2025-10-31", (3, 10): "2026-10-31",
-}  # fmt: skip
-_NODE = {
-    0: "2016-12-31", 4: "2018-04-30", 5: "2016-06-30", 6: "2019-04-30", 7: "2017-06-30", 8: "2019-12-31",
-    9: "2018-06-30", 10: "2021-04-30", 11: "2019-06-01", 12: "2022-04-30", 13: "2020-06-01",
-    14: "2023-04-30", 15: "2021-06-01", 16: "2023-09-11", 17: "2022-06-01", 18: "2025-04-30",
-    19: "2023-06-01", 20: "2026-04-30", 21: "2024-06-01", 23: "2025-06-01", 25: "2026-06-01",
-}  # fmt: skip
-# Node LTS codenames are tags too (node:hydrogen-slim is Node 18).
-_NODE_CODENAMES = {
-    "argon": 4, "boron": 6, "carbon": 8, "dubnium": 10, "erbium": 12, "fermium": 14, "gallium": 16,
-    "hydrogen": 18, "iron": 20,
-}  # fmt: skip
-_RUBY = {
-    (1, None): "2015-02-23", (2, 0): "2016-02-24", (2, 1): "2017-03-31", (2, 2): "2018-03-31",
-    (2, 3): "2019-03-31", (2, 4): "2020-03-31", (2, 5): "2021-03-31", (2, 6): "2022-04-12",
-    (2, 7): "2023-03-31", (3, 0): "2024-04-23", (3, 1): "2025-03-26", (3, 2): "2026-03-31",
-}  # fmt: skip
-_PHP = {
-    (5, None): "2018-12-31", (7, 0): "2019-01-10", (7, 1): "2019-12-01", (7, 2): "2020-11-30",
-    (7, 3): "2021-12-06", (7, 4): "2022-11-28", (8, 0): "2023-11-26", (8, 1): "2025-12-31",
-}  # fmt: skip
-# Go supports the two newest minor releases (February and August each year).
-_GOLANG = {
-    18: "2023-02-01", 19: "2023-08-08", 20: "2024-02-06", 21: "2024-08-13", 22: "2025-02-11",
-    23: "2025-08-12", 24: "2026-02-10", 25: "2026-08-11",
-}  # fmt: skip
-# .NET: 8 (LTS) and 9 (STS, extended to 24 months) both ended on 2026-11-10.
-_DOTNET = {
-    1: "2019-06-27", 2: "2021-08-21", 3: "2022-12-13", 5: "2022-05-10", 6: "2024-11-12",
-    7: "2024-05-14", 8: "2026-11-10", 9: "2026-11-10",
-}  # fmt: skip
-# Eclipse Temurin feature releases that are not LTS get updates for six months only.
-_TEMURIN_LTS = frozenset({8, 11, 17, 21, 25})
-_TEMURIN_LATEST = 27
-
-# --- operating systems: repositories and the codename/version tokens other images put in tags ----
-
-_ALPINE = {
-    (3, 12): "2022-05-01", (3, 13): "2022-11-01", (3, 14): "2023-05-01", (3, 15): "2023-11-01",
-    (3, 16): "2024-05-23", (3, 17): "2024-11-22", (3, 18): "2025-05-09", (3, 19): "2025-11-01",
-    (3, 20): "2026-04-01", (3, 21): "2026-11-01",
-}  # fmt: skip
-_ALPINE_OLDEST_TRACKED = (3, 12)
-# Debian: end of LTS (the free extended support). Bookworm (12) is in LTS until 2028-06-30.
-_DEBIAN = {
-    "wheezy": (7, "2018-05-31"), "jessie": (8, "2020-06-30"), "stretch": (9, "2022-06-30"),
-    "buster": (10, "2024-06-30"), "bullseye": (11, "2026-08-31"),
-}  # fmt: skip
-# Ubuntu: end of standard support. LTS: five years; interim releases: nine months.
-_UBUNTU = {
-    "trusty": ("14.04", "2019-04-30"), "xenial": ("16.04", "2021-04-30"), "bionic": ("18.04", "2023-05-31"),
-    "cosmic": ("18.10", "2019-07-18"), "disco": ("19.04", "2020-01-23"), "eoan": ("19.10", "2020-07-17"),
-    "focal": ("20.04", "2025-05-31"), "groovy": ("20.10", "2021-07-22"), "hirsute": ("21.04", "2022-01-20"),
-    "impish": ("21.10", "2022-07-14"), "kinetic": ("22.10", "2023-07-20"), "lunar": ("23.04", "2024-01-25"),
-    "mantic": ("23.10", "2024-07-11"), "oracular": ("24.10", "2025-07-10"), "plucky": ("25.04", "2026-01-15"),
-    "questing": ("25.10", "2026-07-09"),
-}  # fmt: skip
-_UBUNTU_BY_VERSION = {version: (name, since) for name, (version, since) in _UBUNTU.items()}
-_CENTOS = {"6": "2020-11-30", "7": "2024-06-30", "8": "2021-12-31"}
-_CENTOS_STREAM = {"8": "2024-05-31"}
-_FEDORA = {n: d for n, d in [(36, "2023-05-16"), (37, "2023-12-05"), (38, "2024-05-21"), (39, "2024-11-26"), (40, "2025-05-13"), (41, "2025-12-15"), (42, "2026-05-13")]}
-_AMAZONLINUX = {"1": "2023-12-31", "2018.03": "2023-12-31", "2": "2026-06-30"}
-
-
-def _versioned(table: dict, version: tuple[int, int | None] | None) -> str | None:
-    if version is None:
-        return None
-    major, minor = version
-    if (major, None) in table:
-        return table[(major, None)]
-    if minor is None:
-        return None  # `python:3` follows the newest 3.x
-    return table.get((major, minor))
-
-
-def end_of_life(ref: ImageRef) -> EndOfLife | None:
-    """The end of life a base image reference has reached, if any (as of the table's date)."""
-    name = hub_name(ref)
-    tag = ref.tag
-    tokens = tag_tokens(tag)
-    version = major_minor(tag)
-
-    if name == "python" and (since := _versioned(_PYTHON, version)):
-        return EndOfLife(f"Python {_dotted(version)}", since, "a supported python tag such as python:3.13-slim")
-    if name == "node":
-        major = version[0] if version else next((_NODE_CODENAMES[t] for t in tokens if t in _NODE_CODENAMES), None)
-        if major is not None and major in _NODE:
-            label = f"Node.js {major}" if major else f"Node.js 0.{version[1] if version and version[1] is not None else 'x'}"
-            return EndOfLife(label, _NODE[major], "an active LTS line such as node:22 or node:24")
-    if name == "ruby" and (since := _versioned(_RUBY, version)):
-        return EndOfLife(f"Ruby {_dotted(version)}", since, "a supported ruby tag such as ruby:3.4-slim")
-    if name == "php" and (since := _versioned(_PHP, version)):
-        return EndOfLife(f"PHP {_dotted(version)}", since, "a supported php tag such as php:8.4")
-    if name == "golang" and version and version[0] == 1 and version[1] in _GOLANG:
-        return EndOfLife(f"Go 1.{version[1]}", _GOLANG[version[1]], "one of the two newest Go releases")
-    if _is_dotnet(ref) and version and version[0] in _DOTNET:
-        return EndOfLife(f".NET {version[0]}", _DOTNET[version[0]], "a supported .NET tag such as 10.0")
-    if name == "eclipse-temurin" and version and version[0] < _TEMURIN_LATEST and version[0] not in _TEMURIN_LTS:
-        return EndOfLife(f"Java {version[0]} (not an LTS release)", "when the next Java release shipped", "an LTS tag such as eclipse-temurin:21 or :25")
-    if name == "centos" or (ref.registry == "quay.io" and ref.repository == "centos/centos"):
-        return _centos(ref, tokens)
-    if name == "fedora" and version and version[1] is None and version[0] in _FEDORA:
-        return EndOfLife(f"Fedora {version[0]}", _FEDORA[version[0]], "a supported Fedora release")
-    if name == "amazonlinux" and tag:
-        key = "2018.03" if tag.startswith("2018.03") else tag.split(".")[0].split("-")[0]
-        if key in _AMAZONLINUX:
-            return EndOfLife(f"Amazon Linux {key}", _AMAZONLINUX[key], "amazonlinux:2023")
-    if re.search(r"(^|/)ubi7(/|-|$)", ref.repository):
-        return EndOfLife("Red Hat UBI 7 (RHEL 7)", "2024-06-30", "ubi9")
-    if name == "alpine" and version and version[0] == 3:
-        found = _alpine(version)
-        if found:
-            return found
-    if name in ("debian", "ubuntu") and version:
-        found = _os_version(name, tag or "")
-        if found:
-            return found
-    return _os_token(tokens)
-
-
-def _dotted(version: tuple[int, int | None] | None) -> str:
-    if version is None:
-        return ""
-    return f"{version[0]}" if version[1] is None else f"{version[0]}.{version[1]}"
-
-
-def _is_dotnet(ref: ImageRef) -> bool:
-    repository = ref.repository.lower()
-    if ref.registry == "mcr.microsoft.com":
-        # The runtime images only: dotnet/monitor and friends have versions of their own.
-        return bool(re.fullmatch(r"dotnet/(core/|nightly/)?(sdk|aspnet|runtime|runtime-deps)", repository))
-    return hub_name(ref) in ("microsoft/dotnet", "microsoft/aspnetcore", "microsoft/aspnetcore-build")
-
-
-def _centos(ref: ImageRef, tokens: list[str]) -> EndOfLife | None:
-    tag = (ref.tag or "latest").lower()
-    if tag.startswith("stream"):
-        stream = tag.removeprefix("stream").split("-")[0]
-        since = _CENTOS_STREAM.get(stream)
-        return EndOfLife(f"CentOS Stream {stream}", since, "quay.io/centos/centos:stream9 or a RHEL rebuild (rockylinux, almalinux)") if since else None
-    major = tag.split(".")[0].removeprefix("centos")
-    since = _CENTOS.get(major, "2024-06-30")  # `centos`/`centos:latest` is CentOS 8, and every line has ended
-    label = f"CentOS Linux {major}" if major in _CENTOS else "CentOS Linux"
-    return EndOfLife(label, since, "rockylinux, almalinux or quay.io/centos/centos:stream9")
-
-
-def _alpine(version: tuple[int, int | None]) -> EndOfLife | None:
-    minor = version[1]
-    if minor is None:
-        return None
-    if (3, minor) in _ALPINE:
-        return EndOfLife(f"Alpine 3.{minor}", _ALPINE[(3, minor)], "a supported alpine tag such as alpine:3.22")
-    if (3, minor) < _ALPINE_OLDEST_TRACKED:
-        return EndOfLife(f"Alpine 3.{minor}", "before 2022", "a supported alpine tag such as alpine:3.22")
-    return None
-
-
-def _os_version(name: str, tag: str) -> EndOfLife | None:
-    if name == "debian":
-        major = major_minor(tag)
-        for codename, (number, since) in _DEBIAN.items():
-            if major and major[0] == number:
-                return EndOfLife(f"Debian {number} ({codename})", since, "debian:bookworm-slim or debian:trixie-slim")
-        return None
-    match = re.match(r"^(\d\d\.\d\d)", tag)
-    if match and match.group(1) in _UBUNTU_BY_VERSION:
-        codename, since = _UBUNTU_BY_VERSION[match.group(1)]
-        return EndOfLife(f"Ubuntu {match.group(1)} ({codename})", since, "ubuntu:24.04")
-    if match and match.group(1) < "14.04":
-        return EndOfLife(f"Ubuntu {match.group(1)}", "before 2019", "ubuntu:24.04")
-    return None
-
-
-def _os_token(tokens: list[str]) -> EndOfLife | None:
-    """Operating-system codenames inside any image's tag: ``python:3.11-slim-buster``, ``...-ubuntu20.04``."""
-    for token in tokens:
-        if token in _DEBIAN:
-            number, since = _DEBIAN[token]
-            return EndOfLife(f"Debian {number} ({token})", since, "a bookworm or trixie variant of the image")
-        if token in _UBUNTU:
-            version, since = _UBUNTU[token]
-            return EndOfLife(f"Ubuntu {version} ({token})", since, "a variant based on a supported Ubuntu LTS")
-        match = re.fullmatch(r"alpine(3)\.(\d+)", token)
-        if match:
-            found = _alpine((3, int(match.group(2))))
-            if found:
-                return EndOfLife(found.what, found.since, "a variant based on a supported Alpine release")
-        match = re.fullmatch(r"ubuntu(\d\d\.\d\d)", token)
-        if match and match.group(1) in _UBUNTU_BY_VERSION:
-            codename, since = _UBUNTU_BY_VERSION[match.group(1)]
-            return EndOfLife(f"Ubuntu {match.group(1)} ({codename})", since, "a variant based on a supported Ubuntu LTS")
-        match = re.fullmatch(r"centos(\d)", token)
-        if match and match.group(1) in _CENTOS:
-            return EndOfLife(f"CentOS Linux {match.group(1)}", _CENTOS[match.group(1)], "a variant based on a supported distribution")
-    return None
 
 
 # --- deprecated images -----------------------------------------------------------------------------
@@ -297,6 +83,109 @@ def deprecation(ref: ImageRef) -> str | None:
     if "/" not in name and "onbuild" in tag_tokens(ref.tag):
         return "an ONBUILD variant, removed from official images in 2017; use the plain tag and write the steps out"
     return None
+
+
+# --- what an official image runs, and as whom, when a Dockerfile built FROM it does not say ------
+
+# Official images whose Dockerfile ends with a non-root USER, which images built FROM them inherit.
+NONROOT_OFFICIAL_IMAGES = frozenset({"memcached", "haproxy", "elasticsearch", "kibana", "logstash", "sonarqube"})
+# Official images whose ENTRYPOINT starts as root, takes ownership of the data directory and then
+# runs the server as its own user with gosu: only when the command is the server (or its options
+# alone, ``-c config``), and only while a Dockerfile keeps that ENTRYPOINT.
+ROOT_DROPPING_ENTRYPOINTS = {
+    "postgres": frozenset({"postgres"}),
+    "mysql": frozenset({"mysqld"}),
+    "mariadb": frozenset({"mariadbd", "mysqld"}),
+    "redis": frozenset({"redis-server"}),
+    "mongo": frozenset({"mongod"}),
+}
+
+# Environment variables a base image may set, which only the builder sees (it reads the image's
+# config): names every image or runtime has, and the conventions images follow for what they
+# install (``$JAVA_HOME``, ``$NODE_VERSION``, ``$PHP_INI_DIR``, ``$PGDATA``).
+_IMAGE_ENV_NAMES = frozenset(
+    "PATH HOME HOSTNAME USER SHELL PWD TERM TZ LANG LANGUAGE LD_LIBRARY_PATH LD_PRELOAD PKG_CONFIG_PATH "
+    "MANPATH CLASSPATH PYTHONPATH PYTHONUNBUFFERED PYTHONDONTWRITEBYTECODE GPG_KEY GOPATH GOROOT GOTOOLCHAIN "
+    "GOFLAGS CGO_ENABLED GEM_HOME PGDATA PG_MAJOR PG_VERSION CATALINA_HOME CATALINA_BASE VIRTUAL_ENV DEBIAN_FRONTEND "
+    "NB_USER NB_UID NB_GID container".split()  # NB_*: the Jupyter images' notebook user
+)
+_IMAGE_ENV_PATTERN = re.compile(
+    r"^(?:LC_\w+|XDG_\w+|SSL_CERT_\w+|NVIDIA_\w+|CUDA_\w+|CONDA_\w+|MAMBA_\w+|PIP_\w+|NPM_CONFIG_\w+|BUNDLE_\w+|"
+    r"DOTNET_\w+|ASPNETCORE_\w+|APP_UID|PHP_\w+|APACHE_\w+|NGINX_\w+|JAVA_\w+|JDK_\w+|JRE_\w+|MAVEN_\w+|"
+    r"GRADLE_\w+|RUST\w*|CARGO_\w+|[A-Z][A-Z0-9]*_(?:VERSION|MAJOR|MINOR|HOME|ROOT|PREFIX|SHA\d*|CHECKSUM|URL|OPTS))$"
+)
+
+
+# Official images whose config sets PATH and nothing else in ENV.
+_PATH_ONLY_IMAGES = frozenset({"alpine", "debian", "ubuntu", "busybox"})
+
+
+def known_env(ref: ImageRef) -> frozenset[str] | None:
+    """Every ENV name an image sets, when that is known (the distribution images set only
+    PATH); None for the others."""
+    return frozenset({"PATH"}) if official_image(ref) in _PATH_ONLY_IMAGES else None
+
+
+def may_be_image_env(name: str) -> bool:
+    """Whether a base image may well set ``name`` in its ENV (so a Dockerfile may use it
+    without defining it): ``PATH``, ``JAVA_HOME``, ``NODE_VERSION``, ``LC_ALL``..."""
+    return name in _IMAGE_ENV_NAMES or _IMAGE_ENV_PATTERN.match(name) is not None
+
+
+# Kinds of default command: images that wait for the user's own commands rather than run a service.
+SHELL = "a shell"
+INTERPRETER = "an interactive interpreter"
+BUILD_TOOL = "the build tool"
+_DEFAULT_COMMANDS = {
+    **dict.fromkeys(
+        ("debian", "ubuntu", "alpine", "busybox", "fedora", "centos", "rockylinux", "almalinux", "oraclelinux",
+         "amazonlinux", "buildpack-deps", "golang", "rust", "gcc"),
+        SHELL,
+    ),
+    **dict.fromkeys(
+        ("python", "pypy", "node", "ruby", "erlang", "elixir", "haskell", "julia", "r-base", "perl"), INTERPRETER
+    ),
+    **dict.fromkeys(("maven", "gradle"), BUILD_TOOL),
+    "httpd": "httpd-foreground",
+    "nginx": "nginx",
+}  # fmt: skip
+
+
+# Images of other registries that run as root unless a Dockerfile says otherwise (their non-root
+# variants, ``:nonroot`` and ``-chiseled`` tags, are told apart by tag), and set no CMD: a
+# Dockerfile built FROM them that sets none gets the shell of the distribution they are built on.
+_ROOT_IMAGES_WITHOUT_CMD = re.compile(
+    r"^(?:mcr\.microsoft\.com/dotnet/(?:core/)?(?:runtime-deps|runtime|aspnet|sdk)|gcr\.io/distroless/.+)$"
+)
+
+
+def runs_as_root_by_default(ref: ImageRef) -> bool:
+    """Whether the image, used as it is, runs as root: official Docker Hub images (but those of
+    :data:`NONROOT_OFFICIAL_IMAGES`) and the Microsoft and distroless images above."""
+    if ref.unresolved or not ref.repository:
+        return False  # ``FROM ${BASE}``: any image
+    name = official_image(ref)
+    if name is not None:
+        return name not in NONROOT_OFFICIAL_IMAGES
+    written = f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
+    return bool(_ROOT_IMAGES_WITHOUT_CMD.match(written.lower()))
+
+
+def default_command(ref: ImageRef) -> str | None:
+    """What an official image runs when the Dockerfile sets no CMD: :data:`SHELL`,
+    :data:`INTERPRETER` or :data:`BUILD_TOOL`, or the server program it starts (``php-fpm``,
+    ``nginx``); None when not known."""
+    name = hub_name(ref)
+    tokens = tag_tokens(ref.tag)
+    if name is None and ref.registry and _ROOT_IMAGES_WITHOUT_CMD.match(f"{ref.registry}/{ref.repository}".lower()):
+        return SHELL if ref.registry == "mcr.microsoft.com" else None  # distroless has no shell
+    if name == "php":
+        return "php-fpm" if "fpm" in tokens else "apache2-foreground" if "apache" in tokens else INTERPRETER
+    if name in ("eclipse-temurin", "openjdk"):
+        # A JDK from Java 9 on starts jshell; a JRE (or Java 8) keeps the OS image's shell.
+        version = major_minor(ref.tag)
+        return INTERPRETER if "jre" not in tokens and version is not None and version[0] >= 9 else SHELL
+    return _DEFAULT_COMMANDS.get(name) if name else None
 
 
 # --- full images where a smaller runtime variant exists -------------------------------------------

@@ -135,6 +135,23 @@ def entry_command(chain: list[Stage]) -> list[str] | None:
     return None
 
 
+def start_command(chain: list[Stage]) -> tuple[list[str] | None, list[str] | None]:
+    """(ENTRYPOINT, CMD) the image starts with, as far as these stages say (None: left to the base image).
+
+    The nearest stage that sets either decides; an ENTRYPOINT set in a stage drops the CMD of the
+    stages (and image) below it, as ``docker build`` does, while a CMD alone keeps the ENTRYPOINT below.
+    """
+    cmd: list[str] | None = None
+    for stage in chain:
+        entrypoints = [i for i in stage.instructions if i.keyword == "ENTRYPOINT"]
+        cmds = [i for i in stage.instructions if i.keyword == "CMD"]
+        if cmd is None and cmds:
+            cmd = cmds[-1].words()
+        if entrypoints:
+            return entrypoints[-1].words(), cmd if cmd is not None else []
+    return None, cmd
+
+
 def runs_an_application(argv: list[str]) -> bool:
     """Whether an ENTRYPOINT/CMD starts a program rather than offering the toolchain itself.
 

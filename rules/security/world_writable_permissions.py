@@ -5,9 +5,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from imagelint.context import LintContext
+from imagelint.context import LintContext, RunScript
+from imagelint.dockerfile import Instruction
+from imagelint.findings import Severity
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import at_command_start
+from imagelint.shell import Command
+from imagelint.variables import expand
+
+# Comments that say the modes are for an image run under an arbitrary UID (OpenShift's
+# restricted policy picks a random one, member of the root group).
+_ARBITRARY_USER = re.compile(
+    r"openshift|arbitrary[ -](?:user|uid|id)|random(?:ly assigned)?[ -](?:user|uid)|any[ -](?:user|uid)\b|"
+    r"non-?root[ -]uid|unknown[ -](?:user|uid)",
+    re.IGNORECASE,
+)
+# Positional parameters: the files a function or script is handed, unknown here.
+_PARAMETERS = re.compile(r"^\$(?:[@*#]|\d|\{[@*\d]\})$")
 
 
 def _world_writable(mode: str) -> bool:
@@ -39,6 +53,14 @@ def world_writable_permissions(ctx: LintContext, rule: Rule) -> Iterator[Violati
     compromised unprivileged one) replace code that root or the application later runs. Shared
     scratch directories should use the sticky bit (`1777`, like `/tmp`); for images that run under
     an arbitrary UID, give the group write access (`chgrp 0` + `chmod g=u`).
+
+    The finding is a warning, and `info` where the mode is for an image run under an arbitrary
+    UID (OpenShift's restricted policy assigns a random one, in the root group): a comment above
+    the RUN, or inside it before the `chmod`, says so (OpenShift, arbitrary or random user/UID),
+    or the same RUN hands files to the root group (`chgrp 0`, `chown app:0`, `chmod g=u`, also
+    through `find -exec`).
+    That intent is legitimate; the root group's write access serves it without opening the files
+    to every user.
 
     ## Bad
     ```dockerfile
@@ -80,11 +102,22 @@ def world_writable_permissions(ctx: LintContext, rule: Rule) -> Iterator[Violati
                 paths = [a for a in command.args[command.args.index(mode) + 1 :] if not a.startswith("-")]
                 if paths and all(p in removed for p in paths):
                     continue
-                shown = " ".join(paths[:2]) + (" ..." if len(paths) > 2 else "")
+                shown = _describe(paths, run.instruction)
+                if _for_arbitrary_user(ctx, run, command):
+                    violation = at_command_start(
+                        run,
+                        command,
+                        f"chmod {mode} makes {shown} writable by every user, for an image run under an arbitrary UID; "
+                        "the root group's write access (chgrp -R 0 + chmod -R g=u) serves that UID without opening "
+                        "the files to every user",
+                    )
+                    violation.severity_cap = Severity.INFO
+                    yield violation
+                    continue
                 yield at_command_start(
                     run,
                     command,
-                    f"chmod {mode} makes {shown or 'the files'} writable by every user; use 755/775 with the right "
+                    f"chmod {mode} makes {shown} writable by every user; use 755/775 with the right "
                     "owner, or 1777 for a shared scratch directory",
                 )
     for instruction in ctx.of("COPY", "ADD"):
@@ -94,3 +127,59 @@ def world_writable_permissions(ctx: LintContext, rule: Rule) -> Iterator[Violati
                 f"{instruction.keyword} --chmod={mode} makes the copied files writable by every user; use 755 or 644",
                 instruction,
             )
+
+
+def _describe(paths: list[str], instruction: Instruction) -> str:
+    """The paths for a message: ARG/ENV values expanded, positional parameters (``"$@"`` in a
+    function) described rather than printed."""
+    shown = []
+    for path in paths:
+        if _PARAMETERS.match(path):
+            shown.append("the files given to it")
+        elif "$" in path and instruction.scope is not None:
+            expansion = expand(path, instruction.scope)
+            shown.append(expansion.text if not expansion.undefined and not expansion.unset and expansion.text else path)
+        else:
+            shown.append(path)
+    shown = list(dict.fromkeys(shown))
+    if not shown:
+        return "the files"
+    return " ".join(shown[:2]) + (" ..." if len(shown) > 2 else "")
+
+
+def _for_arbitrary_user(ctx: LintContext, run: RunScript, command: Command) -> bool:
+    """Whether the chmod serves an image run under an arbitrary UID: a comment above the RUN or
+    inside it (up to the chmod) says so, or the RUN gives the files to the root group as that
+    setup does (``chgrp 0``, ``chown x:0``, ``chmod g=u``)."""
+    instruction = run.instruction
+    line, _ = run.position(command.start)
+    above = instruction.line - 1
+    for comment in sorted(ctx.dockerfile.comments, key=lambda c: -c.line):
+        if instruction.line <= comment.line <= line and _ARBITRARY_USER.search(comment.text):
+            return True
+        if comment.line == above:  # the comment block right above the RUN
+            if _ARBITRARY_USER.search(comment.text):
+                return True
+            above -= 1
+    return any(_root_group_setup(other) for other in run.commands())
+
+
+def _root_group_setup(command: Command) -> bool:
+    """``chgrp -R 0 x``, ``chown -R app:0 x``, ``chmod g=u x``, also run by ``find -exec``."""
+    words = [w.value for w in command.words]
+    for i, word in enumerate(words):
+        name = word.rsplit("/", 1)[-1]
+        if name not in ("chgrp", "chown", "chmod"):
+            continue
+        args = [a for a in words[i + 1 :] if not a.startswith("-")]
+        if not args:
+            continue
+        if name == "chgrp" and args[0] in ("0", "root"):
+            return True
+        if name == "chown":  # ``chown -R app:0``; ``root:root`` is the plain default
+            owner, _, group = args[0].partition(":")
+            if group in ("0", "root") and owner not in ("", "0", "root"):
+                return True
+        if name == "chmod" and re.fullmatch(r"g[+=]u|g\+rwX?|g=rwX?|u\+rwX?,g[+=]rwX?|g[+=]u,o-w", args[0]):
+            return True
+    return False

@@ -28,3 +28,52 @@ def test_copy_chmod_and_location():
     finding = catches("IL7009", "FROM alpine:3.20\nCOPY --chmod=0777 entrypoint.sh /usr/local/bin/\n")[0]
     assert finding.line == 2
     passes("IL7009", "FROM alpine:3.20\nCOPY --chmod=0755 entrypoint.sh /usr/local/bin/\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a comment right above the RUN
+        "FROM debian:12-slim\n# OpenShift runs the container as a random UID in the root group\n"
+        "RUN mkdir -p /var/lib/app && chmod 777 /var/lib/app\n",
+        # a comment inside the RUN, before the chmod
+        "FROM debian:12-slim\nRUN mkdir -p /data \\\n# allow running as an arbitrary user\n    && chmod -R 777 /data\n",
+        # the root-group setup in the same RUN
+        "FROM debian:12-slim\nRUN mkdir -p /data && chgrp -R 0 /data && chmod -R a+rwX /data\n",
+        "FROM debian:12-slim\nRUN useradd app && mkdir /data && chown -R app:0 /data && chmod 0777 /data\n",
+    ],
+)
+def test_arbitrary_uid_pattern_is_info(text):
+    (finding,) = catches("IL7009", text)
+    assert str(finding.severity) == "info" and "arbitrary UID" in finding.message
+
+
+def test_unrelated_comments_and_root_ownership_keep_the_warning():
+    text = (
+        "FROM debian:12-slim\n# install the app\nRUN useradd app && chown -R root:root /srv && chmod 777 /srv\n"
+        "# runs as any user? no: a later comment does not count\n"
+    )
+    (finding,) = catches("IL7009", text)
+    assert str(finding.severity) == "warning"
+
+
+def test_message_describes_function_arguments_and_expands_variables():
+    text = 'FROM debian:12-slim\nRUN fix() { chmod -R 777 "$@"; } && fix /data /logs\n'
+    (finding,) = catches("IL7009", text)
+    assert "makes the files given to it writable" in finding.message and "$@" not in finding.message
+    text = "FROM debian:12-slim\nENV APP_DATA=/var/lib/app\nRUN mkdir -p $APP_DATA && chmod 777 $APP_DATA\n"
+    assert "makes /var/lib/app writable" in catches("IL7009", text)[0].message
+    text = "FROM debian:12-slim\nRUN find /srv -type d | xargs chmod 777\n"
+    assert "makes the files writable" in catches("IL7009", text)[0].message
+
+
+def test_root_group_setup_through_find_exec_counts():
+    # apache/couchdb's UBI image
+    text = (
+        "FROM registry.access.redhat.com/ubi9/ubi-minimal\n"
+        "RUN find /opt/couchdb \\! \\( -user couchdb -group 0 \\) -exec chown -f couchdb:0 '{}' +; \\\n"
+        "    chmod 777 /opt/couchdb/data\n"
+        "RUN chmod 777 /usr/local/bin/docker-entrypoint.sh\n"
+    )
+    data, entrypoint = catches("IL7009", text)
+    assert str(data.severity) == "info" and str(entrypoint.severity) == "warning"

@@ -27,6 +27,12 @@ _TOOLCHAIN_IMAGES = {
 }  # fmt: skip
 
 
+# Variants of a toolchain image that leave the toolchain out: buildpack-deps's `curl` (curl, wget,
+# CA certificates, gnupg) and `scm` (those plus git, mercurial, openssh, subversion) layers come
+# below its default variant, the one that adds the compilers and -dev packages.
+_TOOLLESS_VARIANTS = {"buildpack-deps": frozenset({"curl", "scm"})}
+
+
 _JDK_IMAGES = frozenset({"openjdk", "eclipse-temurin", "amazoncorretto", "ibm-semeru-runtimes", "sapmachine", "ibmjava"})
 
 
@@ -44,6 +50,8 @@ def toolchain_of(chain: list[Stage]) -> str | None:
     if repository.endswith(("dotnet/sdk", "dotnet/core/sdk")):
         return "the .NET SDK"
     if name in _TOOLCHAIN_IMAGES and "slim" not in tag:
+        if _TOOLLESS_VARIANTS.get(name, frozenset()) & set(tag.split("-")):
+            return None
         return _TOOLCHAIN_IMAGES[name]
     if name in _JDK_IMAGES and "jre" not in tag:
         return "a full JDK"
@@ -99,7 +107,8 @@ def final_stage_on_build_toolchain(ctx: LintContext, rule: Rule) -> Iterator[Vio
     (`go build`, `cargo build`, `mvn package`, `npm run build`, `dotnet publish`...) and runs a
     program with CMD/ENTRYPOINT; and a final stage that starts from the toolchain again only to
     run what a build stage compiled. Toolchain images that *are* the product (CI builders whose
-    ENTRYPOINT is the tool or a shell, dev containers) are not.
+    ENTRYPOINT is the tool or a shell, dev containers) are not, nor are `buildpack-deps`'s `curl`
+    and `scm` variants, which carry download and version-control tools but no compilers.
 
     ## Bad
     ```dockerfile

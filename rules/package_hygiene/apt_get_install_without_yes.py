@@ -28,6 +28,14 @@ def _quiet_level(command: Command) -> int:
     return level
 
 
+# When apt-get asks: an install of exactly the packages named goes ahead, more (their
+# dependencies) or a removal needs confirming; the other verbs ask whenever they change anything.
+_WHEN_IT_ASKS = {
+    "install": "as soon as it must install more than the named packages or remove any",
+    "reinstall": "as soon as it must install more than the named packages or remove any",
+}
+
+
 @rule(
     code="IL6001",
     name="apt-get-install-without-yes",
@@ -37,12 +45,15 @@ def _quiet_level(command: Command) -> int:
     fixes=("safe",),
 )
 def apt_get_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
-    """`apt-get install` (or `upgrade`, `build-dep`) without `-y`: the build stops at the prompt.
+    """`apt-get install` (or `upgrade`, `build-dep`) without `-y`: the build fails at the prompt.
 
     ## Why
-    There is no terminal in a build. Without `-y` apt-get asks "Do you want to continue?", reads
-    end-of-file, and aborts the build. `DEBIAN_FRONTEND=noninteractive` does not answer this
-    question; it only silences debconf.
+    There is no terminal in a build. Without `-y` apt-get asks "Do you want to continue? [Y/n]",
+    reads the end of its input, prints "Abort." and exits with an error, which fails the build.
+    `install` asks as soon as it must install more than the packages named (their dependencies)
+    or remove a package, so a line that works today breaks when a dependency appears; `upgrade`,
+    `dist-upgrade` and `build-dep` ask whenever they have anything to do.
+    `DEBIAN_FRONTEND=noninteractive` does not answer this question; it only silences debconf.
 
     ## Bad
     ```dockerfile
@@ -97,8 +108,10 @@ def apt_get_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violat
                 or written_config(ctx, run.instruction, "assume-yes")
             ):
                 continue
+            when = _WHEN_IT_ASKS.get(verb, "whenever it has anything to do")
             yield script.violation(
-                f"apt-get {verb} without -y aborts at the confirmation prompt; add -y",
+                f"apt-get {verb} without -y fails {when}: with no terminal to answer 'Do you want to continue? "
+                "[Y/n]' it prints 'Abort.' and exits; add -y",
                 command,
                 fix=_add_yes(script, command, verb),
             )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.edits import word_index
+from imagelint.knowledge.base_images import official_image
 from imagelint.knowledge.package_managers import PIP
 from imagelint.knowledge.runs import Run, runs, subcommand, written_config
 from imagelint.rule import Rule, Violation, rule
@@ -37,6 +38,21 @@ def _pip_cache_disabled(ctx: LintContext, run: Run, command: Command) -> bool:
     return written_config(ctx, run.instruction, "no-cache-dir")
 
 
+def _unless_base_disables(ctx: LintContext, run: Run) -> str:
+    """A hedge for a base image whose ENV is not known: it may set PIP_NO_CACHE_DIR itself.
+
+    The official images' Dockerfiles are public and none of them sets it (the python images pass
+    ``--no-cache-dir`` to their own pip install instead), so they get no hedge; an ENV in a parent
+    stage of this file is in the RUN's scope and has already been read.
+    """
+    stage = ctx.stage_of(run.instruction)
+    base = ctx.lineage(stage)[-1].base if stage is not None else None
+    if base is None or base.is_scratch or official_image(base):
+        return ""
+    shown = base.raw if base.unresolved or not base.resolved else base.resolved
+    return f", unless the base image {shown} sets PIP_NO_CACHE_DIR"
+
+
 @rule(
     code="IL6007",
     name="pip-install-without-no-cache-dir",
@@ -53,7 +69,9 @@ def pip_install_without_no_cache_dir(ctx: LintContext, rule: Rule) -> Iterator[V
     often hundreds of MB for scientific packages. Any of these keeps it out: `--no-cache-dir`,
     `ENV PIP_NO_CACHE_DIR=1` (pip treats *any* valid boolean there as "no cache", even `0`), a
     BuildKit cache mount on `/root/.cache/pip` (which also speeds up rebuilds), or removing the
-    cache in the same RUN. Only stages whose layers ship are checked.
+    cache in the same RUN. Only stages whose layers ship are checked. An ENV (or `pip config`) in
+    a stage the RUN's stage is built FROM counts; a base image that is not a Docker Hub official
+    one may set `PIP_NO_CACHE_DIR` itself, and the message says so (no official image sets it).
 
     ## Bad
     ```dockerfile
@@ -86,6 +104,12 @@ def pip_install_without_no_cache_dir(ctx: LintContext, rule: Rule) -> Iterator[V
     RUN pip install flask==3.0.3 && rm -rf /root/.cache/pip
     ```
     ```dockerfile
+    FROM python:3.13-slim AS base
+    ENV PIP_NO_CACHE_DIR=1
+    FROM base
+    RUN pip install flask==3.0.3
+    ```
+    ```dockerfile
     FROM python:3.13 AS build
     RUN pip wheel --wheel-dir /wheels flask==3.0.3 && pip install flask==3.0.3
     FROM python:3.13-slim
@@ -112,8 +136,8 @@ def pip_install_without_no_cache_dir(ctx: LintContext, rule: Rule) -> Iterator[V
             if _pip_cache_disabled(ctx, run, command) or run.keeps_out(_pip_cache_dir(run, pip, command)):
                 continue
             yield script.violation(
-                "pip install keeps downloaded packages in ~/.cache/pip in this layer; add --no-cache-dir "
-                "(or RUN --mount=type=cache,target=/root/.cache/pip)",
+                f"pip install keeps downloaded packages in ~/.cache/pip in this layer{_unless_base_disables(ctx, run)}; "
+                "add --no-cache-dir (or RUN --mount=type=cache,target=/root/.cache/pip)",
                 command,
                 fix=option_fix(
                     script, pip, word_index(pip, "install"), PIP.no_cache_options[0], "pip install --no-cache-dir ..."

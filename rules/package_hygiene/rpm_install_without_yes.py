@@ -35,8 +35,10 @@ def rpm_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]
     """`yum`/`dnf`/`tdnf install` without `-y`, or `zypper install` without `-n`: the build stops at a prompt.
 
     ## Why
-    These tools ask "Is this ok [y/N]" before changing anything. With no terminal the answer is
-    end-of-file and the build fails. `microdnf` never asks, so it is not reported.
+    `yum`, `dnf` and `tdnf` ask "Is this ok [y/N]" before changing anything; with no terminal
+    they read the end of their input, take the default No, and the build fails. `zypper` asks
+    too, and takes its default answers without asking only with `--non-interactive` (`-n`).
+    `microdnf` never asks, so it is not reported.
 
     ## Bad
     ```dockerfile
@@ -109,8 +111,15 @@ def rpm_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]
                 fix = option_fix(script, command, 0, option, f"{command.name} {option} {verb} ...")
             if yes_piped_into(script, command):
                 continue
+            if zypper:
+                what = "stops at its confirmation prompt, which a build has no terminal to answer"
+            else:
+                what = (
+                    "fails at its 'Is this ok [y/N]' prompt: with no terminal it reads the end of its input, "
+                    "takes the default No and stops"
+                )
             yield script.violation(
-                f"{command.name} {verb} without {option} aborts at the confirmation prompt; add {option}",
+                f"{command.name} {verb} without {option} {what}; add {option}",
                 command,
                 fix=fix,
             )

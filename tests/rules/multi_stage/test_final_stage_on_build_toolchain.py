@@ -91,3 +91,22 @@ def test_toolchain_rule_ignores_devcontainer_paths(tmp_path):
     dockerfile = parse(_GO_APP, ".devcontainer/Dockerfile")
     findings, _ = engine.lint(dockerfile, [registered_rules()["IL4008"]], Settings())
     assert not findings
+
+
+_BUILT_ON_BUILDPACK_DEPS = """\
+FROM buildpack-deps:{tag}
+WORKDIR /src
+COPY . .
+RUN gcc -O2 -o /usr/local/bin/app main.c
+CMD ["app"]
+"""
+
+
+def test_full_buildpack_deps_is_a_compiler_image():
+    (finding,) = catches("IL4008", _BUILT_ON_BUILDPACK_DEPS.format(tag="bookworm"))
+    assert "compilers and -dev packages" in finding.message
+
+
+@pytest.mark.parametrize("tag", ["bookworm-curl", "bookworm-scm", "curl", "scm", "noble-scm"])
+def test_buildpack_deps_curl_and_scm_variants_have_no_compilers(tag):
+    passes("IL4008", _BUILT_ON_BUILDPACK_DEPS.format(tag=tag))

@@ -52,3 +52,13 @@ def test_apt_yes_points_at_the_command_line():
 def test_apt_yes_in_heredoc_points_at_body_line():
     finding = catches("IL6001", DEB + "RUN <<EOF\nset -e\napt-get update\napt-get install curl\nEOF\n")[0]
     assert (finding.line, finding.column) == (5, 1)
+
+
+def test_message_says_what_apt_get_does_without_a_terminal():
+    message = catches("IL6001", DEB + "RUN apt-get update && apt-get install curl\n")[0].message
+    assert message == (
+        "apt-get install without -y fails as soon as it must install more than the named packages or remove any: "
+        "with no terminal to answer 'Do you want to continue? [Y/n]' it prints 'Abort.' and exits; add -y"
+    )
+    message = catches("IL6001", DEB + "RUN apt-get update && apt-get dist-upgrade\n")[0].message
+    assert message.startswith("apt-get dist-upgrade without -y fails whenever it has anything to do:")

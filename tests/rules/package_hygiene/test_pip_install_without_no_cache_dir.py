@@ -95,3 +95,23 @@ def test_fix_falls_back_to_advice_when_install_is_not_exact():
     text = PY + 'RUN sh -c "pip \\"install\\" flask==3.0.3"\n'
     assert fix_of("IL6007", text).applicability == "display-only"
     assert fixed("IL6007", text, unsafe=True) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM python:3.13-slim AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base AS app\nRUN pip install flask==3.0.3\n",
+        "FROM python:3.13-slim AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base AS deps\nFROM deps\nRUN pip install flask==3.0.3\n",
+        "FROM python:3.13-slim AS base\nRUN pip config set global.no-cache-dir true\nFROM base\nRUN pip install flask==3.0.3\n",
+    ],
+)
+def test_parent_stage_that_disables_the_cache_is_silent(text):
+    passes("IL6007", text)
+
+
+def test_message_is_hedged_for_a_base_image_of_unknown_env():
+    text = "FROM registry.example.com/team/python:3.13\nRUN pip install flask==3.0.3\n"
+    message = catches("IL6007", text)[0].message
+    assert "unless the base image registry.example.com/team/python:3.13 sets PIP_NO_CACHE_DIR" in message
+    text = "FROM python:3.13-slim AS base\nFROM base\nRUN pip install flask==3.0.3\n"
+    assert "unless" not in catches("IL6007", text)[0].message  # official python sets no PIP_NO_CACHE_DIR

@@ -86,3 +86,10 @@ def test_fix_falls_back_to_advice_when_the_program_is_not_exact():
     fix = fix_of("IL6009", text)
     assert fix.applicability == "display-only" and fix.description == "yum -y install ..."
     assert fixed("IL6009", text, unsafe=True) == text
+
+
+def test_message_says_what_each_tool_does_without_a_terminal():
+    message = catches("IL6009", EL + "RUN dnf install httpd\n")[0].message
+    assert "fails at its 'Is this ok [y/N]' prompt: with no terminal it reads the end of its input" in message
+    message = catches("IL6009", "FROM opensuse/leap:15.6\nRUN zypper install curl\n")[0].message
+    assert "stops at its confirmation prompt, which a build has no terminal to answer; add --non-interactive" in message

@@ -75,6 +75,14 @@ def is_remote(source: str) -> bool:
     return "://" in source or source.startswith("git@")
 
 
+def remote_file_name(url: str) -> str:
+    """The name ``ADD <url> <dir>/`` gives the file: the last segment of the URL's path, without
+    its query or fragment (``https://example.com/dl/tool.sh?v=2`` -> ``tool.sh``); "" when the
+    path names no file."""
+    path = url.split("://", 1)[-1].split("#", 1)[0].split("?", 1)[0]
+    return posixpath.basename(path) if "/" in path else ""
+
+
 def context_sources(instruction: Instruction) -> list[Source]:
     """Context paths a COPY/ADD reads; empty for ``--from``, heredoc-only and remote sources."""
     if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") is not None:

@@ -22,10 +22,10 @@ __all__ = [
     "APK", "APT", "APTITUDE", "APT_CACHE", "APT_FRONTENDS", "APT_GET", "BUILD_TOOL_COMMANDS", "BUN", "BUNDLER",
     "CARGO", "COMPOSER", "CONDA", "DNF", "DPKG", "GEM", "GRADLE", "LANGUAGE", "LOW_LEVEL", "LOW_LEVEL_COMMANDS",
     "MANAGERS", "MAVEN", "MICRODNF", "MICROMAMBA", "NODE_PACKAGE_MANAGERS", "NPM", "OS", "OS_PACKAGE_MANAGERS",
-    "PACKAGE_MANAGER_COMMANDS", "PDM", "PIP", "PIPENV", "PIP_INSTALL_VALUE_OPTIONS", "PIP_MODULE", "PNPM",
+    "PACKAGE_INSTALLERS", "PACKAGE_MANAGER_COMMANDS", "PDM", "PIP", "PIPENV", "PIP_INSTALL_VALUE_OPTIONS", "PIP_MODULE", "PNPM",
     "POETRY", "PackageManager", "RPM", "RPM_CACHES", "RPM_FRONTENDS", "RPM_INSTALLERS", "TDNF", "UV",
     "UV_PIP_SUBCOMMAND", "VALUE_OPTIONS", "YARN", "YUM", "ZYPPER", "bare_package_name", "family_commands",
-    "family_of", "index_use", "is_pip", "manager", "may_run_pip",
+    "family_of", "index_commands", "index_use", "is_pip", "manager", "may_run_pip",
 ]  # fmt: skip
 
 # Kinds of package manager.
@@ -50,6 +50,10 @@ class PackageManager:
     # not into a project: ``apt-get install curl``, ``npm -g install x``, ``gem install rails``.
     installs: frozenset[str] = frozenset()
     removes: frozenset[str] = frozenset()
+    # Its installs add packages or tools rather than build a project (pip, npm, gem, conda...;
+    # not cargo or gradle): two RUNs of them in a row are one step split in two. OS managers that
+    # install are installers without saying so (PACKAGE_INSTALLERS).
+    installer: bool = False
     global_options: tuple[str, ...] = ()  # needed for an install to be system-wide (``npm -g``)
     global_subcommand: str | None = None  # the same as a subcommand (``yarn global add``)
     virtual_package_options: tuple[str, ...] = ()  # name a group of installed packages (``apk add -t .deps``)
@@ -207,18 +211,20 @@ _NODE_GLOBAL = ("-g", "--global")
 
 PIP = PackageManager(
     ("pip", "pip3"), "pip", LANGUAGE, ecosystem="python", namespace="pypi", value_options=_PIP_VALUE_OPTIONS,
-    installs=_words("install"), removes=_words("uninstall"), cache_dirs=("/root/.cache/pip",),
+    installer=True, installs=_words("install"), removes=_words("uninstall"), cache_dirs=("/root/.cache/pip",),
     no_cache_options=("--no-cache-dir",), manifests=("pyproject.toml", "requirements.txt"),
 )  # fmt: skip
 UV = PackageManager(("uv",), "uv", LANGUAGE, ecosystem="python", manifests=("pyproject.toml", "uv.lock"))
 POETRY = PackageManager(("poetry",), "poetry", LANGUAGE, ecosystem="python", manifests=("pyproject.toml", "poetry.lock"))
 PIPENV = PackageManager(("pipenv",), "pipenv", LANGUAGE, ecosystem="python", manifests=("Pipfile", "Pipfile.lock"))
 PDM = PackageManager(("pdm",), "pdm", LANGUAGE, ecosystem="python", manifests=("pyproject.toml", "pdm.lock"))
-CONDA = PackageManager(("conda", "mamba"), "conda", LANGUAGE, ecosystem="conda", manifests=("environment.yml",))
+CONDA = PackageManager(("conda", "mamba"), "conda", LANGUAGE, ecosystem="conda", installer=True, manifests=("environment.yml",))
 # A standalone reimplementation of conda's command line.
-MICROMAMBA = PackageManager(("micromamba",), "conda", LANGUAGE, ecosystem="conda", manifests=("environment.yml",))
+MICROMAMBA = PackageManager(
+    ("micromamba",), "conda", LANGUAGE, ecosystem="conda", installer=True, manifests=("environment.yml",)
+)
 NPM = PackageManager(
-    ("npm",), "npm", LANGUAGE, ecosystem="node", namespace="npm",
+    ("npm",), "npm", LANGUAGE, ecosystem="node", namespace="npm", installer=True,
     value_options=_words("--prefix -w --workspace --registry --cache --loglevel --omit --include --tag"),
     installs=_words("install i add"), removes=_words("uninstall rm remove un"), global_options=_NODE_GLOBAL,
     # npm accepts abbreviations and misspellings of install (`npm isntall` works).
@@ -231,7 +237,7 @@ NPM = PackageManager(
     project_installs=_words("install i add isntall"), pin_separator="@",
 )  # fmt: skip
 YARN = PackageManager(
-    ("yarn",), "yarn", LANGUAGE, ecosystem="node",
+    ("yarn",), "yarn", LANGUAGE, ecosystem="node", installer=True,
     value_options=_words("--cwd --cache-folder --modules-folder --registry --network-timeout --mutex"),
     global_options=_NODE_GLOBAL, global_subcommand="global", cache_filling=_words("install add"),
     cache_dirs=("/usr/local/share/.cache/yarn", "/root/.cache/yarn"), cache_clean="yarn cache clean",
@@ -239,7 +245,7 @@ YARN = PackageManager(
     pin_separator="@",
 )  # fmt: skip
 PNPM = PackageManager(
-    ("pnpm",), "pnpm", LANGUAGE, ecosystem="node", global_options=_NODE_GLOBAL,
+    ("pnpm",), "pnpm", LANGUAGE, ecosystem="node", installer=True, global_options=_NODE_GLOBAL,
     cache_filling=_words("install i add update up upgrade fetch"), cache_dirs=("/root/.local/share/pnpm/store",),
     cache_clean="pnpm store prune", manifests=("package.json", "pnpm-lock.yaml"),
     lockfile_fetches=_words("fetch"), project_installs=_words("install i"), pin_separator="@",
@@ -249,12 +255,14 @@ BUN = PackageManager(
     manifests=("package.json", "bun.lock"), project_installs=_words("install i"),
 )  # fmt: skip
 GEM = PackageManager(
-    ("gem",), "gem", LANGUAGE, ecosystem="ruby", namespace="rubygems",
+    ("gem",), "gem", LANGUAGE, ecosystem="ruby", namespace="rubygems", installer=True,
     value_options=_words("-v --version -i --install-dir -n --bindir --source -s --platform"),
     installs=_words("install"), pin_separator=":",
 )  # fmt: skip
 BUNDLER = PackageManager(("bundle",), "bundler", LANGUAGE, ecosystem="ruby", manifests=("Gemfile", "Gemfile.lock"))
-COMPOSER = PackageManager(("composer",), "composer", LANGUAGE, ecosystem="php", manifests=("composer.json", "composer.lock"))
+COMPOSER = PackageManager(
+    ("composer",), "composer", LANGUAGE, ecosystem="php", installer=True, manifests=("composer.json", "composer.lock")
+)
 CARGO = PackageManager(("cargo",), "cargo", LANGUAGE, ecosystem="rust", manifests=("Cargo.toml", "Cargo.lock"))
 MAVEN = PackageManager(("mvn", "mvnw"), "maven", LANGUAGE, ecosystem="jvm", manifests=("pom.xml",))
 GRADLE = PackageManager(
@@ -292,6 +300,9 @@ RPM_INSTALLERS = _commands(*(m for m in MANAGERS if m.kind == OS and m.namespace
 LOW_LEVEL_COMMANDS = _commands(*(m for m in MANAGERS if m.kind == LOW_LEVEL))
 # npm, yarn, pnpm: the node package managers whose caches, pins and settings the rules know (not bun).
 NODE_PACKAGE_MANAGERS = _commands(NPM, YARN, PNPM)
+# Package managers whose RUNs install packages or tools: the OS installers and the language ones
+# marked ``installer`` (build tools such as cargo or gradle are not).
+PACKAGE_INSTALLERS: frozenset[PackageManager] = frozenset(m for m in MANAGERS if (m.kind == OS and m.installs) or m.installer)
 # Package managers that compile the project they install for (``cargo build``, ``mvn package``).
 BUILD_TOOL_COMMANDS = _commands(CARGO, MAVEN, GRADLE)
 
@@ -336,6 +347,12 @@ def index_use(command_name: str, subcommand: str | None) -> tuple[str, str] | No
     if subcommand in found.index_installs:
         return found.index, "install"
     return None
+
+
+def index_commands(index: str) -> frozenset[str]:
+    """Every program that reads a package index (:func:`index_use`'s first value): ``"apt"`` ->
+    apt-get, apt, aptitude."""
+    return _commands(*(m for m in MANAGERS if m.index == index))
 
 
 # ``python -m pip`` runs pip as a module; ``uv pip install`` is uv's pip-compatible interface.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
@@ -16,9 +17,10 @@ from imagelint.edits import (
     remove_instruction,
 )
 from imagelint.fixes import Fix
-from imagelint.knowledge.package_managers import family_of, index_use
-from imagelint.knowledge.steps import INERT_INSTRUCTIONS, Located, Sequence, run_commands, sequences
+from imagelint.knowledge.package_managers import family_of, index_commands, index_use
+from imagelint.knowledge.steps import INERT_INSTRUCTIONS, Located, Sequence, run_commands, walk
 from imagelint.rule import Rule, Violation, rule
+from imagelint.shell import SHELLS, Command
 
 
 @rule(
@@ -35,8 +37,12 @@ def package_index_update_alone(ctx: LintContext, rule: Rule) -> Iterator[Violati
     ## Why
     The layer holding the package index is cached on its own. Later, when you add a package to the
     install line, Docker reuses the weeks-old index and the install fails with 404s or installs
-    stale versions: the classic "stale apt cache" bug. Only reported when a later RUN installs
-    from that index without updating it again.
+    stale versions: the classic "stale apt cache" bug. Reported when a later RUN installs from
+    that index without updating it again, and when nothing later in the stage (or in the stages
+    built FROM it) installs from it at all: then the RUN only ships the index, tens of megabytes of
+    apt lists. Every index update counts: `apt-get`/`apt`/`aptitude update`, `apk update`,
+    `yum`/`dnf`/`microdnf`/`tdnf makecache`, `zypper refresh`. A later script, `make` or wrapper
+    (`xx-apt-get`) may install from the index unseen, so it counts as a use.
 
     ## Bad
     ```dockerfile
@@ -48,6 +54,11 @@ def package_index_update_alone(ctx: LintContext, rule: Rule) -> Iterator[Violati
     FROM alpine:3.20
     RUN apk update
     RUN apk add curl
+    ```
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update
+    COPY app /usr/local/bin/app
     ```
 
     ## Good
@@ -87,29 +98,85 @@ def package_index_update_alone(ctx: LintContext, rule: Rule) -> Iterator[Violati
     stops the build by itself. Commands left in the lone RUN after the update run without it.
     """
     reported: set[int] = set()
-    for sequence in sequences(ctx):
-        lone_updates: dict[str, tuple[Located, int]] = {}  # index -> its update in a RUN that installs nothing
-        for index, step in enumerate(sequence.steps):
-            if step.keyword != "RUN":
+    for sequence, index, step, state in walk(ctx, _LoneUpdates):
+        if step.keyword != "RUN":
+            continue
+        lone_updates = state.updates
+        verbs = [(v, located) for located in run_commands(ctx, step) if (v := index_use(located.name, located.sub))]
+        for (tool, verb), located in verbs:
+            if verb == "install" and tool in lone_updates:
+                update, lone = lone_updates.pop(tool)
+                updated_here = any(v == (tool, "update") and o.command.start < located.command.start for v, o in verbs)
+                if index >= sequence.own and not updated_here and id(update.command) not in reported:
+                    reported.add(id(update.command))
+                    yield update.script.violation(
+                        f"'{update.command.name} {update.command.subcommand()}' runs in its own layer but the "
+                        f"install is in the RUN at line {step.instruction.line}: the cached index goes stale; "
+                        f"update and install in one RUN",
+                        update.command,
+                        fix=_move_update(ctx, sequence, lone, update, index),
+                    )
+        tools_installing = {tool for (tool, verb), _ in verbs if verb == "install"}
+        for (tool, verb), located in verbs:
+            if verb == "update" and tool not in tools_installing:
+                lone_updates[tool] = (located, index)
+    yield from _unused_updates(ctx)
+
+
+# Commands that only set up the shell: a RUN of these and an index update does nothing else.
+_PLUMBING = frozenset({"set", "export", "true", ":", "echo", "printf"})
+
+
+def _unused_updates(ctx: LintContext) -> Iterator[Violation]:
+    """A RUN that only refreshes an index nothing later in its stage (or the stages built FROM
+    it) installs from: its layer only adds the index (apt's package lists) to the image."""
+    for instruction in ctx.of("RUN"):
+        commands = [(script, c) for script in ctx.scripts_of(instruction) for c in script.commands() if c.words]
+        updates = [(script, c, use[0]) for script, c in commands if (use := index_use(c.name, c.subcommand())) and use[1] == "update"]
+        if not updates or any(c.name not in _PLUMBING and not any(c is u for _, u, _ in updates) for _, c in commands):
+            continue
+        stage = ctx.stage_of(instruction)
+        if stage is None:
+            continue
+        later = [
+            c
+            for script in ctx.run_scripts
+            if script.instruction.index > instruction.index or ctx.is_trigger(script.instruction)
+            if (other := ctx.stage_of(script.instruction)) is not None and ctx.is_built_from(other, stage)
+            for c in script.commands()
+        ]
+        for script, command, index in updates:
+            if any(_may_use_index(c, index) for c in later):
                 continue
-            verbs = [(v, located) for located in run_commands(ctx, step) if (v := index_use(located.name, located.sub))]
-            for (tool, verb), located in verbs:
-                if verb == "install" and tool in lone_updates:
-                    update, lone = lone_updates.pop(tool)
-                    updated_here = any(v == (tool, "update") and o.command.start < located.command.start for v, o in verbs)
-                    if index >= sequence.own and not updated_here and id(update.command) not in reported:
-                        reported.add(id(update.command))
-                        yield update.script.violation(
-                            f"'{update.command.name} {update.command.subcommand()}' runs in its own layer but the "
-                            f"install is in the RUN at line {step.instruction.line}: the cached index goes stale; "
-                            f"update and install in one RUN",
-                            update.command,
-                            fix=_move_update(ctx, sequence, lone, update, index),
-                        )
-            tools_installing = {tool for (tool, verb), _ in verbs if verb == "install"}
-            for (tool, verb), located in verbs:
-                if verb == "update" and tool not in tools_installing:
-                    lone_updates[tool] = (located, index)
+            yield script.violation(
+                f"'{command.name} {command.subcommand()}' runs alone and nothing after it installs from that index: "
+                "the layer only adds the package index to the image; remove it, or update in the RUN that installs",
+                command,
+            )
+
+
+def _may_use_index(command: Command, index: str) -> bool:
+    """Whether a command installs from ``index``, or may (a script, ``make``, a wrapper such as
+    ``xx-apt-get`` whose installs imagelint cannot see)."""
+    use = index_use(command.name, command.subcommand())
+    if use is not None:
+        return use == (index, "install")
+    name, first = command.name, command.words[0].value if command.words else ""
+    if name.endswith(".sh") or name == "make" or first.startswith(("./", "../", "/tmp/", "$")):
+        return True
+    if name in SHELLS and any(not a.startswith("-") for a in command.args):
+        return True  # ``bash /tmp/install.sh``
+    return any(re.search(rf"(?:^|[-_]){re.escape(tool)}(?:$|[-_])", name) for tool in index_commands(index))
+
+
+class _LoneUpdates:
+    """Package manager -> its update in a RUN that installs nothing, with that RUN's step index."""
+
+    def __init__(self, updates: dict[str, tuple[Located, int]] | None = None) -> None:
+        self.updates = updates or {}
+
+    def fork(self) -> _LoneUpdates:
+        return _LoneUpdates(dict(self.updates))
 
 
 def _move_update(ctx: LintContext, sequence: Sequence, lone: int, update: Located, install: int) -> Fix | None:

@@ -25,9 +25,9 @@ from imagelint.knowledge.steps import (
     cache_mount_targets,
     is_under,
     run_commands,
-    sequences,
     size_rule_stages,
     strip_glob,
+    walk,
 )
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.layer_merging.shared import (
@@ -102,7 +102,9 @@ def cleanup_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     A layer stores what its RUN wrote. `rm -rf /var/lib/apt/lists/*`, `yum clean all`,
     `npm cache clean` or `rm /tmp/app.tar.gz` in a *later* RUN only hides the files: the earlier
     layer still holds them and the image is just as big (plus a layer of whiteouts). Cleanup only
-    saves space in the RUN that created the files.
+    saves space in the RUN that created the files. A lone `apt-get update` RUN is reported here
+    too when a later RUN removes its lists, besides IL1002's finding about its stale index: both
+    are true, and fixing one does not fix the other.
 
     ## Bad
     ```dockerfile
@@ -120,6 +122,11 @@ def cleanup_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     FROM python:3.12-slim
     RUN pip install flask
     RUN pip cache purge
+    ```
+    ```dockerfile
+    FROM debian:12-slim
+    RUN apt-get update
+    RUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
     ```
 
     ## Good
@@ -168,53 +175,46 @@ def cleanup_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     between (or a command earlier in the later RUN) that still reads them, without naming them
     the way the fix checks, no longer finds them.
     """
-    for sequence in sequences(ctx, size_rule_stages(ctx, rule)):
-        created: dict[str, Created] = {}
-        for index, step in enumerate(sequence.steps):
-            if step.keyword != "RUN":
-                continue
-            kept_out = cache_mount_targets(step)
-            located_commands = list(run_commands(ctx, step))
-            lone_updates = _lone_index_updates(located_commands)
-            for located in located_commands:
-                removed = [
-                    created.pop(path)
-                    for cleaned in map(_home, _cleaned_paths(located, step))
-                    for path in [p for p in created if covers(cleaned, p)]
-                ]
-                earlier = [origin for origin in removed if origin.step is not step]
-                if earlier and index >= sequence.own:
-                    origin = earlier[0]
-                    yield located.script.violation(
-                        f"{_describe_cleanup(located)} removes {origin.path}, which the {origin.what} in the RUN at line "
-                        f"{origin.step.instruction.line} created: the files stay in that layer; clean up in that RUN",
-                        located.command,
-                        fix=_move_cleanup(ctx, sequence, index, located, removed),
-                    )
-                for path, what in created_paths(located, step):
-                    path = _home(path)
-                    if any(is_under(path, _home(target)) for target in kept_out):
-                        continue
-                    if located.name in lone_updates:
-                        continue  # ``RUN apt-get update`` alone is IL1002's finding
-                    created[path] = Created(path, what, step, located)
+    for sequence, index, step, state in walk(ctx, _Created, size_rule_stages(ctx, rule)):
+        if step.keyword != "RUN":
+            continue
+        created = state.created
+        kept_out = cache_mount_targets(step)
+        located_commands = list(run_commands(ctx, step))
+        for located in located_commands:
+            removed = [
+                created.pop(path)
+                for cleaned in map(_home, _cleaned_paths(located, step))
+                for path in [p for p in created if covers(cleaned, p)]
+            ]
+            earlier = [origin for origin in removed if origin.step is not step]
+            if earlier and index >= sequence.own:
+                origin = earlier[0]
+                yield located.script.violation(
+                    f"{_describe_cleanup(located)} removes {origin.path}, which the {origin.what} in the RUN at line "
+                    f"{origin.step.instruction.line} created: the files stay in that layer; clean up in that RUN",
+                    located.command,
+                    fix=_move_cleanup(ctx, sequence, index, located, removed),
+                )
+            for path, what in created_paths(located, step):
+                path = _home(path)
+                if any(is_under(path, _home(target)) for target in kept_out):
+                    continue
+                created[path] = Created(path, what, step, located)
+
+
+class _Created:
+    """Paths the RUNs so far created and no RUN has removed yet."""
+
+    def __init__(self, created: dict[str, Created] | None = None) -> None:
+        self.created = created or {}
+
+    def fork(self) -> _Created:
+        return _Created(dict(self.created))
 
 
 def _describe_cleanup(located: Located) -> str:
     return located.name if located.name == "rm" else f"{located.name} {located.sub or ''}".strip()
-
-
-# The index updates taken to be IL1002's: fewer tools and other verbs than IL1002's own
-# definition (package_managers.index_use), which leaves out aptitude, microdnf and tdnf.
-_INDEX_TOOLS = frozenset(pm.APT_GET.commands + pm.APT.commands + pm.APK.commands + pm.YUM.commands + pm.DNF.commands + pm.ZYPPER.commands)
-
-
-def _lone_index_updates(commands: list[Located]) -> set[str]:
-    """Package managers this RUN only updates (no install): IL1002 reports those."""
-    managers = [c for c in commands if c.name in _INDEX_TOOLS]
-    updated = {c.name for c in managers if c.sub in ("update", "makecache", "refresh")}
-    installing = {c.name for c in managers if c.sub in ("install", "add", "upgrade", "dist-upgrade")}
-    return updated - installing
 
 
 def _move_cleanup(ctx: LintContext, sequence: Sequence, index: int, located: Located, removed: list[Created]) -> Fix | None:

@@ -9,18 +9,22 @@ from imagelint.edits import changes_shell_state, connector_between, editable_run
 from imagelint.fixes import Edit, Fix
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import pip_command
-from imagelint.knowledge.steps import Located, Step, run_commands, sequences, size_rule_stages
+from imagelint.knowledge.steps import Located, Stateless, Step, run_commands, size_rule_stages, walk
 from imagelint.rule import Option, Rule, Violation, rule
 
-MERGE_OPTIONS = {"builder-stages": False, "max-commands": 2, "mode": Option("package-steps", choices=("package-steps", "any"))}
-
-
-# Package managers whose RUNs count as package steps: OS installers and the language installers
-# used for global tools (not build tools such as cargo or gradle, nor micromamba). pip is found by
-# pip_command.
-_INSTALLERS = frozenset(m for m in pm.MANAGERS if m.kind == pm.OS and m.installs) | {
-    pm.NPM, pm.YARN, pm.PNPM, pm.GEM, pm.COMPOSER, pm.CONDA
+MERGE_OPTIONS = {
+    "builder-stages": False,
+    "max-commands": 2,
+    "mode": Option("package-steps", choices=("package-steps", "any")),
+    "setup-steps": True,
 }
+
+
+# Commands that set up the filesystem or the users, cheap and cached as one: a run of RUNs made
+# only of these is one step split into layers.
+_SETUP = frozenset(
+    {"mkdir", "chown", "chgrp", "chmod", "ln", "useradd", "adduser", "groupadd", "addgroup", "usermod", "groupmod"}
+)
 
 
 _PLUMBING = frozenset({"set", "rm", "echo", "true", ":"})
@@ -31,7 +35,7 @@ def _package_manager(located: Located) -> str | None:
     if pip_command(located.command, located.name) is not None:
         return pm.PIP.family
     manager = pm.manager(located.name)
-    return manager.family if manager in _INSTALLERS else None
+    return manager.family if manager in pm.PACKAGE_INSTALLERS else None
 
 
 def _run_profile(ctx: LintContext, step: Step) -> tuple[int, set[str], bool]:
@@ -44,6 +48,14 @@ def _run_profile(ctx: LintContext, step: Step) -> tuple[int, set[str], bool]:
         _package_manager(located) or located.name in _PLUMBING for located in commands
     )
     return len(commands), managers, only_packages
+
+
+def _only_setup(ctx: LintContext, step: Step) -> bool:
+    """A shell-form RUN whose every command creates directories, users, links or modes."""
+    if step.instruction.is_exec_form or step.instruction.heredocs:
+        return False
+    commands = [located.name for located in run_commands(ctx, step)]
+    return any(name in _SETUP for name in commands) and all(name in _SETUP or name in ("set", "true", ":") for name in commands)
 
 
 def _updates_alone(ctx: LintContext, step: Step) -> bool:
@@ -62,16 +74,22 @@ def _updates_alone(ctx: LintContext, step: Step) -> bool:
     fixes=("unsafe",),
 )
 def consecutive_run_instructions(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
-    """Two RUNs in a row that install packages with the same manager: one layer would do.
+    """Two RUNs in a row that install packages with the same manager, or only set up files and users: one layer would do.
 
     ## Why
     Each RUN is a layer, with its own copy of the package manager's database and of every file
-    both steps touch. Two small consecutive installs with the same package manager cost an extra
-    layer and gain nothing: they change together anyway. Unlike hadolint's DL3059 this is not
-    reported for every pair of short RUNs (merging unrelated steps hurts caching, hadolint #715),
-    nor in builder stages (hadolint #1056). Set `mode = "any"` in
-    `[tool.imagelint.rules.IL2002]` for DL3059's behaviour, `max-commands` for the size of a
-    "small" RUN (default 2) and `builder-stages = true` to include builder stages.
+    both steps touch. Two small consecutive installs with the same package manager (an OS
+    installer, pip, npm, yarn, pnpm, gem, composer, conda or micromamba) cost an extra layer and
+    gain nothing: they change together anyway. So do consecutive RUNs that only run `mkdir`,
+    `chown`, `chgrp`, `chmod`, `ln`, `useradd`/`adduser`, `groupadd`/`addgroup`,
+    `usermod`/`groupmod`: setup that is cheap to redo, reported in the stages that ship only
+    (never in builder stages, whatever `builder-stages` says) and only for RUNs directly in a
+    row, so never across a COPY, ADD or ARG, which change the cache key of what follows. Set
+    `setup-steps = false` to leave those out. Unlike hadolint's DL3059 this is not reported for
+    every pair of short RUNs (merging unrelated steps hurts caching, hadolint #715), nor in
+    builder stages (hadolint #1056). Set `mode = "any"` in `[tool.imagelint.rules.IL2002]` for
+    DL3059's behaviour, `max-commands` for the size of a "small" RUN (default 2) and
+    `builder-stages = true` to include builder stages.
 
     ## Bad
     ```dockerfile
@@ -84,6 +102,12 @@ def consecutive_run_instructions(ctx: LintContext, rule: Rule) -> Iterator[Viola
     RUN apk add --no-cache curl
     # and git
     RUN apk add --no-cache git
+    ```
+    ```dockerfile
+    FROM debian:12-slim
+    RUN groupadd -r app && useradd -r -g app app
+    RUN mkdir -p /srv/app/data /var/log/app
+    RUN chown -R app:app /srv/app /var/log/app
     ```
 
     ## Good
@@ -101,6 +125,20 @@ def consecutive_run_instructions(ctx: LintContext, rule: Rule) -> Iterator[Viola
     RUN apk add --no-cache curl
     COPY app /app
     RUN apk add --no-cache git
+    ```
+    ```dockerfile
+    FROM debian:12-slim
+    RUN useradd -r app && mkdir -p /srv/app && chown app /srv/app
+    COPY --chown=app app/ /srv/app/
+    RUN chmod 0755 /srv/app/run.sh
+    ```
+    ```dockerfile
+    FROM golang:1.23 AS build
+    RUN mkdir -p /out
+    RUN ln -s /out /artifacts
+
+    FROM gcr.io/distroless/static-debian12
+    COPY --from=build /out/ /
     ```
     ```dockerfile
     FROM golang:1.23 AS build
@@ -130,31 +168,40 @@ def consecutive_run_instructions(ctx: LintContext, rule: Rule) -> Iterator[Viola
     """
     limit = int(rule.options["max-commands"])
     any_runs = rule.options["mode"] == "any"
-    for sequence in sequences(ctx, size_rule_stages(ctx, rule)):
-        steps = sequence.steps
-        for index in range(max(sequence.own, 1), len(steps)):
-            previous, step = steps[index - 1], steps[index]
-            if previous.keyword != "RUN" or step.keyword != "RUN" or previous.stage is not step.stage:
-                continue
-            if sorted(previous.instruction.flags) != sorted(step.instruction.flags):
-                continue  # different mounts or network settings cannot share a RUN
-            count, managers, only_packages = _run_profile(ctx, step)
-            before_count, before_managers, before_only = _run_profile(ctx, previous)
-            if count > limit or before_count > limit or count == 0 or before_count == 0:
-                continue
-            if not any_runs:
-                shared = managers & before_managers
-                if not (shared and only_packages and before_only) or _updates_alone(ctx, previous):
-                    continue
-                what = f"both {sorted(shared)[0]} installs"
-            else:
-                what = "both short"
+    for sequence, index, step, _ in walk(ctx, Stateless, size_rule_stages(ctx, rule)):
+        if index < max(sequence.own, 1):
+            continue
+        previous = sequence.steps[index - 1]
+        if previous.keyword != "RUN" or step.keyword != "RUN" or previous.stage is not step.stage:
+            continue
+        if sorted(previous.instruction.flags) != sorted(step.instruction.flags):
+            continue  # different mounts or network settings cannot share a RUN
+        setup = rule.options["setup-steps"] and step.stage.index in ctx.shipped_stages and not ctx.is_trigger(step.instruction)
+        if setup and _only_setup(ctx, step) and _only_setup(ctx, previous):
             yield Violation(
-                f"this RUN and the RUN at line {previous.instruction.line} ({what}) can be one RUN: "
-                f"join them with && to save a layer",
+                f"this RUN and the RUN at line {previous.instruction.line} (both only create directories, users, links "
+                "or modes) can be one RUN: join them with && to save a layer",
                 step.instruction,
                 fix=_merge(ctx, previous, step),
             )
+            continue
+        count, managers, only_packages = _run_profile(ctx, step)
+        before_count, before_managers, before_only = _run_profile(ctx, previous)
+        if count > limit or before_count > limit or count == 0 or before_count == 0:
+            continue
+        if not any_runs:
+            shared = managers & before_managers
+            if not (shared and only_packages and before_only) or _updates_alone(ctx, previous):
+                continue
+            what = f"both {sorted(shared)[0]} installs"
+        else:
+            what = "both short"
+        yield Violation(
+            f"this RUN and the RUN at line {previous.instruction.line} ({what}) can be one RUN: "
+            f"join them with && to save a layer",
+            step.instruction,
+            fix=_merge(ctx, previous, step),
+        )
 
 
 def _merge(ctx: LintContext, previous: Step, step: Step) -> Fix | None:

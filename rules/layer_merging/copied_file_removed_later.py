@@ -17,6 +17,7 @@ from imagelint.edits import (
     word_is_exact,
 )
 from imagelint.fixes import Fix
+from imagelint.knowledge.context_sources import is_remote
 from imagelint.knowledge.steps import expand_word, resolve
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.layer_merging.shared import (
@@ -45,7 +46,9 @@ def copied_file_removed_later(ctx: LintContext, rule: Rule) -> Iterator[Violatio
     `COPY install.sh /tmp/` then `RUN /tmp/install.sh && rm /tmp/install.sh`, or `COPY . /src`
     then `RUN make && rm -rf /src`: the `rm` hides the files but the COPY layer still stores
     them, so the image is as big as if they were kept. A bind mount gives the RUN the files
-    without storing them; `.dockerignore` keeps unwanted files out of `COPY .`.
+    without storing them; `.dockerignore` keeps unwanted files out of `COPY .`. The same holds for
+    a file `ADD <url>` downloads (named after the URL's last path segment, or the destination):
+    download it in the RUN that uses and removes it instead.
 
     ## Bad
     ```dockerfile
@@ -57,6 +60,11 @@ def copied_file_removed_later(ctx: LintContext, rule: Rule) -> Iterator[Violatio
     FROM python:3.12-slim
     COPY . /src
     RUN pip install --no-cache-dir /src && rm -rf /src
+    ```
+    ```dockerfile
+    FROM debian:12-slim
+    ADD https://example.com/releases/install.sh?v=2 /tmp/
+    RUN sh /tmp/install.sh && rm /tmp/install.sh
     ```
 
     ## Good
@@ -108,12 +116,17 @@ def copied_file_removed_later(ctx: LintContext, rule: Rule) -> Iterator[Violatio
         fix = None if id(instruction) in edited else _drop_copy(ctx, brought)
         if fix is not None:
             edited.add(id(instruction))
-        yield brought.located.script.violation(
-            f"rm of {brought.path} does not shrink the image: the {instruction.keyword} at line {instruction.line} "
-            f"already stored it in its layer; use RUN --mount=type=bind for files needed only while building",
-            brought.located.command,
-            fix=fix,
-        )
+        if instruction.keyword == "ADD" and is_remote(brought.source):
+            message = (
+                f"rm of {brought.path} does not shrink the image: the ADD at line {instruction.line} downloaded it "
+                "into its own layer; download it in the RUN that uses and removes it (curl -fsSLo ... && ... && rm)"
+            )
+        else:
+            message = (
+                f"rm of {brought.path} does not shrink the image: the {instruction.keyword} at line {instruction.line} "
+                "already stored it in its layer; use RUN --mount=type=bind for files needed only while building"
+            )
+        yield brought.located.script.violation(message, brought.located.command, fix=fix)
 
 
 # Directories every image has: a COPY into them creates nothing that a later step could miss.

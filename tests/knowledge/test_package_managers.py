@@ -19,6 +19,7 @@ NOT_PROGRAMS = {
     ("imagelint/image/leftovers.py", "apt-cache"): "the name of a leftover category in reports",
     ("rules/image/shared.py", "apt-cache"): "the same leftover category",
     ("imagelint/knowledge/base_images.py", "gradle"): "the gradle image on Docker Hub",
+    ("imagelint/knowledge/end_of_life.py", "gradle"): "the gradle image on Docker Hub and its lifecycle",
     ("rules/multi_stage/final_stage_on_build_toolchain.py", "gradle"): "the gradle image on Docker Hub",
     ("rules/multi_stage/build_tools_in_final_stage.py", "cargo"): "the distributions' cargo package",
 }
@@ -95,6 +96,20 @@ def test_records_are_consistent():
         assert not (m.cache_clean or m.cache_filling) or m.cache_dirs, f"{m.name}: a cache without a directory"
         assert not (m.installs or m.removes) or m.namespace, f"{m.name}: installs without a namespace"
         assert not m.prompting or m.assume_yes_options, f"{m.name}: prompts without a way to answer"
+
+
+def test_package_installers_are_the_records_that_install():
+    assert {pm.APT_GET, pm.APTITUDE, pm.APK, pm.MICRODNF, pm.TDNF, pm.ZYPPER} <= pm.PACKAGE_INSTALLERS
+    assert {pm.PIP, pm.NPM, pm.YARN, pm.PNPM, pm.GEM, pm.COMPOSER, pm.CONDA, pm.MICROMAMBA} <= pm.PACKAGE_INSTALLERS
+    assert not {pm.CARGO, pm.MAVEN, pm.GRADLE, pm.APT_CACHE, pm.DPKG} & pm.PACKAGE_INSTALLERS
+
+
+def test_every_index_update_is_known():
+    """aptitude, microdnf and tdnf refresh an index like apt-get and dnf (IL1002 follows them all)."""
+    for program, subcommand in [("aptitude", "update"), ("microdnf", "makecache"), ("tdnf", "makecache"), ("zypper", "ref")]:
+        index, verb = pm.index_use(program, subcommand)
+        assert verb == "update" and program in pm.index_commands(index)
+    assert pm.index_commands("apt") == {"apt-get", "apt", "aptitude"}
 
 
 def test_index_use():

@@ -39,16 +39,51 @@ def test_index_update_alone_points_at_the_update_command():
     "text",
     [
         "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",
-        "FROM debian:12\nRUN apt-get update\n",  # nothing installs from it afterwards
-        "FROM debian:12\nRUN apt-get update\nRUN apk add curl\n",  # another package manager
         "FROM debian:12\nRUN apt-get update\nRUN apt-get update && apt-get install -y curl\n",
-        "FROM debian:12 AS a\nRUN apt-get update\nFROM debian:12\nRUN apt-get install -y curl\n",
         "FROM alpine:3.20\nRUN apk update && apk upgrade\nRUN apk add --no-cache curl\n",
         "FROM debian:12\nRUN apt-get install -y --no-install-recommends update-notifier\n",
     ],
 )
 def test_index_update_alone_passes(text):
     passes("IL1002", text)
+
+
+_UNUSED = "runs alone and nothing after it installs from that index"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM debian:12\nRUN apt-get update\n",
+        "FROM debian:12\nRUN set -eux; apt-get update\nCOPY app /app\nCMD [\"/app\"]\n",
+        "FROM debian:12\nRUN apt-get update\nRUN apk add curl\n",  # another package manager
+        "FROM debian:12\nRUN aptitude update\n",
+        "FROM rockylinux:9-minimal\nRUN microdnf makecache\n",
+        "FROM photon:5.0\nRUN tdnf makecache\n",
+        "FROM opensuse/leap:15.6\nRUN zypper refresh\n",
+        "FROM alpine:3.22\nRUN apk update\n",
+        # another stage installs, but not one built FROM this one
+        "FROM debian:12 AS a\nRUN apt-get update\nFROM debian:12\nRUN apt-get install -y curl\n",
+    ],
+)
+def test_update_nothing_installs_from_is_reported(text):
+    (finding,) = catches("IL1002", text)
+    assert _UNUSED in finding.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM debian:12 AS base\nRUN apt-get update\nFROM base\nRUN apt-get install -y curl\n",  # the stale-index finding
+        "FROM debian:12\nCOPY install.sh /tmp/\nRUN apt-get update\nRUN /tmp/install.sh\n",
+        "FROM debian:12\nRUN apt-get update\nRUN bash /tmp/deps.sh\n",
+        "FROM debian:12\nRUN apt-get update\nRUN xx-apt-get install -y gcc\n",
+        "FROM debian:12\nRUN apt-get update\nONBUILD RUN apt-get install -y curl\n",
+        "FROM debian:12\nRUN apt-get update && ./configure\n",  # not alone
+    ],
+)
+def test_update_something_may_install_from_is_not_unused(text):
+    assert not [f for f in lint_snippet("IL1002", text) if _UNUSED in f.message]
 
 
 def test_cache_order_rules_respect_inline_pragmas():

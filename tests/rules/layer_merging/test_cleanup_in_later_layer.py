@@ -7,7 +7,7 @@ import pytest
 from imagelint.fixer import fix_text
 from imagelint.rule import registered_rules
 from imagelint.settings import Settings
-from tests.support.helpers import catches, passes
+from tests.support.helpers import catches, lint_snippet, passes
 
 
 def fixed(text: str, *, unsafe: bool = True) -> str:
@@ -51,8 +51,6 @@ def test_cleanup_in_later_layer_reports_a_clean_command_once():
         "FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\nRUN pip cache purge\n",
         # deleting something the earlier RUN did not create
         "FROM debian:12\nRUN curl -fsSLo /tmp/a.tgz https://example.com/a.tgz\nRUN rm -rf /tmp/b\n",
-        # ``apt-get update`` alone is IL1002's
-        "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",
         # a second cleanup of something already cleaned
         "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nRUN rm -rf /var/lib/apt/lists/*\n",
     ],
@@ -138,3 +136,11 @@ def test_cleanup_in_later_layer_fix_keeps_the_advice(text):
     finding = catches("IL2003", text)[0]
     assert finding.fix is None or finding.fix.applicability == "display-only"
     assert fixed(text) == text
+
+
+def test_cleanup_after_a_lone_index_update_is_reported_beside_il1002():
+    """Both are true: the update's layer goes stale (IL1002) and keeps the lists the rm hides (IL2003)."""
+    text = "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+    (finding,) = catches("IL2003", text)
+    assert finding.line == 3 and "the apt-get update in the RUN at line 2 created" in finding.message
+    assert [f.rule for f in lint_snippet("IL1002", text)] == ["IL1002"]

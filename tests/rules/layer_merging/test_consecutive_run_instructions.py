@@ -39,7 +39,7 @@ def test_consecutive_runs_points_at_the_second_run():
         # different package managers, or a step that is not package work
         "FROM debian:12\nRUN apt-get update && apt-get install -y python3-pip\nRUN pip install flask\n",
         "FROM alpine:3.20\nRUN apk add --no-cache curl\nRUN curl -fsSL https://example.com/x | sh\n",
-        "FROM alpine:3.20\nRUN mkdir /app\nRUN chown app /app\n",
+        "FROM alpine:3.20\nRUN mkdir /app\nRUN ./configure\n",
         # longer RUNs are deliberate steps
         "FROM debian:12\nRUN set -eux; apt-get update; apt-get install -y curl; rm -rf /var/lib/apt/lists/*\n"
         "RUN apt-get update && apt-get install -y git\n",
@@ -58,11 +58,67 @@ def test_consecutive_runs_passes(text):
 
 
 def test_consecutive_runs_any_mode_is_hadolints_dl3059():
-    text = "FROM alpine:3.20\nRUN mkdir /app\nRUN chown app /app\n"
+    text = "FROM alpine:3.20\nRUN touch /app\nRUN date > /built-at\n"
+    passes("IL2002", text)
     settings = Settings(rule_options={"IL2002": {"mode": "any"}})
     assert [f for f in lint_snippet("IL2002", text, settings=settings) if f.rule == "IL2002"]
     settings = Settings(rule_options={"IL2002": {"max-commands": 1}})
     passes("IL2002", "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get install -y git\n", settings=settings)
+
+
+def test_micromamba_installs_are_package_steps():
+    text = "FROM mambaorg/micromamba:2.0\nRUN micromamba install -y -n base numpy\nRUN micromamba install -y -n base scipy\n"
+    assert "both conda installs" in catches("IL2002", text)[0].message
+
+
+_SETUP = "both only create directories, users, links or modes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM alpine:3.20\nRUN mkdir /app\nRUN chown app /app\n",
+        "FROM debian:12\nRUN groupadd -r app && useradd -r -g app app\nRUN mkdir -p /srv/app /var/log/app && chmod 0750 /srv/app\n",
+        "FROM debian:12\nRUN set -eux; ln -s /usr/bin/python3 /usr/local/bin/python\n# logs\nRUN mkdir -p /var/log/app\n",
+        "FROM alpine:3.20\nRUN addgroup -S app\nRUN adduser -S -G app app\n",
+    ],
+)
+def test_consecutive_setup_runs_catches(text):
+    (finding,) = catches("IL2002", text)
+    assert _SETUP in finding.message and str(finding.severity) == "info"
+
+
+def test_a_run_of_setup_runs_reports_each_joint():
+    text = "FROM debian:12\nRUN useradd app\nRUN mkdir /data\nRUN chown app /data\nRUN chmod 700 /data\n"
+    assert [f.line for f in catches("IL2002", text)] == [3, 4, 5]
+    assert fixed(text) == "FROM debian:12\nRUN useradd app && \\\n    mkdir /data && \\\n    chown app /data && \\\n    chmod 700 /data\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a builder stage: its layers are not shipped, caching matters more
+        "FROM debian:12 AS build\nRUN mkdir /out\nRUN chown nobody /out\nFROM scratch\nCOPY --from=build /out /out\n",
+        # never across instructions that change the cache key
+        "FROM debian:12\nRUN mkdir /app\nCOPY app /app\nRUN chown -R nobody /app\n",
+        "FROM debian:12\nRUN mkdir /app\nADD app.tar.gz /app\nRUN chown -R nobody /app\n",
+        "FROM debian:12\nRUN mkdir /app\nARG OWNER=nobody\nRUN chown -R $OWNER /app\n",
+        # one of them does more than set up
+        "FROM debian:12\nRUN mkdir /app\nRUN chown -R nobody /app && make -C /app\n",
+        # exec form, ONBUILD triggers
+        'FROM debian:12\nRUN mkdir /app\nRUN ["chown", "nobody", "/app"]\n',
+        "FROM debian:12\nONBUILD RUN mkdir /app\nONBUILD RUN chown nobody /app\n",
+    ],
+)
+def test_consecutive_setup_runs_passes(text):
+    passes("IL2002", text)
+
+
+def test_setup_steps_can_be_turned_off_and_stay_off_in_builder_stages():
+    text = "FROM alpine:3.20\nRUN mkdir /app\nRUN chown app /app\n"
+    passes("IL2002", text, settings=Settings(rule_options={"IL2002": {"setup-steps": False}}))
+    builder = "FROM debian:12 AS build\nRUN mkdir /out\nRUN chown nobody /out\nFROM scratch\nCOPY --from=build /out /out\n"
+    passes("IL2002", builder, settings=Settings(rule_options={"IL2002": {"builder-stages": True}}))
 
 
 def test_consecutive_runs_respects_hadolint_pragma():

@@ -112,3 +112,32 @@ def test_copied_file_removed_fix_keeps_the_advice(text):
     findings = catches("IL2005", text)
     assert all(f.fix is None or f.fix.applicability == "display-only" for f in findings)
     assert fixed(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("FROM debian:12\nADD https://example.com/dl/install.sh /tmp/\nRUN sh /tmp/install.sh && rm /tmp/install.sh\n", "/tmp/install.sh"),
+        # the file name comes from the URL's path, not its query or fragment
+        ("FROM debian:12\nADD https://example.com/dl/install.sh?v=2#top /tmp/\nRUN sh /tmp/install.sh && rm -f /tmp/install.sh\n", "/tmp/install.sh"),
+        # or from the destination
+        ("FROM debian:12\nADD https://example.com/get?tool=x /usr/local/bin/x-setup\nRUN x-setup && rm /usr/local/bin/x-setup\n", "/usr/local/bin/x-setup"),
+        ("FROM debian:12\nWORKDIR /opt\nADD https://example.com/dl/app.jar .\nRUN java -jar app.jar --selftest && rm app.jar\n", "/opt/app.jar"),
+    ],
+)
+def test_file_an_add_url_downloaded_and_a_later_run_removes(text, path):
+    (finding,) = catches("IL2005", text)
+    assert f"rm of {path} does not shrink the image: the ADD at line" in finding.message
+    assert "downloaded it into its own layer" in finding.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM debian:12\nADD https://example.com/dl/install.sh /tmp/\nRUN rm -f /tmp/other.sh\n",
+        "FROM debian:12\nADD https://example.com/ /tmp/\nRUN rm -rf /tmp/index.html\n",  # no file name to go by
+        "FROM debian:12\nADD https://github.com/example/tool.git#v1.2.0 /src/tool\nRUN make -C /src/tool && rm -rf /src/other\n",
+    ],
+)
+def test_add_url_sources_that_no_rm_removes(text):
+    passes("IL2005", text)

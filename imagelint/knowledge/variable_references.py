@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from imagelint.dockerfile import Instruction, Stage
+from imagelint.limits import NESTING
 from imagelint.variables import Scope, closing_brace, end_of_name, expand
 
 # Instructions whose arguments BuildKit expands itself (RUN, CMD and ENTRYPOINT are left to the shell).
@@ -32,11 +33,13 @@ def references(text: str, escape: str = "\\") -> list[Reference]:
     """Every ``$NAME`` / ``${NAME...}`` the builder would expand in ``text``."""
     found: list[Reference] = []
     if "$" in text:
-        _scan(text, 0, len(text), escape, False, found)
+        _scan(text, 0, len(text), escape, 0, found)
     return found
 
 
-def _scan(text: str, pos: int, end: int, escape: str, nested: bool, found: list[Reference]) -> None:
+def _scan(text: str, pos: int, end: int, escape: str, nested: int, found: list[Reference]) -> None:
+    """References in ``text[pos:end]``, ``nested`` levels deep in ``${A:-...}`` words; the words
+    nested deeper than limits.NESTING are not looked into (expansion stops there too)."""
     in_single = in_double = False
     while pos < end:
         ch = text[pos]
@@ -53,7 +56,7 @@ def _scan(text: str, pos: int, end: int, escape: str, nested: bool, found: list[
         pos += 1
 
 
-def _reference(text: str, pos: int, end: int, escape: str, nested: bool, found: list[Reference]) -> int:
+def _reference(text: str, pos: int, end: int, escape: str, nested: int, found: list[Reference]) -> int:
     """Record the reference at ``text[pos] == '$'``; returns the offset after it."""
     nxt = text[pos + 1]
     if nxt == "{":
@@ -63,16 +66,20 @@ def _reference(text: str, pos: int, end: int, escape: str, nested: bool, found: 
         name_end = end_of_name(text, pos + 2, close)
         name = text[pos + 2 : name_end]
         modifier = text[name_end:close]
+        if modifier[:1] == ":" and modifier[1:2] not in ("-", "+", "?"):
+            # ``${templateOption:imageVariant}`` (a devcontainer template's placeholder), ``${A:1:2}``:
+            # no modifier the builder knows, so not a variable reference (the build rejects it)
+            return close + 1
         if name:
-            fallback = nested or modifier[:2] in (":-", ":+") or modifier[:1] in ("-", "+")
+            fallback = nested > 0 or modifier[:2] in (":-", ":+") or modifier[:1] in ("-", "+")
             found.append(Reference(name, pos, close + 1, fallback))
             word_start = name_end + (2 if modifier[:1] == ":" else 1)
-            if modifier and word_start < close:
-                _scan(text, word_start, close, escape, True, found)
+            if modifier and word_start < close and nested < NESTING.value():
+                _scan(text, word_start, close, escape, nested + 1, found)
         return close + 1
     if nxt.isalpha() or nxt == "_":
         name_end = end_of_name(text, pos + 1, end)
-        found.append(Reference(text[pos + 1 : name_end], pos, name_end, nested))
+        found.append(Reference(text[pos + 1 : name_end], pos, name_end, nested > 0))
         return name_end
     return pos + 1
 

@@ -32,6 +32,15 @@ from tests.support.helpers import catches, passes
         ("FROM eclipse-temurin:24-jre", "Java 24"),
         ("FROM registry.access.redhat.com/ubi7/ubi:7.9", "UBI 7"),
         ("FROM php:8.1-fpm", "PHP 8.1"),
+        ("FROM erlang:25-alpine", "Erlang/OTP 25"),
+        ("FROM elixir:1.12", "Elixir 1.12"),
+        ("FROM elixir:1.16.3-otp-24-alpine", "Erlang/OTP 24"),
+        ("FROM gradle:8.10-jdk23", "Java 23 (not an LTS release) in a gradle image"),
+        ("FROM gradle:7.6-jdk11", "Gradle 7"),
+        ("FROM postgres:12-alpine", "PostgreSQL 12"),
+        ("FROM docker.io/library/mysql:5.7", "MySQL 5.7"),
+        ("FROM mongo:4.4", "MongoDB 4.4"),
+        ("FROM tomcat:8.5-jre8", "Apache Tomcat 8.5"),
     ],
 )
 def test_eol_catches(text, what):

@@ -10,16 +10,19 @@ imagelint configuration is found, so a project moving from hadolint keeps its de
 - ``trustedRegistries`` becomes ``trusted-registries``;
 - ``failure-threshold`` becomes ``fail-on`` (``ignore`` and ``none`` become ``never``), and
   ``no-fail: true`` becomes ``fail-on = "never"``;
-- ``disable-ignore-pragma: true`` turns off inline ``# hadolint ignore=`` and ``# imagelint ignore=``.
+- ``disable-ignore-pragma: true`` turns off inline ``# hadolint ignore=`` and ``# imagelint ignore=``;
+- ``label-schema`` and ``strict-labels`` become the same keys of imagelint's config (the label
+  rules IL8024-IL8033, hadolint's DL3048-DL3058).
 
 hadolint's ``HADOLINT_*`` environment variables are read at the same time (with or without a
 ``.hadolint.yaml``), combined as hadolint 2.15.1 combines them with its config file (measured):
 the lists (``HADOLINT_IGNORE``, ``HADOLINT_OVERRIDE_*``, ``HADOLINT_TRUSTED_REGISTRIES``) are
 added to the file's, and a single value the file sets (``failure-threshold``, ``no-fail``,
-``disable-ignore-pragma``) beats the variable's. A bad value is an error naming the variable.
+``disable-ignore-pragma``, ``strict-labels``, a label's type) beats the variable's.
+``HADOLINT_REQUIRE_LABELS`` is ``key:type,key:type``. A bad value is an error naming the variable.
 
 ShellCheck codes (imagelint does not run ShellCheck), options that only change hadolint's output
-(``format``, ``no-color``, ``verbose``), label checks and unknown keys are not applied; one note
+(``format``, ``no-color``, ``verbose``) and unknown keys are not applied; one note
 says which. Wrong values of the keys above are errors, as they are for hadolint.
 """
 
@@ -32,90 +35,17 @@ from pathlib import Path
 
 from imagelint.settings import ConfigError, Settings
 from imagelint.findings import Severity
+from imagelint.knowledge.hadolint_rules import HADOLINT_RULES
+from imagelint.knowledge.labels import check_schema, parse_requirement
 from imagelint.rule import Rule
 
 CONFIG_NAMES = (".hadolint.yaml", ".hadolint.yml")
 THRESHOLDS = {"error": "error", "warning": "warning", "info": "info", "style": "style", "ignore": "never", "none": "never"}
 OVERRIDE_LEVELS = ("error", "warning", "info", "style")
 _OUTPUT_KEYS = {"format": "--format", "formats": "--format", "no-color": "NO_COLOR", "verbose": "--verbose"}
-_NO_EQUIVALENT_KEYS = ("label-schema", "strict-labels")
 _CODE = re.compile(r"^(DL|SC)\d{4}$")
 
-# hadolint 2.15.1's rules (src/Hadolint/Rule/DL*.hs): code -> (default severity, what it checks).
-# DL1000 is hadolint's parse-error code, not a rule; DL3005, DL3017, DL3031 and DL3039 were removed.
-HADOLINT_RULES: dict[str, tuple[str, str]] = {
-    "DL1001": ("ignore", 'Inline `# hadolint ignore=` pragma used (opt-in "no pragmas" policy)'),
-    "DL3000": ("error", "WORKDIR must be absolute"),
-    "DL3001": ("info", "Pointless commands in RUN (ssh, vim, shutdown, service, ps, free, top, kill, mount)"),
-    "DL3002": ("warning", "Last USER should not be root (checked per stage)"),
-    "DL3003": ("warning", "Use WORKDIR, not `cd`"),
-    "DL3004": ("error", "Do not use sudo"),
-    "DL3006": ("warning", "Tag the image explicitly"),
-    "DL3007": ("warning", "Do not use `:latest`"),
-    "DL3008": ("warning", "Pin versions in `apt-get install`"),
-    "DL3009": ("info", "Delete /var/lib/apt/lists after install (cache/tmpfs mount accepted)"),
-    "DL3010": ("info", "COPY of an archive that a later RUN extracts: use ADD"),
-    "DL3011": ("error", "EXPOSE port outside 0–65535"),
-    "DL3012": ("error", "Multiple HEALTHCHECK"),
-    "DL3013": ("warning", "Pin versions in pip"),
-    "DL3014": ("warning", "`apt-get install` without `-y`"),
-    "DL3015": ("info", "Missing `--no-install-recommends`"),
-    "DL3016": ("warning", "Pin versions in npm"),
-    "DL3018": ("warning", "Pin versions in `apk add`"),
-    "DL3019": ("info", "`apk add` without `--no-cache`"),
-    "DL3020": ("error", "Use COPY instead of ADD for files/folders"),
-    "DL3021": ("error", "COPY with more than 2 args: destination must end in `/`"),
-    "DL3022": ("warning", "`COPY --from` must name an earlier FROM alias"),
-    "DL3023": ("error", "`COPY --from` names its own stage"),
-    "DL3024": ("error", "FROM aliases must be unique"),
-    "DL3025": ("warning", "Use JSON (exec) form for CMD/ENTRYPOINT (HEALTHCHECK too since 2.15)"),
-    "DL3026": ("error", "FROM image not from an allowed registry (`trustedRegistries`)"),
-    "DL3027": ("warning", "Do not use `apt`; use apt-get/apt-cache"),
-    "DL3028": ("warning", "Pin versions in `gem install`"),
-    "DL3029": ("warning", "Do not use `FROM --platform`"),
-    "DL3030": ("warning", "`yum install` without `-y`"),
-    "DL3032": ("warning", "`yum clean all` missing"),
-    "DL3033": ("warning", "Pin versions in yum"),
-    "DL3034": ("warning", "`zypper install` without `-y`"),
-    "DL3035": ("warning", "Do not use `zypper dist-upgrade`"),
-    "DL3036": ("warning", "`zypper clean` missing"),
-    "DL3037": ("warning", "Pin versions in zypper"),
-    "DL3038": ("warning", "`dnf install` without `-y`"),
-    "DL3040": ("warning", "`dnf clean all` missing"),
-    "DL3041": ("warning", "Pin versions in dnf"),
-    "DL3042": ("warning", "pip without `--no-cache-dir` (or `PIP_NO_CACHE_DIR`)"),
-    "DL3043": ("error", "ONBUILD triggering ONBUILD/FROM/MAINTAINER"),
-    "DL3044": ("error", "ENV refers to a variable defined in the same ENV statement"),
-    "DL3045": ("warning", "COPY to a relative destination with no WORKDIR set"),
-    "DL3046": ("warning", "`useradd` without `-l` and with a high UID (huge sparse lastlog)"),
-    "DL3047": ("info", "`wget` without `--progress` (bloated logs)"),
-    "DL3048": ("style", "Invalid label key"),
-    "DL3049": ("info", "Required label missing (label-schema)"),
-    "DL3050": ("info", "Superfluous label (strict-labels)"),
-    "DL3051": ("warning", "Label is empty"),
-    "DL3052": ("warning", "Label is not a valid URL"),
-    "DL3053": ("warning", "Label is not RFC3339 time"),
-    "DL3054": ("warning", "Label is not an SPDX license"),
-    "DL3055": ("warning", "Label is not a git hash"),
-    "DL3056": ("warning", "Label is not semver"),
-    "DL3057": ("ignore", "HEALTHCHECK missing (opt-in)"),
-    "DL3058": ("warning", "Label is not an RFC5322 email"),
-    "DL3059": ("info", "Consecutive RUNs: consider merging (only if same flags and ≤2 commands each)"),
-    "DL3060": ("info", "`yarn cache clean` missing after `yarn install`"),
-    "DL3061": ("error", "File must begin with FROM, ARG or a comment"),
-    "DL3062": ("warning", "Pin versions in `go install` (`@version`)"),
-    "DL3063": ("warning", "Stage name is a reserved word (`scratch`, `context`)"),
-    "DL3064": ("warning", "Sensitive-looking ARG/ENV name (known list + substrings such as password, token, username)"),
-    "DL3065": ("warning", "`FROM --platform=$TARGETPLATFORM` is redundant"),
-    "DL3066": ("info", "USER with a non-numeric UID"),
-    "DL3067": ("warning", "`COPY --from=<stage> / /`: copies a whole filesystem"),
-    "DL4000": ("error", "MAINTAINER is deprecated"),
-    "DL4001": ("warning", "Both wget and curl used"),
-    "DL4003": ("warning", "Multiple CMD"),
-    "DL4004": ("error", "Multiple ENTRYPOINT"),
-    "DL4005": ("warning", "Use SHELL instead of relinking /bin/sh"),
-    "DL4006": ("warning", "Set `-o pipefail` (via SHELL) before a RUN with a pipe"),
-}
+# hadolint 2.15.1's rules, and imagelint's answer to each: imagelint.knowledge.hadolint_rules.
 
 
 @dataclass
@@ -128,6 +58,8 @@ class Conversion:
     fail_on: str | None = None
     trusted_registries: tuple[str, ...] | None = None
     disable_ignore_pragma: bool = False
+    label_schema: dict[str, str] = field(default_factory=dict)  # label key -> type
+    strict_labels: bool = False
     not_applied: list[str] = field(default_factory=list)  # one phrase per thing left out
     no_equivalent: list[str] = field(default_factory=list)  # DL codes named that no imagelint rule covers
     environment: tuple[str, ...] = ()  # the HADOLINT_* variables read
@@ -137,6 +69,8 @@ class Conversion:
             ignore=tuple(self.ignore),
             severity={code: level for code, (level, _) in self.severity.items()},
             disable_ignore_pragma=self.disable_ignore_pragma,
+            label_schema=dict(self.label_schema),
+            strict_labels=self.strict_labels,
             source=self.source,
         )
         if self.fail_on is not None:
@@ -192,14 +126,20 @@ def load(path: Path, rules: Mapping[str, Rule]) -> Conversion:
 def _read_document(path: Path):
     import yaml
 
+    from imagelint.documents import DocumentError, load_yaml, read_bytes
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bytes(path).decode("utf-8")
     except OSError as err:
         raise ConfigError(f"{path}: cannot read ({err.strerror})") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
+    except DocumentError as err:
+        raise ConfigError(f"{path}: {err}") from None
     try:
-        document = yaml.safe_load(text)
+        document = load_yaml(text)
+    except DocumentError as err:
+        raise ConfigError(f"{path}: {err}") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise ConfigError(f"{path}: invalid YAML{f' at line {mark.line + 1}' if mark else ''}") from None
@@ -212,14 +152,18 @@ _ENV_LISTS = {
     "HADOLINT_TRUSTED_REGISTRIES": "trustedRegistries",
     **{f"HADOLINT_OVERRIDE_{level.upper()}": f"override.{level}" for level in OVERRIDE_LEVELS},
 }
-_ENV_FLAGS = {"HADOLINT_NOFAIL": "no-fail", "HADOLINT_DISABLE_IGNORE_PRAGMA": "disable-ignore-pragma"}
+_ENV_FLAGS = {
+    "HADOLINT_NOFAIL": "no-fail",
+    "HADOLINT_DISABLE_IGNORE_PRAGMA": "disable-ignore-pragma",
+    "HADOLINT_STRICT_LABELS": "strict-labels",
+}
 _ENV_NOT_APPLIED = {
     "HADOLINT_FORMAT": "an output option: use --format on the command line",
     "HADOLINT_VERBOSE": "an output option: use --verbose on the command line",
-    "HADOLINT_REQUIRE_LABELS": "imagelint has no label checks",
-    "HADOLINT_STRICT_LABELS": "imagelint has no label checks",
 }
-ENVIRONMENT_VARIABLES = (*_ENV_LISTS, *_ENV_FLAGS, "HADOLINT_FAILURE_THRESHOLD", *_ENV_NOT_APPLIED)
+ENVIRONMENT_VARIABLES = (
+    *_ENV_LISTS, *_ENV_FLAGS, "HADOLINT_FAILURE_THRESHOLD", "HADOLINT_REQUIRE_LABELS", *_ENV_NOT_APPLIED,
+)  # fmt: skip
 _TRUE = ("1", "y", "yes", "on", "true")  # hadolint's truthy values; anything else is false to hadolint
 _FALSE = ("", "0", "n", "no", "off", "false")
 
@@ -249,11 +193,27 @@ def from_environment(environ: Mapping[str, str]) -> tuple[dict, list[str]]:
         if value.lower() not in THRESHOLDS:
             raise ConfigError(f"HADOLINT_FAILURE_THRESHOLD: {value!r} is not one of {', '.join(THRESHOLDS)}")
         document["failure-threshold"] = value
+    if environ.get("HADOLINT_REQUIRE_LABELS", "").strip():
+        document["label-schema"] = _required_labels(environ["HADOLINT_REQUIRE_LABELS"])
     for name, why in _ENV_NOT_APPLIED.items():
         value = environ.get(name, "").strip()
         if value.lower() not in _FALSE:
             not_applied.append(f"{name} ({why})")
     return document, not_applied
+
+
+def _required_labels(value: str) -> dict[str, str]:
+    """``HADOLINT_REQUIRE_LABELS=key:type,key:type`` (hadolint drops a pair it cannot read; imagelint
+    says which)."""
+    schema: dict[str, str] = {}
+    for item in (part.strip() for part in value.split(",")):
+        if item:
+            try:
+                key, kind = parse_requirement(item)
+            except ValueError as err:
+                raise ConfigError(f"HADOLINT_REQUIRE_LABELS: {err}") from None
+            schema[key] = kind
+    return schema
 
 
 def _flag(name: str, value: str) -> bool:
@@ -277,6 +237,8 @@ def _merge(document: dict, variables: dict) -> dict:
                 merged["override"] = {**file_override, **{level: _joined(file_override.get(level), codes) for level, codes in value.items()}}
         elif key in ("ignored", "trustedRegistries"):
             merged[key] = _joined(merged.get(key), value)
+        elif key == "label-schema" and isinstance(merged.get(key), dict):
+            merged[key] = {**value, **merged[key]}  # a label the file types keeps the file's type
         else:
             merged.setdefault(key, value)
     return merged
@@ -353,8 +315,15 @@ def convert(document, path: Path | None, rules: Mapping[str, Rule]) -> Conversio
             conversion.disable_ignore_pragma = value
         elif key in _OUTPUT_KEYS:
             conversion.not_applied.append(f"{key} (an output option: use {_OUTPUT_KEYS[key]} on the command line)")
-        elif key in _NO_EQUIVALENT_KEYS:
-            conversion.not_applied.append(f"{key} (imagelint has no label checks)")
+        elif key == "label-schema":
+            try:
+                conversion.label_schema = check_schema(value if value is not None else {})
+            except ValueError as err:
+                raise ConfigError(f"{path}: label-schema: {err}") from None
+        elif key == "strict-labels":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{path}: strict-labels must be true or false")
+            conversion.strict_labels = value
         else:
             conversion.not_applied.append(f"{key} (not a hadolint config key imagelint knows)")
     if shellcheck:
@@ -396,6 +365,11 @@ def to_toml(conversion: Conversion, *, pyproject: bool = False) -> str:
         lines.append(f"trusted-registries = [{', '.join(_string(r) for r in conversion.trusted_registries)}]")
     if conversion.disable_ignore_pragma:
         lines.append("disable-ignore-pragma = true")
+    if conversion.strict_labels:
+        lines.append("strict-labels = true")
+    if conversion.label_schema:
+        lines += ["", f"[{prefix}label-schema]"]
+        lines += [f"{_string(key)} = {_string(kind)}" for key, kind in conversion.label_schema.items()]
     if conversion.severity:
         lines += ["", f"[{prefix}severity]"]
         lines += [

@@ -12,12 +12,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from imagelint.findings import FAMILIES, Severity
+from imagelint.shellcheck import NAME as SHELLCHECK_NAME
+from imagelint.shellcheck import is_shellcheck_code
 
 if TYPE_CHECKING:
     from imagelint.rule import Rule
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "style", "never")
-_KNOWN_KEYS = {"select", "ignore", "severity", "fail-on", "trusted-registries", "rules", "disable-ignore-pragma"}
+_KNOWN_KEYS = {
+    "select", "ignore", "severity", "fail-on", "trusted-registries", "rules", "disable-ignore-pragma", "shellcheck",
+    "label-schema", "strict-labels",
+}  # fmt: skip
 
 
 class ConfigError(Exception):
@@ -33,6 +38,9 @@ class Settings:
     trusted_registries: tuple[str, ...] = ()
     rule_options: dict[str, dict] = field(default_factory=dict)
     disable_ignore_pragma: bool = False  # inline "# imagelint/hadolint ignore=" comments are not honoured
+    shellcheck: bool = False  # also run ShellCheck over every RUN script (imagelint.shellcheck)
+    label_schema: dict[str, str] = field(default_factory=dict)  # label key -> type (imagelint.knowledge.labels)
+    strict_labels: bool = False  # labels outside label_schema are reported (IL8026, hadolint's DL3050)
     source: Path | None = None
     notes: tuple[str, ...] = ()  # things about the configuration the user should know; not errors
 
@@ -73,13 +81,37 @@ def settings_from_table(table, where: str, rules: Mapping[str, Rule], *, source:
         if not isinstance(table["disable-ignore-pragma"], bool):
             raise ConfigError(f"{where}: disable-ignore-pragma must be true or false")
         settings = replace(settings, disable_ignore_pragma=table["disable-ignore-pragma"])
+    if "shellcheck" in table:
+        if not isinstance(table["shellcheck"], bool):
+            raise ConfigError(f"{where}: shellcheck must be true or false")
+        settings = replace(settings, shellcheck=table["shellcheck"])
+    if "label-schema" in table:
+        settings = replace(settings, label_schema=label_schema(table["label-schema"], f"{where}: label-schema"))
+    if "strict-labels" in table:
+        if not isinstance(table["strict-labels"], bool):
+            raise ConfigError(f"{where}: strict-labels must be true or false")
+        settings = replace(settings, strict_labels=table["strict-labels"])
     if "severity" in table:
-        settings = replace(settings, severity=_severities(table["severity"], f"{where}: severity", known_codes, aliases))
+        settings = replace(settings, severity=severities(table["severity"], f"{where}: severity", rules))
     if "rules" in table:
         if not isinstance(table["rules"], dict) or not all(isinstance(v, dict) for v in table["rules"].values()):
             raise ConfigError(f"{where}: rules must be a table of tables, e.g. [tool.imagelint.rules.IL2001]")
         settings = replace(settings, rule_options=_rule_options(table["rules"], where, rules))
     return settings
+
+
+def label_schema(value, where: str) -> dict[str, str]:
+    """``[label-schema]``: label key = type (``text``, ``url``, ``spdx``, ``rfc3339``, ``semver``,
+    ``hash``, ``email``), as hadolint's ``label-schema``."""
+    from imagelint.knowledge.labels import check_schema
+
+    try:
+        return check_schema(value)
+    except ValueError as err:
+        hint = ""
+        if isinstance(value, dict) and isinstance(value.get("strict-labels"), bool):
+            hint = " (strict-labels belongs above the [label-schema] table, not in it)"
+        raise ConfigError(f"{where}: {err}{hint}") from None
 
 
 def _rule_options(table: dict, where: str, rules: Mapping[str, Rule]) -> dict[str, dict]:
@@ -110,20 +142,30 @@ def _selectors(value, where: str, known: set[str]) -> tuple[str, ...]:
 
 
 def check_selectors(items, where: str, known: set[str]) -> None:
-    """``select``/``ignore`` values (from a file or the command line) must name rules or families."""
+    """``select``/``ignore`` values (from a file or the command line) must name rules or families
+    (or ShellCheck codes, or ``shellcheck`` for all of them)."""
     for item in items:
-        if item not in known:
+        if item not in known and not is_shellcheck_code(item):
             raise ConfigError(
                 f"{where}: '{item}' is not a rule code, rule name, family, BuildKit check or hadolint code"
-                " of an imagelint rule (see 'imagelint rules')"
+                f" of an imagelint rule, nor a ShellCheck code{did_you_mean(item, known)} (see 'imagelint rules')"
             )
+
+
+def did_you_mean(unknown: str, known) -> str:
+    """``"; did you mean 'IL8002'?"`` for the known name closest to ``unknown`` (case aside), or ""."""
+    import difflib
+
+    by_folded = {name.casefold(): name for name in known}
+    close = difflib.get_close_matches(unknown.casefold(), list(by_folded), n=1, cutoff=0.6)
+    return f"; did you mean '{by_folded[close[0]]}'?" if close else ""
 
 
 def known_selectors(known_codes: set[str], known_names: set[str], equivalents: set[str] = frozenset()) -> set[str]:
     """What ``select``/``ignore`` may name: rule codes and names, families, ``ALL``, and the
     ``equivalents`` (:func:`equivalent_names`): a BuildKit check or hadolint code selects every rule
     that declares it."""
-    return known_codes | known_names | set(FAMILIES) | {"ALL"} | set(equivalents)
+    return known_codes | known_names | set(FAMILIES) | {"ALL", SHELLCHECK_NAME} | set(equivalents)
 
 
 def equivalent_names(rules: Mapping[str, Rule]) -> dict[str, tuple[str, ...]]:
@@ -142,26 +184,30 @@ def _check_fail_on(value, where: str) -> str:
     return value.lower()
 
 
-def _severities(
-    value, where: str, known_codes: set[str], aliases: Mapping[str, tuple[str, ...]] | None = None
-) -> dict[str, Severity]:
-    """``CODE = "severity"``; a BuildKit check or hadolint code sets the rules that declare it. A
-    rule's own code wins over an equivalent name; of several equivalent names, the most severe wins."""
-    aliases = aliases or {}
+def severities(value, where: str, rules: Mapping[str, Rule]) -> dict[str, Severity]:
+    """``CODE = "severity"`` (a table from config, or ``--severity CODE=LEVEL`` values): a rule's code
+    or name, a ShellCheck code, or a BuildKit check or hadolint code, which sets the rules that
+    declare it. A rule's own code or name wins over an equivalent name; of several equivalent
+    names, the most severe wins."""
+    aliases = equivalent_names(rules)
+    by_name = {rule.name: code for code, rule in rules.items()}
     if not isinstance(value, dict):
         raise ConfigError(f"{where} must be a table of CODE = \"severity\"")
     direct: dict[str, Severity] = {}
     through: dict[str, Severity] = {}
     for code, level in value.items():
-        if code not in known_codes and code not in aliases:
+        code = by_name.get(code, code)
+        if code not in rules and code not in aliases and not is_shellcheck_code(code):
+            known = {*rules, *by_name, *aliases}
             raise ConfigError(
-                f"{where}: '{code}' is not a rule code, BuildKit check or hadolint code of an imagelint rule"
+                f"{where}: '{code}' is not a rule code or name, BuildKit check or hadolint code of an imagelint rule,"
+                f" nor a ShellCheck code{did_you_mean(code, known)}"
             )
         try:
             severity = Severity.parse(str(level))
         except ValueError as err:
             raise ConfigError(f"{where}.{code}: {err}") from None
-        if code in known_codes:
+        if code in rules or is_shellcheck_code(code):
             direct[code] = severity
             continue
         for target in aliases[code]:

@@ -74,7 +74,7 @@ def test_hadolint_yaml_is_read_when_there_is_no_imagelint_config(project):
     note = [line for line in result.stderr.splitlines() if "not applied" in line]
     assert len(note) == 1
     assert "SC2086 (imagelint does not run ShellCheck)" in note[0]
-    assert "format" in note[0] and "label-schema" in note[0]
+    assert "format" in note[0] and "label-schema" not in note[0]  # applied: the label rules read it
 
 
 def test_failure_threshold(project):
@@ -142,6 +142,7 @@ def test_from_hadolint_prints_an_equivalent_config(project):
         "ignore": ["IL5002"],
         "trusted-registries": ["registry.example.com"],
         "severity": {"IL8002": "error", "IL8016": "style"},
+        "label-schema": {"author": "text"},
     }
     assert "# Not converted: SC2086 (imagelint does not run ShellCheck)." in result.stdout
     # Linting with the converted file gives what linting with .hadolint.yaml gave.

@@ -124,16 +124,17 @@ def test_bad_values_are_one_line_errors_naming_the_variable(tmp_path, variable, 
         settings(tmp_path, **{variable: value})
 
 
-def test_output_and_label_variables_are_one_note(tmp_path):
+def test_output_variables_are_one_note_and_label_variables_apply(tmp_path):
     (tmp_path / "Dockerfile").write_text(APK)
     result = run("lint", "Dockerfile", cwd=tmp_path, HADOLINT_FORMAT="json", HADOLINT_STRICT_LABELS="yes",
                  HADOLINT_REQUIRE_LABELS="maintainer:text", HADOLINT_VERBOSE="0")  # fmt: skip
-    assert result.returncode == 0, result.stderr  # IL6006 is info: the format variable changed nothing
+    assert result.returncode == 0, result.stderr  # IL6006 and IL8025 are info: the format variable changed nothing
     assert "IL6006" in result.stdout and not result.stdout.lstrip().startswith("{")
+    assert "IL8025" in result.stdout and "no label maintainer" in result.stdout  # HADOLINT_REQUIRE_LABELS
     notes = [line for line in result.stderr.splitlines() if "not applied" in line]
     assert len(notes) == 1
     assert "HADOLINT_FORMAT (an output option: use --format" in notes[0]
-    assert "HADOLINT_STRICT_LABELS" in notes[0] and "HADOLINT_REQUIRE_LABELS" in notes[0]
+    assert "HADOLINT_STRICT_LABELS" not in notes[0] and "HADOLINT_REQUIRE_LABELS" not in notes[0]
     assert "HADOLINT_VERBOSE" not in notes[0]  # set to false: nothing left out
 
 

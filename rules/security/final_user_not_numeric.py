@@ -1,0 +1,141 @@
+"""IL7014 final-user-not-numeric."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from imagelint.context import LintContext
+from imagelint.dockerfile import Instruction
+from imagelint.edits import replace_value
+from imagelint.fixes import Fix
+from imagelint.knowledge.runs import runs
+from imagelint.knowledge.user_accounts import USERADD_VALUE_OPTIONS
+from imagelint.rule import Rule, Violation, rule
+from imagelint.variables import expand
+
+# Options of Debian's adduser and BusyBox's adduser that take a value (BusyBox's -g is the GECOS
+# field, not a group).
+_ADDUSER_VALUE_OPTIONS = frozenset(
+    "--uid --gid --home --shell --gecos --comment --ingroup --add-extra-groups --firstuid --lastuid "
+    "--firstgid --lastgid --conf -h -g -s -G -u -k".split()
+)
+_ROOT = frozenset({"root", "0"})
+
+
+@rule(
+    code="IL7014",
+    name="final-user-not-numeric",
+    family="security",
+    severity="info",
+    hadolint=("DL3066",),
+    fixes=("safe",),
+)
+def final_user_not_numeric(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
+    """The image runs as a user named by name (`USER app`) rather than by numeric UID.
+
+    ## Why
+    Kubernetes' `runAsNonRoot: true` (required by the "restricted" Pod Security Standard) has to
+    prove the container does not run as root before starting it. From the image it only reads the
+    `USER` setting: with `USER app` it cannot tell whether `app` is UID 0 and refuses to start the
+    pod ("image has non-numeric user, cannot verify user is non-root"). `USER 10001` (a group may
+    follow as a name, `10001:app`) passes. Only the user the shipped image runs as matters: a
+    builder stage's USER, or one that a later USER replaces, is not reported (hadolint reports every
+    USER). `USER root` is IL7001's finding, and Windows images, whose users only have names, are
+    not checked.
+
+    ## Bad
+    ```dockerfile
+    FROM debian:12-slim
+    RUN useradd --uid 10001 --create-home app
+    USER app
+    ```
+    ```dockerfile
+    FROM nginx:1.27
+    USER nginx:nginx
+    ```
+
+    ## Good
+    ```dockerfile
+    FROM debian:12-slim
+    RUN useradd --uid 10001 --create-home app
+    USER 10001:app
+    ```
+    ```dockerfile
+    FROM debian:12-slim AS build
+    USER builder
+    FROM gcr.io/distroless/static-debian12
+    USER 65532
+    ```
+
+    ## Fix
+    Write the numeric UID. When the Dockerfile itself creates the user with a literal UID
+    (`useradd -u 10001 app`, `adduser -D -u 10001 app`) and never changes it, `imagelint fix`
+    replaces the name with that number: Docker looks the UID up in the same `/etc/passwd`, so the
+    process gets the same home, group and supplementary groups. For a user the base image brings
+    (`nginx`, `node`, `www-data`), look its UID up in the image (`id -u nginx`).
+    """
+    instruction = _final_user(ctx)
+    if instruction is None or ctx.final_stage is None or ctx.is_windows(ctx.final_stage):
+        return  # Windows has no UIDs: users are names there (ContainerUser)
+    written = instruction.value.strip()
+    value = written
+    if "$" in written:
+        if instruction.scope is None:
+            return
+        expansion = expand(written, instruction.scope)
+        if expansion.undefined or expansion.unset or "$" in expansion.text:
+            return
+        value = expansion.text
+    user, sep, group = value.partition(":")
+    if not user or user.isdigit() or user in _ROOT:
+        return
+    uid = _created_uid(ctx, user)
+    advice = f"USER {uid}{sep}{group}" if uid else "its numeric UID"
+    yield Violation(
+        f"USER {user} is a name: Kubernetes' runAsNonRoot cannot prove it is not root and refuses to start "
+        f"the container; use {advice}",
+        instruction,
+        fix=_numeric_user(instruction, written, user, uid),
+    )
+
+
+def _final_user(ctx: LintContext) -> Instruction | None:
+    """The USER the shipped image runs as: the last one in the final stage or a stage it is built FROM."""
+    for stage in ctx.final_lineage:
+        users = [i for i in stage.instructions if i.keyword == "USER"]
+        if users:
+            return users[-1]
+    return None
+
+
+def _created_uid(ctx: LintContext, user: str) -> str | None:
+    """The UID the image's own RUNs give ``user`` (``useradd -u``, ``adduser --uid``/``-u``,
+    ``usermod -u``), when it is written as a number; None when unknown."""
+    uid: str | None = None
+    lineage = {stage.index for stage in ctx.final_lineage}
+    for run in runs(ctx):
+        if run.instruction.stage not in lineage or run.onbuild:
+            continue
+        for _, command in run.commands("useradd", "adduser", "usermod"):
+            options = USERADD_VALUE_OPTIONS if command.name != "adduser" else _ADDUSER_VALUE_OPTIONS
+            names = command.positionals(options)
+            login = names[-1] if command.name != "adduser" else (names[0] if names else None)
+            if login != user:
+                continue
+            given = command.option_value("-u", "--uid", value_options=options)
+            if given is not None:
+                uid = given if given.isdigit() else None
+            elif command.name != "usermod":
+                uid = None  # created with a UID the system picks
+    return uid
+
+
+def _numeric_user(instruction: Instruction, written: str, user: str, uid: str | None) -> Fix | str:
+    """The user name replaced by the UID the Dockerfile gave it: safe, Docker finds that UID's
+    passwd entry (home, group, supplementary groups) just as it found the name's."""
+    if uid is None:
+        return "USER <uid>, the user's numeric UID"
+    start = instruction.value.find(written)
+    if not written.startswith(user) or start < 0:
+        return f"USER {uid}{written[len(user):] if written.startswith(user) else ''}"
+    return Fix(f"write USER {uid}", "safe", (replace_value(instruction, start, start + len(user), uid),))

@@ -6,8 +6,10 @@ ignore=...`` silences them for the file; ``# imagelint stage ignore=...`` (hadol
 silences them for the stage that the next ``FROM`` starts. ``# hadolint ignore=DL3008`` is
 honoured for every imagelint rule that declares DL3008 as its hadolint equivalent. A trailing
 ``# reason`` or text after the list is allowed. ``disable-ignore-pragma`` turns all of them off
-(the engine then skips :func:`collect`). An ignore pragma names rules by code, rule name, hadolint code
-or BuildKit check name (:func:`names`).
+(the engine then skips :func:`collect`). An ignore pragma names rules by code, rule name, family
+(``correctness``), hadolint code or BuildKit check name, or ``ALL`` (:func:`names`), and ShellCheck
+findings by their ``SC`` code or ``shellcheck``. What a pragma names that means nothing is rule
+IL8021's finding (:func:`ignore_pragmas` lists them with their lines).
 
 BuildKit's ``# check=skip=JSONArgsRecommended;error=true`` parser directive (:func:`check_directive`)
 is applied after the pragmas, to the rules that declare a BuildKit equivalent; it is honoured
@@ -41,10 +43,33 @@ class Suppressions:
 
 
 def _codes(text: str) -> set[str] | None:
+    named = _named(text)
+    return None if named is None else set(named)
+
+
+def _named(text: str) -> list[str] | None:
+    """What an ignore pragma names, in its order; None when ``text`` is not one."""
     match = _PRAGMA.match(text)
     if not match:
         return None
-    return {code.strip() for code in match.group(3).replace(" ", ",").split(",") if code.strip()}
+    return [code.strip() for code in match.group(3).replace(" ", ",").split(",") if code.strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class IgnorePragma:
+    line: int
+    tool: str  # "imagelint" or "hadolint"
+    names: tuple[str, ...]
+
+
+def ignore_pragmas(dockerfile: Dockerfile) -> list[IgnorePragma]:
+    """Every ``# imagelint|hadolint [global|stage] ignore=...`` comment of the file, in order."""
+    found = []
+    for comment in dockerfile.comments:
+        named = _named(comment.text)
+        if named is not None:
+            found.append(IgnorePragma(comment.line, comment.text.split(None, 1)[0], tuple(named)))
+    return found
 
 
 def collect(dockerfile: Dockerfile) -> Suppressions:
@@ -73,8 +98,9 @@ def collect(dockerfile: Dockerfile) -> Suppressions:
 
 
 def names(rule) -> set[str]:
-    """What an ignore pragma may call ``rule``: its code or name, its hadolint codes, its BuildKit checks."""
-    return set(rule.aliases)
+    """What an ignore pragma may call ``rule``: its code or name, its family, its hadolint codes, its
+    BuildKit checks, or ``ALL``."""
+    return {*rule.aliases, rule.family, "ALL"}
 
 
 # BuildKit's build checks (docs.docker.com/reference/build-checks), name -> what it checks; the

@@ -9,9 +9,16 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imagelint.compose import DEFAULT_OVERRIDES, default_override, is_compose_name
+# imagelint.compose is imported where a walk or a path may hold Compose files: linting named
+# Dockerfiles (the pre-commit case) does not need it.
 
-DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*")
+# The names Dockerfiles go by: docker build's default and its lower-case fallback, the suffix and
+# prefix variants projects use for several images (Dockerfile.dev, app.Dockerfile, Dockerfile-ubi9,
+# Dockerfile_alpine), and podman's Containerfile with the same variants.
+DOCKERFILE_PATTERNS = (
+    "Dockerfile", "dockerfile", "Dockerfile.*", "Dockerfile-*", "Dockerfile_*", "*.Dockerfile", "*.dockerfile",
+    "Containerfile", "Containerfile.*", "Containerfile-*", "Containerfile_*", "*.Containerfile", "*.containerfile",
+)  # fmt: skip
 # Folders that never hold the project's own Dockerfiles, only tools' or dependencies' copies.
 SKIPPED_DIRS = frozenset(
     {
@@ -22,9 +29,15 @@ SKIPPED_DIRS = frozenset(
 # Found in a directory walk these are templates or ignore files, not Dockerfiles; named
 # explicitly on the command line they are still linted.
 NOT_DOCKERFILE_SUFFIXES = (
-    ".dockerignore", ".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".erb", ".in", ".m4",
-    ".orig", ".bak", ".swp", ".md", ".txt",
-)
+    ".dockerignore", ".gitignore", ".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".erb", ".in", ".m4",
+    ".orig", ".bak", ".old", ".rej", ".swp", "~", ".patch", ".diff", ".md", ".rst", ".txt", ".html",
+    ".sh", ".ps1", ".bat", ".py", ".json", ".yml", ".yaml", ".toml", ".lock",
+)  # fmt: skip
+_WHY_NOT = {  # why a name with such a suffix is passed over, for --verbose
+    **dict.fromkeys((".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".erb", ".in", ".m4"), "a template"),
+    **dict.fromkeys((".orig", ".bak", ".old", ".rej", ".swp", "~", ".patch", ".diff"), "a backup or patch file"),
+    **dict.fromkeys((".md", ".rst", ".txt", ".html"), "documentation"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +57,7 @@ class Discovery:
     targets: list[Target] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one per path that gave nothing to lint
     notes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # what directory walks passed over, and why (--verbose)
 
 
 def special_file_kind(path: str | os.PathLike) -> str | None:
@@ -73,6 +87,18 @@ def is_dockerfile_name(name: str) -> bool:
     if name.lower().endswith(NOT_DOCKERFILE_SUFFIXES):
         return False
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in DOCKERFILE_PATTERNS)
+
+
+def why_not_a_dockerfile(name: str) -> str | None:
+    """For a name that looks like a Dockerfile's but is not taken (``Dockerfile.md``,
+    ``app-Dockerfile``), why not; None for a Dockerfile name or one nothing like it."""
+    folded = name.lower()
+    if "dockerfile" not in folded and "containerfile" not in folded or is_dockerfile_name(name):
+        return None
+    suffix = next((s for s in NOT_DOCKERFILE_SUFFIXES if folded.endswith(s)), None)
+    if suffix is not None:
+        return f"{_WHY_NOT.get(suffix, f'a {suffix} file')}, not a Dockerfile; name it on the command line to lint it"
+    return "not a Dockerfile name (Dockerfile, Dockerfile.*, Dockerfile-*, *.Dockerfile, ...); name it on the command line to lint it"
 
 
 def discover(paths: list[str], compose_files: list[str] | None = None) -> Discovery:
@@ -110,7 +136,7 @@ def discover(paths: list[str], compose_files: list[str] | None = None) -> Discov
             before = len(composed)
             for compose_file in compose_files:
                 project = [(compose_file, _display(compose_file))]
-                override = default_override(compose_file)
+                override = _default_override(compose_file)
                 if override is not None:
                     project.append((override, _display(override)))
                 composed += _compose_targets(project, found, explicit=False)
@@ -143,16 +169,26 @@ def discover(paths: list[str], compose_files: list[str] | None = None) -> Discov
     return found
 
 
+def _default_override(compose_file: Path) -> Path | None:
+    from imagelint.compose import default_override
+
+    return default_override(compose_file)
+
+
 def _key(path: Path) -> str:
     return os.path.normpath(os.path.abspath(path))
 
 
 def _is_compose_path(path: Path) -> bool:
+    from imagelint.compose import is_compose_name
+
     return is_compose_name(path.name) or path.suffix.lower() in (".yml", ".yaml")
 
 
 def _is_default_override(path: Path, walked: list[Path]) -> bool:
     """A ``compose.override.yaml`` that a ``compose.yaml`` the walk found reads along with it."""
+    from imagelint.compose import DEFAULT_OVERRIDES, default_override
+
     return any(path.parent / base in walked and default_override(path.parent / base) == path for base in DEFAULT_OVERRIDES)
 
 
@@ -203,18 +239,30 @@ def _shown_below(file: Path, compose_dir: Path, shown_dir: str) -> str:
 def _walk(root: Path, found: Discovery) -> tuple[list[Path], list[Path]]:
     """Dockerfiles and Compose files below ``root``; one with such a name that is not a regular file
     (a FIFO, a device, a socket) is skipped with a note."""
+    from imagelint.compose import is_compose_name
+
     dockerfiles: list[Path] = []
     compose_files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(_display(Path(dirpath)))  # the folder resolved, the entries in it as named (a link stays a link)
+        for name in sorted(dirnames):
+            if name in SKIPPED_DIRS:
+                found.skipped.append(f"{here / name}/: a tool's or dependencies' folder, not searched")
+            elif os.path.islink(os.path.join(dirpath, name)):
+                found.skipped.append(f"{here / name}/: a symbolic link to a folder, not followed")
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
         for name in sorted(filenames):
             wanted = dockerfiles if is_dockerfile_name(name) else compose_files if is_compose_name(name) else None
             if wanted is None:
+                why = why_not_a_dockerfile(name)
+                if why is not None:
+                    found.skipped.append(f"{here / name}: {why}")
                 continue
             file = Path(dirpath) / name
             kind = special_file_kind(file)
             if kind is not None:
                 found.notes.append(f"{_display(file)}: not a regular file ({kind}); skipped")
+                found.skipped.append(f"{_display(file)}: not a regular file ({kind})")
                 continue
             wanted.append(file)
     compose_files.sort()

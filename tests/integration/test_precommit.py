@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from imagelint.discovery import NOT_DOCKERFILE_SUFFIXES
+from imagelint.discovery import NOT_DOCKERFILE_SUFFIXES, is_dockerfile_name
 
 REPO = Path(__file__).resolve().parents[2]
 BAD = "FROM alpine:latest\nUSER app\nCMD [\"sh\"]\n"
@@ -91,23 +91,28 @@ def test_hook_definitions():
     assert set(by_id) == {"imagelint", "imagelint-context"}
     main = by_id["imagelint"]
     assert main["language"] == "python" and main["entry"] == "imagelint lint"
-    assert main["types"] == ["dockerfile"] and main.get("pass_filenames", True)
+    assert main.get("pass_filenames", True)
     context = by_id["imagelint-context"]
     assert context["pass_filenames"] is False and context["always_run"] is True
 
 
-def test_hook_excludes_what_the_directory_walk_skips():
-    """identify tags Dockerfile.template, Dockerfile.dockerignore... as dockerfile; the hook must not
-    lint them as Dockerfiles, exactly as `imagelint lint DIR` does not."""
-    from identify.identify import tags_from_filename
+def test_hook_takes_exactly_what_the_directory_walk_takes():
+    """The hook lints the names `imagelint lint DIR` takes (Dockerfile-app included) and none it
+    skips (Dockerfile.template, Dockerfile.dockerignore, backups, documents)."""
+    hook = next(h for h in hooks() if h["id"] == "imagelint")
+    files, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
 
-    exclude = re.compile(next(h for h in hooks() if h["id"] == "imagelint")["exclude"])
+    def hook_lints(path: str) -> bool:
+        return bool(files.search(path)) and not exclude.search(path)
+
     for suffix in NOT_DOCKERFILE_SUFFIXES:
-        name = f"Dockerfile{suffix}"
-        assert exclude.search(name), f"the hook would lint {name}"
-    for name in ("Dockerfile", "Containerfile", "api/Dockerfile.prod", "web.Dockerfile", "Containerfile.dev"):
-        assert "dockerfile" in tags_from_filename(name.rsplit("/", 1)[-1]), name
-        assert not exclude.search(name), name
+        assert not hook_lints(f"api/Dockerfile{suffix}"), f"the hook would lint Dockerfile{suffix}"
+    names = ("Dockerfile", "dockerfile", "Containerfile", "Dockerfile.prod", "Dockerfile-ubi9", "Dockerfile_app",
+             "web.Dockerfile", "web.dockerfile", "Containerfile.dev", "app.containerfile", "Dockerfiles", "README",
+             "my-Dockerfile", "Dockerfile.md", "notes.txt", "DockerfileX")  # fmt: skip
+    for name in names:
+        for path in (name, f"api/{name}"):
+            assert hook_lints(path) == is_dockerfile_name(name), path
 
 
 def test_bad_dockerfile_fails_clean_one_passes(project, pre_commit_home):

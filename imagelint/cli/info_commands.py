@@ -31,13 +31,13 @@ def parse(
 
       imagelint parse --format text Dockerfile
     """
-    from imagelint.dockerfile import DockerfileInputError, load, parse_bytes
+    from imagelint.dockerfile import DockerfileInputError, load, parse_bytes, read_stdin
 
     documents = []
     errors = []
     for given in paths:
         try:
-            dockerfile = parse_bytes(sys.stdin.buffer.read(), "-") if given == "-" else load(given, given)
+            dockerfile = parse_bytes(read_stdin(sys.stdin), "-") if given == "-" else load(given, given)
         except DockerfileInputError as err:
             errors.append(str(err))
             continue
@@ -68,31 +68,124 @@ def _instruction_json(instruction) -> dict:
 @app.command("rules")
 def list_rules(
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    hadolint: Annotated[
+        bool, typer.Option("--hadolint", help="List hadolint's rules instead: each one's imagelint equivalent, or why there is none.")
+    ] = False,
 ) -> None:
     """List every rule with its code, family, default severity and BuildKit and hadolint equivalents.
 
-    The JSON form also gives each rule's checkov equivalents.
+    The JSON form also gives each rule's checkov equivalents. The text form ends with the
+    hadolint rules that have no imagelint equivalent, and why.
 
     Examples:
 
       imagelint rules
 
       imagelint rules --format json
+
+      imagelint rules --hadolint
     """
     from imagelint.rule import registered_rules
 
-    rules = list(registered_rules().values())
+    registry = registered_rules()
+    if hadolint:
+        _list_hadolint_rules(registry, output_format)
+        return
+    rules = list(registry.values())
     if output_format is OutputFormat.json:
         typer.echo(json.dumps([r.to_dict() for r in rules], indent=2))
         return
+    typer.echo(_rules_table(rules, _output_width()), nl=False)
+    typer.echo(_hadolint_footer(registry, _output_width()), nl=False)
+
+
+def _list_hadolint_rules(registry, output_format: OutputFormat) -> None:
+    """``imagelint rules --hadolint``: every hadolint rule with its status."""
+    from imagelint.knowledge.hadolint_rules import coverage
+
+    entries = coverage(registry)
+    if output_format is OutputFormat.json:
+        shape = [
+            {"code": e.code, "severity": e.severity, "checks": e.meaning, "equivalents": [r.code for r in e.equivalents],
+             "not_covered": e.not_covered, "differences": e.differences}
+            for e in entries
+        ]  # fmt: skip
+        typer.echo(json.dumps(shape, indent=2))
+        return
+    width = _output_width() - 1
+    lines = []
+    for entry in entries:
+        lines += _hanging(f"{entry.code}  {entry.severity:<7}  ", entry.status, width)
+    typer.echo("\n".join(lines))
+
+
+def _hadolint_footer(registry, width: int) -> str:
+    """What the table cannot show: the hadolint rules no imagelint rule declares, and why."""
+    from imagelint.knowledge.hadolint_rules import HADOLINT_VERSION, coverage
+
+    entries = coverage(registry)
+    missing = [e for e in entries if not e.equivalents]
+    lines = ["", *_hanging("", f"hadolint {HADOLINT_VERSION}: {len(entries) - len(missing)} of its {len(entries)} rules have an "
+             "imagelint equivalent (the buildkit/hadolint column); 'imagelint rules --hadolint' lists them all. Without one:", width - 1)]  # fmt: skip
+    for entry in missing:
+        lines += _hanging(f"  {entry.code}  ", entry.not_covered or "", width - 1)
+    return "\n".join(lines) + "\n"
+
+
+def _hanging(head: str, text: str, width: int) -> list[str]:
+    """``head`` then ``text`` wrapped to ``width``, continuation lines indented under the text."""
+    import textwrap
+
+    return textwrap.wrap(head + text, width, subsequent_indent=" " * len(head), break_on_hyphens=False) or [head]
+
+
+SUMMARY_MIN_WIDTH = 30  # a narrower summary column is too hard to read: each rule is laid out on its own lines
+
+
+def _output_width() -> int:
+    """The terminal's width (``COLUMNS`` when set); 120 when the output is not a terminal."""
+    import shutil
+
+    return shutil.get_terminal_size((120, 24)).columns
+
+
+def _wrapped(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))  # a longer token than width is split
+
+
+def _rules_table(rules, width: int) -> str:
+    """Every rule, fitted to ``width`` columns, nothing cut: names and families wrap at their
+    hyphens, summaries at spaces. Wide enough, a table whose last column is the summary (each
+    BuildKit check, then each hadolint code, on a line of its own); narrower, each rule's summary
+    and equivalents under its code, wrapped to the width."""
+    import textwrap
+
     from tabulate import tabulate
 
-    # At 120 columns: names and families wrap at their hyphens and summaries at spaces (nothing is
-    # cut); each BuildKit check, then each hadolint code, is one word on a line of its own.
-    rows = [[r.code, r.name, r.family, str(r.severity), "\n".join((*r.buildkit, *r.hadolint)), r.summary] for r in rules]
-    headers = ["code", "name", "family", "severity", "buildkit/hadolint", "summary"]
-    widths = [None, 20, 12, None, None, 31]
-    typer.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=widths, disable_numparse=True))
+    equivalents = max((len(name) for r in rules for name in r.equivalent_names), default=0)
+    # tabulate makes a column at least its header plus 2 wide, and puts 2 spaces between columns
+    fixed = 6 + 20 + 12 + len("severity") + 2 + max(equivalents, len("buildkit/hadolint") + 2) + 5 * 2
+    summary_width = width - fixed - 1
+    if summary_width >= SUMMARY_MIN_WIDTH:
+        # Summaries wrap at spaces only: `trusted-registries` stays whole, as the option is written.
+        rows = [
+            [r.code, r.name, r.family, str(r.severity), "\n".join((*r.buildkit, *r.hadolint)), _wrapped(r.summary, summary_width)]
+            for r in rules
+        ]
+        headers = ["code", "name", "family", "severity", "buildkit/hadolint", "summary"]
+        widths = [None, 20, 12, None, None, None]
+        return tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=widths, disable_numparse=True) + "\n"
+    lines = []
+    indent = " " * 8
+    for r in rules:
+        lines += textwrap.wrap(f"{r.code:<8}{r.name}  {r.family}  {r.severity}", width - 1, subsequent_indent=indent)
+        same = "; ".join(f"{tool} {' '.join(names)}" for tool, names in (("BuildKit", r.buildkit), ("hadolint", r.hadolint)) if names)
+        for text in (r.summary, f"same as {same}" if same else ""):
+            if text:
+                lines += [indent + line for line in _wrapped(text, width - 1 - len(indent)).splitlines()]
+    return "\n".join(lines) + "\n"
 
 
 @app.command()
@@ -116,15 +209,13 @@ def explain(
 
       imagelint explain DL3025
     """
-    from imagelint.pragmas import BUILDKIT_CHECKS
     from imagelint.rule import registered_rules, rules_called
 
     rules = registered_rules()
     found = rules_called(code, rules)
     if not found:
-        if code in BUILDKIT_CHECKS:
-            raise UsageError(f"BuildKit's {code} has no imagelint equivalent yet (see docs/migrating.md)")
-        raise UsageError(f"no rule '{code}' (see 'imagelint rules')")
+        _explain_other(code.strip(), rules)
+        return
     for position, rule in enumerate(found):
         if position:
             typer.echo("")
@@ -134,6 +225,35 @@ def explain(
             typer.echo(f"Equivalent: {equivalents}")
         typer.echo("")
         typer.echo(rule.doc.markdown)
+
+
+def _explain_other(code: str, rules) -> None:
+    """``explain`` of a name no imagelint rule answers to: a ShellCheck code is explained in one
+    line; anything else is an error that says what it is (exit 2)."""
+    from imagelint.knowledge.hadolint_rules import hadolint_rule
+    from imagelint.pragmas import BUILDKIT_CHECKS
+    from imagelint.settings import did_you_mean
+    from imagelint.shellcheck import is_shellcheck_code
+
+    if is_shellcheck_code(code.upper()):
+        typer.echo(
+            f"{code.upper()} is a ShellCheck check: 'imagelint lint --shellcheck' (or shellcheck = true) reports it in RUN"
+            f" scripts, and --ignore {code.upper()} or '# imagelint ignore={code.upper()}' silences it; ShellCheck's wiki"
+            f" page {code.upper()} explains it"
+        )
+        return
+    if code in BUILDKIT_CHECKS:
+        raise UsageError(f"BuildKit's {code} has no imagelint equivalent yet (see docs/migrating.md)")
+    hadolint = hadolint_rule(code, rules)
+    if hadolint is not None and hadolint.removed:
+        raise UsageError(f"hadolint removed {hadolint.code} before 2.15: {hadolint.meaning}")
+    if hadolint is not None:  # one no imagelint rule declares
+        raise UsageError(
+            f"hadolint's {hadolint.code} ({hadolint.meaning}) has no imagelint equivalent: {hadolint.not_covered}"
+            " (see 'imagelint rules --hadolint')"
+        )
+    known = {*rules, *(rule.name for rule in rules.values())}
+    raise UsageError(f"no rule '{code}'{did_you_mean(code, known)} (see 'imagelint rules')")
 
 
 config_app = typer.Typer(

@@ -7,7 +7,6 @@ import errno
 import io
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +39,8 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
         raise OSError(errno.EINVAL, "not a regular file, a character device or a FIFO", str(path))
     real = Path(os.path.realpath(path)) if path.is_symlink() else path
     directory = real.parent if str(real.parent) else Path(".")
+    import tempfile  # only when a report goes to a file: stdout-only runs start faster
+
     fd, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=directory)
     try:
         if hasattr(os, "fchmod"):  # not on Windows, where mkstemp's mode is not 0600 anyway

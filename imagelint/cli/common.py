@@ -13,6 +13,11 @@ from typing import Annotated, Optional
 import typer
 
 from imagelint import __version__
+from imagelint.cli.help_display import install as install_help_display
+from imagelint.cli.plain_values import install as install_plain_values
+
+install_plain_values()  # option values of plain types converted without importing pydantic
+install_help_display()  # --help shows FILE, RULES and bare flags, not <list[str]> and <bool>
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -70,36 +75,50 @@ def use_color(stream) -> bool:
 
 
 FORMAT_HELP = (
-    "Report format: text, json, sarif, github, junit, gitlab or html. Repeat for several reports from one run; "
+    "Report format: text, json, sarif, github, junit, gitlab, html or csv. Repeat for several reports from one run; "
     "FORMAT:FILE writes that one to FILE."
 )
 OUTPUT_HELP = "Write the report to this file ('-': stdout). Repeated, paired in order with the --format values."
 
 # Options shared by `lint` and `analyze`, declared once so both commands stay in step.
-FormatOption = Annotated[Optional[list[str]], typer.Option("--format", "-f", help=FORMAT_HELP)]
-OutputOption = Annotated[Optional[list[str]], typer.Option("--output", "-o", help=OUTPUT_HELP)]
+FormatOption = Annotated[Optional[list[str]], typer.Option("--format", "-f", metavar="FORMAT", help=FORMAT_HELP)]
+OutputOption = Annotated[Optional[list[str]], typer.Option("--output", "-o", metavar="FILE", help=OUTPUT_HELP)]
 FailOnOption = Annotated[
-    Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 [default: warning].")
+    Optional[FailOn],
+    typer.Option(
+        "--fail-on", metavar="LEVEL", help="Lowest severity that makes the exit code 1: error, warning, info, style or never [default: warning]."
+    ),
 ]
 SelectOption = Annotated[
-    Optional[list[str]], typer.Option("--select", help="Only these rules: codes, names, families, BuildKit check names or hadolint DL codes (comma-separated).")
+    Optional[list[str]],
+    typer.Option(
+        "--select",
+        metavar="RULES",
+        help="Only these rules: codes, names, families, BuildKit check names, hadolint DL codes or ShellCheck SC codes (comma-separated).",
+    ),
 ]
 IgnoreOption = Annotated[
-    Optional[list[str]], typer.Option("--ignore", help="Skip these rules: codes, names, families, BuildKit check names or hadolint DL codes (comma-separated).")
+    Optional[list[str]],
+    typer.Option(
+        "--ignore",
+        metavar="RULES",
+        help="Skip these rules: codes, names, families, BuildKit check names, hadolint DL codes or ShellCheck SC codes (comma-separated).",
+    ),
 ]
 ConfigOption = Annotated[
-    Optional[Path], typer.Option("--config", help="Config file (default: .imagelint.toml or pyproject.toml, searched upward).")
+    Optional[Path], typer.Option("--config", metavar="FILE", help="Config file (default: .imagelint.toml or pyproject.toml, searched upward).")
 ]
 
 
 
-def report_plan(formats: list[str] | None, outputs: list[str] | None, files: RunFiles | None = None):
-    """Check --format/--output before the run: a typo must not cost a long analysis."""
+def report_plan(formats: list[str] | None, outputs: list[str] | None, files: RunFiles | None = None, *, known: tuple[str, ...] | None = None):
+    """Check --format/--output before the run: a typo must not cost a long analysis. ``known``: the
+    formats of the command (default: those of lint and analyze)."""
     from imagelint.output import ReportPlanError, plan_reports
     from imagelint.reporters import FORMATS
 
     try:
-        targets = plan_reports(formats, outputs, FORMATS)
+        targets = plan_reports(formats, outputs, known or FORMATS)
     except ReportPlanError as err:
         raise UsageError(str(err)) from None
     _refuse_writing_inputs(targets, files or RunFiles())
@@ -195,6 +214,41 @@ def load_project_settings(config: Path | None):
     if config is not None and not config.is_file():
         raise UsageError(f"{config}: config file not found")
     return project_settings(config, Path.cwd(), rules), rules
+
+
+def severity_overrides(values: list[str] | None, rules) -> dict | None:
+    """``--severity IL5003=warning`` values (repeated or comma-separated; a rule code or name, a
+    BuildKit check, hadolint or ShellCheck code) as a severity table; None when none was given."""
+    from imagelint.settings import severities
+
+    given = split_values(values)
+    if not given:
+        return None
+    table = {}
+    for item in given:
+        key, equals, level = item.partition("=")
+        if not equals or not key.strip() or not level.strip():
+            raise UsageError(f"--severity: '{item}' is not CODE=LEVEL (e.g. IL5003=warning)")
+        table[key.strip()] = level.strip()
+    return severities(table, "--severity", rules)
+
+
+def required_labels(values: list[str] | None) -> dict[str, str] | None:
+    """``--require-label KEY=TYPE`` values (repeated or comma-separated; hadolint's ``KEY:TYPE``
+    works too) as a label schema; None when none was given."""
+    from imagelint.knowledge.labels import parse_requirement
+
+    given = split_values(values)
+    if not given:
+        return None
+    schema = {}
+    for item in given:
+        try:
+            key, kind = parse_requirement(item)
+        except ValueError as err:
+            raise UsageError(f"--require-label: {err}") from None
+        schema[key] = kind
+    return schema
 
 
 def check_selected_rules(settings, rules) -> None:

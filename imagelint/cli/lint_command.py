@@ -23,6 +23,8 @@ from imagelint.cli.common import (
     finish_run,
     load_project_settings,
     report_plan,
+    required_labels,
+    severity_overrides,
     split_values,
     app,
 )
@@ -32,19 +34,49 @@ from imagelint.cli.common import (
 def lint(
     paths: Annotated[
         Optional[list[str]],
-        typer.Argument(help="Dockerfiles or directories to search (default: current directory); '-' reads stdin."),
+        typer.Argument(metavar="PATHS", help="Dockerfiles or directories to search (default: current directory); '-' reads stdin."),
     ] = None,
     context: Annotated[
         Optional[Path],
-        typer.Option("--context", "-c", help="Build context for context-aware rules (default: each Dockerfile's folder)."),
+        typer.Option("--context", "-c", metavar="DIR", help="Build context for context-aware rules (default: each Dockerfile's folder)."),
     ] = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
     fail_on: FailOnOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
+    severity: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--severity",
+            metavar="RULE=LEVEL",
+            help="Report a rule (code or name, BuildKit, hadolint or ShellCheck code) at this severity; repeatable, over the config's.",
+        ),
+    ] = None,
+    shellcheck: Annotated[
+        bool, typer.Option("--shellcheck", help="Also check every RUN script with ShellCheck (SC codes), as 'shellcheck = true' does.")
+    ] = False,
+    trusted_registry: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--trusted-registry",
+            metavar="REGISTRY",
+            help="The only registries base images may come from (IL5004); repeatable, replaces the config's list.",
+        ),
+    ] = None,
+    require_label: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--require-label",
+            metavar="KEY=TYPE",
+            help="A label the image must carry, of type text, url, spdx, rfc3339, semver, hash or email; repeatable, added to the config's label-schema.",
+        ),
+    ] = None,
+    strict_labels: Annotated[
+        bool, typer.Option("--strict-labels", help="Report labels that are not in the label schema, as 'strict-labels = true' does.")
+    ] = False,
     target: Annotated[
-        Optional[str], typer.Option("--target", help="The stage you build (like docker build --target); default: the last.")
+        Optional[str], typer.Option("--target", metavar="STAGE", help="The stage you build (like docker build --target); default: the last.")
     ] = None,
     config: ConfigOption = None,
     compose_file: Annotated[
@@ -52,24 +84,34 @@ def lint(
         typer.Option(
             "--compose-file",
             "-F",
+            metavar="FILE",
             help="A Compose file; repeat it to merge files into one project, later over earlier (like docker compose -f).",
         ),
     ] = None,
     baseline: Annotated[
         Optional[Path],
-        typer.Option("--baseline", help="Report only findings not in this file; a missing file is written with the current ones."),
+        typer.Option("--baseline", metavar="FILE", help="Report only findings not in this file; a missing file is written with the current ones."),
     ] = None,
     update_baseline: Annotated[
         bool, typer.Option("--update-baseline", help="Rewrite the --baseline file from this run's findings (fixed ones drop out).")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only findings and errors: no summary, no notes.")] = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Also print the config used, the rule count and per-file timings (stderr).")
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Also print the config used, the rule count, per-file timings and what directory walks skipped (stderr)."
+        ),
     ] = False,
     fix: Annotated[
         bool, typer.Option("--fix", help="First apply the fixes (as 'imagelint fix --write'), then report what is left.")
     ] = False,
     unsafe: Annotated[bool, typer.Option("--unsafe", help="With --fix: also apply unsafe fixes.")] = False,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option(
+            "--jobs", "-j", metavar="N", help="Processes that lint a run of many files [default: one per core]; 1 lints in this process."
+        ),
+    ] = None,
 ) -> None:
     """Lint Dockerfiles, and the Dockerfiles that Compose files build.
 
@@ -99,8 +141,19 @@ def lint(
         select=split_values(select),
         ignore=split_values(ignore),
         fail_on=fail_on.value if fail_on else None,
+        trusted_registries=split_values(trusted_registry),
+        shellcheck=True if shellcheck else None,
     )
+    labels = required_labels(require_label)
+    settings = settings.with_cli(
+        label_schema={**settings.label_schema, **labels} if labels else None,
+        strict_labels=True if strict_labels else None,
+    )
+    overrides = severity_overrides(severity, rules)
+    if overrides:
+        settings = settings.with_cli(severity={**settings.severity, **overrides})
     check_selected_rules(settings, rules)
+    settings = _check_shellcheck(settings)
     reports = report_plan(output_format, output, RunFiles.of_lint(paths, compose_file, config, baseline))
     if context is not None and not context.is_dir():
         raise UsageError(f"{context}: build context is not a directory")
@@ -108,6 +161,8 @@ def lint(
         raise UsageError("--update-baseline needs --baseline FILE")
     if unsafe and not fix:
         raise UsageError("--unsafe goes with --fix")
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs {jobs}: must be at least 1")
     if fix and compose_file:
         raise UsageError("--fix does not take --compose-file; fix the Dockerfiles (or name the Compose file as a path)")
     if fix:
@@ -115,13 +170,36 @@ def lint(
     started = time.perf_counter()
     with _FileProgress(bar=not quiet) as on_file:
         report = run_lint(
-            paths or [], settings, context=context, target=target, stdin=sys.stdin, on_file=on_file, compose_files=compose_file
+            paths or [],
+            settings,
+            context=context,
+            target=target,
+            stdin=sys.stdin,
+            on_file=on_file,
+            compose_files=compose_file,
+            jobs=jobs,
         )
     if baseline is not None:
         _apply_baseline(report, baseline, update=update_baseline)
     if verbose:
         _print_verbose(settings, rules, report, on_file.timings, time.perf_counter() - started)
     finish_run(report, reports, settings, quiet=quiet)
+
+
+def _check_shellcheck(settings):
+    """ShellCheck asked for must be there (one line and exit 2 before any file is read); SC codes
+    selected while it is off are worth a note."""
+    from imagelint import shellcheck
+
+    if settings.shellcheck:
+        if shellcheck.find_program() is None:
+            raise UsageError(shellcheck.MISSING_PROGRAM)
+        return settings
+    named = [s for s in settings.select if shellcheck.is_shellcheck_code(s) or s == shellcheck.NAME]
+    if named:
+        note = f"select names ShellCheck ({', '.join(named)}) but ShellCheck is off; add --shellcheck or shellcheck = true"
+        settings = settings.with_cli(notes=(*settings.notes, note))
+    return settings
 
 
 PROGRESS_MIN_FILES = 50  # a progress bar appears (on a terminal) only for runs longer than this
@@ -195,5 +273,7 @@ def _print_verbose(settings, rules, report, timings, elapsed: float) -> None:
             context = os.path.relpath(target.context) if target.context is not None else "-"
             how = f" ({target.service}; context {context}{f', target {target.stage}' if target.stage else ''})"
         typer.echo(f"imagelint: {seconds * 1000:7.1f} ms  {target.shown}{how}", err=True)
+    for skipped in sorted(report.skipped):
+        typer.echo(f"imagelint: skipped {skipped}", err=True)
     files = len(report.results)
     typer.echo(f"imagelint: linted {files} file{'s' if files != 1 else ''} in {elapsed:.2f} s", err=True)

@@ -1,0 +1,127 @@
+"""Linting many files on every core: worker processes, each given a chunk of files at a time.
+
+Each file is linted independently (:func:`imagelint.lint.lint_target`), so the files are split into
+chunks that the workers take as they become free, and the outcomes come back in the order of the
+files: :func:`imagelint.lint.run_lint` merges them exactly as it merges the outcomes of a run in
+one process, so findings, notes, errors and exit codes are the same whatever the number of jobs.
+
+Starting workers costs more than linting a few dozen files, so runs below :data:`MIN_FILES` stay
+in the calling process. Workers are forked where the platform can (Linux: the rules are loaded
+already, and their memory is shared until written) and spawned elsewhere; either way they get
+the settings as arguments, never through module state of the parent.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+# multiprocessing and concurrent.futures are imported only by runs that start workers: a one-file
+# lint (the pre-commit case) does not pay for them.
+
+if TYPE_CHECKING:
+    from imagelint.discovery import Target
+    from imagelint.lint import TargetOutcome
+    from imagelint.settings import Settings
+
+MIN_FILES = 32  # fewer files than this are linted in the calling process
+CHUNKS_PER_WORKER = 8  # small enough chunks that one slow file does not leave a core idle
+MAX_CHUNK = 64
+
+
+def default_jobs() -> int:
+    """One worker per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_count(jobs: int | None, files: int) -> int:
+    """How many processes lint ``files`` files when ``--jobs`` is ``jobs`` (None: one per core):
+    1 means this process, without workers."""
+    wanted = default_jobs() if jobs is None else jobs
+    if wanted <= 1 or files < MIN_FILES:
+        return 1
+    return min(wanted, files)
+
+
+def start_method() -> str:
+    """fork where it exists (no re-import of imagelint in each worker), else spawn."""
+    import multiprocessing
+
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def chunked(targets: list[Target], workers: int) -> list[list[Target]]:
+    size = max(1, min(MAX_CHUNK, -(-len(targets) // (workers * CHUNKS_PER_WORKER))))
+    return [targets[i : i + size] for i in range(0, len(targets), size)]
+
+
+def outcomes(
+    targets: list[Target], settings: Settings, workers: int, *, context: Path | None, target: str | None
+) -> Iterator[TargetOutcome]:
+    """Each target's outcome, in the order of ``targets``, linted by ``workers`` processes."""
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from imagelint.lint import TargetOutcome
+
+    chunks = chunked(targets, workers)
+    executor = ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)),
+        mp_context=multiprocessing.get_context(start_method()),
+        initializer=_start_worker,
+        initargs=(settings, context, target),
+    )
+    try:
+        # The workers start on the first submit. Frozen, the parent's objects stay out of the
+        # workers' garbage collections, so forked workers share their memory instead of copying it.
+        gc.freeze()
+        try:
+            futures = [executor.submit(_lint_chunk, chunk) for chunk in chunks]
+        finally:
+            gc.unfreeze()
+        for chunk, future in zip(chunks, futures):
+            try:
+                results = future.result()
+            except BrokenProcessPool as err:
+                reason = str(err) or "it stopped"
+                results = [TargetOutcome.failed(t, f"{t.shown}: not linted: the worker process linting it died ({reason})") for t in chunk]
+            yield from results
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM), or the caller stopped reading
+        executor.shutdown(wait=False, cancel_futures=True)
+        for worker in multiprocessing.active_children():  # the workers: stopped now, not after their chunks
+            worker.terminate()
+        raise
+    executor.shutdown()
+
+
+# --- in the worker process ----------------------------------------------------------------------------
+
+_WORKER: dict = {}  # this worker's rules and options, set once by _start_worker
+
+
+def _start_worker(settings: Settings, context: Path | None, target: str | None) -> None:
+    import signal
+
+    from imagelint import engine
+
+    # Ctrl-C reaches the whole process group: the parent stops the run and reports it, once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _WORKER.update(rules=engine.select_rules(settings), settings=settings, context=context, target=target)
+
+
+def _lint_chunk(chunk: list[Target]) -> list[TargetOutcome]:
+    from imagelint.lint import lint_target
+
+    worker = _WORKER
+    return [
+        lint_target(t, worker["rules"], worker["settings"], context=worker["context"], target=worker["target"], stdin=None)
+        for t in chunk
+    ]

@@ -3,7 +3,8 @@
 
 ``NAME[:TAG]``, ``NAME@DIGEST`` or an image ID go to the Docker daemon (:mod:`imagelint.docker_engine`);
 ``docker-archive:PATH`` reads a ``docker save`` file (plain or gzip); ``oci:PATH[:TAG]`` an OCI image
-layout (:mod:`.oci`); ``registry:HOST/REPO[:TAG|@DIGEST]`` a registry over HTTP (:mod:`.registry`).
+layout (:mod:`.oci`); ``registry:HOST/REPO[:TAG|@DIGEST]`` a registry over HTTP (:mod:`.registry`);
+``podman:NAME`` the local Podman store (:mod:`.podman`).
 Whichever the source, each layer is streamed once and only its listing is kept.
 
 :func:`parse_reference` picks the source once, from the reference's prefix: each source class names
@@ -30,8 +31,10 @@ from imagelint.image.streams import ChunkStream
 
 __all__ = ["ImageSource", "LoadOptions", "SOURCES", "load_image", "parse_reference"]
 
-# The daemon sends its tar in chunks of ~32 KiB: enough of them in flight that it never waits for us.
-_DAEMON_PREFETCH_CHUNKS = 64
+# The daemon sends its tar in chunks of ~32 KiB, joined into pieces of SAVE_CHUNK_BYTES (1 MiB) before
+# they reach the parser (each handover between threads costs more than the copy); at most this many
+# pieces wait (8 MiB), as the registry source allows.
+_DAEMON_PREFETCH_CHUNKS = 8
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,11 @@ class DaemonSource(ImageSource):
             origin = f"image {name}"
             check_platform({"os": attrs.get("Os"), "architecture": attrs.get("Architecture"), "variant": attrs.get("Variant")},
                            options.platform, origin)  # fmt: skip
-            with ChunkStream(docker_engine.save_image(client, attrs["Id"]), prefetch=_DAEMON_PREFETCH_CHUNKS) as stream:
+            chunks = docker_engine.save_image(client, attrs["Id"])
+            if options.on_progress is not None:  # the daemon announces the layers' bytes; its tar is a little more
+                chunks = _reported_chunks(chunks, name, attrs.get("Size"), options.on_progress)
+            with ChunkStream(chunks, prefetch=_DAEMON_PREFETCH_CHUNKS,
+                             join_bytes=docker_engine.SAVE_CHUNK_BYTES) as stream:  # fmt: skip
                 image = read_saved_image(
                     io.BufferedReader(stream, buffer_size=docker_engine.SAVE_CHUNK_BYTES),
                     origin=origin,
@@ -140,7 +147,7 @@ class DockerArchiveSource(ImageSource):
         if kind is not None:  # never opened: a FIFO would block, /dev/zero never end
             raise ImageError(f"{origin}: not a regular file ({kind}); docker-archive: needs a 'docker save' tar file")
         try:
-            handle = path.open("rb")
+            handle = path.open("rb") if options.on_progress is None else _ReportingFile.opened(path, origin, options.on_progress)
         except FileNotFoundError:
             raise ImageError(f"{origin}: no such file") from None
         except IsADirectoryError:
@@ -205,8 +212,82 @@ class RegistrySource(ImageSource):
         )
 
 
+# --- progress of a read (LoadOptions.on_progress), in the daemon's pull-event shape ------------------
+
+_PROGRESS_STEP = 1 << 20  # bytes between two events: a redraw per megabyte is plenty
+
+
+def _read_event(name: str, current: int, total: int | None) -> dict:
+    return {"id": name, "status": "Reading", "progressDetail": {"current": current, "total": total}}
+
+
+def _reported_chunks(chunks, name: str, total: int | None, on_progress: Callable[[dict], None]):
+    read = reported = 0
+    for chunk in chunks:
+        read += len(chunk)
+        if read - reported >= _PROGRESS_STEP:
+            on_progress(_read_event(name, read, total))
+            reported = read
+        yield chunk
+    on_progress(_read_event(name, read, total))
+
+
+class _ReportingFile(io.FileIO):
+    """An archive on disk that says how far its reader got (reads and seeks alike) of its size. Still
+    a ``FileIO`` under a ``BufferedReader``, so the tar reader seeks over data as on any file."""
+
+    def __init__(self, path: Path, name: str, on_progress: Callable[[dict], None]) -> None:
+        super().__init__(path, "rb")
+        self._name, self._on_progress = name, on_progress
+        self._total = os.fstat(self.fileno()).st_size
+        self._reported = 0
+
+    @classmethod
+    def opened(cls, path: Path, name: str, on_progress: Callable[[dict], None]) -> io.BufferedReader:
+        return io.BufferedReader(cls(path, name, on_progress), buffer_size=1 << 16)
+
+    def _report(self) -> None:
+        position = super().tell()
+        if abs(position - self._reported) >= _PROGRESS_STEP or position >= self._total:
+            self._reported = position
+            self._on_progress(_read_event(self._name, position, self._total))
+
+    def readinto(self, buffer) -> int | None:  # type: ignore[override]
+        count = super().readinto(buffer)
+        self._report()
+        return count
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        position = super().seek(offset, whence)
+        self._report()
+        return position
+
+
 # The sources a reference prefix names, in the order they are tried; everything else is the daemon's.
-SOURCES: tuple[type[ImageSource], ...] = (DockerArchiveSource, OciSource, RegistrySource)
+@dataclass(frozen=True)
+class PodmanSource(ImageSource):
+    """An image of the local Podman store: ``podman:NAME[:TAG]`` (:mod:`.podman`)."""
+
+    kind = "podman"
+    schemes = ("podman",)
+    form = "podman:NAME[:TAG]"
+
+    @classmethod
+    def from_reference(cls, scheme: str, rest: str, text: str) -> PodmanSource | None:
+        if re.fullmatch(TAG, rest):
+            return None  # podman:4.3: the daemon image podman tagged 4.3 (podman://NAME for a bare podman name)
+        name = rest.removeprefix("//")
+        if not (REFERENCE.match(name) or IMAGE_ID.match(name)):
+            raise ImageError(f"'{text}': podman: needs an image name or ID (podman:localhost/app:1.0)")
+        return cls(name, text)
+
+    def load(self, options: LoadOptions) -> Image:
+        from imagelint.image.podman import read_podman_image
+
+        return read_podman_image(self.value, platform=options.platform)
+
+
+SOURCES: tuple[type[ImageSource], ...] = (DockerArchiveSource, OciSource, RegistrySource, PodmanSource)
 
 
 def known_forms() -> str:

@@ -15,6 +15,7 @@ from imagelint.image.analysis import analyze, with_dockerfile_lines, with_redact
 from imagelint.image.budgets import Budgets
 from imagelint.image.context import ImageContext
 from imagelint.image.join import join
+from imagelint.image.layer_files import layer_files
 from imagelint.image.secrets import find_secrets
 from imagelint.image.sources import LoadOptions, parse_reference
 from imagelint.report import FileResult, ImageDetails, Report
@@ -33,6 +34,10 @@ def run_analyze(
     pull: bool = False,
     on_pull_progress: Callable[[dict], None] | None = None,
     insecure_registry: bool = False,
+    files: bool = False,
+    max_changes: int | None = None,
+    keep_tree: bool = False,
+    file_tree: bool = False,
 ) -> Report:
     """Everything ``imagelint analyze`` reports about one image: a :class:`~imagelint.report.Report`
     with its :class:`~imagelint.report.ImageDetails`; one result for the image rules' findings and,
@@ -40,7 +45,12 @@ def run_analyze(
 
     ``platform`` (``os/arch[/variant]``) picks an image of a multi-platform index (``oci:``,
     ``registry:``, archives; default: this machine's) and is checked against single-platform images;
-    ``insecure_registry`` lets a ``registry:`` source use plain HTTP.
+    ``insecure_registry`` lets a ``registry:`` source use plain HTTP; ``files``: the report also
+    holds every layer's entries (:mod:`imagelint.image.layer_files`, for ``--format csv --files``).
+    ``max_changes``: the report also holds each layer's changed paths, at most that many of each
+    kind, and the tree summary (:mod:`imagelint.image.changes`, for the JSON and HTML reports);
+    ``keep_tree`` keeps the whole change index there too (``imagelint explore``), ``file_tree``
+    every layer's changes, unbounded (the HTML report's file trees).
 
     Errors (no daemon, image not found, unreadable archive or Dockerfile) are raised as
     :class:`~imagelint.docker_engine.EngineError`, :class:`~imagelint.image.model.ImageError` or
@@ -90,8 +100,17 @@ def run_analyze(
         errors += crashes
         rules += dockerfile_rules
     results = [FileResult(analysis.name, sorted(findings, key=Finding.sort_key), target="image"), *dockerfile_results]
-    details = ImageDetails(with_redacted_commands(analysis, ctx.redact), dockerfile=str(dockerfile) if dockerfile else None)
+    details = ImageDetails(with_redacted_commands(analysis, ctx.redact), dockerfile=str(dockerfile) if dockerfile else None,
+                           files=layer_files(image) if files else None,
+                           changes=_changes(image, analysis, max_changes, keep_tree, file_tree) if max_changes is not None else None)  # fmt: skip
     return Report(results, rules, errors, image=details)
+
+
+def _changes(image, analysis, max_changes: int, keep_tree: bool, file_tree: bool):
+    from imagelint.image.changes import image_changes  # only the reports that show them pay for it
+
+    wasted_at = {f.path: f.wasted_bytes for f in analysis.inefficient_files if f.wasted_bytes}
+    return image_changes(image, wasted_at, max_changes, keep_index=keep_tree, file_tree=file_tree)
 
 
 def _run_image_rules(ctx: ImageContext, rules: list[Rule], settings: Settings) -> tuple[list[Finding], list[str]]:

@@ -17,6 +17,8 @@ from imagelint.rule import Rule
 
 if TYPE_CHECKING:
     from imagelint.image.analysis import Analysis
+    from imagelint.image.layer_files import LayerFiles
+    from imagelint.image.changes import ImageChanges
 
 JSON_VERSION = 2  # 2: a finding's fix is an object (description, applicability, edits)
 
@@ -40,10 +42,23 @@ class ImageDetails:
 
     analysis: Analysis  # joined to the Dockerfile and redacted (imagelint.analyze)
     dockerfile: str | None = None  # --dockerfile, as given
+    files: LayerFiles | None = None  # every layer's entries (analyze --files, for --format csv)
+    changes: ImageChanges | None = None  # each layer's changed paths and the tree summary (json, html)
 
     @property
     def name(self) -> str:
         return self.analysis.name
+
+    def to_dict(self) -> dict:
+        """The analysis' export shape, with each layer's ``changes`` and the ``tree`` summary when
+        they were computed (additions only: every other key is the analysis')."""
+        exported = self.analysis.to_dict()
+        if self.changes is not None:
+            for row in exported["layers"]:
+                if row["index"] is not None and row["index"] < len(self.changes.layers):
+                    row["changes"] = self.changes.layers[row["index"]].to_dict()
+            exported["tree"] = self.changes.tree.to_dict()
+        return exported
 
 
 @dataclass
@@ -52,6 +67,7 @@ class Report:
     rules: list[Rule]  # the rules that ran (for an image: the image rules, then the Dockerfile rules)
     errors: list[str] = field(default_factory=list)  # problems not tied to one linted file; crashed rules
     notes: list[str] = field(default_factory=list)  # things the user should know; not failures
+    skipped: list[str] = field(default_factory=list)  # what directory walks passed over, and why (--verbose only)
     image: ImageDetails | None = None  # imagelint analyze
 
     @property
@@ -88,7 +104,7 @@ class Report:
         change only with a version bump."""
         findings = [f.to_dict() for f in self.findings]
         if self.image is not None:
-            return {"version": JSON_VERSION, "image": self.image.analysis.to_dict(), "findings": findings}
+            return {"version": JSON_VERSION, "image": self.image.to_dict(), "findings": findings}
         return {
             "version": JSON_VERSION,
             "tool": {"name": "imagelint", "version": __version__},

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -33,7 +31,7 @@ def analyze(
         str,
         typer.Argument(
             help="NAME[:TAG], NAME@DIGEST or image ID (Docker daemon), docker-archive:PATH, oci:PATH[:TAG] "
-            "(OCI layout directory or tar) or registry:HOST/REPO[:TAG|@DIGEST] (a registry, no daemon)."
+            "(OCI layout directory or tar), registry:HOST/REPO[:TAG|@DIGEST] (a registry, no daemon) or podman:NAME (the local Podman store)."
         ),
     ],
     output_format: FormatOption = None,
@@ -66,6 +64,13 @@ def analyze(
     insecure_registry: Annotated[
         bool, typer.Option("--insecure-registry", help="registry: may use plain HTTP (always allowed for localhost/127.0.0.1).")
     ] = False,
+    files: Annotated[
+        bool, typer.Option("--files", help="With --format csv: one row per entry of every layer (path, size, mode, change) instead of per layer.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing on stderr but errors: no progress, no notes.")] = False,
+    max_changes: Annotated[
+        int, typer.Option("--max-changes", min=0, help="json and html: list at most N added, N modified and N removed paths per layer.")
+    ] = 1000,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
@@ -87,6 +92,7 @@ def analyze(
       imagelint analyze registry:ghcr.io/org/app:1.2 --platform linux/arm64
     """
     from imagelint.analyze import run_analyze
+    from imagelint.cli.progress import read_progress
     from imagelint.docker_engine import EngineError
     from imagelint.dockerfile import DockerfileInputError
     from imagelint.image.budgets import BudgetError
@@ -96,11 +102,13 @@ def analyze(
     settings = settings.with_cli(select=split_values(select), ignore=split_values(ignore), fail_on=fail_on.value if fail_on else None)
     check_selected_rules(settings, rules)
     reports = report_plan(output_format, output, RunFiles.of_analyze(image, dockerfile, dive_ci, config))
+    if files and not any(report.format == "csv" for report in reports):
+        raise UsageError("--files: lists every layer's entries only in a csv report; add --format csv")
     if context is not None and not context.is_dir():
         raise UsageError(f"{context}: build context is not a directory")
     try:
         budgets = _budgets(max_wasted_bytes, max_wasted_percent, min_efficiency, max_size, dive_ci)
-        with _pull_progress() as on_pull_progress:
+        with read_progress(quiet=quiet) as on_pull_progress:
             report = run_analyze(
                 image,
                 settings,
@@ -112,36 +120,14 @@ def analyze(
                 pull=pull,
                 on_pull_progress=on_pull_progress,
                 insecure_registry=insecure_registry,
+                files=files,
+                # Only the reports that show each layer's changes pay for finding them.
+                max_changes=max_changes if any(report.format in ("json", "html") for report in reports) else None,
+                file_tree=any(report.format == "html" for report in reports),
             )
     except (EngineError, ImageError, BudgetError, DockerfileInputError) as err:
         raise UsageError(str(err)) from None
-    finish_run(report, reports, settings)
-
-
-@contextlib.contextmanager
-def _pull_progress():
-    """A progress bar per layer on a terminal (stderr) while ``--pull`` downloads or a ``registry:``
-    image is read; silent otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
-
-    tasks: dict[str, int] = {}
-    # On stderr: stdout holds the report, maybe piped into a file or another tool.
-    console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True, console=console) as progress:
-
-        def on_event(event: dict) -> None:
-            layer, detail = event.get("id"), event.get("progressDetail") or {}
-            if not layer or not detail.get("total"):
-                return
-            if layer not in tasks:
-                tasks[layer] = progress.add_task(f"{layer} {event.get('status', '')}", total=detail["total"])
-            progress.update(tasks[layer], completed=detail.get("current", 0), description=f"{layer} {event.get('status', '')}")
-
-        yield on_event
+    finish_run(report, reports, settings, quiet=quiet)
 
 
 def _budgets(max_wasted_bytes, max_wasted_percent, min_efficiency, max_size, dive_ci):

@@ -33,14 +33,14 @@ def test_json_contract(archive, tmp_path):
     image = document["image"]
     assert list(image) == [
         "name", "id", "os", "architecture", "created", "size", "layer_count", "layers", "wasted_bytes", "efficiency",
-        "dive", "inefficient_files", "largest_files", "leftovers", "directories",
+        "dive", "inefficient_files", "largest_files", "leftovers", "directories", "tree",
     ]  # fmt: skip
     assert (image["size"], image["layer_count"], image["wasted_bytes"]) == (1300, 3, 300)
     assert image["efficiency"] == pytest.approx(1000 / 1300)
     assert image["dive"] == {"efficiency": 1.0, "wasted_bytes": 0, "user_wasted_percent": 0.0}
     assert list(image["layers"][1]) == [
         "index", "digest", "size", "files_added", "files_modified", "files_removed", "wasted_bytes", "created_by",
-        "empty", "dockerfile_line",
+        "empty", "dockerfile_line", "changes",
     ]  # fmt: skip
     assert image["inefficient_files"] == [{"path": "/d/a", "count": 1, "wasted_bytes": 300, "layers": [1]}]
     assert image["largest_files"][0] == {"path": "/bin/busybox", "size": 1000, "layer": 0}
@@ -62,7 +62,7 @@ def test_text_report(archive, tmp_path):
     assert result.returncode == 0
     text = result.stdout.decode()
     assert "Size: 1.3 kB in 3 layers; wasted 300 B (23.08%); efficiency 76.92%" in text
-    assert "dive: efficiency 100.0000 %, wastedBytes 0 (0 B), userWastedPercent 0.0000 %" in text
+    assert "dive's own numbers: dive's efficiency 100.0000 %, dive's wastedBytes 0 (0 B), dive's userWastedPercent 0.0000 %" in text
     assert "RUN mkdir /d && make a" in text and "RUN rm -rf /d" in text
     assert "Top wasted paths:" in text and "/d/a" in text
     assert "Size by top-level directory:" in text

@@ -3,8 +3,9 @@
 The page answers "how bad is it and what do I fix first" at the top, then shows every finding with
 the Dockerfile lines around it (secret values masked), filters by severity and family, and each
 rule's documentation on demand. An image report adds the per-layer size chart (visible and wasted
-bytes, with each layer's command and Dockerfile line), the paths that waste most, leftovers and the
-size by top-level directory.
+bytes, with each layer's command and Dockerfile line, and the layer's file tree built by the page's
+script when opened, from data in one attribute), the wasted bytes grouped by directory, leftovers and
+the size by top-level directory with its wasted part.
 
 Everything shown comes from untrusted input (Dockerfiles, file names in layers, labels), so the
 templates are rendered with autoescaping on, and a Content-Security-Policy allows only this page's
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, TextIO
 from imagelint import __version__
 from imagelint.findings import Finding, Severity
 from imagelint.fingerprint import relative_path
+from imagelint.image.file_tree import wasted_by_directory
 from imagelint.reporters._common import Sources, on_image
 from imagelint.units import format_size
 
@@ -254,6 +256,7 @@ def _image_view(report: Report, image: ImageDetails) -> dict:
     findings = list(report.findings)
     layers = [row for row in analysis.layers if not row.empty]
     biggest = max((row.size for row in layers), default=0)
+    tree = image.changes.file_tree if image.changes is not None else None
     chart = []
     for row in layers:
         wasted = min(row.wasted_bytes, row.size)
@@ -272,6 +275,7 @@ def _image_view(report: Report, image: ImageDetails) -> dict:
                 "command": row.command or "(no recorded command)",
                 "line": row.dockerfile_line,
                 "changes": _changes(row),
+                "tree_changes": len(tree.changes.get(row.index, ())) // 4 if tree is not None else 0,
             }
         )
     steps = [
@@ -285,11 +289,9 @@ def _image_view(report: Report, image: ImageDetails) -> dict:
         }
         for row in analysis.layers
     ]
-    wasted_paths = [
-        {"path": f.path, "wasted": format_size(f.wasted_bytes), "copies": f.count, "layers": ", ".join(map(str, f.layers))}
-        for f in analysis.inefficient_files
-        if f.wasted_bytes
-    ]
+    # Hundreds of small wasted files in one folder are one row: "/data/many/ 1,186 files, 14.0 MB".
+    groups, more_groups = wasted_by_directory(((f.path, f.wasted_bytes) for f in analysis.inefficient_files), TOP_PATHS)
+    wasted_paths = [{"path": g.path, "files": f"{g.files:,}", "wasted": format_size(g.wasted_bytes)} for g in groups]
     leftovers = [
         {
             "path": item.path,
@@ -340,8 +342,9 @@ def _image_view(report: Report, image: ImageDetails) -> dict:
             "bar_width": BAR_WIDTH,
             "worst_layers": sorted((c for c in chart if c["wasted"]), key=lambda c: c["wasted_bytes"], reverse=True)[:3],
             "steps": steps,
-            "wasted_paths": wasted_paths[:TOP_PATHS],
-            "more_wasted_paths": max(0, len(wasted_paths) - TOP_PATHS),
+            "wasted_paths": wasted_paths,
+            "more_wasted_paths": more_groups,
+            "file_tree": _tree_data(tree) if tree is not None else None,
             "leftovers": leftovers,
             "largest": largest,
             "directories": _directories(analysis),
@@ -358,16 +361,27 @@ def _changes(row: LayerRow) -> str:
 
 
 def _directories(analysis: Analysis) -> list[dict]:
-    """Size by top-level directory."""
+    """Size by top-level directory: a bar of the visible bytes, then the wasted ones, on one scale."""
     rows = []
-    biggest = max((d.size for d in analysis.directories), default=0)
+    biggest = max((d.size + d.wasted_bytes for d in analysis.directories), default=0)
     for item in analysis.directories:
+        width = item.size * BAR_WIDTH / biggest if biggest else 0
         rows.append(
             {
                 "path": item.path,
                 "size": format_size(item.size),
                 "wasted": format_size(item.wasted_bytes) if item.wasted_bytes else "",
-                "width": f"{item.size * BAR_WIDTH / biggest:.2f}" if biggest else "0",
+                "width": f"{width:.2f}",
+                "wasted_x": f"{width:.2f}",
+                "wasted_width": f"{item.wasted_bytes * BAR_WIDTH / biggest:.2f}" if biggest else "0",
             }
         )
     return rows
+
+
+def _tree_data(tree) -> str:
+    """Every layer's changed paths as JSON, for the page's script to build the file trees from when a
+    layer's tree is opened. It goes in an attribute, autoescaped like any other text."""
+    import json
+
+    return json.dumps(tree.to_dict(), ensure_ascii=False, separators=(",", ":"))

@@ -16,7 +16,7 @@ def dive_lowest_efficiency(ctx: ImageContext, rule: Rule) -> Iterator[Violation]
     """dive's `lowestEfficiency` rule fails (from `--dive-ci FILE`): dive's efficiency is below it.
 
     ## Why
-    Lets a team keep its `.dive-ci` file: the efficiency is computed exactly as dive 0.13.1 computes
+    Lets a team keep its `.dive-ci` file: dive's efficiency is computed exactly as dive 0.13.1 computes
     it, and the rule fails when `lowestEfficiency > efficiency`, as in dive.
 
     ## Fix
@@ -28,6 +28,6 @@ def dive_lowest_efficiency(ctx: ImageContext, rule: Rule) -> Iterator[Violation]
     efficiency = ctx.analysis.dive.efficiency
     if rules.lowest_efficiency > efficiency:
         yield ctx.violation(
-            f"dive lowestEfficiency: efficiency {efficiency:.4f} is below {rules.lowest_efficiency:g} "
+            f"dive lowestEfficiency: dive's efficiency {efficiency:.4f} is below {rules.lowest_efficiency:g} "
             f"by {rules.lowest_efficiency - efficiency:.4f} ({rules.source})"
         )

@@ -73,14 +73,14 @@ def test_each_source_is_picked_by_its_prefix(text, source):
 
 
 def test_every_prefixed_source_is_in_the_table_and_in_the_help():
-    assert {source.kind for source in SOURCES} == {"docker-archive", "oci", "registry"}
+    assert {source.kind for source in SOURCES} == {"docker-archive", "oci", "registry", "podman"}
     for source in SOURCES:
         assert source.schemes and source.form
     with pytest.raises(ImageError) as raised:
         parse_reference("Not A Reference")
     assert str(raised.value) == (
         "'Not A Reference' is not an image reference; use NAME[:TAG], NAME@DIGEST, an image ID, "
-        "docker-archive:PATH, oci:PATH[:TAG] or registry:HOST/REPO[:TAG]"
+        "docker-archive:PATH, oci:PATH[:TAG], registry:HOST/REPO[:TAG] or podman:NAME[:TAG]"
     )
 
 
@@ -353,7 +353,7 @@ def test_budgets(tmp_path):
         "IL9102": "wasted bytes are 23.81% of the image, over --max-wasted-percent 10% by 13.81 points",
         "IL9103": "efficiency 0.7619 is below --min-efficiency 0.9 by 0.1381",
         "IL9104": "image size 2100 (2.1 kB) exceeds --max-size 1500 (1.5 kB) by 600 bytes",
-        "IL9111": "dive lowestEfficiency: efficiency 0.7143 is below 0.9 by 0.1857 (dive defaults)",
+        "IL9111": "dive lowestEfficiency: dive's efficiency 0.7143 is below 0.9 by 0.1857 (dive defaults)",
         "IL9112": "dive highestWastedBytes: wasted-bytes=1100 > threshold=999 (by 101 bytes, dive defaults)",
         "IL9113": "dive highestUserWastedPercent: 1.0000 > threshold 0.5 (dive defaults)",
     }

@@ -173,9 +173,9 @@ def test_analyze_report(analyze_page):
         "['figure-size', 'figure-wasted', 'figure-efficiency'].map(id => document.getElementById(id).innerText)"
     )
     assert figures == [IMAGE_SIZE_TEXT, IMAGE_WASTED_TEXT, "44.3%"]
-    assert "Size per layer" in text and "Top wasted paths" in text and "Leftovers" in text
+    assert "Size per layer" in text and "Wasted bytes by directory" in text and "Leftovers" in text
     assert "Layers that waste most" in text and "30.0 MB wasted by layer 2 (Dockerfile line 4)" in text
-    assert f"/app/{XSS_FILE}" in text  # the hostile file name, as text
+    assert "dive's efficiency" in text
     assert XSS_LABEL in text
     for secret in SECRETS:
         assert secret not in text
@@ -209,14 +209,50 @@ def test_analyze_directories_are_drawn(analyze_page):
         """[...document.querySelectorAll('.dir-chart li')].map(row => ({
             text: row.innerText.replace(/\\s+/g, ' ').trim(),
             bar: row.querySelector('rect.visible').getBoundingClientRect().width,
+            wasted: row.querySelector('rect.wasted').getBoundingClientRect().width,
+            wasted_x: row.querySelector('rect.wasted').getBoundingClientRect().left
+                - row.querySelector('svg.bar').getBoundingClientRect().left,
             track: row.querySelector('svg.bar').getBoundingClientRect().width,
         }))"""
     )
     assert [row["text"] for row in rows] == ["/var 18.0 MB", "/app 4.0 MB (30.0 MB wasted)", "/bin 1.0 MB", "/usr 900 kB"]
-    assert rows[0]["bar"] == pytest.approx(rows[0]["track"], rel=0.01)  # the biggest directory fills its bar
-    assert rows[1]["bar"] == pytest.approx(rows[0]["bar"] * 4 / 18, rel=0.02)
+    # One scale for visible and wasted bytes: /app's 4 + 30 MB fill its bar, the wasted part after the visible one.
+    app = rows[1]
+    assert app["bar"] + app["wasted"] == pytest.approx(app["track"], rel=0.01)
+    assert app["wasted"] == pytest.approx(app["track"] * 30 / 34, rel=0.02) and app["wasted_x"] == pytest.approx(app["bar"], abs=1)
+    assert rows[0]["bar"] == pytest.approx(app["track"] * 18 / 34, rel=0.02) and rows[0]["wasted"] == 0
     assert "Size by top-level directory" in visible_text(page)
     assert "does not break the size down" not in visible_text(page)
+
+
+def test_analyze_file_tree_is_built_on_demand(analyze_page):
+    page, url = analyze_page
+    assert page.evaluate("document.querySelectorAll('ul.tree').length") == 0  # nothing built before a click
+    rows = page.evaluate("[...document.querySelectorAll('.wasted-paths tbody tr')].map(r => r.innerText.replace(/\\s+/g, ' ').trim())")
+    assert rows == ["30.0 MB 2 /app/"]  # the two deleted files of /app are one row
+    page.evaluate("document.querySelector('.file-tree[data-layer=\"2\"] .tree-toggle').click()")
+    page.settle()
+    top = page.evaluate(
+        "[...document.querySelectorAll('.file-tree[data-layer=\"2\"] > ul.tree > li')]"
+        ".map(li => [li.querySelector('.tree-dir').innerText, li.querySelector('.tree-size').innerText])"
+    )
+    assert top == [["app/", "30.0 MB"]]  # a folder's size: what the layer changed below it
+    page.evaluate("document.querySelector('.file-tree[data-layer=\"2\"] .tree-dir').click()")
+    page.settle()
+    files = page.evaluate(
+        "[...document.querySelectorAll('.file-tree[data-layer=\"2\"] ul.tree ul.tree > li')]"
+        ".map(li => [li.querySelector('.mark').innerText, li.querySelector('.tree-file').innerText, li.querySelector('.tree-size').innerText,"
+        " (li.querySelector('.tree-hidden') || {}).innerText || ''])"
+    )
+    assert files == [[ "+", XSS_FILE, "5.0 kB", "hidden by layer 4"], ["+", "data.bin", "30.0 MB", "hidden by layer 4"]]
+    page.evaluate("document.querySelector('.file-tree[data-layer=\"4\"] .tree-toggle').click()")
+    page.evaluate("document.querySelector('.file-tree[data-layer=\"4\"] .tree-dir').click()")
+    page.settle()
+    removed = page.evaluate("[...document.querySelectorAll('.file-tree[data-layer=\"4\"] ul.tree ul.tree .mark')].map(m => m.innerText)")
+    assert removed == ["-", "-"]
+    assert_quiet_and_offline(page, url)
+    assert_payloads_inert(page)  # the hostile name was made a text node, not markup
+    page.screenshot(ARTIFACTS / "analyze-report-tree.png")
 
 
 def test_analyze_report_on_a_phone(analyze_page):
@@ -227,3 +263,43 @@ def test_analyze_report_on_a_phone(analyze_page):
     assert page.evaluate("document.querySelector('.layer-row svg').getBoundingClientRect().width") > 300
     page.screenshot(ARTIFACTS / "analyze-report-phone.png")
     assert page.pdf().startswith(b"%PDF")
+
+
+def test_analyze_page_of_100000_files_builds_only_what_is_opened(browser, tmp_path, monkeypatch):
+    """Every layer's changed paths are in the page, but a layer's tree is made when asked, one folder at a time."""
+    import time
+
+    from imagelint.analyze import run_analyze
+    from imagelint.settings import Settings
+    from tests.support.generated_images import many_files, spread_sizes, write_saved_image
+
+    def deletions():
+        yield ("whiteout", "m/3")  # a folder of 1,000 files, deleted whole
+
+    archive = tmp_path / "big.tar"
+    with archive.open("wb") as out:
+        write_saved_image(out, [many_files(100_000, size=spread_sizes(20)), deletions], tag="example/many:1")
+    monkeypatch.chdir(tmp_path)
+    report = run_analyze(f"docker-archive:{archive}", Settings(), max_changes=1000, file_tree=True)
+    url = write_page(report, tmp_path / "big.html")
+    opening = time.monotonic()
+    page = browser.open(url)
+    print(f"100,000-file page: loaded in {time.monotonic() - opening:.2f} s")
+    try:
+        assert page.evaluate("document.querySelectorAll('ul.tree li').length") == 0
+        started = time.monotonic()
+        page.evaluate("document.querySelector('.file-tree[data-layer=\"0\"] .tree-toggle').click()")
+        page.evaluate("document.querySelector('.file-tree[data-layer=\"0\"] .tree-dir').click()")  # /m: its 100 folders
+        page.settle()
+        assert page.evaluate("document.querySelectorAll('.file-tree[data-layer=\"0\"] li').length") == 1 + 100
+        folder = page.evaluate("[...document.querySelectorAll('.file-tree[data-layer=\"0\"] .tree-dir')].find(b => b.innerText === '3/') !== undefined")
+        assert folder
+        page.evaluate("[...document.querySelectorAll('.file-tree[data-layer=\"0\"] .tree-dir')].find(b => b.innerText === '3/').click()")
+        page.settle()
+        assert page.evaluate("document.querySelectorAll('.file-tree[data-layer=\"0\"] li').length") == 1 + 100 + 1000
+        hidden = page.evaluate("document.querySelectorAll('.file-tree[data-layer=\"0\"] .tree-hidden').length")
+        assert hidden == 1000  # the deleted folder's files say which layer hides them
+        print(f"100,000-file page: opened 1,101 entries in {time.monotonic() - started:.2f} s")  # a figure, not a bound
+        assert_quiet_and_offline(page, url)
+    finally:
+        browser.close_page(page)

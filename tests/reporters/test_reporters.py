@@ -374,10 +374,13 @@ def test_html_csp_allows_exactly_the_inline_script(lint):
 
 def test_html_image_page(image):
     page = rendered("html", image)
-    assert XSS_FILE not in page and "/app/&lt;img src=x onerror=alert(1)&gt;.txt" in page
+    assert XSS_FILE not in page and "&lt;img src=x onerror=alert(1)&gt;.txt" in page  # in the file-tree data, escaped
     assert XSS_LABEL not in page
     assert GITHUB_TOKEN not in page
-    assert "Size per layer" in page and "Top wasted paths" in page and "Leftovers" in page
+    assert "Size per layer" in page and "Wasted bytes by directory" in page and "Leftovers" in page
+    # The two deleted files of /app are one row, not two.
+    assert '<td class="num">30.0 MB</td><td class="num">2</td><td class="path"><code>/app/</code></td>' in page
+    assert page.count('class="file-tree" data-layer=') == 5 and 'data-layer="4"' in page
     assert page.count('class="layer-row"') == 5  # one per layer (metadata-only steps are in the steps table)
     assert "Dockerfile line 4" in page and "RUN fetch-data /app" in page
     assert "/var/lib/apt/lists" in page
@@ -457,7 +460,7 @@ def test_clean_run_and_stdin(in_tmp, format_name, monkeypatch):
     from imagelint.settings import Settings
     from imagelint.lint import run_lint
 
-    clean = lint_report(in_tmp, {"Dockerfile": 'FROM alpine:3.22@sha256:' + "a" * 64 + '\nUSER app\nCMD ["sh"]\n'})
+    clean = lint_report(in_tmp, {"Dockerfile": 'FROM alpine:3.22@sha256:' + "a" * 64 + '\nUSER 10001\nCMD ["sh"]\n'})
     stdin = run_lint(["-"], Settings(), stdin=io.BytesIO(b"FROM alpine:latest\n"))
     assert stdin.findings and stdin.findings[0].file == "-"
     for report in (clean, stdin):

@@ -28,7 +28,7 @@ RUN apt-get install -y curl
 ENV AWS_ACCESS_KEY_ID={AWS_KEY}
 CMD python app.py
 """
-CLEAN_DOCKERFILE = 'FROM alpine:3.22\nRUN adduser -D app\nUSER app\nCMD ["sh"]\n'
+CLEAN_DOCKERFILE = 'FROM alpine:3.22\nRUN adduser -D -u 10001 app\nUSER 10001\nCMD ["sh"]\n'
 
 IMAGE_DOCKERFILE = f"""FROM busybox:local
 RUN apt-get update && apt-get install -y gcc
@@ -90,4 +90,5 @@ def image_report(directory: Path, *, with_dockerfile: bool = True):
     if with_dockerfile:
         dockerfile = directory / "Dockerfile"
         dockerfile.write_text(IMAGE_DOCKERFILE)
-    return run_analyze(f"docker-archive:{archive}", Settings(), dockerfile=dockerfile)
+    # As `analyze --format json --format html` makes it: with each layer's changes and file tree.
+    return run_analyze(f"docker-archive:{archive}", Settings(), dockerfile=dockerfile, max_changes=1000, file_tree=True)

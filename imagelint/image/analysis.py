@@ -35,7 +35,7 @@ from imagelint.image import leftovers
 from imagelint.image.dive import DiveMetrics, dive_metrics
 from imagelint.image.filesystem import LayerChanges, LayerStack
 from imagelint.image.history import parse_created_by
-from imagelint.image.model import EntryKind, Image
+from imagelint.image.model import ROOT, Image
 
 LARGEST_FILES = 20
 # Compiler drivers and toolchains, by their usual install paths (symlinks such as cc -> gcc included).
@@ -45,6 +45,8 @@ _COMPILER = re.compile(
     r"|^usr/(?:lib|libexec)/gcc/[^/]+/[^/]+/cc1(?:plus)?$"
     r"|^usr/local/go/bin/go$"
 )
+# The folders those live in: only their files are matched against the pattern above.
+_COMPILER_DIRECTORY = re.compile(r"^(?:usr/(?:local/)?bin|bin|usr/(?:lib|libexec)/gcc/[^/]+/[^/]+|usr/local/go/bin)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,35 +195,7 @@ class Analysis:
 
 
 def analyze(image: Image) -> Analysis:
-    stack = LayerStack()
-    for layer in image.layers:
-        stack.apply(layer.entries)
-    hidden_at: dict[str, int] = defaultdict(int)
-    hidden_keys: set[tuple[int, str]] = set()
-    directories: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # top-level directory -> size, wasted, files
-    for hidden in stack.hidden_files:
-        hidden_at[hidden.path] += hidden.size
-        hidden_keys.add((hidden.layer, hidden.path))
-        directories[_top_directory(hidden.path)][1] += hidden.size
-
-    largest: list[tuple[int, str, LargeFile]] = []  # a heap of the biggest visible files
-    compilers: list[LargeFile] = []
-    for visible in stack.visible_files():
-        totals = directories[_top_directory(visible.path)]
-        totals[0] += visible.size
-        totals[2] += 1
-        item = LargeFile("/" + visible.path, visible.size, visible.layer)
-        if _COMPILER.match(visible.path):
-            compilers.append(item)
-        if visible.size:
-            ranked = (visible.size, visible.path, item)
-            if len(largest) < LARGEST_FILES:
-                heapq.heappush(largest, ranked)
-            elif ranked > largest[0]:
-                heapq.heapreplace(largest, ranked)
-
-    shipped = stack.shipped_bytes
-    rows = (DirectoryRow(path, size, wasted, files) for path, (size, wasted, files) in directories.items())
+    shipped, wasted, changes, from_stack = _stack_results(image)  # the stack is gone before dive's metrics
     return Analysis(
         name=image.name,
         id=image.id,
@@ -230,16 +204,81 @@ def analyze(image: Image) -> Analysis:
         created=image.created,
         size=sum(layer.size for layer in image.layers),
         layer_count=len(image.layers),
-        layers=_layer_rows(image, stack.changes),
-        wasted_bytes=stack.hidden_bytes,
-        efficiency=1.0 if shipped == 0 else stack.visible_bytes / shipped,
+        layers=_layer_rows(image, changes),
+        wasted_bytes=wasted,
+        efficiency=1.0 if shipped == 0 else (shipped - wasted) / shipped,
         dive=dive_metrics(image.layers),
-        inefficient_files=_inefficient_files(stack.copies, hidden_at),
-        largest_files=tuple(item for _, _, item in sorted(largest, reverse=True)),
-        leftovers=_leftovers(image, hidden_keys),
-        compilers=tuple(sorted(compilers, key=lambda f: f.path)),
-        directories=tuple(sorted(rows, key=lambda d: (-d.size, -d.wasted_bytes, d.path))),
+        **from_stack,
     )
+
+
+def _stack_results(image: Image) -> tuple[int, int, list[LayerChanges], dict]:
+    """Stack the layers and read every number the true stacking gives. Paths are made into strings
+    only for what is reported: the per-path work goes by path index, with per-directory answers kept
+    (which top-level directory, which leftover kind, whether compilers live there)."""
+    paths = image.paths
+    stack = LayerStack(paths)
+    for layer in image.layers:
+        stack.apply(layer.entries)
+    parents, names = paths.parents, paths.names
+    contents = stack.contents
+    tops: dict[int, int] = {}  # directory index -> its top-level directory's index (ROOT: the root itself)
+
+    def top_of(index: int) -> int:
+        directory = parents[index]
+        top = tops.get(directory)
+        if top is None:
+            top = directory
+            while top != ROOT and parents[top] != ROOT:
+                top = parents[top]
+            tops[directory] = top
+        return top
+
+    directories: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # top index -> size, wasted, files
+    hidden_at: dict[int, int] = defaultdict(int)  # path index -> hidden bytes
+    for content in stack.hidden_contents:
+        index, size = contents.paths[content], contents.sizes[content]
+        hidden_at[index] += size
+        directories[top_of(index)][1] += size
+
+    folders: dict[int, str] = {}  # directory index -> its path: a file's path is its folder's and its name
+
+    def path_of(index: int) -> str:
+        folder = parents[index]
+        prefix = folders.get(folder)
+        if prefix is None:
+            prefix = folders[folder] = paths.path(folder) + "/" if folder != ROOT else ""
+        return prefix + names[index]
+
+    largest: list[_Ranked] = []  # a heap of the biggest visible files
+    compilers: list[LargeFile] = []
+    per_folder: dict[int, tuple[list[int], bool]] = {}  # directory index -> its top's totals, may it hold compilers
+    for index, size, layer, _ in stack.visible():
+        directory = parents[index]
+        folder = per_folder.get(directory)
+        if folder is None:
+            folder = per_folder[directory] = (directories[top_of(index)], bool(_COMPILER_DIRECTORY.match(paths.path(directory))))
+        totals, holds_compilers = folder
+        totals[0] += size
+        totals[2] += 1
+        if holds_compilers and _COMPILER.match(path := path_of(index)):
+            compilers.append(LargeFile("/" + path, size, layer))
+        if size:
+            if len(largest) < LARGEST_FILES:
+                heapq.heappush(largest, _Ranked(size, index, layer, path_of))
+            elif size > largest[0].size or (size == largest[0].size and path_of(index) > largest[0].path):
+                heapq.heapreplace(largest, _Ranked(size, index, layer, path_of))
+
+    rows = (DirectoryRow("/" + names[top] if top != ROOT else "/", size, wasted, files)
+            for top, (size, wasted, files) in directories.items())  # fmt: skip
+    results = {
+        "inefficient_files": _inefficient_files(stack, hidden_at),
+        "largest_files": tuple(LargeFile("/" + item.path, item.size, item.layer) for item in sorted(largest, reverse=True)),
+        "leftovers": _leftovers(stack),
+        "compilers": tuple(sorted(compilers, key=lambda f: f.path)),
+        "directories": tuple(sorted(rows, key=lambda d: (-d.size, -d.wasted_bytes, d.path))),
+    }
+    return stack.shipped_bytes, stack.hidden_bytes, stack.changes, results
 
 
 def with_dockerfile_lines(analysis: Analysis, lines: Mapping[int, int]) -> Analysis:
@@ -256,12 +295,6 @@ def with_redacted_commands(analysis: Analysis, redact: Callable[[str], str]) -> 
     """``analysis`` with every recorded command passed through ``redact`` (its ``command`` follows)."""
     rows = tuple(replace(row, created_by=redact(row.created_by)) if row.created_by else row for row in analysis.layers)
     return replace(analysis, layers=rows)
-
-
-def _top_directory(path: str) -> str:
-    """The top-level directory holding ``path`` (relative: "usr/bin/env" -> "/usr"); "/" for "env"."""
-    top, slash, _ = path.partition("/")
-    return "/" + top if slash else "/"
 
 
 def _layer_rows(image: Image, changes: list[LayerChanges]) -> tuple[LayerRow, ...]:
@@ -297,28 +330,57 @@ def _layer_rows(image: Image, changes: list[LayerChanges]) -> tuple[LayerRow, ..
     return tuple(rows)
 
 
-def _inefficient_files(copies: dict[str, list[int]], hidden_at: dict[str, int]) -> tuple[InefficientFile, ...]:
+class _Ranked:
+    """A visible file in the running list of the biggest: by size, then path (made only when sizes tie)."""
+
+    __slots__ = ("size", "index", "layer", "_path_of", "_path")
+
+    def __init__(self, size: int, index: int, layer: int, path_of: Callable[[int], str]) -> None:
+        self.size, self.index, self.layer, self._path_of = size, index, layer, path_of
+        self._path: str | None = None
+
+    @property
+    def path(self) -> str:
+        if self._path is None:
+            self._path = self._path_of(self.index)
+        return self._path
+
+    def __lt__(self, other: _Ranked) -> bool:
+        return self.size < other.size if self.size != other.size else self.path < other.path
+
+
+def _inefficient_files(stack: LayerStack, hidden_at: dict[int, int]) -> tuple[InefficientFile, ...]:
     found = []
-    for path in set(hidden_at) | {p for p, layers in copies.items() if len(layers) > 1}:
-        layers = tuple(copies.get(path, ()))
-        found.append(InefficientFile("/" + path, len(layers), hidden_at.get(path, 0), layers))
+    path = stack.paths.path
+    for index in set(hidden_at).union(stack.copied_paths()):
+        layers = stack.copies(index)
+        found.append(InefficientFile("/" + path(index), len(layers), hidden_at.get(index, 0), layers))
     found.sort(key=lambda f: (-f.wasted_bytes, -f.count, f.path))
     return tuple(found)
 
 
-def _leftovers(image: Image, hidden_keys: set[tuple[int, str]]) -> tuple[Leftover, ...]:
+def _leftovers(stack: LayerStack) -> tuple[Leftover, ...]:
+    """Per (layer, folder): the regular files a layer shipped into a leftover folder, and the part
+    hidden later. Every regular-file entry has its content record, in layer order."""
+    paths, contents = stack.paths, stack.contents
+    parents, names = paths.parents, paths.names
+    hidden = stack.hidden_marks()
+    kinds: dict[int, leftovers.LeftoverMatch | None] = {}  # directory index -> what its files are
     groups: dict[tuple[int, str], list] = {}  # (layer, folder) -> category, bytes, files, hidden bytes
-    for index, layer in enumerate(image.layers):
-        for entry in layer.entries:
-            if entry.kind is not EntryKind.FILE:
-                continue
-            found = leftovers.match(entry.path)
-            if found is None:
-                continue
-            group = groups.setdefault((index, found.root), [found.kind.category, 0, 0, 0])
-            group[1] += entry.size
-            group[2] += 1
-            if (index, entry.path) in hidden_keys:
-                group[3] += entry.size
+    for content, (index, layer, size) in enumerate(zip(contents.paths, contents.layers, contents.sizes)):
+        directory = parents[index]
+        if directory in kinds:
+            found = kinds[directory]
+        else:
+            found = kinds[directory] = leftovers.match_directory(paths.path(directory))
+        if names[index] in leftovers.OWN_RULE_NAMES:
+            found = leftovers.match(paths.path(index))
+        if found is None:
+            continue
+        group = groups.setdefault((layer, found.root), [found.kind.category, 0, 0, 0])
+        group[1] += size
+        group[2] += 1
+        if hidden[content]:
+            group[3] += size
     items = (Leftover("/" + root, category, index, size, files, hidden) for (index, root), (category, size, files, hidden) in groups.items())
     return tuple(sorted(items, key=lambda g: (g.layer, -g.bytes, g.path)))

@@ -67,5 +67,16 @@ def match(path: str) -> LeftoverMatch | None:
     return None
 
 
+# The names whose files can match differently from the other files of their folder: apt's
+# ``lists/lock`` is no list. Every other pattern stops at a slash, so it cannot see a file's name.
+OWN_RULE_NAMES = frozenset({"lock"})
+
+
+def match_directory(directory: str) -> LeftoverMatch | None:
+    """What :func:`match` says of every file directly in ``directory`` (relative; ``""`` for the
+    root) whose name is not in :data:`OWN_RULE_NAMES`: asked once per folder, not per file."""
+    return match(directory + "/") if directory else None
+
+
 def by_category(category: str) -> LeftoverKind:
     return next(kind for kind in KINDS if kind.category == category)

@@ -21,9 +21,9 @@ added to the file's, and a single value the file sets (``failure-threshold``, ``
 ``disable-ignore-pragma``, ``strict-labels``, a label's type) beats the variable's.
 ``HADOLINT_REQUIRE_LABELS`` is ``key:type,key:type``. A bad value is an error naming the variable.
 
-ShellCheck codes (imagelint does not run ShellCheck), options that only change hadolint's output
-(``format``, ``no-color``, ``verbose``) and unknown keys are not applied; one note
-says which. Wrong values of the keys above are errors, as they are for hadolint.
+ShellCheck codes are kept as they are (``SC2086`` is a selector of imagelint's own: it applies to
+``--shellcheck`` runs). Options that only change hadolint's output (``format``, ``no-color``,
+``verbose``) and unknown keys are not applied; one note says which. Wrong values of the keys above are errors, as they are for hadolint.
 """
 
 from __future__ import annotations
@@ -260,7 +260,6 @@ def convert(document, path: Path | None, rules: Mapping[str, Rule]) -> Conversio
         for code in rule.hadolint:
             by_dl.setdefault(code, []).append(rule.code)
     conversion = Conversion(source=path)
-    shellcheck: list[str] = []
     no_equivalent: list[str] = []
     unknown_codes: list[str] = []
 
@@ -269,8 +268,8 @@ def convert(document, path: Path | None, rules: Mapping[str, Rule]) -> Conversio
             raise ConfigError(f"{path}: {where}: {code!r} is not a hadolint rule code (DLxxxx or SCxxxx)")
         code = code.strip()
         if code.startswith("SC"):
-            shellcheck.append(code)
-        elif code in by_dl:
+            return [code]
+        if code in by_dl:
             return by_dl[code]
         elif code in HADOLINT_RULES:
             no_equivalent.append(code)
@@ -326,8 +325,6 @@ def convert(document, path: Path | None, rules: Mapping[str, Rule]) -> Conversio
             conversion.strict_labels = value
         else:
             conversion.not_applied.append(f"{key} (not a hadolint config key imagelint knows)")
-    if shellcheck:
-        conversion.not_applied.append(f"{', '.join(dict.fromkeys(shellcheck))} (imagelint does not run ShellCheck)")
     if unknown_codes:
         conversion.not_applied.append(f"{', '.join(dict.fromkeys(unknown_codes))} (not hadolint 2.15 rules)")
     # Not worth a note: imagelint has no such rule, so there is nothing to ignore or re-grade.

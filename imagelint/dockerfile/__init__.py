@@ -12,8 +12,9 @@ The modules, each importing only those above it:
 
 - :mod:`~imagelint.dockerfile.syntax`: BuildKit's vocabulary (instruction and directive names,
   Go's idea of a space character).
-- :mod:`~imagelint.dockerfile.words`: quote-aware word and ``key=value`` splitting of arguments
-  (the only module that imports ``dockerfile_parse``).
+- :mod:`~imagelint.dockerfile.words`: quote-aware word and ``key=value`` splitting of arguments,
+  dockerfile-parse's splitting done in one pass (tests/model/test_words.py holds it to
+  ``dockerfile_parse``'s results).
 - :mod:`~imagelint.dockerfile.model`: the data: :class:`Dockerfile`, :class:`Stage`,
   :class:`Instruction`, :class:`Heredoc`, :class:`ImageRef`, :class:`Mount`, :class:`ParseProblem`...
 - :mod:`~imagelint.dockerfile.arguments`: one logical line to an :class:`Instruction` (keyword,

@@ -297,7 +297,9 @@ class RegistryClient:
             yield response
             deadline.check()
         except Exception as err:
-            if deadline.expired:  # whatever broke, it broke because the sockets were shut down
+            # Whatever broke, it broke because the sockets were shut down; or requests' own read
+            # timeout (the same seconds) fired first: the same fact, so the same message.
+            if deadline.expired or isinstance(err, requests.exceptions.ReadTimeout):
                 raise self._timed_out(url, what, stream) from None
             if isinstance(err, network.BodyTooLarge):
                 raise ImageError(over_limit or f"{self.origin}: the {what} is larger than {err.limit} bytes, "

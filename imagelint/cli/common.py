@@ -89,6 +89,16 @@ FailOnOption = Annotated[
         "--fail-on", metavar="LEVEL", help="Lowest severity that makes the exit code 1: error, warning, info, style or never [default: warning]."
     ),
 ]
+# Options of the commands that read one image with its Dockerfile (analyze, explore).
+ImageContextOption = Annotated[
+    Optional[Path], typer.Option("--context", "-c", help="Build context for the Dockerfile rules (default: the Dockerfile's folder).")
+]
+ImageTargetOption = Annotated[
+    Optional[str], typer.Option("--target", help="The Dockerfile stage the image was built from (default: the last).")
+]
+PlatformOption = Annotated[
+    Optional[str], typer.Option("--platform", help="os/arch[/variant] to pick from a multi-platform image (default: this machine's).")
+]
 SelectOption = Annotated[
     Optional[list[str]],
     typer.Option(

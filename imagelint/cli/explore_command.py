@@ -9,6 +9,9 @@ from typing import Annotated, Optional
 import typer
 
 from imagelint.cli.common import (
+    ImageContextOption,
+    ImageTargetOption,
+    PlatformOption,
     ConfigOption,
     IgnoreOption,
     SelectOption,
@@ -29,13 +32,9 @@ def explore(
     dockerfile: Annotated[
         Optional[Path], typer.Option("--dockerfile", help="The Dockerfile that built the image: each layer's line, and its findings.")
     ] = None,
-    context: Annotated[
-        Optional[Path], typer.Option("--context", "-c", help="Build context for the Dockerfile rules (default: the Dockerfile's folder).")
-    ] = None,
-    target: Annotated[Optional[str], typer.Option("--target", help="The Dockerfile stage the image was built from (default: the last).")] = None,
-    platform: Annotated[
-        Optional[str], typer.Option("--platform", help="os/arch[/variant] to pick from a multi-platform image (default: this machine's).")
-    ] = None,
+    context: ImageContextOption = None,
+    target: ImageTargetOption = None,
+    platform: PlatformOption = None,
     pull: Annotated[bool, typer.Option("--pull", help="Pull the image when the daemon does not have it (never done otherwise).")] = False,
     insecure_registry: Annotated[
         bool, typer.Option("--insecure-registry", help="registry: may use plain HTTP (always allowed for localhost/127.0.0.1).")

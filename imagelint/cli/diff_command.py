@@ -44,7 +44,7 @@ def diff(
 
       imagelint diff myapp:1.1 myapp:1.2
 
-      imagelint diff registry:ghcr.io/org/app:main docker-archive:build.tar --max-growth 5%
+      imagelint diff registry:registry.example.com/org/app:main docker-archive:build.tar --max-growth 5%
 
       imagelint diff old:1 new:1 --format markdown -o comment.md --format html:diff.html
     """

@@ -68,7 +68,7 @@ def parse_registry_reference(rest: str, text: str | None = None) -> RegistryRefe
         if "/" not in rest or not _looks_like_host(host):
             raise ImageError(
                 f"'{shown}': registry: needs the registry host and repository, registry:HOST/REPO[:TAG|@DIGEST] "
-                "(e.g. registry:ghcr.io/org/app:1.0, registry:docker.io/library/alpine:3.20, registry:localhost:5000/app)"
+                "(e.g. registry:registry.example.com/org/app:1.0, registry:docker.io/library/alpine:3.20, registry:localhost:5000/app)"
             )
         raise ImageError(f"'{shown}' is not a registry reference; use registry:HOST/REPO[:TAG|@DIGEST]")
     repository = match["repository"]

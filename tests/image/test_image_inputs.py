@@ -43,7 +43,7 @@ from tests.support.image_archives import docker_save
         ("oci:1.0", "docker", "oci:1.0"),  # the image "oci", unless a file named 1.0 is here
         ("oci:./1.0", "oci", "./1.0"),
         ("registry:localhost:5000/app", "registry", "localhost:5000/app"),
-        ("registry:ghcr.io/org/app:1.2@sha256:" + "b" * 64, "registry", "ghcr.io/org/app:1.2@sha256:" + "b" * 64),
+        ("registry:registry.example.com/org/app:1.2@sha256:" + "b" * 64, "registry", "registry.example.com/org/app:1.2@sha256:" + "b" * 64),
         ("registry://127.0.0.1:5000/a/b", "registry", "127.0.0.1:5000/a/b"),
     ],
 )
@@ -63,7 +63,7 @@ def test_references(text, kind, value):
         ("docker-tar:x.tar", DockerArchiveSource),
         ("oci:./layout", OciSource),
         ("oci-archive:build/image.tar", OciSource),
-        ("registry:ghcr.io/org/app:1", RegistrySource),
+        ("registry:registry.example.com/org/app:1", RegistrySource),
     ],
 )
 def test_each_source_is_picked_by_its_prefix(text, source):

@@ -115,7 +115,8 @@ class LayerStack:
         self.hidden_by = array("i")  # ... and the layer that hid each
         self._paths: PathTable | None = None
         self._size = 0
-        self._duplicates: list[tuple[int, int]] = []  # content records of one path shipped twice by one layer
+        # Content records of one path shipped twice by one layer: pairs (earlier record, later record).
+        self._duplicates = array("i")
         if paths is not None:
             self._bind(paths)
 
@@ -138,8 +139,9 @@ class LayerStack:
         if more <= 0:
             return
         self._kind.extend(bytes(more))
-        for values, fill in ((self._layer, -1), (self._content, -1), (self._last_content, -1), (self._copy_count, 0), (self._first_copy, -1)):
-            values.extend(array("i", [fill]) * more)
+        for values in (self._layer, self._content, self._last_content, self._first_copy):
+            values.extend(array("i", [-1]) * more)
+        self._copy_count.extend(array("i", [0]) * more)
         self._children.extend(more)
         self._size += more
 
@@ -166,7 +168,8 @@ class LayerStack:
         sizes = entries.sizes
         # Most entries are a file where no layer shipped anything before, in a directory that is
         # there: that case is done here, with everything it touches at hand (it is most of the time).
-        kind, layers, content_of, parents = self._kind, self._layer, self._content, self._paths.parents  # type: ignore[union-attr]
+        kind, layers, content_of = self._kind, self._layer, self._content
+        parents = self._paths.parents  # type: ignore[union-attr]
         copy_count, first_copy, last_content = self._copy_count, self._first_copy, self._last_content
         contents = self.contents
         content_sizes, content_layers, content_paths, content_refs = contents.sizes, contents.layers, contents.paths, contents.refs
@@ -215,7 +218,8 @@ class LayerStack:
             changes.files_removed += self._hide(child, layer)
         self._children.clear(directory)
 
-    def _add(self, entries: LayerListing, entry: int, index: int, code: int, size: int, layer: int, changes: LayerChanges) -> None:
+    def _add(self, entries: LayerListing, entry: int, index: int, code: int, size: int, layer: int,
+             changes: LayerChanges) -> None:  # fmt: skip
         kind = self._kind
         parent = self._paths.parent(index)  # type: ignore[union-attr]
         if kind[parent] != DIR_CODE:
@@ -252,7 +256,7 @@ class LayerStack:
             content = self.contents.add(size, layer, index)
             previous = self._last_content[index]
             if previous >= 0 and self.contents.layers[previous] == layer:
-                self._duplicates.append((previous, content))
+                self._duplicates.extend((previous, content))
             self._last_content[index] = content
         elif shared >= 0:
             self.contents.refs[shared] += 1
@@ -365,15 +369,21 @@ class LayerStack:
         marks = bytearray(len(self.contents))
         for content in self.hidden_contents:
             marks[content] = 1
-        groups: dict[int, list[int]] = {}  # first record of a path shipped several times by one layer -> all
-        first_of: dict[int, int] = {}
-        for previous, content in self._duplicates:
-            first = first_of.setdefault(previous, previous)
-            first_of[content] = first
-            groups.setdefault(first, [first]).append(content)
-        for group in groups.values():
-            if any(marks[content] for content in group):
-                for content in group:
+        if not self._duplicates:
+            return marks
+        # Pairs chain the records of one (layer, path) in order: each record's group is its first one's.
+        pairs = self._duplicates
+        group = array("i", range(len(self.contents)))
+        for position in range(0, len(pairs), 2):
+            group[pairs[position + 1]] = group[pairs[position]]
+        hidden_group = bytearray(len(self.contents))
+        for position in range(0, len(pairs), 2):
+            for content in (pairs[position], pairs[position + 1]):
+                if marks[content]:
+                    hidden_group[group[content]] = 1
+        for position in range(0, len(pairs), 2):
+            for content in (pairs[position], pairs[position + 1]):
+                if hidden_group[group[content]]:
                     marks[content] = 1
         return marks
 

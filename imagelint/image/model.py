@@ -60,8 +60,10 @@ KIND_CODES: tuple[EntryKind | None, ...] = (
     EntryKind.OPAQUE,
 )
 CODE_OF: dict[EntryKind, int] = {kind: code for code, kind in enumerate(KIND_CODES) if kind is not None}
-FILE_CODE, DIR_CODE, SYMLINK_CODE, HARDLINK_CODE = (CODE_OF[k] for k in (EntryKind.FILE, EntryKind.DIR, EntryKind.SYMLINK, EntryKind.HARDLINK))
-WHITEOUT_CODE, OPAQUE_CODE, BOOKKEEPING_CODE = (CODE_OF[k] for k in (EntryKind.WHITEOUT, EntryKind.OPAQUE, EntryKind.BOOKKEEPING))
+FILE_CODE, DIR_CODE = CODE_OF[EntryKind.FILE], CODE_OF[EntryKind.DIR]
+SYMLINK_CODE, HARDLINK_CODE = CODE_OF[EntryKind.SYMLINK], CODE_OF[EntryKind.HARDLINK]
+WHITEOUT_CODE, OPAQUE_CODE = CODE_OF[EntryKind.WHITEOUT], CODE_OF[EntryKind.OPAQUE]
+BOOKKEEPING_CODE = CODE_OF[EntryKind.BOOKKEEPING]
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +249,8 @@ class LayerListing(Sequence[LayerEntry]):
         if entry < 0:
             entry += len(self)
         kind = KIND_CODES[self.kinds[entry]]
-        return LayerEntry(self.paths.path(self.indexes[entry]), kind, self.sizes[entry], self.modes[entry], self.link(entry))  # type: ignore[arg-type]
+        path = self.paths.path(self.indexes[entry])
+        return LayerEntry(path, kind, self.sizes[entry], self.modes[entry], self.link(entry))  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[LayerEntry]:
         links = dict(self.links())

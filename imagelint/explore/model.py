@@ -152,17 +152,35 @@ class ExploreModel:
         return [tree.node(child) for child in found]
 
     def label(self, node: TreeNode) -> str:
-        """One line of the tree: change mark, mode, owner-less ls-style type, size, name, and what hides it."""
+        """One line of the tree, dive's columns: change mark, ls-style mode, uid:gid, size, name, and
+        what hides it. A directory no layer has an entry for shows ``?`` for its mode and owner."""
         mode = stat.filemode(_KIND_TYPE.get(node.kind, 0) | node.mode) if node.layer is not None else "d?????????"
         name = printable(node.name) + ("/" if node.is_dir else "")
         if node.link:
             name += " -> " + printable(node.link)
-        parts = [MARKS[node.change], mode, f"{format_size(node.size):>9}", name]
+        # 11 wide: "65534:65534" (nobody) lines up with "0:0".
+        parts = [MARKS[node.change], mode, f"{self.owner(node):>11}", f"{format_size(node.size):>9}", name]
         if node.is_dir and node.wasted_bytes:
             parts.append(f"({format_size(node.wasted_bytes)} wasted below)")
         if node.hidden_by is not None:
             parts.append(f"[hidden by layer {node.hidden_by}]")
         return " ".join(parts)
+
+    def owner(self, node: TreeNode) -> str:
+        """``uid:gid`` of the entry ``node`` shows: as of the selected layer, or, for a node that
+        layer removed, as the layer below had it (the same entry :meth:`label`'s mode is from)."""
+        tree = self.tree
+        if tree is None or node.layer is None:
+            return "?:?"
+        index = self.index
+        if node.change == REMOVED:
+            slot = index.visible_slot(node.index, tree.layer - 1)
+        else:
+            slot = tree.shown[node.index]
+        if slot < 0:
+            return "?:?"
+        entries, entry = index.image.layers[index.layers[slot]].entries, index.entries[slot]
+        return f"{entries.uids[entry]}:{entries.gids[entry]}"
 
     def _refilter(self) -> None:
         """Which paths the filters keep in the selected layer's tree, and their parents."""

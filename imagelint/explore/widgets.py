@@ -34,6 +34,7 @@ HELP = """imagelint explore: keys
   ?                 this help
   q                 quit
 
+Columns: change mark, mode, owner (uid:gid, numeric), size, name.
 Marks: + added, ~ modified, - removed by the selected layer.
 [hidden by layer N]: a later layer deletes or replaces the entry, so its bytes are wasted.
 Directory sizes are the visible bytes below them; "wasted below" counts the hidden bytes

@@ -298,20 +298,20 @@ def _add_entry(listing: LayerListing, member: Member) -> int:
     if path == ".":
         return 0
     # Only regular files hold bytes: a size field on any other entry (which carries no data) counts 0.
-    kind = member.type
+    kind, uid, gid = member.type, member.uid, member.gid
     if kind == DIRECTORY:
-        listing.add(path, DIR_CODE, 0, member.mode)
+        listing.add(path, DIR_CODE, 0, member.mode, None, uid, gid)
     elif kind == SYMLINK:
-        listing.add(path, SYMLINK_CODE, 0, member.mode, member.linkname)
+        listing.add(path, SYMLINK_CODE, 0, member.mode, member.linkname, uid, gid)
     elif kind == HARDLINK:
-        listing.add(path, HARDLINK_CODE, 0, member.mode, clean_path(member.linkname))
+        listing.add(path, HARDLINK_CODE, 0, member.mode, clean_path(member.linkname), uid, gid)
     elif member.isreg():
         # Only a name holding ".wh." can be a whiteout: most paths skip the classification.
         special = classify(path, True) if ".wh." in path else None
-        listing.add(path, FILE_CODE if special is None else CODE_OF[special], member.size, member.mode)
+        listing.add(path, FILE_CODE if special is None else CODE_OF[special], member.size, member.mode, None, uid, gid)
         return member.size
     else:
-        listing.add(path, _OTHER_CODE, 0, member.mode)
+        listing.add(path, _OTHER_CODE, 0, member.mode, None, uid, gid)
     return 0
 
 

@@ -42,12 +42,14 @@ class FileRow:
     size: int  # tar header size (regular files; 0 for the rest)
     mode: int  # permission bits (with setuid, setgid, sticky)
     change: str  # one of CHANGES
+    uid: int = 0  # numeric owner from the tar header
+    gid: int = 0
 
 
 class LayerFiles:
     """The rows of every layer, oldest layer first, each layer's in tar order."""
 
-    __slots__ = ("_paths", "_layers", "_indexes", "_kinds", "_sizes", "_modes", "_changes")
+    __slots__ = ("_paths", "_layers", "_indexes", "_kinds", "_sizes", "_modes", "_changes", "_uids", "_gids")
 
     def __init__(self, paths: PathTable) -> None:
         self._paths = paths
@@ -57,13 +59,16 @@ class LayerFiles:
         self._sizes = array("q")
         self._modes = array("I")
         self._changes = bytearray()
+        self._uids = array("I")
+        self._gids = array("I")
 
     def __len__(self) -> int:
         return len(self._kinds)
 
     def __iter__(self) -> Iterator[FileRow]:
         paths = self._paths
-        for layer, index, code, size, mode, change in zip(self._layers, self._indexes, self._kinds, self._sizes, self._modes, self._changes):
+        columns = zip(self._layers, self._indexes, self._kinds, self._sizes, self._modes, self._changes, self._uids, self._gids)
+        for layer, index, code, size, mode, change, uid, gid in columns:
             if code == WHITEOUT_CODE:
                 parent = paths.path(paths.parent(index))
                 name = paths.name(index)[len(WHITEOUT_PREFIX) :]
@@ -72,15 +77,18 @@ class LayerFiles:
                 path = paths.path(paths.parent(index))
             else:
                 path = paths.path(index)
-            yield FileRow(layer, "/" + path, KIND_CODES[code].value, size, mode & 0o7777, CHANGES[change])  # type: ignore[union-attr]
+            kind = KIND_CODES[code].value  # type: ignore[union-attr]
+            yield FileRow(layer, "/" + path, kind, size, mode & 0o7777, CHANGES[change], uid, gid)
 
-    def _add(self, layer: int, index: int, code: int, size: int, mode: int, change: int) -> None:
+    def _add(self, layer: int, index: int, code: int, size: int, mode: int, change: int, uid: int = 0, gid: int = 0) -> None:
         self._layers.append(layer)
         self._indexes.append(index)
         self._kinds.append(code)
         self._sizes.append(size)
         self._modes.append(mode)
         self._changes.append(change)
+        self._uids.append(uid)
+        self._gids.append(gid)
 
 
 def layer_files(image: Image) -> LayerFiles:
@@ -106,21 +114,22 @@ def layer_files(image: Image) -> LayerFiles:
 
     for number, layer in enumerate(image.layers):
         entries = layer.entries
-        for index, code, size, mode in zip(entries.indexes, entries.kinds, entries.sizes, entries.modes):
+        columns = zip(entries.indexes, entries.kinds, entries.sizes, entries.modes, entries.uids, entries.gids)
+        for index, code, size, mode, uid, gid in columns:
             if code == BOOKKEEPING_CODE:
                 continue
             if code == WHITEOUT_CODE:
                 target = paths.find_child(parents[index], paths.name(index)[len(WHITEOUT_PREFIX) :])
                 if target is not None:
                     deleted[target] = number
-                rows._add(number, index, code, size, mode, _REMOVED)
+                rows._add(number, index, code, size, mode, _REMOVED, uid, gid)
                 continue
             if code == OPAQUE_CODE:
                 emptied[parents[index]] = number
-                rows._add(number, index, code, size, mode, _REMOVED)
+                rows._add(number, index, code, size, mode, _REMOVED, uid, gid)
                 continue
             before = last_entry[index]
             known = before >= 0 and not ((deleted or emptied) and gone_since(index, before, number))
-            rows._add(number, index, code, size, mode, _MODIFIED if known else _ADDED)
+            rows._add(number, index, code, size, mode, _MODIFIED if known else _ADDED, uid, gid)
             last_entry[index] = number
     return rows

@@ -9,7 +9,7 @@ entries must fit in a couple of hundred megabytes, so nothing here is an object 
   under ``"usr/bin"``), and each directory's names are a dictionary for lookups. Paths of
   thousands of components cost nothing more than others, and no code walks them recursively.
 - :class:`LayerListing` is one layer's entries in packed arrays (path index, kind code, size,
-  mode; link targets aside, for the few entries that have one). Iterating it gives
+  mode, uid, gid; link targets aside, for the few entries that have one). Iterating it gives
   :class:`LayerEntry` values, made on the fly.
 
 All the layers of an :class:`Image` share one table, so a path has one index across layers (the
@@ -73,6 +73,8 @@ class LayerEntry:
     size: int  # tar header size: a regular file's length, 0 for everything else (hard links included)
     mode: int = 0
     link: str | None = None  # symlink target as written; hard link target as a cleaned path
+    uid: int = 0  # the tar header's numeric owner (names are not kept: an image has no passwd to trust)
+    gid: int = 0
 
     @property
     def target(self) -> str:
@@ -178,9 +180,10 @@ class PathTable:
 
 class LayerListing(Sequence[LayerEntry]):
     """One layer's entries, packed: per entry a path index in :attr:`paths`, a kind code
-    (:data:`KIND_CODES`), a size and a mode; link targets only for the entries that have one."""
+    (:data:`KIND_CODES`), a size, a mode, a uid and a gid; link targets only for the entries that
+    have one."""
 
-    __slots__ = ("paths", "indexes", "kinds", "sizes", "modes", "_link_entries", "_link_texts", "_last_directory",
+    __slots__ = ("paths", "indexes", "kinds", "sizes", "modes", "uids", "gids", "_link_entries", "_link_texts", "_last_directory",
                  "_last_index", "_last_names")  # fmt: skip
 
     def __init__(self, paths: PathTable | None = None) -> None:
@@ -189,6 +192,9 @@ class LayerListing(Sequence[LayerEntry]):
         self.kinds = bytearray()  # per entry: its kind code
         self.sizes = array("q")
         self.modes = array("I")  # the mode's low 32 bits (permissions, and the type bits some tars add)
+        # Numeric owners, 4 bytes each: 8 MB for a million entries.
+        self.uids = array("I")
+        self.gids = array("I")
         self._link_entries = array("i")  # entries that have a link target, in order
         self._link_texts: list[str] = []
         # Entries of one directory come together in a layer tar: the last parent found is kept.
@@ -196,7 +202,8 @@ class LayerListing(Sequence[LayerEntry]):
         self._last_index = ROOT
         self._last_names: dict[str, int] = {}
 
-    def add(self, path: str, kind: int, size: int = 0, mode: int = 0, link: str | None = None) -> None:
+    def add(self, path: str, kind: int, size: int = 0, mode: int = 0, link: str | None = None,
+            uid: int = 0, gid: int = 0) -> None:
         """Append an entry: ``path`` cleaned and relative (not the root), ``kind`` a code."""
         directory, _, name = path.rpartition("/")
         if directory != self._last_directory:
@@ -212,6 +219,9 @@ class LayerListing(Sequence[LayerEntry]):
         self.kinds.append(kind)
         self.sizes.append(size)
         self.modes.append(mode & 0xFFFFFFFF)
+        # Masked like the mode: a base-256 header field can hold a negative or huge number.
+        self.uids.append(uid & 0xFFFFFFFF)
+        self.gids.append(gid & 0xFFFFFFFF)
 
     def link(self, entry: int) -> str | None:
         """The link target of entry number ``entry``, if it has one."""
@@ -236,6 +246,8 @@ class LayerListing(Sequence[LayerEntry]):
         moved.kinds = bytearray(self.kinds)
         moved.sizes = array("q", self.sizes)
         moved.modes = array("I", self.modes)
+        moved.uids = array("I", self.uids)
+        moved.gids = array("I", self.gids)
         moved._link_entries = array("i", self._link_entries)
         moved._link_texts = list(self._link_texts)
         return moved
@@ -250,13 +262,15 @@ class LayerListing(Sequence[LayerEntry]):
             entry += len(self)
         kind = KIND_CODES[self.kinds[entry]]
         path = self.paths.path(self.indexes[entry])
-        return LayerEntry(path, kind, self.sizes[entry], self.modes[entry], self.link(entry))  # type: ignore[arg-type]
+        return LayerEntry(path, kind, self.sizes[entry], self.modes[entry], self.link(entry),  # type: ignore[arg-type]
+                          self.uids[entry], self.gids[entry])
 
     def __iter__(self) -> Iterator[LayerEntry]:
         links = dict(self.links())
         path, kinds = self.paths.path, KIND_CODES
-        for entry, (index, code, size, mode) in enumerate(zip(self.indexes, self.kinds, self.sizes, self.modes)):
-            yield LayerEntry(path(index), kinds[code], size, mode, links.get(entry))  # type: ignore[arg-type]
+        rows = zip(self.indexes, self.kinds, self.sizes, self.modes, self.uids, self.gids)
+        for entry, (index, code, size, mode, uid, gid) in enumerate(rows):
+            yield LayerEntry(path(index), kinds[code], size, mode, links.get(entry), uid, gid)  # type: ignore[arg-type]
 
 
 @dataclass(slots=True)

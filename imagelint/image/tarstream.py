@@ -1,15 +1,17 @@
 """A small, fast reader of tar headers, for the hot path of image analysis.
 
 An image's layers hold tens of thousands of entries and imagelint needs only each entry's name, type,
-size, mode and link target, never its bytes. :mod:`tarfile` decodes every field of every header
-(uid, gid, mtime, uname, gname, device numbers, with two checksums each time) and, in stream mode,
-copies its buffer on each 512-byte read: that parsing was most of the cost of ``imagelint analyze``.
+size, mode, numeric owner (uid, gid) and link target, never its bytes. :mod:`tarfile` decodes every
+field of every header (mtime, uname, gname, device numbers too, with two checksums each time) and, in
+stream mode, copies its buffer on each 512-byte read: that parsing was most of the cost of
+``imagelint analyze``.
 
-This reader decodes just those five fields and keeps :mod:`tarfile`'s meaning for them:
+This reader decodes just those seven fields and keeps :mod:`tarfile`'s meaning for them:
 
 - ustar names joined with their ``prefix`` field; GNU ``L``/``K`` long name and long link records;
-  PAX extended (``x``) and global (``g``) records ``path``, ``linkpath`` and ``size`` (and GNU's PAX
-  sparse ``GNU.sparse.name``/``size``/``realsize``); old GNU sparse (``S``) real sizes;
+  PAX extended (``x``) and global (``g``) records ``path``, ``linkpath``, ``size``, ``uid`` and
+  ``gid`` (and GNU's PAX sparse ``GNU.sparse.name``/``size``/``realsize``); old GNU sparse (``S``)
+  real sizes; a uid or gid field that is not a number reads as 0 (shown only, never trusted);
 - octal or base-256 numbers; the header checksum checked (unsigned or signed sum, like tarfile);
 - a negative size, or a PAX size record that is not a decimal number, is an error (:class:`SizeError`,
   naming the entry), where tarfile reads 0: a forged size must not make an image look smaller;
@@ -55,8 +57,9 @@ _EXTENSIONS = frozenset((GNU_LONGNAME, GNU_LONGLINK, PAX_EXTENDED, PAX_GLOBAL, S
 # Types whose header is all there is: no data blocks follow, whatever the size field says.
 _HEADER_ONLY = frozenset((HARDLINK, SYMLINK, CHAR, BLOCK_DEVICE, DIRECTORY, FIFO))
 _ENCODING, _ERRORS = "utf-8", "surrogateescape"  # what tarfile uses on a UTF-8 system
-# The PAX records that change the fields imagelint reads; the rest (times, owners, xattrs) are dropped.
-_PAX_KEYS = frozenset(("path", "linkpath", "size", "GNU.sparse.name", "GNU.sparse.size", "GNU.sparse.realsize"))
+# The PAX records that change the fields imagelint reads; the rest (times, owner names, xattrs) are dropped.
+_PAX_KEYS = frozenset(("path", "linkpath", "size", "uid", "gid", "GNU.sparse.name", "GNU.sparse.size",
+                       "GNU.sparse.realsize"))
 
 
 class TarError(Exception):
@@ -75,14 +78,16 @@ class SizeError(TarError):
 class Member:
     """One archive entry: the fields imagelint reads, with tarfile's meaning."""
 
-    __slots__ = ("name", "type", "size", "mode", "linkname")
+    __slots__ = ("name", "type", "size", "mode", "linkname", "uid", "gid")
 
-    def __init__(self, name: str, type: bytes, size: int, mode: int, linkname: str) -> None:
+    def __init__(self, name: str, type: bytes, size: int, mode: int, linkname: str, uid: int = 0, gid: int = 0) -> None:
         self.name = name
         self.type = type  # the one-byte type flag, as tarfile's TarInfo.type
         self.size = size  # the header's size (a sparse file's real size)
         self.mode = mode
         self.linkname = linkname
+        self.uid = uid  # numeric owner, from the header or a PAX record (names are not read)
+        self.gid = gid
 
     def isreg(self) -> bool:
         return self.type in _REGULAR_TYPES
@@ -358,7 +363,8 @@ class TarReader:
         elif typeflag not in _HEADER_ONLY:
             self._data_size = size
             self._padding = -size % BLOCK
-        return Member(name, typeflag, size, _number(block[100:108]), linkname)
+        uid, gid = _owners(block[108:124])
+        return Member(name, typeflag, size, _number(block[100:108]), linkname, uid, gid)
 
     def _extended_member(self, block: bytes, first: bool) -> Member:
         """A member with extended headers before it (long names, PAX records), or any other case."""
@@ -421,7 +427,12 @@ class TarReader:
         if typeflag not in _HEADER_ONLY:
             self._data_size = stored
             self._padding = -stored % BLOCK
-        return Member(name, typeflag, size, _number(block[100:108]), linkname)
+        uid, gid = _owners(block[108:124])
+        if records:
+            # PAX carries owners too big for the 8-byte fields; a record that is not a number is ignored.
+            uid = _pax_owner(records.get("uid"), uid)
+            gid = _pax_owner(records.get("gid"), gid)
+        return Member(name, typeflag, size, _number(block[100:108]), linkname, uid, gid)
 
     def _meta(self, size: int) -> bytes:
         """The data of a long-name or PAX record member (small, read whole)."""
@@ -495,6 +506,36 @@ def _number(field: bytes) -> int:
         return int(text, 8) if text else 0
     except ValueError:
         raise TarError("invalid number in header") from None
+
+
+_OWNERS: dict[bytes, tuple[int, int]] = {}
+_MAX_OWNERS = 4096  # distinct uid/gid fields remembered: a layer has a handful, a forged one many
+
+
+def _owners(fields: bytes) -> tuple[int, int]:
+    """(uid, gid) from the header's two 8-byte fields. A layer repeats a few owners over thousands
+    of entries, so the pair is looked up rather than parsed each time."""
+    owners = _OWNERS.get(fields)
+    if owners is None:
+        owners = (_owner(fields[:8]), _owner(fields[8:]))
+        if len(_OWNERS) < _MAX_OWNERS:
+            _OWNERS[fields] = owners
+    return owners
+
+
+def _owner(field: bytes) -> int:
+    """A uid or gid field; 0 when it is not a number. The owner is only shown, never trusted, so a
+    garbled one must not make an image unreadable that was readable before owners were read."""
+    try:
+        return _number(field)
+    except TarError:
+        return 0
+
+
+def _pax_owner(text: str | None, default: int) -> int:
+    if text is None or not text.isascii() or not text.isdigit():
+        return default
+    return int(text)
 
 
 def _nts(field: bytes) -> str:

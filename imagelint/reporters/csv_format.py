@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from imagelint.report import ImageDetails, Report
 
 LAYER_COLUMNS = ("index", "digest", "size", "wasted_bytes", "files_added", "files_modified", "files_removed", "command", "dockerfile_line")
-FILE_COLUMNS = ("layer", "path", "kind", "size", "mode", "change")
+FILE_COLUMNS = ("layer", "path", "kind", "size", "mode", "change", "uid", "gid")  # new columns go last: scripts index them
 FINDING_COLUMNS = ("file", "line", "column", "rule", "severity", "message")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -47,7 +47,7 @@ def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
 def _file_rows(image: ImageDetails, writer) -> None:
     writer.writerow(FILE_COLUMNS)
     for row in image.files:  # type: ignore[union-attr]
-        writer.writerow([row.layer, _cell(row.path), row.kind, row.size, f"{row.mode:04o}", row.change])
+        writer.writerow([row.layer, _cell(row.path), row.kind, row.size, f"{row.mode:04o}", row.change, row.uid, row.gid])
 
 
 def _cell(text: str) -> str:

@@ -11,7 +11,7 @@ from imagelint.analyze import run_analyze
 from imagelint.explore.model import ExploreModel
 from imagelint.settings import Settings
 from tests.support.cli import one_line_error, run
-from tests.support.image_archives import docker_save
+from tests.support.image_archives import docker_save, raw_layer_tar, saved_archive
 
 BASE = [("dir", "bin"), ("file", "bin/busybox", 1000), ("symlink", "bin/sh", "busybox")]
 LAYERS = [
@@ -135,3 +135,56 @@ def test_explore_without_a_terminal_is_one_line(tmp_path):
     archive = tmp_path / "image.tar"
     archive.write_bytes(docker_save(LAYERS, history=HISTORY))
     one_line_error(run("explore", f"docker-archive:{archive}", cwd=tmp_path), "needs a terminal")
+
+
+def owned_image(tmp_path):
+    """Two layers: /app/run set-uid and owned 1234:5678, then chown'ed to 0:0 by the second layer."""
+    import tarfile
+
+    def member(name, kind, mode, uid, gid, size=0):
+        info = tarfile.TarInfo(name)
+        info.type, info.mode, info.uid, info.gid, info.size = kind, mode, uid, gid, size
+        return info, (b"x" * size if size else None)
+
+    first = raw_layer_tar([member("app", tarfile.DIRTYPE, 0o755, 1000, 1001), member("app/run", tarfile.REGTYPE, 0o4755, 1234, 5678, 10)])
+    second = raw_layer_tar([member("app/run", tarfile.REGTYPE, 0o755, 0, 0, 10)])
+    archive = tmp_path / "owned.tar"
+    archive.write_bytes(saved_archive([first, second]))
+    return run_analyze(f"docker-archive:{archive}", Settings(), max_changes=1000, keep_tree=True)
+
+
+def test_tree_lines_show_mode_and_owner_as_of_the_selected_layer(tmp_path):
+    model = ExploreModel(owned_image(tmp_path))
+    model.select(0)
+    app = next(node for node in model.children() if node.name == "app")
+    run_node = model.children(app.index)[0]
+    assert model.label(app).split()[1:3] == ["drwxr-xr-x", "1000:1001"]
+    assert model.label(run_node).split()[1:3] == ["-rwsr-xr-x", "1234:5678"]
+    model.select(1)  # the layer that replaced it: its own mode and owner
+    run_node = model.children(app.index)[0]
+    assert model.label(run_node).split()[1:3] == ["-rwxr-xr-x", "0:0"]
+
+
+def test_pilot_tree_shows_owner_and_set_uid_mode(tmp_path):
+    from imagelint.explore.app import ExploreApp
+    from imagelint.explore.widgets import FileTree
+
+    report = owned_image(tmp_path)
+
+    async def drive():
+        app = ExploreApp(ExploreModel(report))
+        async with app.run_test(size=(160, 40)) as pilot:
+            files = app.query_one(FileTree)
+            await pilot.press("up")  # layer 0, where /app/run is 1234:5678 and set-uid
+            await pilot.press("tab", "space")  # open app/
+            await pilot.pause()
+            lines = dict(shown(files))
+            assert "-rwsr-xr-x   1234:5678" in lines["/app/run"], lines
+            assert "drwxr-xr-x   1000:1001" in lines["/app"], lines
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert "uid:gid" in str(app.screen.query_one("#help-text").render())
+            await pilot.press("escape", "q")
+        return app.return_code
+
+    assert asyncio.run(drive()) in (0, None)

@@ -37,11 +37,11 @@ class Unseekable(io.RawIOBase):
 def expected(data: bytes) -> list[tuple]:
     """What tarfile makes of an archive: the fields imagelint reads."""
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
-        return [(m.name, m.type, m.size, m.mode, m.linkname) for m in archive.getmembers()]
+        return [(m.name, m.type, m.size, m.mode, m.linkname, m.uid, m.gid) for m in archive.getmembers()]
 
 
 def ours(source) -> list[tuple]:
-    return [(m.name, m.type, m.size, m.mode, m.linkname) for m in iter_members(source)]
+    return [(m.name, m.type, m.size, m.mode, m.linkname, m.uid, m.gid) for m in iter_members(source)]
 
 
 def read_all_ways(data: bytes, tmp_path: Path) -> list[list[tuple]]:
@@ -141,7 +141,7 @@ def test_gnu_tar_archives_with_sparse_files(fmt, tmp_path):
     subprocess.run(["tar", f"--format={fmt}", "--sparse", "-C", str(root), "-cf", str(out), "."], check=True)
     data = out.read_bytes()
     assert_same(data, tmp_path)
-    sizes = {name: size for name, _, size, _, _ in ours(io.BytesIO(data))}
+    sizes = {name: size for name, _, size, *_ in ours(io.BytesIO(data))}
     assert sizes["./sparse"] == 5_000_003  # the real size, as tarfile reports it
 
 
@@ -213,3 +213,49 @@ def _fix_checksum(data: bytearray, start: int) -> None:
     header = data[start : start + 512]
     header[148:156] = b" " * 8
     data[start + 148 : start + 156] = b"%06o\0 " % sum(header)
+
+
+@pytest.mark.parametrize("fmt", [tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT], ids=["ustar", "gnu", "pax"])
+def test_owners_as_tarfile_reads_them(fmt, tmp_path):
+    # Small owners fit the octal fields; 2**22 needs GNU base-256 or a PAX uid/gid record (ustar cannot).
+    owners = [(0, 0), (1234, 5678), (65534, 65534)] + ([(2**22, 2**22 + 1)] if fmt != tarfile.USTAR_FORMAT else [])
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=fmt) as tar:
+        for number, (uid, gid) in enumerate(owners):
+            info = tarfile.TarInfo(f"owned{number}")
+            info.uid, info.gid, info.size = uid, gid, 3
+            tar.addfile(info, io.BytesIO(b"abc"))
+    data = buffer.getvalue()
+    assert_same(data, tmp_path)
+    assert [(m.uid, m.gid) for m in iter_members(io.BytesIO(data))] == owners
+
+
+def test_a_garbled_owner_field_reads_as_zero_not_as_an_error(tmp_path):
+    info = tarfile.TarInfo("f")
+    info.uid, info.gid = 7, 8
+    block = bytearray(info.tobuf(tarfile.USTAR_FORMAT))
+    block[108:116] = b"zzzzzzz\0"  # not octal: the owner is only shown, the entry is still read
+    block[148:156] = b" " * 8
+    block[148:155] = b"%06o\0" % sum(block)
+    found = list(iter_members(io.BytesIO(bytes(block) + bytes(1024))))
+    assert [(m.name, m.uid, m.gid) for m in found] == [("f", 0, 8)]
+
+
+def test_the_layer_listing_keeps_owners(tmp_path):
+    from imagelint.image.archive import read_layer
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name, kind, uid, gid, mode in [("app", tarfile.DIRTYPE, 1000, 1000, 0o755), ("app/run", tarfile.REGTYPE, 1234, 5678, 0o4755),
+                                           ("app/sh", tarfile.SYMTYPE, 0, 0, 0o777)]:
+            info = tarfile.TarInfo(name)
+            info.type, info.uid, info.gid, info.mode = kind, uid, gid, mode
+            info.linkname = "run" if kind == tarfile.SYMTYPE else ""
+            tar.addfile(info)
+    layer = read_layer(io.BufferedReader(io.BytesIO(buffer.getvalue())), "layer.tar", "test")
+    assert [(e.path, e.uid, e.gid, e.mode) for e in layer.entries] == [
+        ("app", 1000, 1000, 0o755), ("app/run", 1234, 5678, 0o4755), ("app/sh", 0, 0, 0o777)
+    ]
+    assert (layer.entries[1].uid, layer.entries[1].gid) == (1234, 5678)
+    moved = layer.entries.moved_to(type(layer.entries.paths)())  # an image's shared table: owners go along
+    assert [(e.uid, e.gid) for e in moved] == [(1000, 1000), (1234, 5678), (0, 0)]

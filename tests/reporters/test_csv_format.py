@@ -65,21 +65,35 @@ def test_one_row_per_file_with_change_types(archive, tmp_path):
     table = rows(result.stdout.decode())
     assert tuple(table[0]) == FILE_COLUMNS
     assert table[1:] == [
-        ["0", "/bin", "dir", "0", "0755", "added"],
-        ["0", "/bin/busybox", "file", "1000", "0644", "added"],
-        ["0", "/bin/sh", "symlink", "0", "0644", "added"],
-        ["1", "/d", "dir", "0", "0755", "added"],
-        ["1", "/d/a", "file", "300", "0644", "added"],
-        ["1", "/o", "dir", "0", "0755", "added"],
-        ["1", "/o/old", "file", "40", "0644", "added"],
-        ["1", "/=cmd|calc", "file", "5", "0644", "added"],
-        ["2", "/d", "whiteout", "0", "0644", "removed"],
-        ["2", "/o", "opaque", "0", "0644", "removed"],
-        ["2", "/o/new", "file", "7", "0644", "added"],
-        ["2", "/bin/busybox", "file", "1200", "0644", "modified"],
-        ["3", "/d", "dir", "0", "0755", "added"],
-        ["3", "/d/a", "file", "9", "0644", "added"],
+        ["0", "/bin", "dir", "0", "0755", "added", "0", "0"],
+        ["0", "/bin/busybox", "file", "1000", "0644", "added", "0", "0"],
+        ["0", "/bin/sh", "symlink", "0", "0644", "added", "0", "0"],
+        ["1", "/d", "dir", "0", "0755", "added", "0", "0"],
+        ["1", "/d/a", "file", "300", "0644", "added", "0", "0"],
+        ["1", "/o", "dir", "0", "0755", "added", "0", "0"],
+        ["1", "/o/old", "file", "40", "0644", "added", "0", "0"],
+        ["1", "/=cmd|calc", "file", "5", "0644", "added", "0", "0"],
+        ["2", "/d", "whiteout", "0", "0644", "removed", "0", "0"],
+        ["2", "/o", "opaque", "0", "0644", "removed", "0", "0"],
+        ["2", "/o/new", "file", "7", "0644", "added", "0", "0"],
+        ["2", "/bin/busybox", "file", "1200", "0644", "modified", "0", "0"],
+        ["3", "/d", "dir", "0", "0755", "added", "0", "0"],
+        ["3", "/d/a", "file", "9", "0644", "added", "0", "0"],
     ]
+
+
+def test_file_rows_carry_the_owner_from_the_layer_tar(tmp_path):
+    import tarfile
+
+    from tests.support.image_archives import raw_layer_tar, saved_archive
+
+    info = tarfile.TarInfo("app/run")
+    info.mode, info.uid, info.gid, info.size = 0o4755, 1234, 5678, 3
+    archive = tmp_path / "owned.tar"
+    archive.write_bytes(saved_archive([raw_layer_tar([(info, b"abc")])]))
+    result = run("analyze", f"docker-archive:{archive}", "--format", "csv", "--files", "--fail-on", "never", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert rows(result.stdout.decode())[1:] == [["0", "/app/run", "file", "3", "4755", "added", "1234", "5678"]]
 
 
 def test_cells_that_a_spreadsheet_would_run_are_quoted(tmp_path):

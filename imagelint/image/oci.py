@@ -13,7 +13,9 @@ tag, the ``org.opencontainers.image.ref.name`` annotation) and may point at nest
 - only regular files are read: a blob that is a FIFO, a device or a symlink to one (``/dev/zero``
   never ends) is refused before any read, and metadata is read only up to its size limit;
 - a compressed tar cannot be seeked: it is read in one pass by the ``docker save`` reader, which
-  understands the same layout.
+  understands the same layout;
+- with ``on_progress``, each layer blob reports the bytes read of the size its descriptor announces
+  (the same events a registry pull sends, :mod:`imagelint.cli.progress` draws them).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import io
 import os
 import stat
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -43,11 +46,23 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
-def load_oci(path: Path, *, ref: str | None = None, platform: str | None = None, origin: str | None = None) -> Image:
-    """The image an OCI layout holds; ``ref`` picks a tag, ``platform`` a platform of an index."""
+ProgressCallback = Callable[[dict], None]
+_PROGRESS_STEP = 1 << 20  # bytes between two progress events: a redraw per megabyte is plenty
+
+
+def load_oci(
+    path: Path,
+    *,
+    ref: str | None = None,
+    platform: str | None = None,
+    origin: str | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> Image:
+    """The image an OCI layout holds; ``ref`` picks a tag, ``platform`` a platform of an index;
+    ``on_progress`` receives each layer's bytes read (not for a compressed tar, read in one pass)."""
     origin = origin or str(path)
     if path.is_dir():
-        return _read_layout(_DirectoryStore(path, origin), ref, platform)
+        return _read_layout(_DirectoryStore(path, origin), ref, platform, on_progress)
     if not path.exists():
         raise ImageError(f"{origin}: no such file or directory")
     with _open_regular(path, origin, "the layout tar") as handle:
@@ -55,7 +70,7 @@ def load_oci(path: Path, *, ref: str | None = None, platform: str | None = None,
         if head.startswith((_GZIP_MAGIC, _ZSTD_MAGIC)):
             # A compressed tar cannot be seeked: one pass reads every blob, then the index picks.
             return archive.read_saved_image(handle, origin=origin, platform=platform, ref=ref)
-        return _read_layout(_TarStore(handle, origin), ref, platform)
+        return _read_layout(_TarStore(handle, origin), ref, platform, on_progress)
 
 
 class _DirectoryStore:
@@ -138,7 +153,7 @@ class _TarStore:
         return self.handle.read(size)
 
 
-def _read_layout(store, ref: str | None, platform: str | None) -> Image:
+def _read_layout(store, ref: str | None, platform: str | None, on_progress: ProgressCallback | None = None) -> Image:
     origin = store.origin
     fetched: list[tuple[bytes, str]] = []
 
@@ -164,19 +179,20 @@ def _read_layout(store, ref: str | None, platform: str | None) -> Image:
     for descriptor in manifest.get("layers") or []:
         digest = descriptor_digest(descriptor if isinstance(descriptor, dict) else {}, origin)
         if digest not in read:
-            read[digest] = _read_layer(store, descriptor, origin, paths)
+            read[digest] = _read_layer(store, descriptor, origin, paths, on_progress)
         listing = read[digest]  # a layer listed twice (an identical duplicate) is one blob: read it once
         layers.append(Layer(entries=listing.entries, size=listing.size, source=listing.source))
     name = ref or resolved.ref_name or origin
     return build_image(name=name, image_id=descriptor_digest(config_descriptor, origin), config=config, layers=layers)
 
 
-def _read_layer(store, descriptor: dict, origin: str, paths: PathTable) -> Layer:
+def _read_layer(store, descriptor: dict, origin: str, paths: PathTable, on_progress: ProgressCallback | None = None) -> Layer:
     digest = descriptor_digest(descriptor, origin)
     blob = store.open_blob(descriptor)  # a file on disk, or a window over the tar
     try:
         # Every byte is read (not seeked over) and hashed as it goes by: the blob must match its digest.
-        hashed = DigestReader(blob, _blob_name(digest))
+        source = blob if on_progress is None else _ReportingReader(blob, digest, descriptor.get("size"), on_progress)
+        hashed = DigestReader(source, _blob_name(digest))
         layer = archive.read_layer(hashed, digest, origin, paths=paths)  # type: ignore[arg-type]
         hashed.verify(origin)
         return layer
@@ -185,6 +201,38 @@ def _read_layer(store, descriptor: dict, origin: str, paths: PathTable) -> Layer
     finally:
         if not isinstance(blob, Window):
             blob.close()
+
+
+class _ReportingReader:
+    """A layer blob that reports how many of its announced bytes have been read, in the pull-event
+    shape: ``{"id": <short digest>, "status": "Reading", "progressDetail": {"current", "total"}}``."""
+
+    def __init__(self, source, digest: str, total, on_progress: ProgressCallback) -> None:
+        self._source, self._on_progress = source, on_progress
+        self._id = digest.partition(":")[2][:12] or digest
+        # The descriptor's size is what the manifest announces; a forged one only skews the bar.
+        self._total = total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else None
+        self._read = self._reported = 0
+
+    def _count(self, count: int) -> None:
+        self._read += count
+        if self._read - self._reported >= _PROGRESS_STEP or count == 0 or self._read == self._total:
+            self._reported = self._read
+            self._on_progress({"id": self._id, "status": "Reading", "progressDetail": {"current": self._read, "total": self._total}})
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._source.read(size) if size is not None and size >= 0 else self._source.read()
+        self._count(len(data))
+        return data
+
+    def readinto(self, buffer) -> int:
+        count = self._source.readinto(buffer) or 0
+        self._count(count)
+        return count
+
+    def peek(self, size: int = 1) -> bytes:
+        peek = getattr(self._source, "peek", None)
+        return peek(size) if peek is not None else b""
 
 
 def _open_regular(path: Path, origin: str, what: str) -> BinaryIO:

@@ -185,7 +185,9 @@ class OciSource(ImageSource):
     def load(self, options: LoadOptions) -> Image:
         from imagelint.image.oci import load_oci
 
-        return load_oci(Path(self.value), ref=self.tag, platform=options.platform, origin=f"oci:{self.value}")
+        return load_oci(
+            Path(self.value), ref=self.tag, platform=options.platform, origin=f"oci:{self.value}", on_progress=options.on_progress
+        )
 
 
 @dataclass(frozen=True)

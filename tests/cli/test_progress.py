@@ -8,7 +8,7 @@ import pytest
 
 from imagelint.cli.progress import progress_wanted, read_progress
 from imagelint.image.sources import LoadOptions, parse_reference
-from tests.support.image_archives import docker_save
+from tests.support.image_archives import docker_save, oci_layout
 from tests.support.terminal import run_on_a_terminal
 
 LAYERS = [[("dir", "bin"), ("file", "bin/busybox", 3_000_000)], [("file", "big.bin", 2_500_000)]]
@@ -39,6 +39,21 @@ def test_reading_an_archive_reports_bytes_of_its_size(archive, outside_ci):
     currents = [event["progressDetail"]["current"] for event in events]
     assert all(event["progressDetail"]["total"] == total for event in events)
     assert currents == sorted(currents) and currents[-1] == total and len(events) >= 2  # data seeked over still counts
+
+
+@pytest.mark.parametrize("form", ["dir", "tar"])
+def test_reading_an_oci_layout_reports_each_layer_of_its_announced_size(tmp_path, outside_ci, form):
+    layout = oci_layout(tmp_path / ("layout" if form == "dir" else "layout.tar"), [{"layers": LAYERS}], form=form)
+    events: list[dict] = []
+    image = parse_reference(f"oci:{layout}").load(LoadOptions(on_progress=events.append))
+    by_layer: dict[str, list[dict]] = {}
+    for event in events:
+        by_layer.setdefault(event["id"], []).append(event)
+    assert len(by_layer) == len(image.layers) == 2
+    for layer_events in by_layer.values():
+        total = layer_events[-1]["progressDetail"]["total"]
+        currents = [event["progressDetail"]["current"] for event in layer_events]
+        assert total > 2_500_000 and currents == sorted(currents) and currents[-1] == total
 
 
 def test_bars_are_drawn_on_a_terminal(archive, outside_ci):

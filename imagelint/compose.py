@@ -32,8 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from imagelint.documents import DocumentError, load_yaml, read_bytes
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.variables import closing_brace
 
+# Compiled at import, unlike the (lazy) patterns below: discovery checks every file name with it.
 COMPOSE_NAME = re.compile(r"^(docker-)?compose(\.[\w.-]+)?\.ya?ml$")
 # The files docker compose reads when none is named: the first present, and its override.
 DEFAULT_OVERRIDES = {
@@ -42,9 +44,9 @@ DEFAULT_OVERRIDES = {
     "docker-compose.yaml": ("docker-compose.override.yaml", "docker-compose.override.yml"),
     "docker-compose.yml": ("docker-compose.override.yml", "docker-compose.override.yaml"),
 }
-_REMOTE_CONTEXT = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_BRACED = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>.*))?$", re.DOTALL)
+_REMOTE_CONTEXT = LazyPattern(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
+_NAME = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*")
+_BRACED = LazyPattern(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>.*))?$", re.DOTALL)
 _MERGED_BY_NAME = ("args", "additional_contexts")
 
 

@@ -32,6 +32,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from imagelint.findings import FAMILIES, Severity
@@ -125,14 +126,14 @@ _KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", 
 CheckFunction = Callable[..., Iterator[Violation]]
 
 
-@dataclass(frozen=True, slots=True)
+# No slots: ``doc`` is a cached_property, which needs an instance __dict__.
+@dataclass(frozen=True)
 class Rule:
     code: str
     name: str
     family: str
     severity: Severity
     check: CheckFunction
-    doc: RuleDoc
     hadolint: tuple[str, ...] = ()
     buildkit: tuple[str, ...] = ()
     checkov: tuple[str, ...] = ()
@@ -160,6 +161,13 @@ class Rule:
             known = ", ".join(self.declared_options) or "none"
             return f"unknown option (options of {self.code}: {known})"
         return declared.problem(value)
+
+    @cached_property
+    def doc(self) -> RuleDoc:
+        """The documentation parsed from the check's docstring. Parsed on first use, not at
+        registration: a lint never reads it, and parsing all rules' docs slows every start-up. A
+        malformed docstring raises here; the docs tests read every rule's doc, so they catch it."""
+        return parse_doc(inspect.getdoc(self.check) or "", self.code, examples_required=self.target == "dockerfile")
 
     @property
     def summary(self) -> str:
@@ -216,7 +224,8 @@ def rule(
     defers_to: str | None = None,
     fixes: tuple[str, ...] = (),
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check function as a rule. Bad metadata fails at import, not at lint time."""
+    """Register a check function as a rule. Bad metadata fails at import, not at lint time; a
+    malformed docstring fails where the doc is first read (:attr:`Rule.doc`; the docs tests read all)."""
 
     def register(check: CheckFunction) -> CheckFunction:
         if not CODE_PATTERN.match(code):
@@ -231,19 +240,17 @@ def rule(
             raise ValueError(f"rule code {code} is retired ({RETIRED_CODES[code]}); give the rule a new code")
         if not set(fixes) <= {"safe", "unsafe"}:
             raise ValueError(f"rule {code}: fixes must name 'safe' and/or 'unsafe'")
-        if "unsafe" in fixes and "Fix safety" not in (inspect.getdoc(check) or ""):
+        if "unsafe" in fixes and "Fix safety" not in (check.__doc__ or ""):
             raise ValueError(f"rule {code}: an unsafe fix needs a '## Fix safety' section saying why")
         if target not in TARGETS:
             raise ValueError(f"rule {code}: target must be one of {', '.join(TARGETS)}")
         declared = {n: v if isinstance(v, Option) else Option(v) for n, v in (options or {}).items()}
-        doc = parse_doc(inspect.getdoc(check) or "", code, examples_required=target == "dockerfile")
         _REGISTRY[code] = Rule(
             code=code,
             name=name,
             family=family,
             severity=Severity.parse(severity),
             check=check,
-            doc=doc,
             hadolint=tuple(hadolint),
             buildkit=tuple(buildkit),
             checkov=tuple(checkov),

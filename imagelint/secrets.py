@@ -14,36 +14,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_KEY_BEGIN = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
-_KEY_END = re.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+from imagelint.lazy_pattern import LazyPattern
+
+_KEY_BEGIN = LazyPattern(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+_KEY_END = LazyPattern(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 # A whole key: BEGIN to END (keys are a few kilobytes), or with no END in reach, BEGIN and the key
 # text after it (base64, line breaks, escaped "\n", PEM headers). Found as one token, so that where a
 # key is shown (a recorded build command) all of it is hidden, not just its first line.
-_KEY_BLOCK = re.compile(
+_KEY_BLOCK = LazyPattern(
     _KEY_BEGIN.pattern + r"(?:[\s\S]{0,16384}?" + _KEY_END.pattern + r"|(?:[A-Za-z0-9+/=\s\\:,.-]{0,16384}[A-Za-z0-9+/=])?)"
 )
 
 # Known token formats; each is specific enough to report wherever it appears.
 TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b")),
-    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})\b")),
-    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b")),
-    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b")),
-    ("a Stripe secret key", re.compile(r"\b[rs]k_live_[A-Za-z0-9]{20,}\b")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
-    ("a PyPI token", re.compile(r"\bpypi-AgE[A-Za-z0-9_-]{50,}\b")),
+    ("an AWS access key id", LazyPattern(r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b")),
+    ("a GitHub token", LazyPattern(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})\b")),
+    ("a GitLab token", LazyPattern(r"\bglpat-[A-Za-z0-9_-]{20,}\b")),
+    ("a Slack token", LazyPattern(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b")),
+    ("a Stripe secret key", LazyPattern(r"\b[rs]k_live_[A-Za-z0-9]{20,}\b")),
+    ("a Google API key", LazyPattern(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("an npm token", LazyPattern(r"\bnpm_[A-Za-z0-9]{36}\b")),
+    ("a PyPI token", LazyPattern(r"\bpypi-AgE[A-Za-z0-9_-]{50,}\b")),
     ("a private key", _KEY_BLOCK),
 )
 
 # ``scheme://user:password@host``: a password written into a URL.
-URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://([^\s/:@'\"]+):([^\s/@'\"]+)@[\w.-]", re.IGNORECASE)
+URL_CREDENTIALS = LazyPattern(r"\b[a-z][a-z0-9+.-]*://([^\s/:@'\"]+):([^\s/@'\"]+)@[\w.-]", re.IGNORECASE)
 
 # Passwords given as command-line options: curl's ``-u user:password`` (and ``--user``, the proxy
 # forms ``-U``/``--proxy-user``), counted only inside a curl command; and ``--password VALUE`` with
 # wget's ``--http-``, ``--ftp-`` and ``--proxy-`` forms, whose name says it all. One pass over the
 # text: separators end a command, ``curl`` starts one, options are judged by the command they are in.
-_COMMAND_WORDS = re.compile(
+_COMMAND_WORDS = LazyPattern(
     r"""(?P<end>[|;&\n()])"""
     r"""|(?P<curl>(?<![\w./-])curl\b)"""
     r"""|(?<![\w-])(?P<user_option>-u|-U|--user|--proxy-user)(?:=|[ \t]*)(?P<q1>["']?)[^\s:"'$]+:(?P<user_password>[^\s"']+)(?P=q1)"""
@@ -76,8 +78,8 @@ _NOT_SECRET_HEADS = frozenset(
      "env", "var", "command", "cmd", "script", "helper", "manager", "backend", "mount", "source"}
 )  # fmt: skip
 # One-word compounds: ROOTPASS, ADMINPASSWORD, DBPASSWD, AUTHTOKEN (but not BYPASS or COMPASS).
-_COMPOUND_SECRET = re.compile(r"^(?:[a-z]+(?:password|passwd|token|secret)|(?:root|admin|db|user|my|app)pass)$")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_COMPOUND_SECRET = LazyPattern(r"^(?:[a-z]+(?:password|passwd|token|secret)|(?:root|admin|db|user|my|app)pass)$")
+_CAMEL = LazyPattern(r"(?<=[a-z0-9])(?=[A-Z])")
 
 # Literal values that are not secrets: placeholders, switches, references to files.
 _PLACEHOLDERS = frozenset(
@@ -86,7 +88,7 @@ _PLACEHOLDERS = frozenset(
      "sample", "test", "testing", "fake", "xxx", "xxxx", "xxxxxx", "*", "***", "******", "-", "default",
      "true", "false", "yes", "no", "on", "off", "enabled", "disabled", "0", "1", "y", "n", "''", '""'}
 )  # fmt: skip
-_PLACEHOLDER_SHAPES = re.compile(
+_PLACEHOLDER_SHAPES = LazyPattern(
     r"^(?:<[^>]*>|\{\{.*\}\}|%[A-Za-z_]+%|x+|\*+|\.+|your[-_ ].*|.*(?:changeme|change_me|placeholder|"
     r"fake|dummy|example|insecure|not[-_]?a[-_]?secret|replace[-_ ]?me).*)$",
     re.IGNORECASE,
@@ -107,7 +109,7 @@ def name_words(name: str) -> list[str]:
 
 
 # Names that can be secret names contain one of these (checked before splitting names into words).
-SECRET_NAME_HINT = re.compile(r"pass|pw|secret|token|key|cred|pat", re.IGNORECASE)
+SECRET_NAME_HINT = LazyPattern(r"pass|pw|secret|token|key|cred|pat", re.IGNORECASE)
 
 
 def is_secret_name(name: str) -> bool:
@@ -137,9 +139,10 @@ def is_literal_secret_value(value: str) -> bool:
     return not (len(set(text)) == 1 or re.fullmatch(r"\d{1,4}", text))
 
 
-# A cheap first look: most text holds none of the prefixes the token formats start with.
+# A cheap first look: most text holds none of the prefixes the token formats start with. Compiled
+# at import, unlike the (lazy) patterns here that it spares: every lint uses it.
 _TOKEN_HINT = re.compile(r"AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|k_live_|AIza|npm_|pypi-|PRIVATE KEY|://[^\s/@]*:[^\s/@]*@")
-_OPTION_HINT = re.compile(r"""(?<![\w-])(?:-u|-U|--user|--proxy-user)(?:=|[ \t]*)["']?[^\s:"'$]+:|-passw""")
+_OPTION_HINT = LazyPattern(r"""(?<![\w-])(?:-u|-U|--user|--proxy-user)(?:=|[ \t]*)["']?[^\s:"'$]+:|-passw""")
 
 
 def _may_hold_tokens(text: str) -> bool:
@@ -208,11 +211,11 @@ def is_secret_finding(finding) -> bool:
 # --- masking source lines -------------------------------------------------------------------------
 
 # NAME=value, the value bare or quoted (ENV, ARG, LABEL, shell assignments, URL query strings).
-_ASSIGNMENT = re.compile(r"""(?<![\w$])([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'\\]+)""")
+_ASSIGNMENT = LazyPattern(r"""(?<![\w$])([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'\\]+)""")
 # ENV NAME value (the legacy space form of ENV).
-_ENV_SPACE_FORM = re.compile(r"^(\s*ENV\s+)([A-Za-z_][\w.-]*)(\s+)(\S.*?)(\s*\\?)$", re.IGNORECASE)
+_ENV_SPACE_FORM = LazyPattern(r"^(\s*ENV\s+)([A-Za-z_][\w.-]*)(\s+)(\S.*?)(\s*\\?)$", re.IGNORECASE)
 # --password value / --token=value on a command line.
-_OPTION = re.compile(r"""(?<![\w-])--?([A-Za-z][\w-]*)(=|\s+)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'\\-][^\s"'\\]*)""")
+_OPTION = LazyPattern(r"""(?<![\w-])--?([A-Za-z][\w-]*)(=|\s+)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'\\-][^\s"'\\]*)""")
 
 
 def _quote(value: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from imagelint.dockerfile import ImageRef
+from imagelint.lazy_pattern import LazyPattern
 
 DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com", "hub.docker.com"})
 
@@ -37,6 +38,7 @@ def tag_tokens(tag: str | None) -> list[str]:
     return [t for t in re.split(r"[-_]", tag.lower())] if tag else []
 
 
+# Compiled at import, unlike the (lazy) patterns here: every FROM with a tag uses it.
 _VERSION = re.compile(r"^v?(\d+)(?:\.(\d+))?")
 
 
@@ -109,7 +111,7 @@ _IMAGE_ENV_NAMES = frozenset(
     "GOFLAGS CGO_ENABLED GEM_HOME PGDATA PG_MAJOR PG_VERSION CATALINA_HOME CATALINA_BASE VIRTUAL_ENV DEBIAN_FRONTEND "
     "NB_USER NB_UID NB_GID container".split()  # NB_*: the Jupyter images' notebook user
 )
-_IMAGE_ENV_PATTERN = re.compile(
+_IMAGE_ENV_PATTERN = LazyPattern(
     r"^(?:LC_\w+|XDG_\w+|SSL_CERT_\w+|NVIDIA_\w+|CUDA_\w+|CONDA_\w+|MAMBA_\w+|PIP_\w+|NPM_CONFIG_\w+|BUNDLE_\w+|"
     r"DOTNET_\w+|ASPNETCORE_\w+|APP_UID|PHP_\w+|APACHE_\w+|NGINX_\w+|JAVA_\w+|JDK_\w+|JRE_\w+|MAVEN_\w+|"
     r"GRADLE_\w+|RUST\w*|CARGO_\w+|[A-Z][A-Z0-9]*_(?:VERSION|MAJOR|MINOR|HOME|ROOT|PREFIX|SHA\d*|CHECKSUM|URL|OPTS))$"
@@ -154,7 +156,7 @@ _DEFAULT_COMMANDS = {
 # Images of other registries that run as root unless a Dockerfile says otherwise (their non-root
 # variants, ``:nonroot`` and ``-chiseled`` tags, are told apart by tag), and set no CMD: a
 # Dockerfile built FROM them that sets none gets the shell of the distribution they are built on.
-_ROOT_IMAGES_WITHOUT_CMD = re.compile(
+_ROOT_IMAGES_WITHOUT_CMD = LazyPattern(
     r"^(?:mcr\.microsoft\.com/dotnet/(?:core/)?(?:runtime-deps|runtime|aspnet|sdk)|gcr\.io/distroless/.+)$"
 )
 

@@ -12,19 +12,22 @@ import os
 import re
 from dataclasses import dataclass
 
+from imagelint.lazy_pattern import LazyPattern
+
 _READ_LIMIT = 256 * 1024
 
 # .env variants that document variables rather than hold them.
 _ENV_TEMPLATES = ("example", "sample", "template", "dist", "default", "defaults", "schema", "tpl", "tmpl", "ci", "test")
-_PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
+_PRIVATE_KEY = LazyPattern(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
 # ``_authToken=abc`` but not ``_authToken=${NPM_TOKEN}``.
-_NPM_TOKEN = re.compile(rb"(?m)^\s*[^#;\s]*_(?:authToken|auth|password)\s*=\s*(?!\$\{?)\S")
-_PASSWORD_LINE = re.compile(rb"(?mi)^\s*password\s*[=:]\s*(?!\$\{?)\S")
-_NETRC_PASSWORD = re.compile(rb"(?m)\bpassword\s+(?!\$\{?)\S")
+_NPM_TOKEN = LazyPattern(rb"(?m)^\s*[^#;\s]*_(?:authToken|auth|password)\s*=\s*(?!\$\{?)\S")
+_PASSWORD_LINE = LazyPattern(rb"(?mi)^\s*password\s*[=:]\s*(?!\$\{?)\S")
+_NETRC_PASSWORD = LazyPattern(rb"(?m)\bpassword\s+(?!\$\{?)\S")
+# Compiled at import, unlike the (lazy) patterns here: every lint of a build context uses it.
 _ENV_ASSIGNMENT = re.compile(rb"(?m)^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=\s*\S")
-_DOCKER_AUTH = re.compile(rb'"auth"\s*:\s*"[^"]+"')
+_DOCKER_AUTH = LazyPattern(rb'"auth"\s*:\s*"[^"]+"')
 # ``url = https://user:ghp_token@github.com/org/repo`` in .git/config.
-_URL_CREDENTIALS = re.compile(rb"(?m)^\s*url\s*=\s*\w+://[^/\s:@]+:[^/\s@]+@")
+_URL_CREDENTIALS = LazyPattern(rb"(?m)^\s*url\s*=\s*\w+://[^/\s:@]+:[^/\s@]+@")
 
 
 def _read(path: str) -> bytes:

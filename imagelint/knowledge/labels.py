@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from imagelint.lazy_pattern import LazyPattern
+
 if TYPE_CHECKING:
     from imagelint.context import LintContext
     from imagelint.dockerfile import Instruction
@@ -102,8 +104,8 @@ def mistyped_message(label: ImageLabel, problem: str) -> str:
 
 
 # RFC 3986: a scheme, then only the characters a URI may hold, "%" starting an escape.
-_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~%!$&'()*+,;=:@/?#\[\]]*")
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_URI = LazyPattern(r"[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~%!$&'()*+,;=:@/?#\[\]]*")
+_BAD_ESCAPE = LazyPattern(r"%(?![0-9A-Fa-f]{2})")
 # Schemes whose URLs name a host: "https://" alone names nothing.
 _HOSTED_SCHEMES = frozenset({"http", "https", "ftp", "ftps", "ws", "wss", "git", "ssh", "sftp"})
 
@@ -125,7 +127,7 @@ def _host(hierarchy: str) -> str:
     return authority if authority.startswith("[") else authority.split(":", 1)[0]
 
 
-_RFC3339 = re.compile(
+_RFC3339 = LazyPattern(
     r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))"
 )
 
@@ -158,7 +160,7 @@ def is_spdx(value: str) -> bool:
     return True
 
 
-_HASH = re.compile(r"[0-9a-f]{7,40}|[0-9a-f]{64}")
+_HASH = LazyPattern(r"[0-9a-f]{7,40}|[0-9a-f]{64}")
 
 
 def is_git_hash(value: str) -> bool:
@@ -170,7 +172,7 @@ def is_git_hash(value: str) -> bool:
 _NUMBER = r"(?:0|[1-9][0-9]*)"
 _PRERELEASE_PART = r"(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
 _BUILD_PART = r"[0-9A-Za-z-]+"
-_SEMVER = re.compile(
+_SEMVER = LazyPattern(
     rf"{_NUMBER}\.{_NUMBER}\.{_NUMBER}"
     rf"(?:-{_PRERELEASE_PART}(?:\.{_PRERELEASE_PART})*)?"
     rf"(?:\+{_BUILD_PART}(?:\.{_BUILD_PART})*)?"
@@ -188,8 +190,8 @@ _QUOTED = r'"(?:[^"\\\r\n]|\\.)*"'
 _LOCAL = rf"(?:{_ATOM}(?:\.{_ATOM})*|{_QUOTED})"
 _HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _DOMAIN = rf"(?:{_HOST_LABEL}(?:\.{_HOST_LABEL})*|\[[^\[\]\\\s]+\])"
-_ADDRESS = re.compile(rf"{_LOCAL}@{_DOMAIN}")
-_NAMED_ADDRESS = re.compile(rf"[^<>@\r\n]*<{_LOCAL}@{_DOMAIN}>")
+_ADDRESS = LazyPattern(rf"{_LOCAL}@{_DOMAIN}")
+_NAMED_ADDRESS = LazyPattern(rf"[^<>@\r\n]*<{_LOCAL}@{_DOMAIN}>")
 
 
 def is_email(value: str) -> bool:

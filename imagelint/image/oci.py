@@ -39,7 +39,7 @@ from imagelint.image.layout import (
     resolve_manifest,
 )
 from imagelint.image.model import Image, ImageError, Layer, PathTable, clean_path
-from imagelint.image.streams import DigestReader
+from imagelint.image.streams import PROGRESS_STEP, DigestReader, read_event
 from imagelint.image.tarstream import TarError, TarReader, Window
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -47,7 +47,6 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
 ProgressCallback = Callable[[dict], None]
-_PROGRESS_STEP = 1 << 20  # bytes between two progress events: a redraw per megabyte is plenty
 
 
 def load_oci(
@@ -204,8 +203,8 @@ def _read_layer(store, descriptor: dict, origin: str, paths: PathTable, on_progr
 
 
 class _ReportingReader:
-    """A layer blob that reports how many of its announced bytes have been read, in the pull-event
-    shape: ``{"id": <short digest>, "status": "Reading", "progressDetail": {"current", "total"}}``."""
+    """A layer blob that reports how many of its announced bytes have been read
+    (:func:`~imagelint.image.streams.read_event`, named by its short digest)."""
 
     def __init__(self, source, digest: str, total, on_progress: ProgressCallback) -> None:
         self._source, self._on_progress = source, on_progress
@@ -216,9 +215,9 @@ class _ReportingReader:
 
     def _count(self, count: int) -> None:
         self._read += count
-        if self._read - self._reported >= _PROGRESS_STEP or count == 0 or self._read == self._total:
+        if self._read - self._reported >= PROGRESS_STEP or count == 0 or self._read == self._total:
             self._reported = self._read
-            self._on_progress({"id": self._id, "status": "Reading", "progressDetail": {"current": self._read, "total": self._total}})
+            self._on_progress(read_event(self._id, self._read, self._total))
 
     def read(self, size: int = -1) -> bytes:
         data = self._source.read(size) if size is not None and size >= 0 else self._source.read()

@@ -60,7 +60,7 @@ from imagelint.image.layout import (
 )
 from imagelint.image.model import Image, ImageError, Layer, PathTable
 from imagelint.image.reference import RegistryReference, parse_registry_reference
-from imagelint.image.streams import ChunkStream
+from imagelint.image.streams import ChunkStream, read_event
 from imagelint.image.tarstream import TarError
 
 STREAM_CHUNK_BYTES = 1 << 20
@@ -468,7 +468,7 @@ def _verified_chunks(response, digest: str, size: int, origin: str, on_progress:
         deadline.progress(len(chunk))
         hasher.update(chunk)
         if on_progress is not None:
-            on_progress({"status": "Reading", "id": short, "progressDetail": {"current": received, "total": size}})
+            on_progress(read_event(short, received, size))
         yield chunk
     if received != size:
         raise ImageError(f"{origin}: layer {digest} has {received} bytes, its descriptor says {size}")

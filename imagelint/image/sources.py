@@ -27,7 +27,7 @@ from imagelint.image.archive import read_saved_image
 from imagelint.image.layout import Platform, check_platform
 from imagelint.image.model import Image, ImageError
 from imagelint.image.reference import IMAGE_ID, REFERENCE, TAG, parse_registry_reference
-from imagelint.image.streams import ChunkStream
+from imagelint.image.streams import PROGRESS_STEP, ChunkStream, read_event
 
 __all__ = ["ImageSource", "LoadOptions", "SOURCES", "load_image", "parse_reference"]
 
@@ -216,22 +216,16 @@ class RegistrySource(ImageSource):
 
 # --- progress of a read (LoadOptions.on_progress), in the daemon's pull-event shape ------------------
 
-_PROGRESS_STEP = 1 << 20  # bytes between two events: a redraw per megabyte is plenty
-
-
-def _read_event(name: str, current: int, total: int | None) -> dict:
-    return {"id": name, "status": "Reading", "progressDetail": {"current": current, "total": total}}
-
 
 def _reported_chunks(chunks, name: str, total: int | None, on_progress: Callable[[dict], None]):
     read = reported = 0
     for chunk in chunks:
         read += len(chunk)
-        if read - reported >= _PROGRESS_STEP:
-            on_progress(_read_event(name, read, total))
+        if read - reported >= PROGRESS_STEP:
+            on_progress(read_event(name, read, total))
             reported = read
         yield chunk
-    on_progress(_read_event(name, read, total))
+    on_progress(read_event(name, read, total))
 
 
 class _ReportingFile(io.FileIO):
@@ -250,9 +244,9 @@ class _ReportingFile(io.FileIO):
 
     def _report(self) -> None:
         position = super().tell()
-        if abs(position - self._reported) >= _PROGRESS_STEP or position >= self._total:
+        if abs(position - self._reported) >= PROGRESS_STEP or position >= self._total:
             self._reported = position
-            self._on_progress(_read_event(self._name, position, self._total))
+            self._on_progress(read_event(self._name, position, self._total))
 
     def readinto(self, buffer) -> int | None:  # type: ignore[override]
         count = super().readinto(buffer)

@@ -137,3 +137,13 @@ class DigestReader(io.RawIOBase):
             pass
         if self._hash is not None and self._hash.hexdigest() != self._expected:
             raise ImageError(f"{origin}: {self.name}: content does not match its digest")
+
+
+# --- progress of a read, in the daemon's pull-event shape (sources and the OCI reader send these) ---
+
+PROGRESS_STEP = 1 << 20  # bytes between two progress events: a redraw per megabyte is plenty
+
+
+def read_event(name: str, current: int, total: int | None) -> dict:
+    """A progress event: ``name`` (a file or a short layer digest) has ``current`` of ``total`` bytes read."""
+    return {"id": name, "status": "Reading", "progressDetail": {"current": current, "total": total}}

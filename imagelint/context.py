@@ -21,6 +21,8 @@ from imagelint.shell import SHELLS, Command, Script, parse_script
 
 T = TypeVar("T")
 
+_UNKNOWN = object()  # LintContext.fact: not computed yet (None is a fact like any other)
+
 _WINDOWS_IMAGES = ("windows", "servercore", "nanoserver", "dotnet/framework")
 _WINDOWS_SHELLS = ("powershell", "pwsh", "cmd", "cmd.exe", "powershell.exe", "pwsh.exe")
 
@@ -58,8 +60,15 @@ class RunScript:
         """The script's commands in source order, or only those with one of these names."""
         if not names:
             return iter(self.script.commands)
+        by_name = self._by_name
         if len(names) == 1:
-            return iter(self._by_name.get(names[0], ()))
+            return iter(by_name.get(names[0], ()))
+        # Most scripts run one of the programs asked about, or none: then no scan is needed.
+        found = [by_name[name] for name in names if name in by_name]
+        if not found:
+            return iter(())
+        if len(found) == 1:
+            return iter(found[0])
         return (command for command, name in zip(self.script.commands, self._names) if name in names)
 
     def violation(self, message: str, command: Command | None = None, *, fix: str | None = None, word: int = 0) -> Violation:
@@ -107,9 +116,10 @@ class LintContext:
         For facts that one family of rules shares (in its ``rules/<family>/shared.py``): each rule
         asks, the first one pays. Facts that several families need belong here as properties.
         """
-        if compute not in self._facts:
-            self._facts[compute] = compute(self)
-        return self._facts[compute]  # type: ignore[return-value]
+        value = self._facts.get(compute, _UNKNOWN)  # one lookup: rules ask for known facts ~60 times a file
+        if value is _UNKNOWN:
+            value = self._facts[compute] = compute(self)
+        return value  # type: ignore[return-value]
 
     # --- structure ---------------------------------------------------------------------------
 

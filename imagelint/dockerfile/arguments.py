@@ -47,9 +47,6 @@ def instruction_from_line(
         segments=segments,
     )
 
-    def reject(message: str) -> None:
-        problems.append(ParseProblem(start_line, end_line, message))
-
     if keyword == "ONBUILD":
         # The flags before the trigger belong to ONBUILD itself (``ONBUILD --x RUN y``): BuildKit's
         # parser keeps them there, and the build then rejects them. The trigger is parsed like a line.
@@ -57,12 +54,12 @@ def instruction_from_line(
             trigger_segments = _shift_segments(segments, value_offset)
             instruction.trigger = instruction_from_line(value, trigger_segments, start_line, end_line, escape, problems)
         else:
-            reject("ONBUILD needs an instruction to run")
+            problems.append(ParseProblem(start_line, end_line, "ONBUILD needs an instruction to run"))
     elif keyword in JSON_CAPABLE:
         try:
             instruction.json_args = _json_array(value)
         except _NotStringArray:
-            reject(f"{keyword}: {_NOT_STRING_ARRAY}")
+            problems.append(ParseProblem(start_line, end_line, f"{keyword}: {_NOT_STRING_ARRAY}"))
     elif keyword == "HEALTHCHECK":
         # ``HEALTHCHECK CMD [...]``: BuildKit parses what follows the type word as maybe-JSON.
         # The model keeps HEALTHCHECK's arguments unsplit (no json_args), but the error is BuildKit's.
@@ -70,11 +67,11 @@ def instruction_from_line(
         try:
             _json_array(parts[1] if len(parts) == 2 else "")
         except _NotStringArray:
-            reject(f"HEALTHCHECK: {_NOT_STRING_ARRAY}")
+            problems.append(ParseProblem(start_line, end_line, f"HEALTHCHECK: {_NOT_STRING_ARRAY}"))
     elif keyword in ("ENV", "LABEL"):
         message = _name_value_error(keyword, value, escape)
         if message:
-            reject(message)
+            problems.append(ParseProblem(start_line, end_line, message))
     return instruction
 
 
@@ -143,8 +140,15 @@ def _name_value_error(keyword: str, value: str, escape: str) -> str | None:
     return None
 
 
+_NOT_GO_SPACE = "\x1c\x1d\x1e\x1f"  # str.isspace() but not Go's unicode.IsSpace
+
+
 def _parse_words(text: str, escape: str) -> list[str]:
     """BuildKit's parseWords: split on Unicode space outside quotes, keeping quotes and escapes."""
+    if "'" not in text and '"' not in text and escape not in text and not any(c in text for c in _NOT_GO_SPACE):
+        # Nothing quoted or escaped: the words are the runs of non-space, which str.split() finds
+        # (its space is Go's unicode.IsSpace plus the four separators checked for above).
+        return text.split()
     words: list[str] = []
     word: list[str] = []
     in_word = False
@@ -196,6 +200,7 @@ def _parse_words(text: str, escape: str) -> list[str]:
 
 # unicode.IsSpace of a single byte turned into a rune: ASCII space plus NEL and NBSP.
 _BYTE_SPACE = frozenset("\t\n\v\f\r \x85\xa0")
+_ASCII_BYTE_SPACE = "\t\n\v\f\r "
 
 
 def extract_builder_flags(line: str) -> tuple[str, list[str]]:
@@ -207,6 +212,11 @@ def extract_builder_flags(line: str) -> tuple[str, list[str]]:
     after ``Ã``). The flags keep that mangling: it is what the build then uses.
     """
     ascii_only = line.isascii()
+    if ascii_only:
+        # Most lines have no flags: then the rest is the line after its leading space.
+        rest = line.lstrip(_ASCII_BYTE_SPACE)
+        if not rest.startswith("--"):
+            return rest, []
     data = line if ascii_only else line.encode("utf-8", "surrogatepass").decode("latin-1")
 
     def rest_from(pos: int) -> str:

@@ -24,12 +24,6 @@ _DIRECTIVE = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\
 _BOM = "\ufeff"
 
 
-def _continuation_regex(escape: str) -> re.Pattern[str]:
-    e = re.escape(escape)
-    # Same as BuildKit: a trailing escape char not itself escaped, or an escape alone on a line.
-    return re.compile(rf"([^{e}]){e}[ \t]*\Z|^{e}[ \t]*\Z")
-
-
 def _split_lines(text: str) -> tuple[list[str], list[str]]:
     """Physical lines as BuildKit's scanner yields them, split on ``\\n`` only.
 
@@ -42,10 +36,6 @@ def _split_lines(text: str) -> tuple[list[str], list[str]]:
     if parts[-1]:
         raw.append(parts[-1])
     return [line.rstrip("\r\n") for line in raw], raw
-
-
-def _is_comment(line: str) -> bool:
-    return line.lstrip(GO_SPACE).startswith("#")
 
 
 def _match_directive(line: str) -> re.Match[str] | None:
@@ -66,14 +56,13 @@ def parse(
     comments: list[Comment] = []
     instructions: list[Instruction] = []
     escape = "\\"
-    continuation = _continuation_regex(escape)
     directives_done = False
     seen_directives: set[str] = set()
     unterminated_heredocs: dict[tuple[str, bool], int] = {}
 
     def directive_line(line: str, number: int) -> bool:
         """BuildKit tries every line (continuation lines too) until the first non-directive one."""
-        nonlocal directives_done, escape, continuation
+        nonlocal directives_done, escape
         if directives_done:
             return False
         match = _match_directive(line)
@@ -89,7 +78,6 @@ def parse(
         if name == "escape":
             if value in ("\\", "`"):
                 escape = value
-                continuation = _continuation_regex(escape)
             else:
                 problems.append(ParseProblem(number, number, f"invalid escape token '{value}': use ` or \\"))
         return True
@@ -101,13 +89,13 @@ def parse(
         number = i + 1
         i += 1
         stripped = raw.lstrip(GO_SPACE)  # the first line of an instruction is left-trimmed
-        is_directive = directive_line(stripped, number)
+        is_directive = not directives_done and directive_line(stripped, number)
         if stripped.startswith("#"):
             if not is_directive:
                 comments.append(Comment(number, stripped[1:].strip(GO_SPACE)))
             continue
         indent = len(raw) - len(stripped)
-        joined, ended = _trim_continuation(stripped, continuation)
+        joined, ended = _trim_continuation(stripped, escape)
         if ended and not joined:
             continue
         start_line = number
@@ -118,13 +106,15 @@ def parse(
             raw = lines[i]  # continuation lines are not left-trimmed
             number = i + 1
             i += 1
-            directive_line(raw, number)
-            if _is_comment(raw):
-                comments.append(Comment(number, raw.lstrip(GO_SPACE)[1:].strip(GO_SPACE)))
+            if not directives_done:
+                directive_line(raw, number)
+            left_trimmed = raw.lstrip(GO_SPACE)
+            if left_trimmed.startswith("#"):
+                comments.append(Comment(number, left_trimmed[1:].strip(GO_SPACE)))
                 continue
-            if not raw.lstrip(GO_SPACE):
+            if not left_trimmed:
                 continue  # BuildKit skips empty continuation lines (and warns)
-            piece, ended = _trim_continuation(raw, continuation)
+            piece, ended = _trim_continuation(raw, escape)
             segments.append((length, number, 1))
             pieces.append(piece)
             length += len(piece)
@@ -160,8 +150,18 @@ def parse(
     return dockerfile
 
 
-def _trim_continuation(line: str, continuation: re.Pattern[str]) -> tuple[str, bool]:
-    match = continuation.search(line)
-    if not match:
+def _trim_continuation(line: str, escape: str) -> tuple[str, bool]:
+    """The line without its continuation escape, and whether the instruction ends on it.
+
+    BuildKit's continuation pattern is ``([^E])E[ \t]*$|^E[ \t]*$`` for the escape character E:
+    a trailing escape (spaces and tabs after it allowed) that is not itself escaped, or an escape
+    alone on the line. Matched here with string methods: every line of a file goes through this.
+    """
+    kept = line.rstrip(" \t")
+    if not kept.endswith(escape):
         return line, True
-    return line[: match.start()] + (match.group(1) or ""), False
+    if len(kept) == 1:
+        return "", False  # the escape alone on its line
+    if kept[-2] == escape:
+        return line, True  # an escaped escape: a literal character, the instruction ends here
+    return kept[:-1], False

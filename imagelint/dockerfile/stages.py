@@ -4,7 +4,6 @@ instructions assigned to their stage, and the ARG/ENV scope each instruction see
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from imagelint.dockerfile.model import Dockerfile, ImageRef, Instruction, ParseProblem, Stage
@@ -129,8 +128,8 @@ def _new_stage(dockerfile: Dockerfile, instruction: Instruction, index: int) -> 
         dockerfile.problems.append(ParseProblem(instruction.line, instruction.end_line, "FROM needs an image"))
     expanded = expand(image_word, dockerfile.global_args)
     # The builder lexes FROM's word like a shell word, so quotes around parts of it disappear.
-    expanded = dataclasses.replace(expanded, text=expanded.text.replace('"', "").replace("'", ""))
-    base = parse_image_ref(image_word, expanded.text, bool(expanded.undefined or expanded.unset))
+    resolved = expanded.text.replace('"', "").replace("'", "")
+    base = parse_image_ref(image_word, resolved, bool(expanded.undefined or expanded.unset))
     stage = Stage(
         index=index,
         name=written_name.lower() if written_name else None,

@@ -14,8 +14,13 @@ from __future__ import annotations
 
 import re
 
+from imagelint.lazy_pattern import LazyPattern
+
 # Text with none of these needs no quote-aware splitting: plain str.split() gives the same words.
 _QUOTING = re.compile(r"[\\'\"]")
+# A run of characters quote_aware_words keeps as written whatever the state: no quote, backslash
+# or space (``\s`` is what str.isspace() counts as space). Compiled on first use.
+_ORDINARY_RUN = LazyPattern(r"""[^\\'"\s]+""")
 
 
 def quote_aware_words(value: str, *, dequote: bool = True, split: bool = True) -> list[str]:
@@ -30,7 +35,22 @@ def quote_aware_words(value: str, *, dequote: bool = True, split: bool = True) -
     current: list[str] | None = None
     quote = ""  # the quote in force
     escaped = False
-    for char in value:
+    ordinary_run = _ORDINARY_RUN.compiled.match
+    pos, end = 0, len(value)
+    while pos < end:
+        if not escaped:
+            # Characters that are no quote, backslash nor space are kept as they are in any state:
+            # take a run of them at once rather than one by one.
+            run = ordinary_run(value, pos)
+            if run is not None:
+                if current is None:
+                    current = [run.group()]
+                else:
+                    current.append(run.group())
+                pos = run.end()
+                continue
+        char = value[pos]
+        pos += 1
         was_escaped = escaped
         escaped = not was_escaped and char == "\\" and quote != "'"
         if escaped:
@@ -59,6 +79,8 @@ def quote_aware_words(value: str, *, dequote: bool = True, split: bool = True) -
 
 
 def _dequoted(value: str) -> str:
+    if "\\" not in value and "'" not in value and '"' not in value:
+        return value  # nothing to remove
     return "".join(quote_aware_words(value, split=False))
 
 

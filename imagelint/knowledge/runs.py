@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain, repeat
 
 from imagelint.context import LintContext, RunScript
 from imagelint.dockerfile import Instruction
@@ -38,7 +39,11 @@ class Run:
 
     def commands(self, *names: str) -> Iterator[tuple[RunScript, Command]]:
         """Commands of every script of this RUN in source order, optionally only those named."""
-        return ((script, command) for script in self.scripts for command in script.commands(*names))
+        # Pairs made by zip and repeat rather than a generator: rules walk these ~300k times a corpus.
+        scripts = self.scripts
+        if len(scripts) == 1:
+            return zip(repeat(scripts[0]), scripts[0].commands(*names))
+        return chain.from_iterable(zip(repeat(script), script.commands(*names)) for script in scripts)
 
     @cached_property
     def pip_commands(self) -> list[tuple[RunScript, Command, Command]]:

@@ -14,6 +14,7 @@ from imagelint.shell.options import KNOWN_VALUE_OPTIONS, SINGLE_DASH_LONG, takes
 
 # A ``VAR=value`` (also ``VAR+=``, ``arr[i]=``) word: the shape of ``Command.assignments``.
 ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
+_NO_OPTIONS: frozenset[str] = frozenset()  # a program with no entry in KNOWN_VALUE_OPTIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,33 +56,43 @@ class Command:
     raw_words: list[Word] = field(default_factory=list)
     redirects: list[Redirect] = field(default_factory=list)
     subshell: bool = False  # runs in a child shell: ( ... ), $( ... ), `...`, `sh -c '...'`
-    # Rules ask for ``name`` millions of times on a corpus; remember it for the current first word.
-    _name_cache: tuple[Word, str] | None = field(default=None, init=False, repr=False, compare=False)
+    # Rules ask for ``name``, ``subcommand()`` and the like millions of times on a corpus, and a
+    # parsed command never changes, so each answer is worked out once. Every cache remembers the
+    # ``words`` list it was worked out from: a command given another list (``dataclasses.replace``
+    # makes a new command anyway) is answered afresh, never from a stale cache.
+    _name_cache: tuple[list[Word], str] | None = field(default=None, init=False, repr=False, compare=False)
+    _option_args_cache: tuple[list[Word], list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    # positionals() with the built-in table of value options (value_options=None), the usual question.
+    _positionals_cache: tuple[list[Word], list[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
-        if not self.words:
-            return ""
-        first = self.words[0]
         cache = self._name_cache
-        if cache is None or cache[0] is not first:
-            cache = self._name_cache = (first, _basename(first.value))
-        return cache[1]
+        if cache is not None and cache[0] is self.words:
+            return cache[1]
+        words = self.words
+        self._name_cache = (words, _basename(words[0].value) if words else "")
+        return self._name_cache[1]
 
     @property
     def args(self) -> list[str]:
         return [w.value for w in self.words[1:]]
 
     def _option_args(self) -> list[str]:
+        """``args`` as the option queries read them. Shared between calls: never changed by them."""
+        cache = self._option_args_cache
+        if cache is not None and cache[0] is self.words:
+            return cache[1]
         args = self.args
         # Old-style bundled options: `tar xzf file.tgz` means `tar -xzf file.tgz`.
         if args and self.name == "tar" and args[0][:1].isalpha() and args[0].isalpha():
             args[0] = "-" + args[0]
+        self._option_args_cache = (self.words, args)
         return args
 
     def _value_options(self, value_options: Iterable[str] | None) -> frozenset[str] | set[str]:
         if value_options is None:
-            return KNOWN_VALUE_OPTIONS.get(self.name, frozenset())
+            return KNOWN_VALUE_OPTIONS.get(self.name, _NO_OPTIONS)
         return value_options if isinstance(value_options, (set, frozenset)) else set(value_options)
 
     def has_option(self, *names: str, value_options: Iterable[str] | None = None) -> bool:
@@ -166,7 +177,20 @@ class Command:
 
     def positionals(self, value_options: Iterable[str] | None = None) -> list[str]:
         """Arguments that are not options nor option values (everything after ``--`` counts)."""
-        vo = self._value_options(value_options)
+        if value_options is None:
+            return list(self._default_positionals())  # a copy: callers may change theirs
+        return self._positionals(self._value_options(value_options))
+
+    def _default_positionals(self) -> list[str]:
+        """positionals() with the built-in value options, worked out once. Shared: not to be changed."""
+        cache = self._positionals_cache
+        if cache is not None and cache[0] is self.words:
+            return cache[1]
+        positionals = self._positionals(self._value_options(None))
+        self._positionals_cache = (self.words, positionals)
+        return positionals
+
+    def _positionals(self, vo: frozenset[str] | set[str]) -> list[str]:
         whole_words = self.name in SINGLE_DASH_LONG
         args = self._option_args()
         out: list[str] = []
@@ -186,7 +210,10 @@ class Command:
 
     def subcommand(self, value_options: Iterable[str] | None = None) -> str | None:
         """The first positional argument: ``update`` in ``apt-get -q -o X=1 update``."""
-        positionals = self.positionals(value_options)
+        if value_options is None:
+            positionals = self._default_positionals()
+        else:
+            positionals = self._positionals(self._value_options(value_options))
         return positionals[0] if positionals else None
 
 
@@ -224,6 +251,8 @@ class Script:
 
 def _basename(value: str) -> str:
     base = value.rsplit("/", 1)[-1]
+    if ")" not in base and "}" not in base and "`" not in base:
+        return base  # the usual plain name: nothing to count
     # `$(which python)` or `${PY:-/usr/bin/python}` is computed at run time: keep it whole.
     if base.count(")") > base.count("(") or base.count("}") > base.count("{") or base.count("`") % 2:
         return value

@@ -9,7 +9,7 @@ the one place a finding is made (``imagelint analyze`` makes its image findings 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -44,9 +44,10 @@ def lint(
     dockerfile_path: Path | None = None,
     target: str | None = None,
     named_contexts: tuple[str, ...] = (),
+    build_args: Mapping[str, str] | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """Findings for one file, plus messages for rules that crashed on it (and for a ``# check=``
-    directive that does not parse)."""
+    directive that does not parse). ``build_args``: the values a Compose service builds it with."""
     options = LintOptions(
         trusted_registries=settings.trusted_registries,
         target=target,
@@ -69,6 +70,7 @@ def lint(
     except pragmas.CheckDirectiveError as err:
         crashes.append(str(err))  # docker build refuses the file; imagelint lints it without the directive
         directive = pragmas.CheckDirective()
+    rules = rules_that_may_fire(rules, dockerfile, build_args)
     for rule, violations in run_checks(rules, context, dockerfile.path, crashes, settings.rule_options):
         if not violations or directive.skips(rule):
             continue  # most rules find nothing in a file: the names a pragma may use are not needed
@@ -84,6 +86,31 @@ def lint(
         findings += shellcheck_findings(context, settings, suppressions, crashes)
     findings.sort(key=Finding.sort_key)
     return findings, crashes
+
+
+def rules_that_may_fire(rules: list[Rule], dockerfile: Dockerfile, build_args: Mapping[str, str] | None = None) -> list[Rule]:
+    """The rules whose declared conditions (``Rule.instructions``, ``Rule.mentions``) this file meets:
+    the others cannot find anything in it, so they are neither run nor, on a first run, imported."""
+    kinds = {instruction.keyword for instruction in dockerfile.instructions}
+    kinds.update(i.trigger.keyword for i in dockerfile.instructions if i.trigger is not None)
+    folded = dockerfile.text.lower()
+    if build_args:
+        folded += "\n" + "\n".join(build_args.values()).lower()
+    mentioned = _Mentioned(folded)
+    return [rule for rule in rules if rule.may_fire(kinds, mentioned)]
+
+
+class _Mentioned(dict):
+    """Whether the file's case-folded text contains a word, each word searched for once (several
+    rules mention the same words) and only when a rule that may otherwise fire asks."""
+
+    def __init__(self, folded: str) -> None:
+        super().__init__()
+        self.folded = folded
+
+    def __missing__(self, word: str) -> bool:
+        found = self[word] = word in self.folded
+        return found
 
 
 def shellcheck_findings(

@@ -102,6 +102,7 @@ def lint_target(target_file: Target, rules, settings: Settings, *, context, targ
         dockerfile_path=target_file.path,
         target=stage,
         named_contexts=target_file.named_contexts,
+        build_args=build_args,
     )
     outcome.result.lines = dockerfile.lines
     outcome.seconds = time.perf_counter() - started

@@ -72,9 +72,20 @@ def outcomes(
     from imagelint.lint import TargetOutcome
 
     chunks = chunked(targets, workers)
+    method = start_method()
+    if method == "fork":
+        # Rule modules are imported on first use; import them once here, before the fork, so that
+        # the workers share them instead of each importing its own (a run this big needs them all).
+        import contextlib
+
+        from imagelint import engine
+
+        for rule in engine.select_rules(settings):
+            with contextlib.suppress(Exception):  # a rule that cannot load is reported where it runs
+                rule.check  # noqa: B018 - the property imports the rule's module
     executor = ProcessPoolExecutor(
         max_workers=min(workers, len(chunks)),
-        mp_context=multiprocessing.get_context(start_method()),
+        mp_context=multiprocessing.get_context(method),
         initializer=_start_worker,
         initargs=(settings, context, target),
     )

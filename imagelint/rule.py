@@ -1,29 +1,10 @@
-"""What a rule is: metadata, documentation (parsed from its docstring) and a check function.
+"""What a rule is: metadata, documentation (parsed from its docstring, see :mod:`imagelint.rule_docs`)
+and a check function.
 
-A rule module in ``rules/`` defines functions decorated with :func:`rule`. The docstring is the
-rule's documentation, in fixed sections::
-
-    One-line summary.
-
-    ## Why
-    ...
-    ## Bad
-    ```dockerfile
-    FROM python
-    ```
-    ## Good
-    ```dockerfile
-    FROM python:3.12-slim
-    ```
-    ## Fix
-    ...
-
-Bad and Good examples are linted by the test suite: every Bad block must trigger the rule and no
-Good block may. A ```toml block beside an example holds ``[tool.imagelint]`` settings for it
-(for rules that only act when configured, such as trusted registries). Image rules (``target="image"``) check a built image instead of a Dockerfile: their
-check receives an :class:`~imagelint.image.context.ImageContext`, their Bad/Good sections are optional
-and illustrate the Dockerfile that leads to the problem (the image tests exercise them). A ```context block beside an example lists build-context files (``path`` or
-``path = content``) for rules that look at the build context.
+A rule module in ``rules/`` defines a function decorated with :func:`rule`, whose docstring is the
+rule's documentation. Image rules (``target="image"``) check a built image instead of a Dockerfile:
+their check receives an :class:`~imagelint.image.context.ImageContext`. The registry is read from a
+precomputed index (:func:`registered_rules`), so a run imports only the rule modules it runs.
 """
 
 from __future__ import annotations
@@ -40,12 +21,11 @@ from imagelint.fixes import Fix
 
 if TYPE_CHECKING:
     from imagelint.dockerfile import Instruction
+    from imagelint.rule_docs import RuleDoc
 
 TARGETS = ("dockerfile", "image")  # what a rule checks: a Dockerfile (lint) or a built image (analyze)
 CODE_PATTERN = re.compile(r"^IL\d{4}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
-_FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(slots=True)
@@ -68,28 +48,6 @@ class Violation:
     # At most this severity, whatever the rule's (configured) one: the rule's own judgement that
     # this case is milder (IL7001 on an image that drops root in its entrypoint is info).
     severity_cap: Severity | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    dockerfile: str
-    context: dict[str, str] | None  # build-context files, or None when the example needs none
-    config: str | None = None  # ``[tool.imagelint]`` settings (TOML) the example is linted with
-
-
-@dataclass(frozen=True, slots=True)
-class RuleDoc:
-    summary: str
-    sections: dict[str, str]
-    bad: tuple[Example, ...]
-    good: tuple[Example, ...]
-
-    @property
-    def markdown(self) -> str:
-        parts = [self.summary, ""]
-        for title, body in self.sections.items():
-            parts += [f"## {title}", body.strip(), ""]
-        return "\n".join(parts).strip() + "\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +84,16 @@ _KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", 
 CheckFunction = Callable[..., Iterator[Violation]]
 
 
-# No slots: ``doc`` is a cached_property, which needs an instance __dict__.
+# No slots: ``check`` and ``doc`` are cached_properties, which need an instance __dict__.
 @dataclass(frozen=True)
 class Rule:
     code: str
     name: str
     family: str
     severity: Severity
-    check: CheckFunction
+    # Where the check function is, ``module:function``: rules come from the precomputed index
+    # (:mod:`imagelint.rule_index`) and a rule's module is imported only when it is first run.
+    check_ref: str
     hadolint: tuple[str, ...] = ()
     buildkit: tuple[str, ...] = ()
     checkov: tuple[str, ...] = ()
@@ -149,10 +109,43 @@ class Rule:
     # The applicabilities the fixes this rule attaches may have ("safe", "unsafe"); empty when it
     # only gives advice. The docs tests check every fix a check yields against it.
     fixes: tuple[str, ...] = ()
+    # When the check can find something at all, so the engine skips it otherwise (and never
+    # imports its module): ``instructions``, a file with an instruction of one of these kinds
+    # (ONBUILD triggers count); ``mentions``, a file whose text (or a Compose build arg) contains
+    # one of these lower-case strings, compared without regard to case. Empty: always runs.
+    instructions: frozenset[str] = frozenset()
+    mentions: tuple[str, ...] = ()
+
+    def may_fire(self, kinds: frozenset[str] | set[str], mentioned: Mapping[str, bool]) -> bool:
+        """Whether the check can yield anything on a file with these instruction ``kinds``;
+        ``mentioned[word]``: whether the file's case-folded text contains ``word``."""
+        if self.instructions and self.instructions.isdisjoint(kinds):
+            return False
+        return not self.mentions or any(mentioned[word] for word in self.mentions)
+
+    @cached_property
+    def check(self) -> CheckFunction:
+        """The check function, its module imported on first use. A rule built from a stale index
+        (a rule module changed without ``python scripts/gen_rule_index.py``) fails here, loudly."""
+        import importlib
+
+        module_name, _, function = self.check_ref.partition(":")
+        check = getattr(importlib.import_module(module_name), function, None)
+        declared = _DECLARED.get(self.code)
+        if check is None or declared is None or declared.index_entry() != self.index_entry():
+            raise StaleRuleIndex(
+                f"imagelint's rule index does not match rule {self.code} in {module_name}; run python scripts/gen_rule_index.py"
+            )
+        return check
 
     def configured(self, values: Mapping[str, object]) -> Rule:
         """This rule with config values over its option defaults (already validated by the config)."""
-        return replace(self, options={**self.options, **values}) if values else self
+        if not values:
+            return self
+        configured = replace(self, options={**self.options, **values})
+        if "check" in self.__dict__:
+            configured.__dict__["check"] = self.__dict__["check"]  # already imported and checked
+        return configured
 
     def option_problem(self, name: str, value) -> str | None:
         """Why ``name = value`` is not a valid option setting for this rule, or None."""
@@ -167,6 +160,8 @@ class Rule:
         """The documentation parsed from the check's docstring. Parsed on first use, not at
         registration: a lint never reads it, and parsing all rules' docs slows every start-up. A
         malformed docstring raises here; the docs tests read every rule's doc, so they catch it."""
+        from imagelint.rule_docs import parse_doc
+
         return parse_doc(inspect.getdoc(self.check) or "", self.code, examples_required=self.target == "dockerfile")
 
     @property
@@ -187,6 +182,26 @@ class Rule:
     def equivalents(self) -> dict[str, list[str]]:
         return {"hadolint": list(self.hadolint), "buildkit": list(self.buildkit), "checkov": list(self.checkov)}
 
+    def index_entry(self) -> dict:
+        """What the precomputed index keeps of this rule (plain literals, see :func:`index_rule`)."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "family": self.family,
+            "severity": str(self.severity),
+            "check": self.check_ref,
+            "hadolint": self.hadolint,
+            "buildkit": self.buildkit,
+            "checkov": self.checkov,
+            "needs_context": self.needs_context,
+            "options": {name: (option.default, option.choices) for name, option in self.declared_options.items()},
+            "target": self.target,
+            "defers_to": self.defers_to,
+            "fixes": self.fixes,
+            "instructions": tuple(sorted(self.instructions)),
+            "mentions": self.mentions,
+        }
+
     def to_dict(self) -> dict:
         return {
             "code": self.code,
@@ -201,8 +216,14 @@ class Rule:
         }
 
 
-_REGISTRY: dict[str, Rule] = {}
-_ALL_LOADED = False
+class StaleRuleIndex(RuntimeError):
+    """The precomputed rule index disagrees with the rule modules (a developer's checkout)."""
+
+
+# Rules as their modules declare them, filled as modules are imported (see :func:`declared_rules`).
+_DECLARED: dict[str, Rule] = {}
+# Rules as the precomputed index gives them, built on first use (see :func:`registered_rules`).
+_INDEXED: dict[str, Rule] | None = None
 
 # Codes that once named a rule and were withdrawn. A code is never given to another rule, so a
 # config, pragma or baseline that names one keeps meaning what it meant (or nothing).
@@ -223,9 +244,13 @@ def rule(
     target: str = "dockerfile",
     defers_to: str | None = None,
     fixes: tuple[str, ...] = (),
+    instructions: tuple[str, ...] = (),
+    mentions: tuple[str, ...] = (),
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check function as a rule. Bad metadata fails at import, not at lint time; a
-    malformed docstring fails where the doc is first read (:attr:`Rule.doc`; the docs tests read all)."""
+    """Declare a check function as a rule. Bad metadata fails at import, not at lint time; a
+    malformed docstring fails where the doc is first read (:attr:`Rule.doc`; the docs tests read all).
+    ``instructions`` and ``mentions`` say when the check can find anything (see :class:`Rule`); the
+    tests run every rule on the corpus and on its examples without them, and compare."""
 
     def register(check: CheckFunction) -> CheckFunction:
         if not CODE_PATTERN.match(code):
@@ -234,7 +259,7 @@ def rule(
             raise ValueError(f"rule name {name!r} must be kebab-case")
         if family not in FAMILIES:
             raise ValueError(f"rule {code}: unknown family {family!r}")
-        if code in _REGISTRY:
+        if code in _DECLARED and _DECLARED[code].check_ref != _check_ref(check):
             raise ValueError(f"rule code {code} is defined twice")
         if code in RETIRED_CODES:
             raise ValueError(f"rule code {code} is retired ({RETIRED_CODES[code]}); give the rule a new code")
@@ -244,13 +269,17 @@ def rule(
             raise ValueError(f"rule {code}: an unsafe fix needs a '## Fix safety' section saying why")
         if target not in TARGETS:
             raise ValueError(f"rule {code}: target must be one of {', '.join(TARGETS)}")
+        if any(word != word.lower() or not word for word in mentions):
+            raise ValueError(f"rule {code}: mentions must be non-empty lower-case strings")
+        if any(not keyword.isupper() for keyword in instructions):
+            raise ValueError(f"rule {code}: instructions must be upper-case keywords such as 'RUN'")
         declared = {n: v if isinstance(v, Option) else Option(v) for n, v in (options or {}).items()}
-        _REGISTRY[code] = Rule(
+        declared_rule = Rule(
             code=code,
             name=name,
             family=family,
             severity=Severity.parse(severity),
-            check=check,
+            check_ref=_check_ref(check),
             hadolint=tuple(hadolint),
             buildkit=tuple(buildkit),
             checkov=tuple(checkov),
@@ -260,66 +289,41 @@ def rule(
             target=target,
             defers_to=defers_to,
             fixes=tuple(fixes),
+            instructions=frozenset(instructions),
+            mentions=tuple(mentions),
         )
+        declared_rule.__dict__["check"] = check  # the cached_property's slot: no import needed
+        _DECLARED[code] = declared_rule
         return check
 
     return register
 
 
-def parse_doc(docstring: str, code: str, *, examples_required: bool = True) -> RuleDoc:
-    summary, _, body = docstring.partition("\n")
-    if not summary.strip():
-        raise ValueError(f"rule {code} has no docstring summary")
-    sections: dict[str, str] = {}
-    matches = list(_SECTION.finditer(body))
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
-        sections[match.group(1)] = body[match.end() : end].strip("\n")
-    required = ("Why", "Bad", "Good", "Fix") if examples_required else ("Why", "Fix")
-    for section in required:
-        if section not in sections:
-            raise ValueError(f"rule {code}: docstring lacks a '## {section}' section")
-    return RuleDoc(
-        summary=summary.strip(),
-        sections=sections,
-        bad=_examples(sections["Bad"], code) if "Bad" in sections else (),
-        good=_examples(sections["Good"], code) if "Good" in sections else (),
+def _check_ref(check: CheckFunction) -> str:
+    return f"{check.__module__}:{check.__name__}"
+
+
+def index_rule(entry: Mapping) -> Rule:
+    """A rule from its precomputed index entry (what :meth:`Rule.index_entry` gives)."""
+    declared = {name: Option(default, tuple(choices)) for name, (default, choices) in entry["options"].items()}
+    return Rule(
+        code=entry["code"],
+        name=entry["name"],
+        family=entry["family"],
+        severity=Severity.parse(entry["severity"]),
+        check_ref=entry["check"],
+        hadolint=tuple(entry["hadolint"]),
+        buildkit=tuple(entry["buildkit"]),
+        checkov=tuple(entry["checkov"]),
+        needs_context=entry["needs_context"],
+        declared_options=declared,
+        options={name: option.default for name, option in declared.items()},
+        target=entry["target"],
+        defers_to=entry["defers_to"],
+        fixes=tuple(entry["fixes"]),
+        instructions=frozenset(entry["instructions"]),
+        mentions=tuple(entry["mentions"]),
     )
-
-
-def _examples(section: str, code: str) -> tuple[Example, ...]:
-    """Dockerfile blocks, each with the ```context and ```toml blocks around it.
-
-    A context or toml block belongs to the Dockerfile block just before it when that one has none
-    of its own yet, otherwise to the next one.
-    """
-    examples: list[Example] = []
-    pending: dict[str, object] = {}
-    for match in _FENCE.finditer(section):
-        kind, body = match.group(1), match.group(2)
-        if kind in ("context", "toml"):
-            key = "context" if kind == "context" else "config"
-            value = _context_files(body) if kind == "context" else body
-            if examples and getattr(examples[-1], key) is None:
-                examples[-1] = replace(examples[-1], **{key: value})
-            else:
-                pending[key] = value
-        elif kind == "dockerfile":
-            examples.append(Example(body, pending.get("context"), pending.get("config")))
-            pending = {}
-    if not examples:
-        raise ValueError(f"rule {code}: an examples section has no ```dockerfile block")
-    return tuple(examples)
-
-
-def _context_files(body: str) -> dict[str, str]:
-    files: dict[str, str] = {}
-    for line in body.splitlines():
-        if not line.strip():
-            continue
-        path, sep, content = line.partition(" = ")
-        files[path.strip()] = content.replace("\\n", "\n") + ("\n" if sep and content else "")
-    return files
 
 
 def rules_called(name: str, rules: Mapping[str, Rule]) -> list[Rule]:
@@ -333,16 +337,21 @@ def rules_called(name: str, rules: Mapping[str, Rule]) -> list[Rule]:
 
 
 def registered_rules() -> dict[str, Rule]:
-    """Every rule, loading all the rule modules on first use (whichever were imported before)."""
-    global _ALL_LOADED
-    if not _ALL_LOADED:
-        _load_rule_modules()
-        _ALL_LOADED = True
-    return dict(sorted(_REGISTRY.items()))
+    """Every rule, by code, from the precomputed index: no rule module is imported until its check
+    first runs (a one-file lint imports only the rules that can fire on it). A rule module imported
+    by hand that the index does not know yet (a rule being written) is registered too."""
+    global _INDEXED
+    if _INDEXED is None:
+        from imagelint.rule_index import RULES
+
+        _INDEXED = {entry["code"]: index_rule(entry) for entry in RULES}
+    new = {code: rule for code, rule in _DECLARED.items() if code not in _INDEXED}
+    return dict(sorted({**_INDEXED, **new}.items())) if new else dict(_INDEXED)
 
 
-def _load_rule_modules() -> None:
-    """Import every module below ``imagelint.rules`` (one rule each, grouped by family folders)."""
+def declared_rules() -> dict[str, Rule]:
+    """Every rule as the rule modules declare it, importing every module below ``imagelint.rules``
+    (one rule each, grouped by family folders): what the index is made from, and checked against."""
     import importlib
     import pkgutil
 
@@ -350,3 +359,4 @@ def _load_rule_modules() -> None:
 
     for module in pkgutil.walk_packages(package.__path__, prefix="imagelint.rules."):
         importlib.import_module(module.name)
+    return dict(sorted(_DECLARED.items()))

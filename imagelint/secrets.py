@@ -108,8 +108,10 @@ def name_words(name: str) -> list[str]:
     return [w for w in re.split(r"[_\-.]+", spaced.lower()) if w]
 
 
-# Names that can be secret names contain one of these (checked before splitting names into words).
-SECRET_NAME_HINT = LazyPattern(r"pass|pw|secret|token|key|cred|pat", re.IGNORECASE)
+# Names that can be secret names contain one of these (checked before splitting names into words):
+# every credential word of is_secret_name does. Also IL7002's firing condition (``mentions``).
+SECRET_NAME_PARTS = ("pass", "pw", "secret", "token", "key", "cred", "pat")
+SECRET_NAME_HINT = LazyPattern("|".join(SECRET_NAME_PARTS), re.IGNORECASE)
 
 
 def is_secret_name(name: str) -> bool:
@@ -143,6 +145,12 @@ def is_literal_secret_value(value: str) -> bool:
 # at import, unlike the (lazy) patterns here that it spares: every lint uses it.
 _TOKEN_HINT = re.compile(r"AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|k_live_|AIza|npm_|pypi-|PRIVATE KEY|://[^\s/@]*:[^\s/@]*@")
 _OPTION_HINT = LazyPattern(r"""(?<![\w-])(?:-u|-U|--user|--proxy-user)(?:=|[ \t]*)["']?[^\s:"'$]+:|-passw""")
+# What a text find_tokens finds anything in contains, lower-cased: the prefixes of _TOKEN_HINT and the
+# option substrings _may_hold_tokens tests ("-u" also stands for "-U"). IL7003's firing condition.
+TOKEN_MENTIONS = (
+    "akia", "asia", "abia", "acca", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "k_live_",
+    "aiza", "npm_", "pypi-", "private key", "://", "-u", "-passw",
+)  # fmt: skip
 
 
 def _may_hold_tokens(text: str) -> bool:

@@ -167,7 +167,7 @@ def _windows_default_shell(ctx: LintContext, stage) -> bool:
     the stage, which says nothing of the RUNs before it."""
     if ctx.dockerfile.escape == "`":
         return True
-    base = ctx.lineage(stage)[-1].base.resolved.lower()
+    base = ctx.root_stage(stage).base.resolved.lower()
     return ctx.is_windows(stage) and any(marker in base for marker in ("windows", "servercore", "nanoserver", "dotnet/framework"))
 
 

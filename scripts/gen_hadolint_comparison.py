@@ -36,7 +36,8 @@ sys.path.insert(0, str(REPO))
 from generated_section import replace_between, rewrite  # noqa: E402
 
 from imagelint.knowledge.hadolint_rules import DIFFERENCES, HADOLINT_VERSION, coverage  # noqa: E402
-from imagelint.rule import Example, Rule, registered_rules  # noqa: E402
+from imagelint.rule import Rule, registered_rules  # noqa: E402
+from imagelint.rule_docs import Example  # noqa: E402
 
 DOC = REPO / "docs" / "hadolint-comparison.md"
 SCRIPT = "scripts/gen_hadolint_comparison.py"

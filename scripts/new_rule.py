@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -138,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"new_rule: {err}", file=sys.stderr)
         return 2
     print(f"{code} {args.name}: wrote {rule_path} and {test_path}")
+    if args.root == REPO:  # imagelint reads rules from the index: put the new one in it
+        subprocess.run([sys.executable, str(REPO / "scripts" / "gen_rule_index.py")], check=True)
     print("Next: write the check and real Bad/Good examples, then run: bash scripts/test.sh tests/rules")
     return 0
 

@@ -96,6 +96,8 @@ def typed_labels(ctx: LintContext, kind: str) -> list[ImageLabel]:
     """The image's labels that the label schema gives type ``kind``, with a known, non-empty value
     (an empty one is IL8027's finding, one from a build argument cannot be judged)."""
     schema = ctx.options.label_schema
+    if kind not in schema.values():
+        return []  # the usual case, no schema: the image's labels are not needed
     return [label for key, label in image_labels(ctx).items() if schema.get(key) == kind and label.value]
 
 

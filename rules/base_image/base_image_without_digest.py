@@ -9,7 +9,7 @@ from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.base_image.shared import at_image, external_stages
 
 
-@rule(code="IL5003", name="base-image-without-digest", family="base-image", severity="info")
+@rule(code="IL5003", name="base-image-without-digest", family="base-image", severity="info", instructions=("FROM",))
 def base_image_without_digest(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Base image is pinned by tag only; a tag can be re-pushed with different content.
 

@@ -30,6 +30,8 @@ def _platform_parts(platform: str) -> tuple[str, str] | None:
     severity="warning",
     hadolint=("DL3029",),
     buildkit=("FromPlatformFlagConstDisallowed",),
+    instructions=("FROM",),
+    mentions=("--platform",),
 )
 def constant_from_platform(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`FROM --platform=linux/amd64`: the stage is pinned to one platform whatever you build for.

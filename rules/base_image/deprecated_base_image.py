@@ -10,7 +10,7 @@ from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.base_image.shared import at_image, external_stages
 
 
-@rule(code="IL5007", name="deprecated-base-image", family="base-image", severity="warning")
+@rule(code="IL5007", name="deprecated-base-image", family="base-image", severity="warning", instructions=("FROM",))
 def deprecated_base_image(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Base image is an image its publisher has deprecated and no longer updates.
 

@@ -10,7 +10,7 @@ from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.base_image.shared import at_image, external_stages
 
 
-@rule(code="IL5006", name="end-of-life-base-image", family="base-image", severity="warning")
+@rule(code="IL5006", name="end-of-life-base-image", family="base-image", severity="warning", instructions=("FROM",))
 def end_of_life_base_image(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Base image is a version that has reached its end of life and gets no security fixes.
 

@@ -77,7 +77,13 @@ def _runs_java(lineage: list[Stage]) -> bool:
     return False
 
 
-@rule(code="IL5005", name="full-base-image-in-final-stage", family="base-image", severity="info")
+@rule(
+    code="IL5005",
+    name="full-base-image-in-final-stage",
+    family="base-image",
+    severity="info",
+    instructions=("CMD", "ENTRYPOINT"),
+)
 def full_base_image_in_final_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """The final image runs on a full build image where a slim or runtime-only variant exists.
 

@@ -9,7 +9,16 @@ from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.base_image.shared import at_image, external_stages
 
 
-@rule(code="IL5002", name="latest-base-image-tag", family="base-image", severity="warning", hadolint=("DL3007",), checkov=("CKV_DOCKER_7",))
+@rule(
+    code="IL5002",
+    name="latest-base-image-tag",
+    family="base-image",
+    severity="warning",
+    hadolint=("DL3007",),
+    checkov=("CKV_DOCKER_7",),
+    instructions=("FROM",),
+    mentions=("latest",),
+)
 def latest_base_image_tag(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Base image uses the `:latest` tag, which moves under you.
 

@@ -15,6 +15,8 @@ from imagelint.rule import Rule, Violation, rule
     severity="info",
     hadolint=("DL3065",),
     buildkit=("RedundantTargetPlatform",),
+    instructions=("FROM",),
+    mentions=("targetplatform",),
 )
 def redundant_target_platform(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`FROM --platform=$TARGETPLATFORM` says what FROM does anyway.

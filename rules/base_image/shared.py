@@ -6,7 +6,6 @@ Rules about the image a stage starts FROM: tags, digests, registries, size, supp
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from imagelint.context import LintContext
@@ -38,11 +37,18 @@ def has_unresolved_arg(ctx: LintContext, base: ImageRef) -> bool:
     return False
 
 
-def external_stages(ctx: LintContext) -> Iterator[Stage]:
-    """Stages whose base is a real image (not scratch, not an earlier stage) that the ARG defaults resolve."""
-    for stage in ctx.stages:
-        if stage.parent is None and not stage.base.is_scratch and stage.base.resolved and not has_unresolved_arg(ctx, stage.base):
-            yield stage
+def external_stages(ctx: LintContext) -> list[Stage]:
+    """Stages whose base is a real image (not scratch, not an earlier stage) that the ARG defaults
+    resolve. Worked out once per file: five base-image rules ask."""
+    return ctx.fact(_external_stages)
+
+
+def _external_stages(ctx: LintContext) -> list[Stage]:
+    return [
+        stage
+        for stage in ctx.stages
+        if stage.parent is None and not stage.base.is_scratch and stage.base.resolved and not has_unresolved_arg(ctx, stage.base)
+    ]
 
 
 def at_image(stage: Stage, message: str, fix: Fix | str | None = None) -> Violation:

@@ -25,6 +25,7 @@ _DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
     hadolint=("DL3006",),
     options={"tags": Option({})},
     fixes=("safe",),
+    instructions=("FROM",),
 )
 def untagged_base_image(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Base image has no tag or digest, so every build may get a different image.

@@ -36,7 +36,14 @@ def _trusted(registry: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
-@rule(code="IL5004", name="untrusted-base-image-registry", family="base-image", severity="error", hadolint=("DL3026",))
+@rule(
+    code="IL5004",
+    name="untrusted-base-image-registry",
+    family="base-image",
+    severity="error",
+    hadolint=("DL3026",),
+    instructions=("FROM",),
+)
 def untrusted_base_image_registry(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Base image comes from a registry outside the configured `trusted-registries`.
 

@@ -23,7 +23,7 @@ def _git_ref(source: str) -> tuple[str | None, bool]:
     return ref or params.get("ref") or params.get("tag") or params.get("branch"), False
 
 
-@rule(code="IL1005", name="add-git-unpinned-ref", family="cache-order", severity="warning")
+@rule(code="IL1005", name="add-git-unpinned-ref", family="cache-order", severity="warning", instructions=("ADD",))
 def add_git_unpinned_ref(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`ADD` of a git repository at a branch (or the default branch) without `--checksum`.
 

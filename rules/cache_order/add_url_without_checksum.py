@@ -18,7 +18,7 @@ _CHECKSUM_ADVICE = "ADD --checksum=sha256:<digest> <url> <dest> (imagelint fix l
 _CACHE_BUSTER = re.compile(r"//api\.github\.com/repos/.+/(?:git/refs/|commits|branches/)|/api/v4/projects/.+/repository/(?:commits|branches)")
 
 
-@rule(code="IL1004", name="add-url-without-checksum", family="cache-order", severity="warning")
+@rule(code="IL1004", name="add-url-without-checksum", family="cache-order", severity="warning", instructions=("ADD",))
 def add_url_without_checksum(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`ADD <url>` without `--checksum`: fetched on every build and never verified.
 

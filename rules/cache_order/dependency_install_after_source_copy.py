@@ -20,8 +20,8 @@ from imagelint.edits import (
 )
 from imagelint.fixes import Fix, TextPositions
 from imagelint.knowledge import package_managers as pm
-from imagelint.knowledge.context_sources import is_whole_tree
-from imagelint.knowledge.installs import DependencyInstall, dependency_install, named_install, pip_command
+from imagelint.knowledge.context_sources import context_sources, is_whole_tree, whole_context_copies
+from imagelint.knowledge.installs import DEPENDENCY_TOOLS, DependencyInstall, dependency_install, named_install, pip_command
 from imagelint.knowledge.package_managers import GRADLE
 from imagelint.knowledge.steps import INERT_INSTRUCTIONS, Copy, Located, Sequence, has_cache_mount, is_under, resolve, run_commands, walk
 from imagelint.rule import Rule, Violation, rule
@@ -55,6 +55,9 @@ def _already_copied(manifests: tuple[str, ...], copied: set[str]) -> bool:
     family="cache-order",
     severity="warning",
     fixes=("unsafe",),
+    instructions=("RUN",),
+    # The programs dependency_install knows, and pip (``python -m pip`` names it too).
+    mentions=tuple(sorted(DEPENDENCY_TOOLS | {pm.PIP.name})),
 )
 def dependency_install_after_source_copy(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A dependency install runs after `COPY . .`: any source edit re-installs every dependency.
@@ -165,6 +168,8 @@ def dependency_install_after_source_copy(ctx: LintContext, rule: Rule) -> Iterat
     not list what `pip install .` installs, and `go mod download`, `cargo fetch` or
     `mvn dependency:go-offline` may fetch more or less than the build later needs.
     """
+    if not _may_copy_whole_context(ctx):
+        return  # every finding follows a ``COPY . .``: without one the walk cannot find anything
     for sequence, index, step, state in walk(ctx, _Copied):
         copies = state.copies
         copy = step.copy
@@ -196,6 +201,15 @@ def dependency_install_after_source_copy(ctx: LintContext, rule: Rule) -> Iterat
             if index >= sequence.own:
                 fix = _install_first(ctx, sequence, index, located, install, whole, copies)
                 yield located.script.violation(_after_copy_message(install, whole, copied), located.command, fix=fix)
+
+
+def _may_copy_whole_context(ctx: LintContext) -> bool:
+    """Whether a COPY/ADD of the file, an ONBUILD one included, takes the whole build context (what
+    :attr:`Copy.whole_context` says of a step); a cheap first test, from facts other rules share."""
+    if next(whole_context_copies(ctx), None) is not None:
+        return True
+    triggers = (i.trigger for i in ctx.of("ONBUILD") if i.trigger is not None)
+    return any(t.keyword in ("COPY", "ADD") and any(s.is_whole_context for s in context_sources(t)) for t in triggers)
 
 
 class _Copied:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
-from imagelint.context import LintContext
+from imagelint.context import LintContext, RunScript
+from imagelint.dockerfile import Instruction, Stage
 from imagelint.edits import (
     changes_shell_state,
     command_source,
@@ -17,10 +19,17 @@ from imagelint.edits import (
     remove_instruction,
 )
 from imagelint.fixes import Fix
-from imagelint.knowledge.package_managers import family_of, index_commands, index_use
+from imagelint.knowledge.package_managers import MANAGERS, family_of, index_commands, index_use
 from imagelint.knowledge.steps import INERT_INSTRUCTIONS, Located, Sequence, run_commands, walk
 from imagelint.rule import Rule, Violation, rule
 from imagelint.shell import SHELLS, Command
+
+
+# Programs that refresh a package index (``apt-get update``, ``dnf makecache``): both checks start from one.
+_INDEX_UPDATERS = tuple(sorted(command for m in MANAGERS if m.index_updates for command in m.commands))
+# Programs that read one (index_use is None for the others): asking a command's subcommand costs
+# more than asking its name, so the name is asked first.
+_INDEX_READERS = frozenset(command for m in MANAGERS if m.index is not None for command in m.commands)
 
 
 @rule(
@@ -30,6 +39,8 @@ from imagelint.shell import SHELLS, Command
     severity="warning",
     checkov=("CKV_DOCKER_5",),
     fixes=("safe", "unsafe"),
+    instructions=("RUN",),
+    mentions=_INDEX_UPDATERS,
 )
 def package_index_update_alone(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get update` (or `apk update`, `yum makecache`) in a RUN without the install.
@@ -102,7 +113,11 @@ def package_index_update_alone(ctx: LintContext, rule: Rule) -> Iterator[Violati
         if step.keyword != "RUN":
             continue
         lone_updates = state.updates
-        verbs = [(v, located) for located in run_commands(ctx, step) if (v := index_use(located.name, located.sub))]
+        verbs = [
+            (v, located)
+            for located in run_commands(ctx, step)
+            if located.name in _INDEX_READERS and (v := index_use(located.name, located.sub))
+        ]
         for (tool, verb), located in verbs:
             if verb == "install" and tool in lone_updates:
                 update, lone = lone_updates.pop(tool)
@@ -130,23 +145,16 @@ _PLUMBING = frozenset({"set", "export", "true", ":", "echo", "printf"})
 def _unused_updates(ctx: LintContext) -> Iterator[Violation]:
     """A RUN that only refreshes an index nothing later in its stage (or the stages built FROM
     it) installs from: its layer only adds the index (apt's package lists) to the image."""
+    later_uses: dict[str, _LaterUses] = {}  # index -> where RUNs may use it, worked out when first asked
     for instruction in ctx.of("RUN"):
-        commands = [(script, c) for script in ctx.scripts_of(instruction) for c in script.commands() if c.words]
-        updates = [(script, c, use[0]) for script, c in commands if (use := index_use(c.name, c.subcommand())) and use[1] == "update"]
-        if not updates or any(c.name not in _PLUMBING and not any(c is u for _, u, _ in updates) for _, c in commands):
-            continue
+        updates = _only_updates(ctx, instruction)
         stage = ctx.stage_of(instruction)
-        if stage is None:
+        if not updates or stage is None:
             continue
-        later = [
-            c
-            for script in ctx.run_scripts
-            if script.instruction.index > instruction.index or ctx.is_trigger(script.instruction)
-            if (other := ctx.stage_of(script.instruction)) is not None and ctx.is_built_from(other, stage)
-            for c in script.commands()
-        ]
         for script, command, index in updates:
-            if any(_may_use_index(c, index) for c in later):
+            if index not in later_uses:
+                later_uses[index] = _LaterUses(ctx, index)
+            if later_uses[index].after(instruction, stage):
                 continue
             yield script.violation(
                 f"'{command.name} {command.subcommand()}' runs alone and nothing after it installs from that index: "
@@ -155,18 +163,72 @@ def _unused_updates(ctx: LintContext) -> Iterator[Violation]:
             )
 
 
+def _only_updates(ctx: LintContext, instruction: Instruction) -> list[tuple[RunScript, Command, str]]:
+    """(script, command, index) for each index update of a RUN that does nothing else (shell
+    plumbing aside); empty for any other RUN."""
+    updates = []
+    for script in ctx.scripts_of(instruction):
+        for command in script.commands():
+            if not command.words:
+                continue
+            name = command.name
+            use = index_use(name, command.subcommand()) if name in _INDEX_READERS else None
+            if use is not None and use[1] == "update":
+                updates.append((script, command, use[0]))
+            elif name not in _PLUMBING:
+                return []
+    return updates
+
+
+class _LaterUses:
+    """Which RUNs may install from one index, to ask of a RUN whether one comes later in its stage
+    or in a stage built FROM it (ONBUILD triggers there count wherever they are written).
+
+    Worked out once per Dockerfile and index, so that asking it for every RUN of a chain of N
+    stages costs N, not N² as gathering every later RUN's commands for each would.
+    """
+
+    def __init__(self, ctx: LintContext, index: str) -> None:
+        self._indexes: dict[int, list[int]] = {}  # stage -> its RUNs that may use the index, in order
+        self._triggers: set[int] = set()  # stages with an ONBUILD RUN that may
+        for script in ctx.run_scripts:
+            run = script.instruction
+            if run.stage < 0 or not any(_may_use_index(c, index) for c in script.commands()):
+                continue
+            if ctx.is_trigger(run):
+                self._triggers.add(run.stage)
+            else:
+                self._indexes.setdefault(run.stage, []).append(run.index)
+        # stage -> whether a stage built FROM it (directly or not) has one; a child stage always
+        # comes after its parent, so walking backwards sees every child first.
+        self._below: dict[int, bool] = {}
+        for stage in reversed(ctx.stages):
+            if stage.parent is not None:
+                here = self._below.get(stage.index, False) or stage.index in self._indexes or stage.index in self._triggers
+                self._below[stage.parent.index] = self._below.get(stage.parent.index, False) or here
+
+    def after(self, instruction: Instruction, stage: Stage) -> bool:
+        """Whether a RUN after ``instruction`` (of ``stage``) may install from the index."""
+        indexes = self._indexes.get(stage.index, [])
+        if bisect.bisect_right(indexes, instruction.index) < len(indexes):
+            return True  # a later RUN of the stage (a stage's instructions are numbered in order)
+        return stage.index in self._triggers or self._below.get(stage.index, False)
+
+
 def _may_use_index(command: Command, index: str) -> bool:
     """Whether a command installs from ``index``, or may (a script, ``make``, a wrapper such as
     ``xx-apt-get`` whose installs imagelint cannot see)."""
-    use = index_use(command.name, command.subcommand())
-    if use is not None:
-        return use == (index, "install")
-    name, first = command.name, command.words[0].value if command.words else ""
+    name = command.name
+    if name in _INDEX_READERS:
+        use = index_use(name, command.subcommand())
+        if use is not None:
+            return use == (index, "install")
+    first = command.words[0].value if command.words else ""
     if name.endswith(".sh") or name == "make" or first.startswith(("./", "../", "/tmp/", "$")):
         return True
     if name in SHELLS and any(not a.startswith("-") for a in command.args):
         return True  # ``bash /tmp/install.sh``
-    return any(re.search(rf"(?:^|[-_]){re.escape(tool)}(?:$|[-_])", name) for tool in index_commands(index))
+    return any(tool in name and re.search(rf"(?:^|[-_]){re.escape(tool)}(?:$|[-_])", name) for tool in index_commands(index))
 
 
 class _LoneUpdates:

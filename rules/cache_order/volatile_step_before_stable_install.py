@@ -149,7 +149,13 @@ def _describe(located: Located) -> str:
     return f"{located.name} {sub}" if sub else located.name
 
 
-@rule(code="IL1003", name="volatile-step-before-stable-install", family="cache-order", severity="warning")
+@rule(
+    code="IL1003",
+    name="volatile-step-before-stable-install",
+    family="cache-order",
+    severity="warning",
+    instructions=("RUN",),
+)
 def volatile_step_before_stable_install(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A step that changes on every build (`COPY . .`, `ARG GIT_COMMIT`) comes before installs that do not need it.
 

@@ -45,6 +45,7 @@ _NOT_ARCHIVE_NAMES = frozenset(
     severity="warning",
     hadolint=("DL3020",),
     fixes=("safe", "unsafe"),
+    instructions=("ADD",),
 )
 def add_instead_of_copy(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """ADD of local files or folders, where COPY does the same and says so.

@@ -28,6 +28,8 @@ def _mount_targets(instruction: Instruction) -> set[str]:
     severity="info",
     hadolint=("DL3003",),
     fixes=("unsafe",),
+    instructions=("RUN",),
+    mentions=("cd",),
 )
 def cd_instead_of_workdir(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A RUN starts by `cd`-ing into a directory for the whole script (or only `cd`s): WORKDIR says that better.

@@ -10,7 +10,14 @@ from imagelint.rules.correctness.shared import offset_of
 from imagelint.variables import expand
 
 
-@rule(code="IL8009", name="copy-multiple-sources-to-file", family="correctness", severity="error", hadolint=("DL3021",))
+@rule(
+    code="IL8009",
+    name="copy-multiple-sources-to-file",
+    family="correctness",
+    severity="error",
+    hadolint=("DL3021",),
+    instructions=("COPY", "ADD"),
+)
 def copy_multiple_sources_to_file(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """COPY/ADD with several sources and a destination that does not end in `/`.
 

@@ -9,7 +9,7 @@ from imagelint.knowledge.labels import image_labels
 from imagelint.rule import Rule, Violation, rule
 
 
-@rule(code="IL8027", name="empty-label", family="correctness", severity="warning", hadolint=("DL3051",))
+@rule(code="IL8027", name="empty-label", family="correctness", severity="warning", hadolint=("DL3051",), instructions=("LABEL",))
 def empty_label(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A label the label schema lists is set to an empty value.
 
@@ -43,6 +43,8 @@ def empty_label(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     Give the label its value, or take it out of the schema.
     """
     schema = ctx.options.label_schema
+    if not schema:
+        return  # only labels the schema types are checked: without one, the labels are not needed
     for key, label in image_labels(ctx).items():
         if key in schema and label.value == "":
             yield Violation(

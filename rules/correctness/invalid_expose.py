@@ -16,6 +16,7 @@ from imagelint.variables import expand
     severity="error",
     hadolint=("DL3011",),
     buildkit=("ExposeInvalidFormat", "ExposeProtoCasing"),
+    instructions=("EXPOSE",),
 )
 def invalid_expose(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """EXPOSE with a port outside 0-65535, a `host:container` mapping, an IP address or a bad protocol.

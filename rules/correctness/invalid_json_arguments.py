@@ -44,7 +44,15 @@ def _json_problem(value: str) -> str:
     return "it is not a JSON array of strings"
 
 
-@rule(code="IL8006", name="invalid-json-arguments", family="correctness", severity="error", fixes=("unsafe",))
+@rule(
+    code="IL8006",
+    name="invalid-json-arguments",
+    family="correctness",
+    severity="error",
+    fixes=("unsafe",),
+    instructions=tuple(sorted(JSON_CAPABLE)),
+    mentions=("[",),
+)
 def invalid_json_arguments(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """An exec-form array that is not valid JSON (`CMD ['app']`, a missing bracket, typographic quotes): Docker runs it as a shell string.
 

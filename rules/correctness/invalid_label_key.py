@@ -19,7 +19,14 @@ RESERVED_PREFIXES = ("com.docker.", "io.docker.", "org.dockerproject.")
 DOCKER_DEFINED_PREFIXES = ("com.docker.extension.", "com.docker.desktop.extension.")
 
 
-@rule(code="IL8024", name="invalid-label-key", family="correctness", severity="style", hadolint=("DL3048",))
+@rule(
+    code="IL8024",
+    name="invalid-label-key",
+    family="correctness",
+    severity="style",
+    hadolint=("DL3048",),
+    instructions=("LABEL",),
+)
 def invalid_label_key(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A label key breaks Docker's key format, or sits in a namespace Docker reserves.
 

@@ -16,7 +16,14 @@ def _onbuild_forbidden(instruction: Instruction) -> str | None:
     return trigger.keyword
 
 
-@rule(code="IL8005", name="invalid-onbuild-trigger", family="correctness", severity="error", hadolint=("DL3043",))
+@rule(
+    code="IL8005",
+    name="invalid-onbuild-trigger",
+    family="correctness",
+    severity="error",
+    hadolint=("DL3043",),
+    instructions=("ONBUILD",),
+)
 def invalid_onbuild_trigger(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """ONBUILD with ONBUILD, FROM or MAINTAINER as its trigger, which the builder refuses.
 

@@ -9,7 +9,14 @@ from imagelint.knowledge.labels import mistyped_message, typed_labels, value_pro
 from imagelint.rule import Rule, Violation, rule
 
 
-@rule(code="IL8033", name="label-not-email", family="correctness", severity="warning", hadolint=("DL3058",))
+@rule(
+    code="IL8033",
+    name="label-not-email",
+    family="correctness",
+    severity="warning",
+    hadolint=("DL3058",),
+    instructions=("LABEL",),
+)
 def label_not_email(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A label the label schema types `email` does not hold an email address.
 

@@ -9,7 +9,14 @@ from imagelint.knowledge.labels import mistyped_message, typed_labels, value_pro
 from imagelint.rule import Rule, Violation, rule
 
 
-@rule(code="IL8031", name="label-not-git-hash", family="correctness", severity="warning", hadolint=("DL3055",))
+@rule(
+    code="IL8031",
+    name="label-not-git-hash",
+    family="correctness",
+    severity="warning",
+    hadolint=("DL3055",),
+    instructions=("LABEL",),
+)
 def label_not_git_hash(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A label the label schema types `hash` does not hold a git commit hash.
 

@@ -9,7 +9,14 @@ from imagelint.knowledge.labels import image_labels
 from imagelint.rule import Rule, Violation, rule
 
 
-@rule(code="IL8026", name="label-not-in-schema", family="correctness", severity="info", hadolint=("DL3050",))
+@rule(
+    code="IL8026",
+    name="label-not-in-schema",
+    family="correctness",
+    severity="info",
+    hadolint=("DL3050",),
+    instructions=("LABEL",),
+)
 def label_not_in_schema(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """With `strict-labels`, the image carries a label the label schema does not list.
 

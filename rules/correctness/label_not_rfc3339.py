@@ -9,7 +9,14 @@ from imagelint.knowledge.labels import mistyped_message, typed_labels, value_pro
 from imagelint.rule import Rule, Violation, rule
 
 
-@rule(code="IL8029", name="label-not-rfc3339", family="correctness", severity="warning", hadolint=("DL3053",))
+@rule(
+    code="IL8029",
+    name="label-not-rfc3339",
+    family="correctness",
+    severity="warning",
+    hadolint=("DL3053",),
+    instructions=("LABEL",),
+)
 def label_not_rfc3339(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A label the label schema types `rfc3339` does not hold an RFC 3339 date and time.
 

@@ -9,7 +9,14 @@ from imagelint.knowledge.labels import mistyped_message, typed_labels, value_pro
 from imagelint.rule import Rule, Violation, rule
 
 
-@rule(code="IL8032", name="label-not-semver", family="correctness", severity="warning", hadolint=("DL3056",))
+@rule(
+    code="IL8032",
+    name="label-not-semver",
+    family="correctness",
+    severity="warning",
+    hadolint=("DL3056",),
+    instructions=("LABEL",),
+)
 def label_not_semver(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A label the label schema types `semver` does not hold a semantic version.
 

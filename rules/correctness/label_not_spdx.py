@@ -9,7 +9,14 @@ from imagelint.knowledge.labels import mistyped_message, typed_labels, value_pro
 from imagelint.rule import Rule, Violation, rule
 
 
-@rule(code="IL8030", name="label-not-spdx", family="correctness", severity="warning", hadolint=("DL3054",))
+@rule(
+    code="IL8030",
+    name="label-not-spdx",
+    family="correctness",
+    severity="warning",
+    hadolint=("DL3054",),
+    instructions=("LABEL",),
+)
 def label_not_spdx(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A label the label schema types `spdx` does not hold an SPDX license expression.
 

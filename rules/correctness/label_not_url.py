@@ -9,7 +9,14 @@ from imagelint.knowledge.labels import mistyped_message, typed_labels, value_pro
 from imagelint.rule import Rule, Violation, rule
 
 
-@rule(code="IL8028", name="label-not-url", family="correctness", severity="warning", hadolint=("DL3052",))
+@rule(
+    code="IL8028",
+    name="label-not-url",
+    family="correctness",
+    severity="warning",
+    hadolint=("DL3052",),
+    instructions=("LABEL",),
+)
 def label_not_url(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A label the label schema types `url` does not hold an absolute URL.
 

@@ -22,6 +22,7 @@ _KEY_AND_VALUE = re.compile(r"(\S+)(\s+)(.*\S)", re.DOTALL)
     severity="info",
     buildkit=("LegacyKeyValueFormat",),
     fixes=("safe",),
+    instructions=("ENV", "LABEL"),
 )
 def legacy_key_value_format(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`ENV key value` / `LABEL key value` without `=`: deprecated, and one instruction sets one variable only.

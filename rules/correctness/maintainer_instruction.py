@@ -23,6 +23,7 @@ LABEL = "org.opencontainers.image.authors"
     buildkit=("MaintainerDeprecated",),
     checkov=("CKV_DOCKER_6",),
     fixes=("safe",),
+    instructions=("MAINTAINER",),
 )
 def maintainer_instruction(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """MAINTAINER is deprecated: use a LABEL.

@@ -9,7 +9,14 @@ from imagelint.knowledge.labels import LABEL_TYPES, image_labels
 from imagelint.rule import Rule, Violation, rule
 
 
-@rule(code="IL8025", name="missing-required-label", family="correctness", severity="info", hadolint=("DL3049",))
+@rule(
+    code="IL8025",
+    name="missing-required-label",
+    family="correctness",
+    severity="info",
+    hadolint=("DL3049",),
+    instructions=("FROM",),
+)
 def missing_required_label(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """The image lacks a label the label schema requires.
 

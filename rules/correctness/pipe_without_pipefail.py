@@ -68,7 +68,15 @@ def _pipefail_on(ctx: LintContext, run: RunScript, position: int) -> bool:
     return bool(shell) and "pipefail" in shell
 
 
-@rule(code="IL8016", name="pipe-without-pipefail", family="correctness", severity="warning", hadolint=("DL4006",))
+@rule(
+    code="IL8016",
+    name="pipe-without-pipefail",
+    family="correctness",
+    severity="warning",
+    hadolint=("DL4006",),
+    instructions=("RUN",),
+    mentions=("|",),
+)
 def pipe_without_pipefail(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A download or build is piped into a command that succeeds on empty input, and nothing sets `pipefail`: its failure is ignored.
 

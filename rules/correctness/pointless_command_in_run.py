@@ -19,7 +19,15 @@ _STARTS = frozenset({"start", "restart", "reload", "force-reload", "try-restart"
 _VIM_SCRIPTED = ("-c", "-e", "-E", "-s", "-S", "-es", "-Es", "--cmd", "--version", "--help", "-h", "--headless")
 
 
-@rule(code="IL8023", name="pointless-command-in-run", family="correctness", severity="info", hadolint=("DL3001",))
+@rule(
+    code="IL8023",
+    name="pointless-command-in-run",
+    family="correctness",
+    severity="info",
+    hadolint=("DL3001",),
+    instructions=("RUN",),
+    mentions=tuple(sorted(NAMES)),
+)
 def pointless_command_in_run(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A RUN uses a command that does nothing useful at build time (`shutdown`, `ps`, `vim`, ...).
 

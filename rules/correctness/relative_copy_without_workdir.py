@@ -21,7 +21,14 @@ def _known_expansion(text: str, scope: Scope) -> str | None:
     return expand(text, scope).text
 
 
-@rule(code="IL8008", name="relative-copy-without-workdir", family="correctness", severity="warning", hadolint=("DL3045",))
+@rule(
+    code="IL8008",
+    name="relative-copy-without-workdir",
+    family="correctness",
+    severity="warning",
+    hadolint=("DL3045",),
+    instructions=("COPY", "ADD"),
+)
 def relative_copy_without_workdir(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """COPY/ADD to a relative destination before the stage sets a WORKDIR: the files land where the base image says.
 

@@ -32,6 +32,7 @@ def _workdir_value(instruction: Instruction, scope: Scope) -> str | None:
     buildkit=("WorkdirRelativePath",),
     checkov=("CKV_DOCKER_10",),
     fixes=("unsafe",),
+    instructions=("WORKDIR",),
 )
 def relative_workdir(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A relative WORKDIR before any absolute one: where it lands depends on the base image.

@@ -15,7 +15,15 @@ SH_PATHS = frozenset({"/bin/sh", "/usr/bin/sh"})
 _LN_VALUE_OPTIONS = frozenset({"-t", "--target-directory", "-S", "--suffix", "--backup"})
 
 
-@rule(code="IL8022", name="relinked-bin-sh", family="correctness", severity="warning", hadolint=("DL4005",))
+@rule(
+    code="IL8022",
+    name="relinked-bin-sh",
+    family="correctness",
+    severity="warning",
+    hadolint=("DL4005",),
+    instructions=("RUN",),
+    mentions=("ln",),
+)
 def relinked_bin_sh(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`ln` replaces `/bin/sh` with another shell: use SHELL to change the shell of RUN.
 

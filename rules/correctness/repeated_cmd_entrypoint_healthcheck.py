@@ -15,6 +15,7 @@ from imagelint.rule import Rule, Violation, rule
     severity="warning",
     hadolint=("DL4003", "DL4004", "DL3012"),
     buildkit=("MultipleInstructionsDisallowed",),
+    instructions=("CMD", "ENTRYPOINT", "HEALTHCHECK"),
 )
 def repeated_cmd_entrypoint_healthcheck(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A stage has several CMD, ENTRYPOINT or HEALTHCHECK instructions: all but the last are ignored.

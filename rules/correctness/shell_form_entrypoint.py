@@ -32,6 +32,7 @@ _SHELL_ONLY = frozenset(
     hadolint=("DL3025",),
     buildkit=("JSONArgsRecommended",),
     fixes=("unsafe",),
+    instructions=("CMD", "ENTRYPOINT"),
 )
 def shell_form_entrypoint(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """CMD or ENTRYPOINT in shell form: `docker stop` signals never reach your process.

@@ -23,6 +23,8 @@ _REFERENCE_SHAPE = re.compile(
     family="correctness",
     severity="warning",
     buildkit=("UndefinedArgInFrom", "InvalidDefaultArgInFrom"),
+    instructions=("FROM",),
+    mentions=("$",),
 )
 def undefined_arg_in_from(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """FROM uses an ARG that is not declared before the first FROM, or whose default leaves no valid image name.

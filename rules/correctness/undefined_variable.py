@@ -92,7 +92,14 @@ _ALWAYS_IN_ENV = ("PATH",)
 UNLESS_THE_BASE = "nothing in this Dockerfile defines it; unless the base image"
 
 
-@rule(code="IL8011", name="undefined-variable", family="correctness", severity="warning", buildkit=("UndefinedVar",))
+@rule(
+    code="IL8011",
+    name="undefined-variable",
+    family="correctness",
+    severity="warning",
+    buildkit=("UndefinedVar",),
+    mentions=("$",),
+)
 def undefined_variable(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """An instruction expands a `$VARIABLE` that nothing defines at that point, so it becomes an empty string.
 

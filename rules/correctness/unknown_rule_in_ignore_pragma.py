@@ -15,7 +15,7 @@ from imagelint.shellcheck import is_shellcheck_code
 _HADOLINT_CODE = re.compile(r"^DL[0-9]{4}$")
 
 
-@rule(code="IL8021", name="unknown-rule-in-ignore-pragma", family="correctness", severity="warning")
+@rule(code="IL8021", name="unknown-rule-in-ignore-pragma", family="correctness", severity="warning", mentions=("ignore",))
 def unknown_rule_in_ignore_pragma(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """An ignore pragma names a rule that does not exist, so it silences nothing.
 

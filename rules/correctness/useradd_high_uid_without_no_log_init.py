@@ -11,7 +11,15 @@ from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.correctness.shared import at_script_offset
 
 
-@rule(code="IL8018", name="useradd-high-uid-without-no-log-init", family="correctness", severity="warning", hadolint=("DL3046",))
+@rule(
+    code="IL8018",
+    name="useradd-high-uid-without-no-log-init",
+    family="correctness",
+    severity="warning",
+    hadolint=("DL3046",),
+    instructions=("RUN",),
+    mentions=("useradd",),
+)
 def useradd_high_uid_without_no_log_init(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`useradd` with a large UID and without `--no-log-init` (`-l`): the image grows by gigabytes.
 

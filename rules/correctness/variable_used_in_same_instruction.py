@@ -47,7 +47,15 @@ def _keeps_value(name: str, new_value: str | None, scope: Scope) -> bool:
     return old is not None and old == expand(new_value, scope).text
 
 
-@rule(code="IL8013", name="variable-used-in-same-instruction", family="correctness", severity="warning", hadolint=("DL3044",))
+@rule(
+    code="IL8013",
+    name="variable-used-in-same-instruction",
+    family="correctness",
+    severity="warning",
+    hadolint=("DL3044",),
+    instructions=("ENV", "ARG"),
+    mentions=("$",),
+)
 def variable_used_in_same_instruction(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """An ENV or ARG uses a variable that the same instruction sets: it gets the old value, not the new one.
 

@@ -14,7 +14,14 @@ from imagelint.units import format_size
 _SIZE_LIMIT = 20_000  # files counted when sizing one folder
 
 
-@rule(code="IL3003", name="copy-context-includes-dev-folders", family="dockerignore", severity="warning", needs_context=True)
+@rule(
+    code="IL3003",
+    name="copy-context-includes-dev-folders",
+    family="dockerignore",
+    severity="warning",
+    needs_context=True,
+    instructions=("COPY", "ADD"),
+)
 def copy_context_includes_dev_folders(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A directory COPY takes `.git`, `node_modules`, a virtualenv or build output from the context.
 

@@ -10,7 +10,14 @@ from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.dockerignore.shared import list_names, reincluding_exception, scan_context
 
 
-@rule(code="IL3002", name="copy-context-includes-secrets", family="dockerignore", severity="error", needs_context=True)
+@rule(
+    code="IL3002",
+    name="copy-context-includes-secrets",
+    family="dockerignore",
+    severity="error",
+    needs_context=True,
+    instructions=("COPY", "ADD"),
+)
 def copy_context_includes_secrets(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A directory COPY takes secret files from the context: `.env`, private keys, tokens.
 

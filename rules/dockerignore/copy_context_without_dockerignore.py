@@ -11,7 +11,14 @@ from imagelint.knowledge.context_sources import whole_context_copies
 from imagelint.rule import Rule, Violation, rule
 
 
-@rule(code="IL3001", name="copy-context-without-dockerignore", family="dockerignore", severity="warning", needs_context=True)
+@rule(
+    code="IL3001",
+    name="copy-context-without-dockerignore",
+    family="dockerignore",
+    severity="warning",
+    needs_context=True,
+    instructions=("COPY", "ADD"),
+)
 def copy_context_without_dockerignore(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`COPY .` with no `.dockerignore`: `.git`, local builds and secrets go into the image.
 
@@ -57,17 +64,17 @@ def copy_context_without_dockerignore(ctx: LintContext, rule: Rule) -> Iterator[
     least `.git`, dependency folders, build outputs and secret files.
     """
     build_context = ctx.build_context
-    if build_context is None or build_context.dockerignore_path is not None:
+    # The first whole-context COPY is found before the file system is asked (stat calls cost more).
+    instruction = next(whole_context_copies(ctx), None) if build_context is not None else None
+    if instruction is None or build_context.dockerignore_path is not None:
         return
     if not ctx.context_explicit and _parent_has_dockerignore(build_context.root):
         return
-    for instruction in whole_context_copies(ctx):
-        yield Violation(
-            f"{instruction.keyword} copies the whole build context but there is no .dockerignore in "
-            f"{build_context.root}; add one that excludes .git, dependency folders and secrets",
-            instruction,
-        )
-        return
+    yield Violation(
+        f"{instruction.keyword} copies the whole build context but there is no .dockerignore in "
+        f"{build_context.root}; add one that excludes .git, dependency folders and secrets",
+        instruction,
+    )
 
 
 def _parent_has_dockerignore(root: Path) -> bool:

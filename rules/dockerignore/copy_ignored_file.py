@@ -18,6 +18,7 @@ from imagelint.rules.dockerignore.shared import shown_dockerignore
     severity="warning",
     buildkit=("CopyIgnoredFile",),
     needs_context=True,
+    instructions=("COPY", "ADD"),
 )
 def copy_ignored_file(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """COPY/ADD names a path that `.dockerignore` excludes, so it is not in the build context.

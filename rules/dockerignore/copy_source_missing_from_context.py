@@ -19,7 +19,14 @@ _GENERATED_DIRS = frozenset(
 )  # fmt: skip
 
 
-@rule(code="IL3005", name="copy-source-missing-from-context", family="dockerignore", severity="warning", needs_context=True)
+@rule(
+    code="IL3005",
+    name="copy-source-missing-from-context",
+    family="dockerignore",
+    severity="warning",
+    needs_context=True,
+    instructions=("COPY", "ADD"),
+)
 def copy_source_missing_from_context(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """COPY/ADD names a path that does not exist in the build context: the build fails.
 

@@ -34,6 +34,9 @@ def _mode_targets(located: Located) -> list[str]:
     return positionals[1:]
 
 
+_MODE_CHANGERS = ("chmod", "chown", "chgrp")
+
+
 @rule(
     code="IL2001",
     name="chmod-after-copy",
@@ -41,6 +44,8 @@ def _mode_targets(located: Located) -> list[str]:
     severity="warning",
     options=SIZE_OPTIONS,
     fixes=("unsafe",),
+    instructions=("COPY", "ADD"),
+    mentions=_MODE_CHANGERS,
 )
 def chmod_after_copy(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`chmod`/`chown` in a RUN after the COPY that brought the files: the image holds them twice.
@@ -124,7 +129,7 @@ def chmod_after_copy(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
             continue
         hits = []  # one finding per RUN: the first command, naming how many more there are
         for located in run_commands(ctx, step):
-            if located.name in ("chmod", "chown", "chgrp"):
+            if located.name in _MODE_CHANGERS:
                 origin = _copied_origin(located, step, copies)
                 if origin is not None:
                     hits.append((located, *origin))

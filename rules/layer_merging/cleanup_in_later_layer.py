@@ -31,6 +31,7 @@ from imagelint.knowledge.steps import (
 )
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.layer_merging.shared import (
+    CREATORS,
     GO_CACHES,
     SIZE_OPTIONS,
     covers,
@@ -94,6 +95,9 @@ def _home(path: str) -> str:
     severity="warning",
     options=SIZE_OPTIONS,
     fixes=("unsafe",),
+    instructions=("RUN",),
+    # What created_paths follows: a cleanup finding needs a path one of them made.
+    mentions=tuple(sorted(CREATORS | {pm.PIP.name})),
 )
 def cleanup_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A RUN deletes caches or downloads that an earlier RUN created: the bytes stay in that layer.
@@ -180,22 +184,22 @@ def cleanup_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
             continue
         created = state.created
         kept_out = cache_mount_targets(step)
-        located_commands = list(run_commands(ctx, step))
-        for located in located_commands:
-            removed = [
-                created.pop(path)
-                for cleaned in map(_home, _cleaned_paths(located, step))
-                for path in [p for p in created if covers(cleaned, p)]
-            ]
-            earlier = [origin for origin in removed if origin.step is not step]
-            if earlier and index >= sequence.own:
-                origin = earlier[0]
-                yield located.script.violation(
-                    f"{_describe_cleanup(located)} removes {origin.path}, which the {origin.what} in the RUN at line "
-                    f"{origin.step.instruction.line} created: the files stay in that layer; clean up in that RUN",
-                    located.command,
-                    fix=_move_cleanup(ctx, sequence, index, located, removed),
-                )
+        for located in run_commands(ctx, step):
+            # Nothing created yet (the first RUNs): no need to ask what a command cleans up.
+            cleaned = _cleaned_paths(located, step) if created else ()
+            if cleaned:  # most commands clean nothing: the lists below are made for the few that do
+                removed = [
+                    created.pop(path) for home in map(_home, cleaned) for path in [p for p in created if covers(home, p)]
+                ]
+                earlier = [origin for origin in removed if origin.step is not step]
+                if earlier and index >= sequence.own:
+                    origin = earlier[0]
+                    yield located.script.violation(
+                        f"{_describe_cleanup(located)} removes {origin.path}, which the {origin.what} in the RUN at "
+                        f"line {origin.step.instruction.line} created: the files stay in that layer; clean up in that RUN",
+                        located.command,
+                        fix=_move_cleanup(ctx, sequence, index, located, removed),
+                    )
             for path, what in created_paths(located, step):
                 path = _home(path)
                 if any(is_under(path, _home(target)) for target in kept_out):

@@ -38,15 +38,18 @@ def _package_manager(located: Located) -> str | None:
     return manager.family if manager in pm.PACKAGE_INSTALLERS else None
 
 
+def _command_count(ctx: LintContext, step: Step) -> int:
+    return 1 if step.instruction.is_exec_form else len(run_commands(ctx, step))  # ``RUN ["prog", ...]``: one
+
+
 def _run_profile(ctx: LintContext, step: Step) -> tuple[int, set[str], bool]:
     """(number of commands, package managers used, whether it is only package-manager work)."""
     if step.instruction.is_exec_form:
         return 1, set(), False  # ``RUN ["prog", ...]``: one command, never a package step here
-    commands = list(run_commands(ctx, step))
-    managers = {m for located in commands if (m := _package_manager(located))}
-    only_packages = bool(managers) and all(
-        _package_manager(located) or located.name in _PLUMBING for located in commands
-    )
+    commands = run_commands(ctx, step)
+    each = [_package_manager(located) for located in commands]  # asked once per command
+    managers = {m for m in each if m}
+    only_packages = bool(managers) and all(m or located.name in _PLUMBING for m, located in zip(each, commands))
     return len(commands), managers, only_packages
 
 
@@ -72,6 +75,7 @@ def _updates_alone(ctx: LintContext, step: Step) -> bool:
     hadolint=("DL3059",),
     options=MERGE_OPTIONS,
     fixes=("unsafe",),
+    instructions=("RUN",),
 )
 def consecutive_run_instructions(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Two RUNs in a row that install packages with the same manager, or only set up files and users: one layer would do.
@@ -185,10 +189,11 @@ def consecutive_run_instructions(ctx: LintContext, rule: Rule) -> Iterator[Viola
                 fix=_merge(ctx, previous, step),
             )
             continue
-        count, managers, only_packages = _run_profile(ctx, step)
-        before_count, before_managers, before_only = _run_profile(ctx, previous)
+        count, before_count = _command_count(ctx, step), _command_count(ctx, previous)
         if count > limit or before_count > limit or count == 0 or before_count == 0:
-            continue
+            continue  # known before asking which package managers the commands are
+        _, managers, only_packages = _run_profile(ctx, step)
+        _, before_managers, before_only = _run_profile(ctx, previous)
         if not any_runs:
             shared = managers & before_managers
             if not (shared and only_packages and before_only) or _updates_alone(ctx, previous):

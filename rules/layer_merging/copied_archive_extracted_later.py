@@ -14,6 +14,7 @@ from imagelint.knowledge.installs import URL
 from imagelint.knowledge.steps import expand_word, resolve
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.layer_merging.shared import (
+    ARCHIVE_READERS,
     SIZE_OPTIONS,
     Brought,
     brought_then_used,
@@ -34,6 +35,8 @@ _TAR_ARCHIVE = re.compile(r"\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz)$", 
     hadolint=("DL3010",),
     options=SIZE_OPTIONS,
     fixes=("unsafe",),
+    instructions=("COPY", "ADD"),
+    mentions=tuple(sorted(ARCHIVE_READERS)),
 )
 def copied_archive_extracted_later(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """An archive is copied into the image and extracted by a later RUN: the archive ships too.

@@ -38,6 +38,8 @@ from imagelint.rules.layer_merging.shared import (
     severity="warning",
     options=SIZE_OPTIONS,
     fixes=("unsafe",),
+    instructions=("COPY", "ADD"),
+    mentions=("rm",),
 )
 def copied_file_removed_later(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A RUN deletes files that a COPY/ADD brought in: they still ship in the COPY's layer.

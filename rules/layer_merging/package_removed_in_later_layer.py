@@ -6,12 +6,25 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.knowledge.installs import installed_names, package_removal
+from imagelint.knowledge.package_managers import MANAGERS, may_run_pip
 from imagelint.knowledge.steps import Step, run_commands, size_rule_stages, walk
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.layer_merging.shared import SIZE_OPTIONS
 
+# Programs whose removals package_removal follows (``python -m pip uninstall`` names pip too).
+_REMOVERS = tuple(sorted(command for m in MANAGERS if m.removes for command in m.commands))
+_REMOVING = frozenset(_REMOVERS)
 
-@rule(code="IL2006", name="package-removed-in-later-layer", family="layer-merging", severity="warning", options=SIZE_OPTIONS)
+
+@rule(
+    code="IL2006",
+    name="package-removed-in-later-layer",
+    family="layer-merging",
+    severity="warning",
+    options=SIZE_OPTIONS,
+    instructions=("RUN",),
+    mentions=_REMOVERS,
+)
 def package_removed_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Packages are purged in a later RUN than the one that installed them: nothing is saved.
 
@@ -52,6 +65,8 @@ def package_removed_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Vio
     Move the removal into the RUN that installs the packages (after the commands that need them),
     or install them in a builder stage and copy only the result.
     """
+    if not _removes_packages(ctx):
+        return  # only a removal is reported: without one, the installs need not be followed
     for sequence, index, step, state in walk(ctx, _Installed, size_rule_stages(ctx, rule)):
         if step.keyword != "RUN":
             continue
@@ -79,6 +94,16 @@ def package_removed_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Vio
                 for name in names:
                     here[(manager, name)] = step
         installed.update(here)
+
+
+def _removes_packages(ctx: LintContext) -> bool:
+    """Whether any RUN removes packages it names (the walk's commands are those of these scripts);
+    only the commands that may (by name) are asked in full."""
+    return any(
+        (command.name in _REMOVING or may_run_pip(command.name)) and package_removal(command) is not None
+        for script in ctx.run_scripts
+        for command in script.commands()
+    )
 
 
 class _Installed:

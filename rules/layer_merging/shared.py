@@ -74,17 +74,20 @@ CREATORS = pm.OS_PACKAGE_MANAGERS | frozenset(pm.NPM.commands + pm.YARN.commands
 def created_paths(located: Located, step: Step) -> list[tuple[str, str]]:
     """(path, what) for caches and files this command leaves in its layer."""
     command, name = located.command, located.name
-    if name not in CREATORS and not pm.may_run_pip(name):
-        return []
-    sub = located.sub
-    what = f"{name} {sub}" if sub else name
-    pip = pip_command(command, name)
-    if pip is not None:
+    if name in ("curl", "wget"):  # a download needs no subcommand, the costlier question
+        target = download_target(command, located.cwd)
+        return [(target, f"{name} download")] if target else []
+    if name not in CREATORS:
+        pip = pip_command(command, name)
+        if pip is None:
+            return []
         if pip.subcommand() in ("install", "download", "wheel") and not pip.has_option(*pm.PIP.no_cache_options) and not cache_disabled(
             located, step, "PIP_NO_CACHE_DIR"
         ):
             return [(pm.PIP.cache_dirs[0], f"{command.name} install")]
         return []
+    sub = located.sub
+    what = f"{name} {sub}" if sub else name
     # The subcommands followed here are the common ones that fill each cache, fewer than the
     # package-hygiene rules know (PackageManager.cache_filling).
     manager = pm.manager(name)
@@ -104,9 +107,6 @@ def created_paths(located: Located, step: Step) -> list[tuple[str, str]]:
         return [(path, f"{name} {sub or 'install'}") for path in manager.cache_dirs]
     if name == "go" and sub in ("build", "install", "test", "get", "mod"):
         return [(path, what) for path in GO_CACHES]
-    if name in ("curl", "wget"):
-        target = download_target(command, located.cwd)
-        return [(target, f"{name} download")] if target else []
     if name == "git" and sub == "clone":
         return clone_target(located)
     return []
@@ -123,6 +123,8 @@ def clone_target(located: Located) -> list[tuple[str, str]]:
 
 
 EXTRACTORS = {"unzip", "gunzip", "bunzip2", "unxz", "unlzma", "uncompress", "zcat", "gzcat", "7z", "7za", "bsdtar", "zstd", "unzstd"}
+# Every program extracted_archives looks at: the extractors, and tar and the compressors when told to extract.
+ARCHIVE_READERS = frozenset(EXTRACTORS | {"tar", "bsdtar", "xz", "gzip", "bzip2", "zstd"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +142,7 @@ class Brought:
 def extracted_archives(located: Located, step: Step) -> list[str]:
     """Files an extraction command reads (absolute)."""
     command, name = located.command, located.name
-    if name not in EXTRACTORS and name not in ("tar", "bsdtar", "xz", "gzip", "bzip2", "zstd"):
+    if name not in ARCHIVE_READERS:
         return []
     if name == "tar" or name == "bsdtar":
         if not (command.has_option("-x", "--extract", "--get")):
@@ -217,9 +219,29 @@ class _Landed:
         return None if index is None else self.landed[index]
 
 
-def brought_then_used(ctx: LintContext, rule: Rule) -> Iterator[Brought]:
-    """Files from a COPY/ADD that a later RUN of the same image extracts or removes."""
-    for sequence, index, step, state in walk(ctx, _Landed, size_rule_stages(ctx, rule)):
+def brought_then_used(ctx: LintContext, rule: Rule) -> list[Brought]:
+    """Files from a COPY/ADD that a later RUN of the same image extracts or removes (worked out once
+    per Dockerfile and set of stages: IL2004 and IL2005 both ask, IL2005 twice)."""
+    stages = size_rule_stages(ctx, rule)
+    found = ctx.fact(_brought_by_stages)
+    if stages not in found:
+        found[stages] = list(_brought_then_used(ctx, stages)) if _extracts_or_removes(ctx) else []
+    return found[stages]
+
+
+def _brought_by_stages(ctx: LintContext) -> dict[frozenset[int], list[Brought]]:
+    """Stages walked -> what :func:`brought_then_used` found there (filled as rules ask)."""
+    return {}
+
+
+def _extracts_or_removes(ctx: LintContext) -> bool:
+    """Whether any RUN extracts or removes anything: without one no copied file can be found, and
+    the walk (which follows every COPY's landing paths) is not needed."""
+    return any(next(script.commands("rm", *ARCHIVE_READERS), None) is not None for script in ctx.run_scripts)
+
+
+def _brought_then_used(ctx: LintContext, stages: frozenset[int]) -> Iterator[Brought]:
+    for sequence, index, step, state in walk(ctx, _Landed, stages):
         landed = state.landed
         copy = step.copy
         if copy is not None and copy.destination is not None:
@@ -231,7 +253,10 @@ def brought_then_used(ctx: LintContext, rule: Rule) -> Iterator[Brought]:
         if step.keyword != "RUN" or not landed or index < sequence.own:
             continue
         written: list[str] = []  # directories this RUN fills itself (tar -C, git clone, curl -o...)
-        for located in run_commands(ctx, step):
+        commands = run_commands(ctx, step)
+        # Only an ``rm`` asks what the commands before it wrote: none after the last one need be asked.
+        last_rm = max((i for i, located in enumerate(commands) if located.name == "rm"), default=-1)
+        for position, located in enumerate(commands):
             for path in extracted_archives(located, step):
                 match = next((c for c in reversed(landed) if fnmatch.fnmatchcase(path, c[2])), None)
                 if match is not None:
@@ -243,7 +268,8 @@ def brought_then_used(ctx: LintContext, rule: Rule) -> Iterator[Brought]:
                     match = state.removed_by(removed)
                     if match is not None:
                         yield Brought(match[0], match[1], removed, located, step, "remove")
-            written.extend(written_paths(located, step))
+            if position < last_rm:
+                written.extend(written_paths(located, step))
 
 
 # --- fixes ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.knowledge.installs import os_package_manager
-from imagelint.knowledge.package_managers import PackageManager
+from imagelint.knowledge.package_managers import OS_PACKAGE_MANAGERS, PackageManager
 from imagelint.knowledge.stages import is_application_image
 from imagelint.rule import Rule, Violation, rule
 from imagelint.shell import Command
@@ -63,7 +63,14 @@ def _removed_later_in_script(commands: list[Command], position: int, packages: s
     return removed
 
 
-@rule(code="IL4009", name="build-tools-in-final-stage", family="multi-stage", severity="warning")
+@rule(
+    code="IL4009",
+    name="build-tools-in-final-stage",
+    family="multi-stage",
+    severity="warning",
+    instructions=("CMD", "ENTRYPOINT"),
+    mentions=tuple(sorted(OS_PACKAGE_MANAGERS)),  # it looks at OS package installs only
+)
 def build_tools_in_final_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Compilers or `-dev` packages installed in the final image and never removed.
 

@@ -95,6 +95,8 @@ def copy_from_unknown_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]
         return  # stage names set by ARGs: any --from may name them
     for stage in ctx.stages:
         for instruction in stage.instructions:
+            if not instruction.flags:
+                continue  # --from and --mount are flags: most instructions have none
             references = []
             if instruction.keyword in ("COPY", "ADD") and instruction.flag("from"):
                 references.append((f"{instruction.keyword} --from", from_value(instruction)))

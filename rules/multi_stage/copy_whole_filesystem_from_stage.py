@@ -16,6 +16,8 @@ from imagelint.rule import Rule, Violation, rule
     family="multi-stage",
     severity="warning",
     hadolint=("DL3067",),
+    instructions=("COPY",),
+    mentions=("--from",),
 )
 def copy_whole_filesystem_from_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`COPY --from=<stage> / /` copies a whole operating system over another one.

@@ -18,6 +18,7 @@ from imagelint.rules.multi_stage.shared import at_stage_name
     hadolint=("DL3024",),
     buildkit=("DuplicateStageName",),
     checkov=("CKV_DOCKER_11",),
+    instructions=("FROM",),
 )
 def duplicate_stage_name(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Two stages have the same name.

@@ -94,7 +94,13 @@ def build_step(command: Command) -> str | None:
     return None
 
 
-@rule(code="IL4008", name="final-stage-on-build-toolchain", family="multi-stage", severity="warning")
+@rule(
+    code="IL4008",
+    name="final-stage-on-build-toolchain",
+    family="multi-stage",
+    severity="warning",
+    instructions=("CMD", "ENTRYPOINT"),
+)
 def final_stage_on_build_toolchain(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """The final image is built on a compiler/SDK image and compiles the app in place.
 

@@ -16,6 +16,8 @@ from imagelint.rules.multi_stage.shared import at_stage_name
     severity="warning",
     hadolint=("DL3063",),
     buildkit=("ReservedStageName",),
+    instructions=("FROM",),
+    mentions=("context", "scratch"),
 )
 def reserved_stage_name(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A stage is named `scratch` or `context`, words BuildKit reserves.

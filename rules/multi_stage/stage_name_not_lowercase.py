@@ -23,6 +23,7 @@ _MOUNT_FROM = re.compile(r"(?:^|,)\s*from=([^,]*)", re.IGNORECASE)
     severity="style",
     buildkit=("StageNameCasing",),
     fixes=("safe",),
+    instructions=("FROM",),
 )
 def stage_name_not_lowercase(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A stage name has capital letters.

@@ -12,7 +12,7 @@ from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.multi_stage.shared import at_stage_name
 
 
-@rule(code="IL4006", name="unused-named-stage", family="multi-stage", severity="info")
+@rule(code="IL4006", name="unused-named-stage", family="multi-stage", severity="info", instructions=("FROM",))
 def unused_named_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A named stage that nothing uses: a plain `docker build` skips it.
 

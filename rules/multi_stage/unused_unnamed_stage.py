@@ -9,7 +9,7 @@ from imagelint.knowledge.stages import possibly_used_stages
 from imagelint.rule import Rule, Violation, rule
 
 
-@rule(code="IL4005", name="unused-unnamed-stage", family="multi-stage", severity="warning")
+@rule(code="IL4005", name="unused-unnamed-stage", family="multi-stage", severity="warning", instructions=("FROM",))
 def unused_unnamed_stage(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A stage without a name that the final stage never uses: BuildKit never builds it.
 

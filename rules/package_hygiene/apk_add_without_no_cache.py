@@ -19,6 +19,8 @@ from imagelint.rules.package_hygiene.shared import option_fix
     severity="info",
     hadolint=("DL3019",),
     fixes=("safe",),
+    instructions=("RUN",),
+    mentions=APK.commands,
 )
 def apk_add_without_no_cache(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apk add` without `--no-cache` (or `apk update`) leaves the package index in the layer.
@@ -68,12 +70,13 @@ def apk_add_without_no_cache(ctx: LintContext, rule: Rule) -> Iterator[Violation
     whose words have escapes inside a `sh -c "..."` string.
     """
     for run in runs(ctx, shipped_only=True):
-        if run.keeps_out(*APK.cache_dirs):
-            continue
         for script, command in run.commands(*APK.commands):
             verb = subcommand(command)
             if verb not in APK.cache_filling or command.has_option(*APK.no_cache_options, "--no-network"):
                 continue
+            # Asked only of a RUN that fills the cache: its mounts and removals cost more to find.
+            if run.keeps_out(*APK.cache_dirs):
+                break
             if verb == "update":
                 message = "apk update stores the package index in /var/cache/apk in this layer; drop it and use apk add --no-cache"
             else:

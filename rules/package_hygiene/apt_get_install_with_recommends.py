@@ -21,6 +21,8 @@ _FALSE = frozenset({"0", "false", "no", "off"})
     severity="info",
     hadolint=("DL3015",),
     fixes=("unsafe",),
+    instructions=("RUN",),
+    mentions=APT_GET.commands,
 )
 def apt_get_install_with_recommends(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get install` without `--no-install-recommends` installs packages nobody asked for.

@@ -43,6 +43,8 @@ _WHEN_IT_ASKS = {
     severity="warning",
     hadolint=("DL3014",),
     fixes=("safe",),
+    instructions=("RUN",),
+    mentions=APT_GET.commands,
 )
 def apt_get_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get install` (or `upgrade`, `build-dep`) without `-y`: the build fails at the prompt.

@@ -45,6 +45,8 @@ def _use_apt_get(script: RunScript, command: Command, verb: str) -> Fix | None:
     hadolint=("DL3027",),
     checkov=("CKV_DOCKER_9",),
     fixes=("safe",),
+    instructions=("RUN",),
+    mentions=APT.commands,
 )
 def apt_instead_of_apt_get(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt` in a RUN: its command line is for people, not scripts.

@@ -56,6 +56,8 @@ def _remove_lists(ctx: LintContext, run: Run, script: RunScript, command: Comman
     severity="info",
     hadolint=("DL3009",),
     fixes=("safe",),
+    instructions=("RUN",),
+    mentions=_APT_TOOLS,
 )
 def apt_lists_left_in_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get update` in a RUN that does not remove `/var/lib/apt/lists`: the index ships.

@@ -145,6 +145,8 @@ def _clean_fix(ctx: LintContext, run: Run, script: RunScript, command: Command, 
     severity="info",
     hadolint=("DL3060",),
     fixes=("safe", "unsafe"),
+    instructions=("RUN",),
+    mentions=tuple(sorted(NODE_PACKAGE_MANAGERS)),
 )
 def node_package_cache_left(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`npm install`, `yarn install` or `pnpm install` leaves its download cache in the layer.

@@ -46,7 +46,7 @@ def _unless_base_disables(ctx: LintContext, run: Run) -> str:
     stage of this file is in the RUN's scope and has already been read.
     """
     stage = ctx.stage_of(run.instruction)
-    base = ctx.lineage(stage)[-1].base if stage is not None else None
+    base = ctx.root_stage(stage).base if stage is not None else None
     if base is None or base.is_scratch or official_image(base):
         return ""
     shown = base.raw if base.unresolved or not base.resolved else base.resolved
@@ -60,6 +60,8 @@ def _unless_base_disables(ctx: LintContext, run: Run) -> str:
     severity="warning",
     hadolint=("DL3042",),
     fixes=("safe",),
+    instructions=("RUN",),
+    mentions=(PIP.name,),  # pip3, pip3.12, python -m pip, -mpip: every way to run pip names it
 )
 def pip_install_without_no_cache_dir(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`pip install` without `--no-cache-dir`: downloaded wheels stay in `~/.cache/pip`.

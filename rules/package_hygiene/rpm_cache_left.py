@@ -46,6 +46,8 @@ def _clean_fix(ctx: LintContext, run: Run, script: RunScript, command: Command, 
     severity="warning",
     hadolint=("DL3032", "DL3040", "DL3036"),
     fixes=("safe",),
+    instructions=("RUN",),
+    mentions=tuple(sorted(RPM_INSTALLERS)),
 )
 def rpm_cache_left(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`yum`/`dnf`/`microdnf`/`tdnf`/`zypper install` without a clean: repository metadata ships.

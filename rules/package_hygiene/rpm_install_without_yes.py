@@ -30,6 +30,8 @@ def _global_args(command: Command) -> list[str]:
     severity="warning",
     hadolint=("DL3030", "DL3038", "DL3034"),
     fixes=("safe",),
+    instructions=("RUN",),
+    mentions=tuple(sorted(_PROMPTING_TOOLS)),
 )
 def rpm_install_without_yes(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`yum`/`dnf`/`tdnf install` without `-y`, or `zypper install` without `-n`: the build stops at a prompt.

@@ -12,7 +12,15 @@ from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
 
 
-@rule(code="IL6012", name="unpinned-apk-package", family="package-hygiene", severity="info", hadolint=("DL3018",))
+@rule(
+    code="IL6012",
+    name="unpinned-apk-package",
+    family="package-hygiene",
+    severity="info",
+    hadolint=("DL3018",),
+    instructions=("RUN",),
+    mentions=APK.commands,
+)
 def unpinned_apk_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apk add` of packages without a version constraint.
 

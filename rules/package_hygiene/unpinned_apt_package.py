@@ -11,7 +11,15 @@ from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
 
 
-@rule(code="IL6011", name="unpinned-apt-package", family="package-hygiene", severity="info", hadolint=("DL3008",))
+@rule(
+    code="IL6011",
+    name="unpinned-apt-package",
+    family="package-hygiene",
+    severity="info",
+    hadolint=("DL3008",),
+    instructions=("RUN",),
+    mentions=tuple(sorted(APT_FRONTENDS)),
+)
 def unpinned_apt_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get install` (or `apt`, `aptitude install`) of packages without `=version`.
 

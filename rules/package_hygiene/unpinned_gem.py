@@ -11,7 +11,15 @@ from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.package_hygiene.shared import is_local_or_variable, pin_violation
 
 
-@rule(code="IL6015", name="unpinned-gem", family="package-hygiene", severity="info", hadolint=("DL3028",))
+@rule(
+    code="IL6015",
+    name="unpinned-gem",
+    family="package-hygiene",
+    severity="info",
+    hadolint=("DL3028",),
+    instructions=("RUN",),
+    mentions=GEM.commands,
+)
 def unpinned_gem(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`gem install` without a version.
 

@@ -16,7 +16,15 @@ _GO_MOVING = frozenset({"latest", "master", "main", "head", "upgrade", "patch"})
 _DEFAULT_GOPATHS = ("/go", "/root/go")
 
 
-@rule(code="IL6017", name="unpinned-go-install", family="package-hygiene", severity="info", hadolint=("DL3062",))
+@rule(
+    code="IL6017",
+    name="unpinned-go-install",
+    family="package-hygiene",
+    severity="info",
+    hadolint=("DL3062",),
+    instructions=("RUN",),
+    mentions=("go",),
+)
 def unpinned_go_install(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`go install pkg@latest` (or `@master`): a moving version.
 

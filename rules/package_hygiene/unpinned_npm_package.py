@@ -33,7 +33,15 @@ def _node_spec_unpinned(spec: str) -> bool:
     return not version or version[1:].lower() in _NPM_MOVING_TAGS
 
 
-@rule(code="IL6014", name="unpinned-npm-package", family="package-hygiene", severity="info", hadolint=("DL3016",))
+@rule(
+    code="IL6014",
+    name="unpinned-npm-package",
+    family="package-hygiene",
+    severity="info",
+    hadolint=("DL3016",),
+    instructions=("RUN",),
+    mentions=tuple(sorted(NODE_PACKAGE_MANAGERS)),
+)
 def unpinned_npm_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`npm install <pkg>` (or `yarn add`, `pnpm add`) without `@version`.
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
+from imagelint.knowledge.package_managers import PIP
 from imagelint.knowledge.runs import Run, runs, shorten, subcommand
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.package_hygiene.shared import PIP_VALUE_OPTIONS, first_word, is_local_or_variable
@@ -36,7 +37,15 @@ def _pip_unpinned(run: Run, pip: Command) -> list[str]:
     return unpinned
 
 
-@rule(code="IL6013", name="unpinned-pip-package", family="package-hygiene", severity="info", hadolint=("DL3013",))
+@rule(
+    code="IL6013",
+    name="unpinned-pip-package",
+    family="package-hygiene",
+    severity="info",
+    hadolint=("DL3013",),
+    instructions=("RUN",),
+    mentions=(PIP.name,),  # pip3, pip3.12, python -m pip, -mpip: every way to run pip names it
+)
 def unpinned_pip_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`pip install` of packages without a version specifier.
 

@@ -21,6 +21,8 @@ _RPM_NEVRA = re.compile(r"-(?:\d+:)?\d[\w.+~^]*(?:-[\w.+~^]*\d[\w.+~^]*)?(?:\.(?
     family="package-hygiene",
     severity="info",
     hadolint=("DL3033", "DL3041", "DL3037"),
+    instructions=("RUN",),
+    mentions=tuple(sorted(RPM_INSTALLERS)),
 )
 def unpinned_rpm_package(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`yum`/`dnf`/`microdnf`/`zypper install` of packages without a version.

@@ -19,6 +19,8 @@ _UPGRADERS = frozenset(command for m in MANAGERS if m.upgrades_all for command i
     family="package-hygiene",
     severity="info",
     hadolint=("DL3035",),
+    instructions=("RUN",),
+    mentions=tuple(sorted(_UPGRADERS)),
 )
 def upgrade_all_packages(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`apt-get upgrade`, `apk upgrade`, `yum update`: upgrading the whole base image in a layer.

@@ -40,7 +40,15 @@ def _temporary_packages(run: Run) -> set[str]:
     return removed
 
 
-@rule(code="IL6018", name="wget-and-curl", family="package-hygiene", severity="info", hadolint=("DL4001",))
+@rule(
+    code="IL6018",
+    name="wget-and-curl",
+    family="package-hygiene",
+    severity="info",
+    hadolint=("DL4001",),
+    instructions=("RUN",),
+    mentions=("wget",),  # it fires only where wget and curl both run: either name is a guarantee
+)
 def wget_and_curl(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """Both `wget` and `curl` are used in the image: one of them is enough.
 

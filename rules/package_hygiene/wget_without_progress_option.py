@@ -34,6 +34,8 @@ _SMALL_FILES = (
     severity="info",
     hadolint=("DL3047",),
     fixes=("safe",),
+    instructions=("RUN",),
+    mentions=("wget",),
 )
 def wget_without_progress_option(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """GNU `wget` without `-nv`, `-q` or a short `--progress` style fills the build log with dots.
@@ -138,9 +140,11 @@ def _busybox_wget(ctx: LintContext, run: Run, command: Command) -> bool:
     stage = ctx.stage_of(run.instruction)
     if stage is None or not _busybox_based(ctx, stage):
         return False
-    lineage = {s.index for s in ctx.lineage(stage)}
     for other in runs(ctx):
-        if other.instruction.stage not in lineage or other.instruction.index > run.instruction.index:
+        written_in = other.instruction.stage
+        if written_in < 0 or other.instruction.index > run.instruction.index:
+            continue
+        if not ctx.is_built_from(stage, ctx.stages[written_in]):
             continue
         for _, apk in other.commands(*APK.commands):
             if other is run and apk.start > command.start:
@@ -153,7 +157,7 @@ def _busybox_wget(ctx: LintContext, run: Run, command: Command) -> bool:
 
 
 def _busybox_based(ctx: LintContext, stage: Stage) -> bool:
-    root = ctx.lineage(stage)[-1].base
+    root = ctx.root_stage(stage).base
     name = hub_name(root) or root.name.lower()
     tokens = tag_tokens(root.tag)
     return name in ("alpine", "busybox") or name.endswith("/alpine") or any(t.startswith("alpine") for t in tokens)

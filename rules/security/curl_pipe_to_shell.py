@@ -11,7 +11,14 @@ from imagelint.rules.security.shared import at_command_start
 from imagelint.shell import Command
 
 
-@rule(code="IL7004", name="curl-pipe-to-shell", family="security", severity="warning")
+@rule(
+    code="IL7004",
+    name="curl-pipe-to-shell",
+    family="security",
+    severity="warning",
+    instructions=("RUN",),
+    mentions=tuple(sorted(FETCHERS)),
+)
 def curl_pipe_to_shell(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A script downloaded and run in one go (`curl ... | sh`, `bash <(curl ...)`) with no check of what was fetched.
 
@@ -49,6 +56,9 @@ def curl_pipe_to_shell(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """
     for run in ctx.run_scripts:
         commands = run.script.commands
+        fetchers = [c for c in commands if c.name in FETCHERS]
+        if not fetchers:
+            continue  # most scripts download nothing: no pipeline or substitution to look at
         for pipeline in run.script.pipelines():
             fetcher = next((c for c in pipeline if c.name in FETCHERS and writes_to_stdout(c)), None)
             if fetcher is None:
@@ -62,11 +72,14 @@ def curl_pipe_to_shell(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
                     f"'{fetcher.name} ... | {runner.name}' runs a downloaded script unchecked; download it to a file, "
                     "verify its checksum or signature, then run it",
                 )
+        deepest = max(fetcher.depth for fetcher in fetchers)
         for runner in commands:
+            if runner.depth >= deepest:
+                continue  # no fetch is nested inside it (the cheap test first)
             if interpreter(runner) is None and runner.name not in ("source", "."):
                 continue
-            for fetcher in commands:
-                if fetcher.name in FETCHERS and fetcher.depth > runner.depth and _substituted_as_program(runner, fetcher):
+            for fetcher in fetchers:
+                if fetcher.depth > runner.depth and _substituted_as_program(runner, fetcher):
                     yield at_command_start(
                         run,
                         runner,

@@ -16,7 +16,14 @@ _VERIFIERS = frozenset({"sha256sum", "sha512sum", "sha1sum", "md5sum", "shasum",
 _LOCAL_HOSTS = re.compile(r"^https?://(?:localhost|127\.|0\.0\.0\.0|\[::1\]|10\.|192\.168\.|host\.docker\.internal|\$)")
 
 
-@rule(code="IL7012", name="download-over-http", family="security", severity="warning")
+@rule(
+    code="IL7012",
+    name="download-over-http",
+    family="security",
+    severity="warning",
+    instructions=("ADD", "RUN"),
+    mentions=("http://",),
+)
 def download_over_http(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A file fetched over plain `http://` with no checksum or signature check.
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Stage
@@ -26,7 +27,8 @@ _NONROOT_TAGS = ("nonroot", "chiseled", "distroless")
 
 # Programs that drop root for the real process, as installed or copied into the image (the
 # official images' entrypoint pattern): seeing them in a RUN, COPY or ADD is enough.
-_PRIVILEGE_DROPPERS = re.compile(r"(?:^|/)(?:gosu|su-exec|setpriv|chpst|s6-setuidgid)(?![A-Za-z0-9_])")
+_DROPPER_NAMES = ("gosu", "su-exec", "setpriv", "chpst", "s6-setuidgid")
+_PRIVILEGE_DROPPERS = re.compile(rf"(?:^|/)(?:{'|'.join(map(re.escape, _DROPPER_NAMES))})(?![A-Za-z0-9_])")
 # Programs that run their command as another user, when the image's start command (or its
 # entrypoint script) calls them; ``su``, ``sudo`` and ``chroot`` only with a user (see _switches_user).
 _USER_SWITCHERS = frozenset({"gosu", "su-exec", "setpriv", "runuser", "chpst", "s6-setuidgid", "setuidgid"})
@@ -53,6 +55,7 @@ _SCRIPT_LIMIT = 256 * 1024
     severity="warning",
     hadolint=("DL3002",),
     checkov=("CKV_DOCKER_3", "CKV_DOCKER_8"),
+    instructions=("FROM",),
 )
 def final_stage_runs_as_root(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """The final stage ends as root (its last USER is root, or it sets no USER at all).
@@ -237,17 +240,26 @@ def _drops_privileges(ctx: LintContext, stages: list[Stage], entrypoint: list[st
     """The image installs, copies or calls gosu/su-exec/setpriv, or starts its program through a
     user switch (in the ENTRYPOINT/CMD itself or in an entrypoint script from the build context)."""
     for run in ctx.shipped_scripts:
-        for command in run.commands():
-            if any(_PRIVILEGE_DROPPERS.search(w.value) for w in command.raw_words):
-                return True
+        if _names_privilege_dropper(w.value for command in run.commands() for w in command.raw_words):
+            return True
+    shipped = ctx.shipped_stages
     for instruction in ctx.instructions:
-        if instruction.stage in ctx.shipped_stages and instruction.keyword in ("COPY", "ADD", "ENTRYPOINT", "CMD"):
-            if any(_PRIVILEGE_DROPPERS.search(word) for word in instruction.words()):
+        if instruction.stage in shipped and instruction.keyword in ("COPY", "ADD", "ENTRYPOINT", "CMD"):
+            if _names_privilege_dropper(instruction.words()):
                 return True
     argv = [*(entrypoint or ()), *(cmd or ())]
     if _switches_user(argv):
         return True
     return any(_script_switches_user(text) for text in _entrypoint_scripts(ctx, stages, argv))
+
+
+def _names_privilege_dropper(words: Iterable[str]) -> bool:
+    """Whether a word names gosu & co (:data:`_PRIVILEGE_DROPPERS`). One search over the words joined
+    by "/" instead of one per word: a match starts at the start of a word or after a "/" and ends
+    before a character that is no name character, so the "/" between two words stands for both.
+    The names are looked for first: substring tests are much cheaper than the pattern."""
+    text = "/".join(words)
+    return any(name in text for name in _DROPPER_NAMES) and _PRIVILEGE_DROPPERS.search(text) is not None
 
 
 def _switches_user(argv: list[str]) -> bool:
@@ -282,10 +294,13 @@ def _entrypoint_scripts(ctx: LintContext, stages: list[Stage], argv: list[str]) 
     """The text of the scripts the start command runs, when a COPY/ADD took them from the build
     context: a file whose name is the command's (``COPY docker-entrypoint.sh /usr/local/bin/``),
     or the same path in a copied tree (``COPY rootfs/ /``)."""
+    programs = {word for word in argv[:3] if not word.startswith("-")}
+    if not programs:
+        return  # no start command written here: no script to look for
     context = ctx.build_context
     if context is None:
         return
-    programs = {word for word in argv[:3] if not word.startswith("-")}
+    root: Path | None = None  # the context's real path, resolved once it is needed
     for link in stages:
         for instruction in link.instructions:
             destination = instruction.words()[-1] if instruction.keyword in ("COPY", "ADD") and instruction.words() else None
@@ -296,7 +311,9 @@ def _entrypoint_scripts(ctx: LintContext, stages: list[Stage], argv: list[str]) 
                         continue
                     path = context.root / candidate
                     try:
-                        inside = path.resolve().is_relative_to(context.root.resolve())  # no symlink out of the context
+                        if root is None:
+                            root = context.root.resolve()
+                        inside = path.resolve().is_relative_to(root)  # no symlink out of the context
                         if inside and path.is_file() and path.stat().st_size <= _SCRIPT_LIMIT:
                             yield path.read_text(encoding="utf-8", errors="replace")
                     except (OSError, RuntimeError):  # RuntimeError: a symlink loop

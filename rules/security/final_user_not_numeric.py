@@ -29,6 +29,7 @@ _ROOT = frozenset({"root", "0"})
     severity="info",
     hadolint=("DL3066",),
     fixes=("safe",),
+    instructions=("USER",),
 )
 def final_user_not_numeric(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """The image runs as a user named by name (`USER app`) rather than by numeric UID.

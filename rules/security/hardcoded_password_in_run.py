@@ -11,7 +11,15 @@ from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import at_command_start
 
 
-@rule(code="IL7013", name="hardcoded-password-in-run", family="security", severity="warning", checkov=("CKV2_DOCKER_17",))
+@rule(
+    code="IL7013",
+    name="hardcoded-password-in-run",
+    family="security",
+    severity="warning",
+    checkov=("CKV2_DOCKER_17",),
+    instructions=("RUN",),
+    mentions=("openssl", "passwd", "useradd", "usermod"),
+)
 def hardcoded_password_in_run(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A RUN sets an account password from a literal (`echo 'root:pw' | chpasswd`, `useradd -p`, `openssl passwd pw`).
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.rule import Rule, Violation, rule
-from imagelint.secrets import find_tokens, redact
+from imagelint.secrets import TOKEN_MENTIONS, find_tokens, redact
 
 
-@rule(code="IL7003", name="hardcoded-secret", family="security", severity="error")
+@rule(code="IL7003", name="hardcoded-secret", family="security", severity="error", mentions=TOKEN_MENTIONS)
 def hardcoded_secret(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A recognisable credential (AWS key, GitHub/GitLab/Slack/Stripe token, private key, URL or command-line password) written in the Dockerfile.
 

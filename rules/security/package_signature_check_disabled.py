@@ -14,8 +14,18 @@ from imagelint.shell import Command
 _LOCAL_PACKAGE = re.compile(r"^(?:\.{0,2}/|\$|\{).*|.*\.(?:apk|rpm|deb)$")
 
 
+_REPOSITORY_WRITERS = frozenset({"echo", "printf", "sed", "tee"})
+# Every program _signature_switch has a test for: the other commands of a script, most of them,
+# are passed over by a set lookup.
+_CHECKED_PROGRAMS = (
+    pm.APT_FRONTENDS | frozenset(pm.APK.commands) | pm.RPM_INSTALLERS | frozenset(pm.RPM.commands) | _REPOSITORY_WRITERS
+)
+
+
 def _signature_switch(command: Command) -> str | None:
     name = command.name
+    if name not in _CHECKED_PROGRAMS:
+        return None
     if name in pm.APT_FRONTENDS:
         if command.has_option("--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories"):
             return f"{name} --allow-unauthenticated/--force-yes"
@@ -40,7 +50,7 @@ def _signature_switch(command: Command) -> str | None:
             return f"{name} --setopt=gpgcheck=0"
     if name in pm.RPM.commands and command.has_option("--nosignature", "--nodigest", "--noverify"):
         return "rpm --nosignature/--nodigest"
-    if name in ("echo", "printf", "sed", "tee"):
+    if name in _REPOSITORY_WRITERS:
         text = " ".join(command.args).replace("\\n", "\n")
         if re.search(r"\[[^\]]*trusted\s*=\s*yes[^\]]*\]", text) and not re.search(r"\b(?:file|copy):/", text):
             return "an apt source marked [trusted=yes]"
@@ -49,12 +59,21 @@ def _signature_switch(command: Command) -> str | None:
     return None
 
 
+# The rule's firing condition: a command _signature_switch reports contains one of these, lower-cased.
+# apt's --allow-unauthenticated, --force-yes, --allow-insecure-repositories and -o ...AllowUnauthenticated
+# / AllowInsecureRepositories; apk --allow-untrusted; --nogpgcheck, --no-gpg-checks and gpgcheck=0;
+# rpm --nosignature/--nodigest/--noverify; an apt source marked [trusted=yes].
+_MENTIONS = ("unauthenticated", "force-yes", "insecure", "trusted", "gpgcheck", "gpg-check", "nosignature", "nodigest", "noverify")
+
+
 @rule(
     code="IL7007",
     name="package-signature-check-disabled",
     family="security",
     severity="warning",
     checkov=("CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10", "CKV2_DOCKER_11"),
+    instructions=("RUN",),
+    mentions=_MENTIONS,
 )
 def package_signature_check_disabled(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A package manager is told to install unsigned packages (`--allow-unauthenticated`, `--force-yes`, `--allow-untrusted`, `--nogpgcheck`, `rpm --nosignature`, `[trusted=yes]`, `gpgcheck=0`).

@@ -32,9 +32,19 @@ _PRIVATE_KEY_FILE = re.compile(
     r"|(?:^|[-_.])(?:private|privkey|server|tls|ssl|client)\.key$|\.(?:p12|pfx)$",
     re.IGNORECASE,
 )
+# What a source the rule reports contains, lower-cased (its firing condition): the names and
+# directories above, and what the .env and private-key patterns need.
+_MENTIONS = (*sorted(_SECRET_FILE_NAMES), *sorted(_SECRET_DIRS), ".env", "key", ".p12", ".pfx")
 
 
-@rule(code="IL7011", name="secret-file-copied", family="security", severity="warning")
+@rule(
+    code="IL7011",
+    name="secret-file-copied",
+    family="security",
+    severity="warning",
+    instructions=("COPY", "ADD"),
+    mentions=_MENTIONS,
+)
 def secret_file_copied(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """COPY/ADD puts a credential file (SSH key, `.env`, `.npmrc`, `.aws/`, a private key) into the shipped image.
 

@@ -10,7 +10,7 @@ from imagelint.dockerfile import Instruction, arg_declarations
 from imagelint.knowledge.variable_references import references
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import value_offset
-from imagelint.secrets import SECRET_NAME_HINT, find_tokens, is_literal_secret_value, is_secret_name, redact
+from imagelint.secrets import SECRET_NAME_HINT, SECRET_NAME_PARTS, find_tokens, is_literal_secret_value, is_secret_name, redact
 
 
 def _with_triggers(ctx: LintContext, *keywords: str) -> Iterator[tuple[Instruction, bool]]:
@@ -29,6 +29,8 @@ def _with_triggers(ctx: LintContext, *keywords: str) -> Iterator[tuple[Instructi
     severity="warning",
     hadolint=("DL3064",),
     buildkit=("SecretsUsedInArgOrEnv",),
+    instructions=("ENV", "ARG"),
+    mentions=SECRET_NAME_PARTS,
 )
 def secret_in_arg_or_env(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A password, token or API key passed through ARG or ENV, where `docker history` and `docker inspect` show it.

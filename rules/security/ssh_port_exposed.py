@@ -10,7 +10,14 @@ from imagelint.rules.security.shared import value_offset
 from imagelint.variables import expand
 
 
-@rule(code="IL7010", name="ssh-port-exposed", family="security", severity="warning", checkov=("CKV_DOCKER_1",))
+@rule(
+    code="IL7010",
+    name="ssh-port-exposed",
+    family="security",
+    severity="warning",
+    checkov=("CKV_DOCKER_1",),
+    instructions=("EXPOSE",),
+)
 def ssh_port_exposed(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """The image EXPOSEs port 22: it runs an SSH server.
 

@@ -10,7 +10,16 @@ from imagelint.rules.security.shared import at_command_start
 from imagelint.shell import Command
 
 
-@rule(code="IL7008", name="sudo-in-run", family="security", severity="warning", hadolint=("DL3004",), checkov=("CKV2_DOCKER_1",))
+@rule(
+    code="IL7008",
+    name="sudo-in-run",
+    family="security",
+    severity="warning",
+    hadolint=("DL3004",),
+    checkov=("CKV2_DOCKER_1",),
+    instructions=("RUN",),
+    mentions=("sudo",),
+)
 def sudo_in_run(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`sudo` in a RUN: switch users with USER instead.
 

@@ -16,11 +16,26 @@ _SSL_VERIFY_SETTING = re.compile(r"^(?:[\w.-]+\.)?sslverify\s*=\s*(?:false|0|no|
 
 
 _CONDA_TOOLS = pm.family_commands(pm.CONDA.family)  # conda, mamba, micromamba
+_REGISTRY_TOOLS = frozenset({"skopeo", "podman", "buildah", "crane", "oras", "regctl"})
+_CONFIG_WRITERS = frozenset({"echo", "printf", "sed", "tee"})
+# Every program _tls_switch has a test for, pip aside (pm.may_run_pip): the other commands of a
+# script, most of them, are passed over by a set lookup.
+_TLS_PROGRAMS = (
+    frozenset({"curl", "wget", "git", "helm", "kubectl", "oc", "go"})
+    | pm.NODE_PACKAGE_MANAGERS
+    | pm.RPM_FRONTENDS
+    | _CONDA_TOOLS
+    | frozenset(pm.COMPOSER.commands)
+    | _REGISTRY_TOOLS
+    | _CONFIG_WRITERS
+)
 
 
 def _tls_switch(command: Command) -> str | None:
     """The option or setting by which a command turns TLS certificate checks off, if any."""
     name = command.name
+    if name not in _TLS_PROGRAMS and not pm.may_run_pip(name):
+        return None
     if name == "curl" and command.has_option("-k", "--insecure"):
         return "curl -k/--insecure"
     if name == "wget" and command.has_option("--no-check-certificate"):
@@ -59,7 +74,7 @@ def _tls_switch(command: Command) -> str | None:
             return "composer config disable-tls/secure-http"
     if name in ("helm", "kubectl", "oc") and command.has_option("--insecure-skip-tls-verify"):
         return f"{name} --insecure-skip-tls-verify"
-    if name in ("skopeo", "podman", "buildah", "crane", "oras", "regctl"):
+    if name in _REGISTRY_TOOLS:
         no_verify = any(a.split("=")[0].endswith("tls-verify") and a.endswith("=false") for a in command.args)
         if no_verify or command.has_option("--insecure"):
             return f"{name} --tls-verify=false"
@@ -70,7 +85,7 @@ def _tls_switch(command: Command) -> str | None:
 
 def _tls_switch_in_config(command: Command) -> str | None:
     """``echo insecure >> ~/.curlrc``, ``echo check_certificate=off >> ~/.wgetrc``, ``sslverify=0`` in a .repo."""
-    if command.name not in ("echo", "printf", "sed", "tee"):
+    if command.name not in _CONFIG_WRITERS:
         return None
     text = " ".join(command.args).replace("\\n", "\n").lower()
     targets = [r.target.value.lower() for r in command.redirects if r.target is not None and r.op in (">", ">>")]
@@ -85,12 +100,23 @@ def _tls_switch_in_config(command: Command) -> str | None:
     return None
 
 
+# The rule's firing condition: a command _tls_switch reports contains one of these, lower-cased.
+# curl (also .curlrc), wget, pip, git and yum/dnf (sslverify), npm/yarn/pnpm (strict-ssl), conda,
+# composer, helm/kubectl/oc and skopeo and friends (insecure, tls-verify), go -insecure, .wgetrc.
+_MENTIONS = (
+    "curl", "no-check-certificate", "trusted-host", "sslverify", "strict", "ssl_verify", "disable-tls", "secure-http",
+    "insecure", "tls-verify", "wgetrc",
+)  # fmt: skip
+
+
 @rule(
     code="IL7005",
     name="tls-verification-disabled",
     family="security",
     severity="warning",
     checkov=("CKV2_DOCKER_2", "CKV2_DOCKER_3", "CKV2_DOCKER_4", "CKV2_DOCKER_13", "CKV2_DOCKER_15"),
+    instructions=("RUN",),
+    mentions=_MENTIONS,
 )
 def tls_verification_disabled(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """A command turns off TLS certificate checks (`curl -k`, `wget --no-check-certificate`, `pip --trusted-host`, `git http.sslVerify=false`, `strict-ssl false`).

@@ -14,6 +14,10 @@ _VERIFICATION_ENV_HINTS = (
 )
 
 
+# The rule's firing condition: what _mentions_verification_env looks for, lower-cased.
+_MENTIONS = tuple(hint.lower() for hint in _VERIFICATION_ENV_HINTS)
+
+
 def _mentions_verification_env(text: str) -> bool:
     # Plain substring tests on the upper-cased text: a case-insensitive regex alternation is ~10x slower
     # on the long RUN scripts of the corpus.
@@ -50,6 +54,8 @@ def _env_disables_verification(name: str, value: str) -> str | None:
     family="security",
     severity="warning",
     checkov=("CKV2_DOCKER_5", "CKV2_DOCKER_6", "CKV2_DOCKER_12", "CKV2_DOCKER_14", "CKV2_DOCKER_16"),
+    instructions=("ENV", "ARG", "RUN"),
+    mentions=_MENTIONS,
 )
 def verification_disabled_by_env(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """An environment variable turns off TLS or checksum verification (`NODE_TLS_REJECT_UNAUTHORIZED=0`, `GIT_SSL_NO_VERIFY`, `PYTHONHTTPSVERIFY=0`, `PIP_TRUSTED_HOST`, `GOSUMDB=off`).

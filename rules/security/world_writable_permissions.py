@@ -44,7 +44,14 @@ def _world_writable(mode: str) -> bool:
     return writable and not sticky
 
 
-@rule(code="IL7009", name="world-writable-permissions", family="security", severity="warning")
+@rule(
+    code="IL7009",
+    name="world-writable-permissions",
+    family="security",
+    severity="warning",
+    instructions=("RUN", "COPY", "ADD"),
+    mentions=("chmod",),
+)
 def world_writable_permissions(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     """`chmod 777` (or `a+w`, `COPY --chmod=777`): every user in the container can change those files.
 

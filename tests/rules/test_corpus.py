@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from imagelint import engine
 from imagelint.lint import run_lint
 from imagelint.report import Report
 from imagelint.rule import registered_rules
@@ -63,6 +64,15 @@ def test_no_rule_crashes_and_no_input_errors(corpus_report: Report) -> None:
     assert corpus_report.errors == [], "\n".join(corpus_report.errors[:30])
     file_errors = [f"{r.file}: {r.error}" for r in corpus_report.results if r.error]
     assert file_errors == [], "\n".join(file_errors[:30])
+
+
+def test_firing_conditions_lose_no_finding(corpus_report: Report, corpus_paths: list[Path], monkeypatch) -> None:
+    """Rules skip files that do not meet their declared conditions (``instructions``, ``mentions``):
+    run every rule on every corpus file instead, and every finding is the same."""
+    monkeypatch.setattr(engine, "rules_that_may_fire", lambda rules, dockerfile, build_args=None: list(rules))
+    every_rule_run = run_lint([str(p) for p in corpus_paths], Settings())
+    assert [f.to_dict() for f in corpus_report.findings] == [f.to_dict() for f in every_rule_run.findings]
+    assert corpus_report.errors == every_rule_run.errors
 
 
 def test_every_file_has_a_result(corpus_report: Report, corpus_paths: list[Path]) -> None:

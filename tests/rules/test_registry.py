@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import runpy
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from imagelint.rule import RETIRED_CODES, registered_rules
+from imagelint.rule import RETIRED_CODES, StaleRuleIndex, declared_rules, index_rule, registered_rules
+
+REPO = Path(__file__).resolve().parents[2]
 
 RULES = registered_rules()
 
@@ -158,3 +162,23 @@ RULES_OF_0_1_0 = {
 def test_every_rule_of_0_1_0_still_exists_with_its_name():
     changed = {code: name for code, name in RULES_OF_0_1_0.items() if code not in RULES or RULES[code].name != name}
     assert not changed, f"rules of 0.1.0 gone or renamed: {changed}"
+
+
+def test_the_rule_index_is_up_to_date():
+    """imagelint reads rules from imagelint/rule_index.py; it must say what the rule modules declare."""
+    script = runpy.run_path(str(REPO / "scripts" / "gen_rule_index.py"))
+    assert script["render"]() == (REPO / "imagelint" / "rule_index.py").read_text(encoding="utf-8"), (
+        "imagelint/rule_index.py is out of date: run python scripts/gen_rule_index.py"
+    )
+
+
+def test_a_stale_index_entry_fails_when_its_rule_first_runs():
+    entry = {**RULES["IL6006"].index_entry(), "severity": "error"}  # the module declares "info"
+    with pytest.raises(StaleRuleIndex, match="run python scripts/gen_rule_index.py"):
+        index_rule(entry).check  # noqa: B018 - the property imports and checks
+
+
+def test_index_rules_match_what_the_modules_declare():
+    declared = declared_rules()
+    assert list(declared) == list(RULES)
+    assert all(declared[code].index_entry() == rule.index_entry() for code, rule in RULES.items())

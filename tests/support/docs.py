@@ -6,7 +6,8 @@ import textwrap
 import tomllib
 from pathlib import Path
 
-from imagelint.rule import Example, registered_rules
+from imagelint.rule import registered_rules
+from imagelint.rule_docs import Example
 from imagelint.settings import settings_from_table
 from tests.support.helpers import lint_snippet
 

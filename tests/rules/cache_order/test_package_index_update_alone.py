@@ -86,6 +86,19 @@ def test_update_something_may_install_from_is_not_unused(text):
     assert not [f for f in lint_snippet("IL1002", text) if _UNUSED in f.message]
 
 
+
+def test_many_stages_with_lone_updates_stay_correct():
+    """A chain of 1,000 stages that each refresh the index, installed from at its end, beside
+    1,000 stages that only refresh it: the chain's updates are used (the last one is stale), each
+    lone one is reported once. Asking every RUN of every stage once, not each stage of each."""
+    chain = "".join(f"FROM {f'c{k - 1}' if k else 'debian:12'} AS c{k}\nRUN apt-get update\n" for k in range(1000))
+    chain += "RUN apt-get install -y curl\n"  # line 2001
+    lone = "".join(f"FROM debian:12 AS l{k}\nRUN apt-get update\n" for k in range(1000))
+    findings = lint_snippet("IL1002", chain + lone)
+    assert sorted(f.line for f in findings if _UNUSED in f.message) == [2003 + 2 * k for k in range(1000)]
+    assert [f.line for f in findings if _UNUSED not in f.message] == [2000]
+
+
 def test_cache_order_rules_respect_inline_pragmas():
     text = "FROM debian:12\n# imagelint ignore=IL1002\nRUN apt-get update\nRUN apt-get install -y curl\n"
     assert not [f for f in lint_snippet("IL1002", text) if f.rule == "IL1002"]

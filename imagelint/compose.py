@@ -35,8 +35,6 @@ from imagelint.documents import DocumentError, load_yaml, read_bytes
 from imagelint.lazy_pattern import LazyPattern
 from imagelint.variables import closing_brace
 
-# Compiled at import, unlike the (lazy) patterns below: discovery checks every file name with it.
-COMPOSE_NAME = re.compile(r"^(docker-)?compose(\.[\w.-]+)?\.ya?ml$")
 # The files docker compose reads when none is named: the first present, and its override.
 DEFAULT_OVERRIDES = {
     "compose.yaml": ("compose.override.yaml", "compose.override.yml"),
@@ -71,11 +69,6 @@ class ComposeProject:
     builds: list[ComposeBuild]
     notes: list[str]
     remote: list[str]  # services built from a remote context (git or HTTP URL), not linted
-
-
-def is_compose_name(name: str) -> bool:
-    """``compose.yaml``, ``docker-compose.yml``, ``compose.prod.yaml``, ``docker-compose.override.yml``..."""
-    return bool(COMPOSE_NAME.match(name))
 
 
 def default_override(path: Path) -> Path | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,16 @@ def special_mode_kind(mode: int) -> str | None:
         if test(mode):
             return kind
     return "not a file"
+
+
+# Compose file names: discovery checks every file name of a walk with it, so it lives here rather
+# than in imagelint.compose, which a run imports only when it reads a Compose file.
+COMPOSE_NAME = re.compile(r"^(docker-)?compose(\.[\w.-]+)?\.ya?ml$")
+
+
+def is_compose_name(name: str) -> bool:
+    """``compose.yaml``, ``docker-compose.yml``, ``compose.prod.yaml``, ``docker-compose.override.yml``..."""
+    return bool(COMPOSE_NAME.match(name))
 
 
 def is_dockerfile_name(name: str) -> bool:
@@ -180,8 +191,6 @@ def _key(path: Path) -> str:
 
 
 def _is_compose_path(path: Path) -> bool:
-    from imagelint.compose import is_compose_name
-
     return is_compose_name(path.name) or path.suffix.lower() in (".yml", ".yaml")
 
 
@@ -239,8 +248,6 @@ def _shown_below(file: Path, compose_dir: Path, shown_dir: str) -> str:
 def _walk(root: Path, found: Discovery) -> tuple[list[Path], list[Path]]:
     """Dockerfiles and Compose files below ``root``; one with such a name that is not a regular file
     (a FIFO, a device, a socket) is skipped with a note."""
-    from imagelint.compose import is_compose_name
-
     dockerfiles: list[Path] = []
     compose_files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):

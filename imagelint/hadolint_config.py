@@ -35,8 +35,6 @@ from pathlib import Path
 
 from imagelint.settings import ConfigError, Settings
 from imagelint.findings import Severity
-from imagelint.knowledge.hadolint_rules import HADOLINT_RULES
-from imagelint.knowledge.labels import check_schema, parse_requirement
 from imagelint.rule import Rule
 
 CONFIG_NAMES = (".hadolint.yaml", ".hadolint.yml")
@@ -205,6 +203,8 @@ def from_environment(environ: Mapping[str, str]) -> tuple[dict, list[str]]:
 def _required_labels(value: str) -> dict[str, str]:
     """``HADOLINT_REQUIRE_LABELS=key:type,key:type`` (hadolint drops a pair it cannot read; imagelint
     says which)."""
+    from imagelint.knowledge.labels import parse_requirement
+
     schema: dict[str, str] = {}
     for item in (part.strip() for part in value.split(",")):
         if item:
@@ -253,6 +253,10 @@ def _joined(file_value, items: list[str]):
 
 
 def convert(document, path: Path | None, rules: Mapping[str, Rule]) -> Conversion:
+    # Imported here: every run imports this module to look for a hadolint config, few find one.
+    from imagelint.knowledge.hadolint_rules import HADOLINT_RULES
+    from imagelint.knowledge.labels import check_schema
+
     if not isinstance(document, dict):
         raise ConfigError(f"{path}: a hadolint config must be a mapping of keys")
     by_dl: dict[str, list[str]] = {}

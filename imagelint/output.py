@@ -134,8 +134,7 @@ def same_file(a: Path, b: Path) -> bool:
 def written_inputs(written: list[Path], inputs: list[Path], walked: list[Path]) -> Path | None:
     """The first of ``written`` that would overwrite an input of the run: the same file as one of
     ``inputs``, or a Dockerfile or Compose file the walk of one of the ``walked`` directories reads."""
-    from imagelint.compose import is_compose_name
-    from imagelint.discovery import SKIPPED_DIRS, is_dockerfile_name
+    from imagelint.discovery import SKIPPED_DIRS, is_compose_name, is_dockerfile_name
 
     for path in written:
         if not os.path.lexists(path):

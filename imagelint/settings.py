@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from imagelint.findings import FAMILIES, Severity
-from imagelint.shellcheck import NAME as SHELLCHECK_NAME
-from imagelint.shellcheck import is_shellcheck_code
 
 if TYPE_CHECKING:
     from imagelint.rule import Rule
@@ -144,6 +142,8 @@ def _selectors(value, where: str, known: set[str]) -> tuple[str, ...]:
 def check_selectors(items, where: str, known: set[str]) -> None:
     """``select``/``ignore`` values (from a file or the command line) must name rules or families
     (or ShellCheck codes, or ``shellcheck`` for all of them)."""
+    from imagelint.shellcheck import is_shellcheck_code  # here: a run without settings never needs it
+
     for item in items:
         if item not in known and not is_shellcheck_code(item):
             raise ConfigError(
@@ -165,7 +165,9 @@ def known_selectors(known_codes: set[str], known_names: set[str], equivalents: s
     """What ``select``/``ignore`` may name: rule codes and names, families, ``ALL``, and the
     ``equivalents`` (:func:`equivalent_names`): a BuildKit check or hadolint code selects every rule
     that declares it."""
-    return known_codes | known_names | set(FAMILIES) | {"ALL", SHELLCHECK_NAME} | set(equivalents)
+    from imagelint import shellcheck  # here: a run without settings never needs it
+
+    return known_codes | known_names | set(FAMILIES) | {"ALL", shellcheck.NAME} | set(equivalents)
 
 
 def equivalent_names(rules: Mapping[str, Rule]) -> dict[str, tuple[str, ...]]:
@@ -189,6 +191,8 @@ def severities(value, where: str, rules: Mapping[str, Rule]) -> dict[str, Severi
     or name, a ShellCheck code, or a BuildKit check or hadolint code, which sets the rules that
     declare it. A rule's own code or name wins over an equivalent name; of several equivalent
     names, the most severe wins."""
+    from imagelint.shellcheck import is_shellcheck_code  # here: a run without settings never needs it
+
     aliases = equivalent_names(rules)
     by_name = {rule.name: code for code, rule in rules.items()}
     if not isinstance(value, dict):

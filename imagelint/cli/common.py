@@ -264,6 +264,8 @@ def required_labels(values: list[str] | None) -> dict[str, str] | None:
 def check_selected_rules(settings, rules) -> None:
     from imagelint.settings import check_selectors, equivalent_names, known_selectors
 
+    if not settings.select and not settings.ignore:
+        return  # nothing to check (the common case: no work, no imports)
     known = known_selectors(set(rules), {r.name for r in rules.values()}, set(equivalent_names(rules)))
     check_selectors(settings.select, "--select", known)
     check_selectors(settings.ignore, "--ignore", known)

@@ -189,6 +189,8 @@ def lint(
 def _check_shellcheck(settings):
     """ShellCheck asked for must be there (one line and exit 2 before any file is read); SC codes
     selected while it is off are worth a note."""
+    if not settings.shellcheck and not settings.select:
+        return settings  # the common case: nothing to check, and no need to import imagelint.shellcheck
     from imagelint import shellcheck
 
     if settings.shellcheck:

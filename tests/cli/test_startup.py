@@ -52,6 +52,11 @@ def test_linting_a_project_with_a_dockerignore_and_findings_loads_no_heavy_libra
     assert b"IL" in result.stdout
     assert _heavy(modules) == []
     assert "imagelint.cli.analyze_command" not in modules  # only the command that runs is built
+    # imagelint's own modules a plain lint has no use for: rule docs, ShellCheck (not asked for),
+    # Compose (no Compose file), hadolint's catalogue (no .hadolint.yaml), image rules.
+    unneeded = ("imagelint.rule_docs", "imagelint.shellcheck", "imagelint.compose", "imagelint.knowledge.hadolint_rules")
+    assert sorted(set(unneeded) & modules) == []
+    assert not [m for m in modules if m.startswith("imagelint.rules.image.")]
 
 
 def test_many_files_start_workers(tmp_path):

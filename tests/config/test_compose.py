@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from imagelint.compose import ComposeError, is_compose_name, read
+from imagelint.compose import ComposeError, read
+from imagelint.discovery import is_compose_name
 
 SECRET_COPY = "FROM python:3.13-slim AS base\nWORKDIR /app\nCOPY . .\nUSER app\nCMD [\"python\", \"app.py\"]\n"
 STAGES = (

@@ -13,7 +13,8 @@ import pytest
 
 from imagelint.config import load_settings
 from imagelint.findings import Severity
-from imagelint.hadolint_config import HADOLINT_RULES, load, to_toml
+from imagelint.hadolint_config import load, to_toml
+from imagelint.knowledge.hadolint_rules import HADOLINT_RULES
 from imagelint.rule import registered_rules
 
 DOCKERFILE = (

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from imagelint.hadolint_config import HADOLINT_RULES as READER_CATALOGUE
 from imagelint.knowledge.hadolint_rules import (
     DIFFERENCES,
     HADOLINT_RULES,
@@ -39,10 +38,6 @@ def test_reasons_are_not_stale():
     assert not set(NOT_COVERED) & DECLARED, "a code in NOT_COVERED now has an equivalent: remove its reason"
     assert set(DIFFERENCES) <= DECLARED, "DIFFERENCES describes equivalents: every code in it must be declared"
     assert not set(REMOVED_RULES) & set(HADOLINT_RULES)
-
-
-def test_the_config_reader_uses_the_same_catalogue():
-    assert READER_CATALOGUE is HADOLINT_RULES
 
 
 def test_lookup_for_explain():

@@ -17,7 +17,7 @@ from imagelint.image.context import ImageContext
 from imagelint.image.join import join
 from imagelint.image.layer_files import layer_files
 from imagelint.image.secrets import find_secrets
-from imagelint.image.sources import LoadOptions, parse_reference
+from imagelint.image.sources import LoadOptions, StartedLoad, parse_reference
 from imagelint.report import FileResult, ImageDetails, Report
 from imagelint.rule import Rule
 
@@ -38,6 +38,7 @@ def run_analyze(
     max_changes: int | None = None,
     keep_tree: bool = False,
     file_tree: bool = False,
+    started: StartedLoad | None = None,
 ) -> Report:
     """Everything ``imagelint analyze`` reports about one image: a :class:`~imagelint.report.Report`
     with its :class:`~imagelint.report.ImageDetails`; one result for the image rules' findings and,
@@ -50,7 +51,8 @@ def run_analyze(
     ``max_changes``: the report also holds each layer's changed paths, at most that many of each
     kind, and the tree summary (:mod:`imagelint.image.changes`, for the JSON and HTML reports);
     ``keep_tree`` keeps the whole change index there too (``imagelint explore``), ``file_tree``
-    every layer's changes, unbounded (the HTML report's file trees).
+    every layer's changes, unbounded (the HTML report's file trees). ``started``: the read of this
+    very reference, begun earlier (:func:`~imagelint.image.sources.start_image`), finished here.
 
     Errors (no daemon, image not found, unreadable archive or Dockerfile) are raised as
     :class:`~imagelint.docker_engine.EngineError`, :class:`~imagelint.image.model.ImageError` or
@@ -59,7 +61,7 @@ def run_analyze(
     source = parse_reference(reference)
     parsed = load(dockerfile, str(dockerfile)) if dockerfile is not None else None  # fail before the slow part
     options = LoadOptions(platform=platform, pull=pull, on_progress=on_pull_progress, insecure_registry=insecure_registry)
-    image = source.load(options)
+    image = started.finish() if started is not None else source.load(options)
     analysis = analyze(image)
 
     matched = None

@@ -8,7 +8,9 @@ reached (``DOCKER_HOST`` or the default socket), that the socket refused us, tha
 Every request is bounded (:mod:`imagelint.network`): the daemon's JSON answers (version, inspect,
 history) must come whole within ``IMAGELINT_NETWORK_TIMEOUT`` seconds and be at most
 :data:`DAEMON_ANSWER_BYTES`; the ``docker save`` stream may take as long as it keeps coming (64 KiB
-per period) and ``--pull`` as long as the daemon keeps reporting progress. The deadline is enforced
+per period), once it has started: its first byte may take longer, as the daemon writes the whole
+export before it sends any (:func:`export_first_byte_seconds`); ``--pull`` may take as long as the
+daemon keeps reporting progress. The deadline is enforced
 on the connection for a daemon reached over TCP (``DOCKER_HOST=tcp://...``, with or without TLS);
 the local Unix socket, which only root or the docker group can serve, keeps the SDK's own socket
 timeout and gets the size bounds.
@@ -16,6 +18,7 @@ timeout and gets the size bounds.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -24,6 +27,11 @@ DEFAULT_SOCKET = "/var/run/docker.sock"
 # Big enough that Python's per-chunk overhead vanishes next to the daemon's own tar throughput.
 SAVE_CHUNK_BYTES = 1 << 20
 DAEMON_ANSWER_BYTES = 16 << 20  # version, inspect, history: kilobytes for any real image
+# The daemon writes the whole export to disk before it sends the first byte of ``docker save``: about
+# 7 s per GB on an idle test machine, up to 30 s per GB on a loaded one (docs/benchmarks.md). The first
+# byte may take the network timeout plus this much per GB of the image's size (as ``inspect`` says):
+# twice the slowest seen, so that only a daemon that is stuck, not one that is slow, runs out.
+EXPORT_SECONDS_PER_GB = 60
 PULL_EVENTS_BYTES = 64 << 20  # all of a pull's progress events: a few megabytes for a large image
 
 
@@ -102,28 +110,60 @@ def image_history(client: Any, image_id: str) -> list[dict]:
         raise _api_error(err, f"cannot read the history of image {image_id}") from None
 
 
-def save_image(client: Any, image_id: str) -> Iterator[bytes]:
+def export_first_byte_seconds(timeout: float, image_bytes: object) -> float:
+    """How long the first byte of an image's ``docker save`` stream may take: the network timeout,
+    plus :data:`EXPORT_SECONDS_PER_GB` per GB of ``image_bytes`` (``inspect``'s ``Size``; nothing
+    for a size that is missing or not a count). A daemon that lies about the size gains nothing it
+    could not have by sending 64 KiB per period."""
+    if isinstance(image_bytes, bool) or not isinstance(image_bytes, int) or image_bytes <= 0:
+        return timeout
+    return timeout + EXPORT_SECONDS_PER_GB * image_bytes / 1e9
+
+
+def save_image(client: Any, image_id: str, image_bytes: int | None = None) -> Iterator[bytes]:
     """The ``docker save`` tar stream of one image, as byte chunks, read once and never stored.
+    ``image_bytes`` (``inspect``'s ``Size``) sets how long the first byte may take
+    (:func:`export_first_byte_seconds`); from then on the stream must keep coming.
 
     The SDK checks the HTTP status only when the first chunk is asked for, and a broken connection
     surfaces mid-stream, so both are translated here: callers only ever see :class:`EngineError`.
     """
     from imagelint import network
 
-    deadline = network.Deadline(_network_timeout(), stream=True)
+    timeout = _network_timeout()
+    deadline = network.Deadline(timeout, stream=True, first_byte_seconds=export_first_byte_seconds(timeout, image_bytes))
+    doing = f"the export of image {image_id}"
     try:
-        with deadline.opening():
+        # The SDK waits for the answer's head with its own socket timeout (the only one on the local
+        # Unix socket), and the daemon sends its head with the first byte: it gets the same allowance.
+        with deadline.opening(), _request_timeout(client, deadline.first_byte_seconds):
             chunks = client.api.get_image(image_id, chunk_size=SAVE_CHUNK_BYTES)
+        deadline.first_byte()  # the answer's head came: the daemon has begun to send
         for chunk in chunks:
             deadline.progress(len(chunk))
             yield chunk
         deadline.check()
     except Exception as err:
-        if deadline.expired:  # the connection was cut because the export stalled
-            raise _timed_out(deadline, f"the export of image {image_id}") from None
+        if deadline.expired:  # the connection was cut because the export stalled or never started
+            raise _timed_out(deadline, doing) from None
+        if not deadline.started and _connection_problem(err) == "timed out":  # the SDK's socket timeout
+            raise _timed_out(deadline, doing, started=False) from None
         raise _api_error(err, f"cannot export image {image_id} from the Docker daemon") from None
     finally:
         deadline.close()
+
+
+@contextlib.contextmanager
+def _request_timeout(client: Any, seconds: float) -> Iterator[None]:
+    """The SDK's timeout for the requests sent inside (it reads ``client.api.timeout`` per request;
+    a client is used by one thread at a time)."""
+    api = client.api
+    previous = api.timeout
+    api.timeout = max(previous, seconds) if isinstance(previous, (int, float)) else seconds
+    try:
+        yield
+    finally:
+        api.timeout = previous
 
 
 def pull_image(
@@ -209,10 +249,18 @@ def _bounded_call(call: Callable[[], Any], doing: str, environ: dict[str, str] |
         deadline.close()
 
 
-def _timed_out(deadline: Any, doing: str, environ: dict[str, str] | None = None) -> DaemonUnavailable:
+def _timed_out(deadline: Any, doing: str, environ: dict[str, str] | None = None, *,
+               started: bool | None = None) -> DaemonUnavailable:  # fmt: skip
+    """The one line for a deadline that passed; ``started``: whether a stream's first byte came
+    (default: as the deadline saw it)."""
     from imagelint import network
 
     where = _where(daemon_address(environ), environ)
+    started = deadline.started if started is None else started
+    if deadline.stream and not started and deadline.first_byte_seconds > deadline.seconds:
+        return DaemonUnavailable(f"the Docker daemon at {where} did not start {doing} within {deadline.first_byte_seconds:g} s "
+                                 f"({deadline.seconds:g} s and {EXPORT_SECONDS_PER_GB} s per GB of the image); "
+                                 f"{network.timeout_hint()}")  # fmt: skip
     if deadline.stream:
         return DaemonUnavailable(f"the Docker daemon at {where} stalled during {doing} (less than 64 KiB in "
                                  f"{deadline.seconds:g} s); {network.timeout_hint()}")  # fmt: skip

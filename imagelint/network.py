@@ -8,7 +8,9 @@ memory. Here:
   answers) must be answered *and its body read* within the network timeout
   (``IMAGELINT_NETWORK_TIMEOUT``, :data:`DEFAULT_NETWORK_TIMEOUT` seconds). A stream (a layer blob,
   ``docker save``) may take as long as it needs while it moves: each :data:`STREAM_PROGRESS_BYTES`
-  received earn it another timeout period, so a drip still fails within one period. When a deadline
+  received earn it another timeout period, so a drip still fails within one period. A stream whose
+  sender must work before its first byte (the daemon writes a whole export first) may be given a
+  longer first period (``first_byte_seconds``); from its first byte on, the rule above holds. When a deadline
   passes, the request's sockets are shut down, which wakes a read blocked in any thread; the caller
   then sees :class:`TimedOut` from :meth:`Deadline.check`.
 - a body read through a session with :class:`BoundedAdapter` mounted stops at the limit the request
@@ -48,10 +50,17 @@ class InvalidTimeout(ValueError):
 class TimedOut(Exception):
     """A request's deadline passed (the sockets were shut down)."""
 
-    def __init__(self, seconds: float, stream: bool) -> None:
-        super().__init__(f"no answer within {seconds:g} s" if not stream else f"less than 64 KiB in {seconds:g} s")
+    def __init__(self, seconds: float, stream: bool, started: bool = True) -> None:
+        if not stream:
+            message = f"no answer within {seconds:g} s"
+        elif not started:
+            message = f"no first byte within {seconds:g} s"
+        else:
+            message = f"less than 64 KiB in {seconds:g} s"
+        super().__init__(message)
         self.seconds = seconds
         self.stream = stream
+        self.started = started
 
 
 class BodyTooLarge(Exception):
@@ -90,14 +99,17 @@ class Deadline:
     """The time one request may take, enforced on its sockets by a watchdog thread.
 
     ``stream``: the deadline moves forward by ``seconds`` each time :meth:`progress` has counted
-    :data:`STREAM_PROGRESS_BYTES` more.
+    :data:`STREAM_PROGRESS_BYTES` more. ``first_byte_seconds`` (a stream only; default ``seconds``):
+    how long the first byte may take; once it came, at most one period of ``seconds`` is left.
     """
 
-    def __init__(self, seconds: float, *, stream: bool = False) -> None:
+    def __init__(self, seconds: float, *, stream: bool = False, first_byte_seconds: float | None = None) -> None:
         self.seconds = seconds
         self.stream = stream
+        self.first_byte_seconds = seconds if first_byte_seconds is None or not stream else first_byte_seconds
+        self.started = False  # a stream: its first byte came
         self.expired = False
-        self._expires = time.monotonic() + seconds
+        self._expires = time.monotonic() + self.first_byte_seconds
         self._credit = 0
         self._watched: list[socket.socket] = []  # duplicates of the request's sockets (shutdown reaches the original)
         self._closed = False
@@ -144,16 +156,30 @@ class Deadline:
         """``count`` more bytes of a stream arrived."""
         if not self.stream:
             return
+        if count > 0:
+            self.first_byte()
         self._credit += count
         if self._credit >= STREAM_PROGRESS_BYTES:
             self._credit = 0
             with self._condition:
                 self._expires = time.monotonic() + self.seconds
 
+    def first_byte(self) -> None:
+        """A stream's answer began (its head, or its first bytes, came): what is left of a longer
+        first-byte allowance shrinks to one period."""
+        if not self.stream or self.started:
+            return
+        self.started = True
+        with self._condition:
+            self._expires = min(self._expires, time.monotonic() + self.seconds)
+            self._condition.notify_all()  # the watchdog sleeps until the old, later expiry: wake it
+
     def check(self) -> None:
         """:class:`TimedOut` when the deadline passed (a read that "ended" may only have been cut)."""
         if self.expired:
-            raise TimedOut(self.seconds, self.stream)
+            waiting_for_first_byte = self.stream and not self.started
+            raise TimedOut(self.first_byte_seconds if waiting_for_first_byte else self.seconds, self.stream,
+                           started=not waiting_for_first_byte)  # fmt: skip
 
     def close(self) -> None:
         with self._condition:

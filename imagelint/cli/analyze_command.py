@@ -90,43 +90,56 @@ def analyze(
 
       imagelint analyze registry:registry.example.com/org/app:1.2 --platform linux/arm64
     """
-    from imagelint.analyze import run_analyze
-    from imagelint.cli.progress import read_progress
-    from imagelint.docker_engine import EngineError
-    from imagelint.dockerfile import DockerfileInputError
-    from imagelint.image.budgets import BudgetError
-    from imagelint.image.model import ImageError
+    from imagelint.image.sources import ProgressRelay, start_image
 
-    settings, rules = load_project_settings(config)
-    settings = settings.with_cli(select=split_values(select), ignore=split_values(ignore), fail_on=fail_on.value if fail_on else None)
-    check_selected_rules(settings, rules)
-    reports = report_plan(output_format, output, RunFiles.of_analyze(image, dockerfile, dive_ci, config))
-    if files and not any(report.format == "csv" for report in reports):
-        raise UsageError("--files: lists every layer's entries only in a csv report; add --format csv")
-    if context is not None and not context.is_dir():
-        raise UsageError(f"{context}: build context is not a directory")
+    # The daemon writes the whole export before it sends its first byte (seconds for a big image):
+    # ask for it first, then check the options and load the rest of imagelint while it works.
+    # Whatever starting it raised is raised where the image is read, after the options' errors.
+    progress = ProgressRelay()
+    started = start_image(image, platform=platform, pull=pull, on_progress=progress)
     try:
-        budgets = _budgets(max_wasted_bytes, max_wasted_percent, min_efficiency, max_size, dive_ci)
-        with read_progress(quiet=quiet) as on_pull_progress:
-            report = run_analyze(
-                image,
-                settings,
-                budgets=budgets,
-                dockerfile=dockerfile,
-                context=context,
-                target=target,
-                platform=platform,
-                pull=pull,
-                on_pull_progress=on_pull_progress,
-                insecure_registry=insecure_registry,
-                files=files,
-                # Only the reports that show each layer's changes pay for finding them.
-                max_changes=max_changes if any(report.format in ("json", "html") for report in reports) else None,
-                file_tree=any(report.format == "html" for report in reports),
-            )
-    except (EngineError, ImageError, BudgetError, DockerfileInputError) as err:
-        raise UsageError(str(err)) from None
-    finish_run(report, reports, settings, quiet=quiet)
+        from imagelint.analyze import run_analyze
+        from imagelint.cli.progress import read_progress
+        from imagelint.docker_engine import EngineError
+        from imagelint.dockerfile import DockerfileInputError
+        from imagelint.image.budgets import BudgetError
+        from imagelint.image.model import ImageError
+
+        settings, rules = load_project_settings(config)
+        settings = settings.with_cli(select=split_values(select), ignore=split_values(ignore), fail_on=fail_on.value if fail_on else None)
+        check_selected_rules(settings, rules)
+        reports = report_plan(output_format, output, RunFiles.of_analyze(image, dockerfile, dive_ci, config))
+        if files and not any(report.format == "csv" for report in reports):
+            raise UsageError("--files: lists every layer's entries only in a csv report; add --format csv")
+        if context is not None and not context.is_dir():
+            raise UsageError(f"{context}: build context is not a directory")
+        try:
+            budgets = _budgets(max_wasted_bytes, max_wasted_percent, min_efficiency, max_size, dive_ci)
+            with read_progress(quiet=quiet) as on_pull_progress:
+                progress.attach(on_pull_progress)
+                report = run_analyze(
+                    image,
+                    settings,
+                    budgets=budgets,
+                    dockerfile=dockerfile,
+                    context=context,
+                    target=target,
+                    platform=platform,
+                    pull=pull,
+                    on_pull_progress=on_pull_progress,
+                    insecure_registry=insecure_registry,
+                    files=files,
+                    # Only the reports that show each layer's changes pay for finding them.
+                    max_changes=max_changes if any(report.format in ("json", "html") for report in reports) else None,
+                    file_tree=any(report.format == "html" for report in reports),
+                    started=started,
+                )
+        except (EngineError, ImageError, BudgetError, DockerfileInputError) as err:
+            raise UsageError(str(err)) from None
+        finish_run(report, reports, settings, quiet=quiet)
+    finally:
+        if started is not None:
+            started.close()  # an error before the read: the daemon may stop exporting
 
 
 def _budgets(max_wasted_bytes, max_wasted_percent, min_efficiency, max_size, dive_ci):

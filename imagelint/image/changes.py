@@ -370,10 +370,16 @@ class ChangeIndex:
         listing = self.image.layers[layer].entries
         targets = self._targets(listing)
         memo: dict[int, int] = {}  # a layer's entries come directory by directory
+        starts, slot_layers, children = self.starts, self.layers, self.paths.children
         for entry, (code, target) in enumerate(zip(listing.kinds, targets)):
             if target < 0 or code == DIR_CODE:
                 continue
-            was_there = self.present(target, layer - 1, memo)
+            # Most entries are new paths: no layer below has an entry there (its slots are in layer
+            # order) and no path lies below it, so :meth:`present` would find nothing; it is not asked.
+            if slot_layers[starts[target]] >= layer and not children(target):
+                was_there = False
+            else:
+                was_there = self.present(target, layer - 1, memo)
             if code in (WHITEOUT_CODE, OPAQUE_CODE):
                 if was_there:  # else it deletes nothing the layers below had
                     yield entry, target, REMOVED
@@ -413,9 +419,9 @@ class ChangeIndex:
         for index in range(1, len(paths)):
             depth_of[index] = min(depth_of[parents[index]] + 1, 127)
         files = array("i", [0]) * len(paths)  # visible non-directories below each path
-        present = tree.present
+        present, shown, kinds = tree.present, tree.shown, self.kinds
         for index in range(len(paths) - 1, 0, -1):
-            if present[index] & _OWN and tree.kinds_code(index) != DIR_CODE:
+            if present[index] & _OWN and kinds[shown[index]] != DIR_CODE:  # _OWN: it shows an entry (a slot)
                 files[index] += 1
             files[parents[index]] += files[index]
         candidates = {index for index in range(len(paths)) if depth_of[index] <= depth and (files[index] or index in self._wasted)
@@ -443,22 +449,39 @@ class LayerTree:
         cuts = array("i", [0]) * count
         shown = array("i", [_NONE]) * count
         step = index._step
+        starts, slot_layers, kinds = index.starts, index.layers, index.kinds
         first, cuts[ROOT] = step(ROOT, 0, layer)
         shown[ROOT] = first if first >= 0 else _IMPLICIT
         for path in range(1, count):
-            slot, children_cut = step(path, cuts[parents[path]], layer)
+            cut = cuts[parents[path]]
+            slot = starts[path]
+            if starts[path + 1] - slot != 1 or cut > layer:
+                slot, children_cut = step(path, cut, layer)
+            else:  # one entry at this path, most paths: what _step gives, without the call
+                at, code = slot_layers[slot], kinds[slot]
+                if at > layer:
+                    slot, children_cut = _NONE, cut
+                elif code == WHITEOUT_CODE or code == OPAQUE_CODE:
+                    slot, children_cut = _NONE, max(cut, at)
+                elif at < cut:  # deleted by an ancestor's later whiteout or opaque marker
+                    slot, children_cut = _NONE, cut
+                elif code != DIR_CODE:
+                    children_cut = _HIDDEN
+                else:
+                    children_cut = cut
             cuts[path] = children_cut
             shown[path] = slot if slot >= 0 else (_IMPLICIT if children_cut <= layer else _NONE)
         del cuts
         present = bytearray(count)
         totals = array("q", bytes(8 * count))
-        kinds, size_of = index.kinds, index.size_of
+        sizes_by_layer = [shipped.entries.sizes for shipped in index.image.layers]
+        entries = index.entries
         for path in range(count - 1, -1, -1):  # children have higher indexes than their parents
             slot = shown[path]
             if slot >= 0:
                 present[path] |= _OWN
                 if kinds[slot] == FILE_CODE:
-                    totals[path] += size_of(slot)
+                    totals[path] += sizes_by_layer[slot_layers[slot]][entries[slot]]  # index.size_of(slot), inlined
             if present[path] and path != ROOT:
                 parent = parents[path]
                 present[parent] |= _HAS_CHILD

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from imagelint.image.model import Image, ImageError
 from imagelint.image.reference import IMAGE_ID, REFERENCE, TAG, parse_registry_reference
 from imagelint.image.streams import PROGRESS_STEP, ChunkStream, read_event
 
-__all__ = ["ImageSource", "LoadOptions", "SOURCES", "load_image", "parse_reference"]
+__all__ = ["ImageSource", "LoadOptions", "ProgressRelay", "SOURCES", "StartedLoad", "load_image", "parse_reference", "start_image"]
 
 # The daemon sends its tar in chunks of ~32 KiB, joined into pieces of SAVE_CHUNK_BYTES (1 MiB) before
 # they reach the parser (each handover between threads costs more than the copy); at most this many
@@ -91,36 +92,129 @@ class DaemonSource(ImageSource):
         raise ImageError(f"'{text}' is not an image reference; use {known_forms()}")
 
     def load(self, options: LoadOptions) -> Image:
+        return self.start(options).finish()
+
+    def start(self, options: LoadOptions) -> StartedLoad:
+        """Connect, inspect the image and ask for its export now; :meth:`StartedLoad.finish` reads it.
+
+        The daemon writes the whole export before it sends the first byte (seconds for a big image),
+        so a caller that starts the export first can spend that wait on its own preparation. An
+        absent image that ``options.pull`` fetches is pulled by ``finish``, not here.
+        """
         from imagelint import docker_engine
 
-        name = self.value
-        client = docker_engine.connect()
+        try:
+            client = docker_engine.connect()
+        except Exception as err:
+            return StartedLoad.failed(err)
         try:
             try:
-                attrs = docker_engine.inspect_image(client, name)
+                attrs = docker_engine.inspect_image(client, self.value)
             except docker_engine.ImageNotFound:
-                if not options.pull or IMAGE_ID.match(name):
+                if not options.pull or IMAGE_ID.match(self.value):
                     raise
-                docker_engine.pull_image(client, name, options.on_progress, platform=options.platform)
-                attrs = docker_engine.inspect_image(client, name)
-            origin = f"image {name}"
-            check_platform({"os": attrs.get("Os"), "architecture": attrs.get("Architecture"), "variant": attrs.get("Variant")},
-                           options.platform, origin)  # fmt: skip
-            chunks = docker_engine.save_image(client, attrs["Id"])
-            if options.on_progress is not None:  # the daemon announces the layers' bytes; its tar is a little more
-                chunks = _reported_chunks(chunks, name, attrs.get("Size"), options.on_progress)
-            with ChunkStream(chunks, prefetch=_DAEMON_PREFETCH_CHUNKS,
-                             join_bytes=docker_engine.SAVE_CHUNK_BYTES) as stream:  # fmt: skip
+                return StartedLoad(lambda: self._pull_and_read(client, options), client.close)
+            stream = self._export(client, attrs, options)
+        except Exception as err:
+            client.close()
+            return StartedLoad.failed(err)
+        return StartedLoad(lambda: self._read(client, attrs, stream, options), lambda: _close_all(stream, client))
+
+    def _pull_and_read(self, client, options: LoadOptions) -> Image:
+        from imagelint import docker_engine
+
+        try:
+            docker_engine.pull_image(client, self.value, options.on_progress, platform=options.platform)
+            attrs = docker_engine.inspect_image(client, self.value)
+            stream = self._export(client, attrs, options)
+        except BaseException:
+            client.close()
+            raise
+        return self._read(client, attrs, stream, options)
+
+    def _export(self, client, attrs: dict, options: LoadOptions) -> ChunkStream:
+        """The image's ``docker save`` stream, requested now (on the stream's own thread)."""
+        from imagelint import docker_engine
+
+        check_platform({"os": attrs.get("Os"), "architecture": attrs.get("Architecture"), "variant": attrs.get("Variant")},
+                       options.platform, f"image {self.value}")  # fmt: skip
+        chunks = docker_engine.save_image(client, attrs["Id"], attrs.get("Size"))
+        if options.on_progress is not None:  # the daemon announces the layers' bytes; its tar is a little more
+            chunks = _reported_chunks(chunks, self.value, attrs.get("Size"), options.on_progress)
+        return ChunkStream(chunks, prefetch=_DAEMON_PREFETCH_CHUNKS, join_bytes=docker_engine.SAVE_CHUNK_BYTES)
+
+    def _read(self, client, attrs: dict, stream: ChunkStream, options: LoadOptions) -> Image:
+        from imagelint import docker_engine
+
+        try:
+            with stream:
                 image = read_saved_image(
                     io.BufferedReader(stream, buffer_size=docker_engine.SAVE_CHUNK_BYTES),
-                    origin=origin,
-                    name=name,
+                    origin=f"image {self.value}",
+                    name=self.value,
                     platform=options.platform,
                 )
         finally:
             client.close()
         image.id = attrs.get("Id") or image.id
         return image
+
+
+class StartedLoad:
+    """An image whose reading has begun (:meth:`DaemonSource.start`). :meth:`finish` reads the rest
+    and gives the image, or raises what starting it raised: errors surface where a plain
+    :meth:`ImageSource.load` would have raised them. :meth:`close` abandons the read (idempotent)."""
+
+    def __init__(self, finish: Callable[[], Image], close: Callable[[], None] | None = None) -> None:
+        self._finish, self._close = finish, close
+
+    @classmethod
+    def failed(cls, err: Exception) -> StartedLoad:
+        def finish() -> Image:
+            raise err
+
+        return cls(finish)
+
+    def finish(self) -> Image:
+        finish, self._close = self._finish, None  # finishing closes what it opened
+        return finish()
+
+    def close(self) -> None:
+        close, self._close = self._close, None
+        if close is not None:
+            close()
+
+
+def _close_all(stream: ChunkStream, client) -> None:
+    stream.close()
+    client.close()
+
+
+class ProgressRelay:
+    """An ``on_progress`` for a read started before its listener exists (:func:`start_image`): the
+    events go to the listener :meth:`attach` gives; until then only the latest of each is kept, and
+    handed over when the listener comes. Called from the stream's thread, attached from another."""
+
+    def __init__(self) -> None:
+        self._listener: Callable[[dict], None] | None = None
+        self._latest: dict[object, dict] = {}
+        self._lock = threading.Lock()
+
+    def attach(self, listener: Callable[[dict], None] | None) -> None:
+        with self._lock:
+            self._listener = listener
+            waiting, self._latest = list(self._latest.values()), {}
+        if listener is not None:
+            for event in waiting:
+                listener(event)
+
+    def __call__(self, event: dict) -> None:
+        with self._lock:
+            listener = self._listener
+            if listener is None:
+                self._latest[event.get("id")] = event
+                return
+        listener(event)
 
 
 @dataclass(frozen=True)
@@ -308,6 +402,19 @@ def parse_reference(text: str) -> ImageSource:
             if scheme in source.schemes and (found := source.from_reference(scheme, rest, text)) is not None:
                 return found
     return DaemonSource.named(stripped, text)
+
+
+def start_image(reference: str, *, platform: str | None = None, pull: bool = False,
+                on_progress: Callable[[dict], None] | None = None) -> StartedLoad | None:  # fmt: skip
+    """Begin reading ``reference`` when it names a daemon image (:meth:`DaemonSource.start`); None
+    for the other sources (their first byte comes at once: nothing to gain), and for a reference or
+    ``platform`` that is not valid (the plain load says so, in its turn)."""
+    try:
+        source = parse_reference(reference)
+        options = LoadOptions(platform=platform, pull=pull, on_progress=on_progress)
+    except ImageError:
+        return None
+    return source.start(options) if isinstance(source, DaemonSource) else None
 
 
 def load_image(

@@ -148,14 +148,20 @@ class MemorySampler(threading.Thread):
 
 
 def run_measured(
-    cmd: list[str], *, cwd: Path | None = None, timeout: float | None = None, keep_stdout: bool = False
+    cmd: list[str],
+    *,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    keep_stdout: bool = False,
+    extra_env: dict[str, str] | None = None,
 ) -> Run:
     """Wall time, CPU time and peak memory of one child process (its rusage, via os.wait4, which on
-    Linux includes the children it waited for; all processes' memory sampled from /proc)."""
+    Linux includes the children it waited for; all processes' memory sampled from /proc).
+    ``extra_env``: variables set for this child only (``PYTHONPATH`` for another copy of imagelint)."""
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         proc = subprocess.Popen(
-            cmd, cwd=cwd, env=child_env(), stdin=subprocess.DEVNULL, stdout=out if keep_stdout else subprocess.DEVNULL, stderr=err
+            cmd, cwd=cwd, env=child_env() | (extra_env or {}), stdin=subprocess.DEVNULL, stdout=out if keep_stdout else subprocess.DEVNULL, stderr=err
         )
         sampler = MemorySampler(proc.pid) if Path("/proc/self/smaps_rollup").exists() else None
         if sampler:

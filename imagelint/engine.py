@@ -1,6 +1,7 @@
 """Runs the selected rules over one parsed Dockerfile in one pass and returns its findings.
 
-Order of work: rules yield violations -> inline pragmas and BuildKit's ``# check=skip=`` directive
+Order of work: the rules whose firing conditions the file meets (:func:`rules_that_may_fire`) yield
+violations -> inline pragmas and BuildKit's ``# check=skip=`` directive
 drop suppressed ones -> the others become findings (file, line, column, configured severity, or
 error under ``# check=error=true`` for a rule with a BuildKit equivalent) through :func:`finding`,
 the one place a finding is made (``imagelint analyze`` makes its image findings there too).

@@ -274,23 +274,25 @@ def rule(
         if any(not keyword.isupper() for keyword in instructions):
             raise ValueError(f"rule {code}: instructions must be upper-case keywords such as 'RUN'")
         declared = {n: v if isinstance(v, Option) else Option(v) for n, v in (options or {}).items()}
-        declared_rule = Rule(
-            code=code,
-            name=name,
-            family=family,
-            severity=Severity.parse(severity),
-            check_ref=_check_ref(check),
-            hadolint=tuple(hadolint),
-            buildkit=tuple(buildkit),
-            checkov=tuple(checkov),
-            needs_context=needs_context,
-            declared_options=declared,
-            options={name: option.default for name, option in declared.items()},
-            target=target,
-            defers_to=defers_to,
-            fixes=tuple(fixes),
-            instructions=frozenset(instructions),
-            mentions=tuple(mentions),
+        # Built the way the index builds its rules, so that the two compare equal when in step.
+        declared_rule = index_rule(
+            {
+                "code": code,
+                "name": name,
+                "family": family,
+                "severity": severity,
+                "check": _check_ref(check),
+                "hadolint": hadolint,
+                "buildkit": buildkit,
+                "checkov": checkov,
+                "needs_context": needs_context,
+                "options": {n: (option.default, option.choices) for n, option in declared.items()},
+                "target": target,
+                "defers_to": defers_to,
+                "fixes": fixes,
+                "instructions": instructions,
+                "mentions": mentions,
+            }
         )
         declared_rule.__dict__["check"] = check  # the cached_property's slot: no import needed
         _DECLARED[code] = declared_rule

@@ -39,7 +39,7 @@ from imagelint.image.layout import (
     resolve_manifest,
 )
 from imagelint.image.model import Image, ImageError, Layer, PathTable, clean_path
-from imagelint.image.streams import PROGRESS_STEP, DigestReader, read_event
+from imagelint.image.streams import DigestReader, ProgressCounter
 from imagelint.image.tarstream import TarError, TarReader, Window
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -207,17 +207,15 @@ class _ReportingReader:
     (:func:`~imagelint.image.streams.read_event`, named by its short digest)."""
 
     def __init__(self, source, digest: str, total, on_progress: ProgressCallback) -> None:
-        self._source, self._on_progress = source, on_progress
-        self._id = digest.partition(":")[2][:12] or digest
+        self._source = source
         # The descriptor's size is what the manifest announces; a forged one only skews the bar.
-        self._total = total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else None
-        self._read = self._reported = 0
+        announced = total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else None
+        self._progress = ProgressCounter(digest.partition(":")[2][:12] or digest, announced, on_progress)
+        self._read = 0
 
     def _count(self, count: int) -> None:
         self._read += count
-        if self._read - self._reported >= PROGRESS_STEP or count == 0 or self._read == self._total:
-            self._reported = self._read
-            self._on_progress(read_event(self._id, self._read, self._total))
+        self._progress.at(self._read, final=count == 0)  # a read of nothing: the end of the blob
 
     def read(self, size: int = -1) -> bytes:
         data = self._source.read(size) if size is not None and size >= 0 else self._source.read()

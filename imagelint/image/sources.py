@@ -28,7 +28,7 @@ from imagelint.image.archive import read_saved_image
 from imagelint.image.layout import Platform, check_platform
 from imagelint.image.model import Image, ImageError
 from imagelint.image.reference import IMAGE_ID, REFERENCE, TAG, parse_registry_reference
-from imagelint.image.streams import PROGRESS_STEP, ChunkStream, read_event
+from imagelint.image.streams import ChunkStream, ProgressCounter
 
 __all__ = ["ImageSource", "LoadOptions", "ProgressRelay", "SOURCES", "StartedLoad", "load_image", "parse_reference", "start_image"]
 
@@ -312,14 +312,13 @@ class RegistrySource(ImageSource):
 
 
 def _reported_chunks(chunks, name: str, total: int | None, on_progress: Callable[[dict], None]):
-    read = reported = 0
+    counter = ProgressCounter(name, total, on_progress)
+    read = 0
     for chunk in chunks:
         read += len(chunk)
-        if read - reported >= PROGRESS_STEP:
-            on_progress(read_event(name, read, total))
-            reported = read
+        counter.at(read)
         yield chunk
-    on_progress(read_event(name, read, total))
+    counter.at(read, final=True)
 
 
 class _ReportingFile(io.FileIO):
@@ -328,19 +327,14 @@ class _ReportingFile(io.FileIO):
 
     def __init__(self, path: Path, name: str, on_progress: Callable[[dict], None]) -> None:
         super().__init__(path, "rb")
-        self._name, self._on_progress = name, on_progress
-        self._total = os.fstat(self.fileno()).st_size
-        self._reported = 0
+        self._progress = ProgressCounter(name, os.fstat(self.fileno()).st_size, on_progress)
 
     @classmethod
     def opened(cls, path: Path, name: str, on_progress: Callable[[dict], None]) -> io.BufferedReader:
         return io.BufferedReader(cls(path, name, on_progress), buffer_size=1 << 16)
 
     def _report(self) -> None:
-        position = super().tell()
-        if abs(position - self._reported) >= PROGRESS_STEP or position >= self._total:
-            self._reported = position
-            self._on_progress(read_event(self._name, position, self._total))
+        self._progress.at(super().tell())
 
     def readinto(self, buffer) -> int | None:  # type: ignore[override]
         count = super().readinto(buffer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 PREFETCH_CHUNKS = 8  # chunks that may wait in memory, read ahead of the parser (by default)
 
@@ -147,3 +147,19 @@ PROGRESS_STEP = 1 << 20  # bytes between two progress events: a redraw per megab
 def read_event(name: str, current: int, total: int | None) -> dict:
     """A progress event: ``name`` (a file or a short layer digest) has ``current`` of ``total`` bytes read."""
     return {"id": name, "status": "Reading", "progressDetail": {"current": current, "total": total}}
+
+
+class ProgressCounter:
+    """Sends :func:`read_event` s for a read of ``name`` (``total`` bytes, or None when unknown): one
+    each time the position moved :data:`PROGRESS_STEP` bytes (either way: a reader may seek) since
+    the last, one when it reaches ``total``, and one when the caller says the read is over."""
+
+    def __init__(self, name: str, total: int | None, on_progress: Callable[[dict], None]) -> None:
+        self._name, self._total, self._on_progress = name, total, on_progress
+        self._reported = 0
+
+    def at(self, position: int, *, final: bool = False) -> None:
+        reached_end = self._total is not None and position >= self._total
+        if final or reached_end or abs(position - self._reported) >= PROGRESS_STEP:
+            self._reported = position
+            self._on_progress(read_event(self._name, position, self._total))

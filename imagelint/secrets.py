@@ -141,16 +141,17 @@ def is_literal_secret_value(value: str) -> bool:
     return not (len(set(text)) == 1 or re.fullmatch(r"\d{1,4}", text))
 
 
-# A cheap first look: most text holds none of the prefixes the token formats start with. Compiled
-# at import, unlike the (lazy) patterns here that it spares: every lint uses it.
-_TOKEN_HINT = re.compile(r"AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|k_live_|AIza|npm_|pypi-|PRIVATE KEY|://[^\s/@]*:[^\s/@]*@")
-_OPTION_HINT = LazyPattern(r"""(?<![\w-])(?:-u|-U|--user|--proxy-user)(?:=|[ \t]*)["']?[^\s:"'$]+:|-passw""")
-# What a text find_tokens finds anything in contains, lower-cased: the prefixes of _TOKEN_HINT and the
-# option substrings _may_hold_tokens tests ("-u" also stands for "-U"). IL7003's firing condition.
-TOKEN_MENTIONS = (
-    "akia", "asia", "abia", "acca", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "k_live_",
-    "aiza", "npm_", "pypi-", "private key", "://", "-u", "-passw",
+# A cheap first look: most text holds none of the prefixes the token formats start with (nor a
+# password in a URL). Compiled at import, unlike the (lazy) patterns here that it spares: every lint uses it.
+_TOKEN_PREFIXES = (
+    "AKIA", "ASIA", "ABIA", "ACCA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-",
+    "xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-", "k_live_", "AIza", "npm_", "pypi-", "PRIVATE KEY",
 )  # fmt: skip
+_TOKEN_HINT = re.compile("|".join(map(re.escape, _TOKEN_PREFIXES)) + r"|://[^\s/@]*:[^\s/@]*@")
+_OPTION_HINT = LazyPattern(r"""(?<![\w-])(?:-u|-U|--user|--proxy-user)(?:=|[ \t]*)["']?[^\s:"'$]+:|-passw""")
+# What a text find_tokens finds anything in contains, lower-cased: the token prefixes, a URL's "://",
+# and the option substrings _may_hold_tokens tests ("-u" also stands for "-U"). IL7003's firing condition.
+TOKEN_MENTIONS = (*(prefix.lower() for prefix in _TOKEN_PREFIXES), "://", "-u", "-passw")
 
 
 def _may_hold_tokens(text: str) -> bool:

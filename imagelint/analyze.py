@@ -4,7 +4,6 @@ run the image rules (and the Dockerfile rules), and build the report. Raises; ne
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from imagelint import engine
@@ -126,4 +125,4 @@ def _run_image_rules(ctx: ImageContext, rules: list[Rule], settings: Settings) -
 def _redacted(finding: Finding, ctx: ImageContext) -> Finding:
     message = ctx.redact(finding.message)
     fix = finding.fix.with_text(ctx.redact) if finding.fix else finding.fix
-    return finding if (message, fix) == (finding.message, finding.fix) else replace(finding, message=message, fix=fix)
+    return finding if (message, fix) == (finding.message, finding.fix) else finding._replace(message=message, fix=fix)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
@@ -27,27 +26,36 @@ _WINDOWS_IMAGES = ("windows", "servercore", "nanoserver", "dotnet/framework")
 _WINDOWS_SHELLS = ("powershell", "pwsh", "cmd", "cmd.exe", "powershell.exe", "pwsh.exe")
 
 
-@dataclass(frozen=True, slots=True)
 class RunScript:
-    """The shell script of one RUN (its command line, or a heredoc body) and where its text sits."""
+    """The shell script of one RUN (its command line, or a heredoc body) and where its text sits.
+    (A plain slotted class, as the other classes every lint imports: dataclasses cost start-up.)"""
 
-    instruction: Instruction
-    script: Script
-    heredoc_index: int | None  # None: the RUN's own command line
-    _line_starts: tuple[int, ...] = ()  # for heredoc bodies: offset of each body line
-    _first_line: int = 0
-    # Each command's name, and the commands by name, worked out once: rules look commands up by
-    # name all the time.
-    _names: tuple[str, ...] = field(init=False, repr=False)
-    _by_name: dict[str, list[Command]] = field(init=False, repr=False)
+    __slots__ = ("instruction", "script", "heredoc_index", "_line_starts", "_first_line", "_names", "_by_name")
 
-    def __post_init__(self) -> None:
-        names = tuple(command.name for command in self.script.commands)
+    def __init__(
+        self,
+        instruction: Instruction,
+        script: Script,
+        heredoc_index: int | None,  # None: the RUN's own command line
+        _line_starts: tuple[int, ...] = (),  # for heredoc bodies: offset of each body line
+        _first_line: int = 0,
+    ) -> None:
+        self.instruction = instruction
+        self.script = script
+        self.heredoc_index = heredoc_index
+        self._line_starts = _line_starts
+        self._first_line = _first_line
+        # Each command's name, and the commands by name, worked out once: rules look commands up
+        # by name all the time.
+        names = tuple(command.name for command in script.commands)
         by_name: dict[str, list[Command]] = {}
-        for command, name in zip(self.script.commands, names):
+        for command, name in zip(script.commands, names):
             by_name.setdefault(name, []).append(command)
-        object.__setattr__(self, "_names", names)
-        object.__setattr__(self, "_by_name", by_name)
+        self._names = names
+        self._by_name = by_name
+
+    def __repr__(self) -> str:
+        return f"RunScript(line {self.instruction.line}, heredoc {self.heredoc_index})"
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column) in the Dockerfile of a character of the script text."""
@@ -82,15 +90,24 @@ class RunScript:
         return Violation(message, self.instruction, line=line, column=column, end_line=end_line, fix=fix)
 
 
-@dataclass
 class LintOptions:
     """Settings rules may read (from config or the command line)."""
 
-    trusted_registries: tuple[str, ...] = ()
-    target: str | None = None  # the build target stage, when the user names one
-    named_contexts: tuple[str, ...] = ()  # build contexts by name (Compose additional_contexts)
-    label_schema: Mapping[str, str] = field(default_factory=dict)  # label key -> type the image must carry
-    strict_labels: bool = False  # no label outside label_schema
+    __slots__ = ("trusted_registries", "target", "named_contexts", "label_schema", "strict_labels")
+
+    def __init__(
+        self,
+        trusted_registries: tuple[str, ...] = (),
+        target: str | None = None,  # the build target stage, when the user names one
+        named_contexts: tuple[str, ...] = (),  # build contexts by name (Compose additional_contexts)
+        label_schema: Mapping[str, str] | None = None,  # label key -> type the image must carry
+        strict_labels: bool = False,  # no label outside label_schema
+    ) -> None:
+        self.trusted_registries = trusted_registries
+        self.target = target
+        self.named_contexts = named_contexts
+        self.label_schema: Mapping[str, str] = {} if label_schema is None else label_schema
+        self.strict_labels = strict_labels
 
 
 class LintContext:

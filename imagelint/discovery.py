@@ -7,7 +7,7 @@ import fnmatch
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 # imagelint.compose is imported where a walk or a path may hold Compose files: linting named
@@ -41,8 +41,7 @@ _WHY_NOT = {  # why a name with such a suffix is passed over, for --verbose
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     path: Path | None  # None: standard input, or a Dockerfile written inline in a Compose file
     shown: str  # the name used in reports
     context: Path | None = None  # the build context a Compose file declares
@@ -53,12 +52,16 @@ class Target:
     named_contexts: tuple[str, ...] = ()  # Compose's build.additional_contexts names
 
 
-@dataclass
 class Discovery:
-    targets: list[Target] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # one per path that gave nothing to lint
-    notes: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # what directory walks passed over, and why (--verbose)
+    """What a walk of the command line's paths found (filled in as it goes)."""
+
+    __slots__ = ("targets", "errors", "notes", "skipped")
+
+    def __init__(self) -> None:
+        self.targets: list[Target] = []
+        self.errors: list[str] = []  # one per path that gave nothing to lint
+        self.notes: list[str] = []
+        self.skipped: list[str] = []  # what directory walks passed over, and why (--verbose)
 
 
 def special_file_kind(path: str | os.PathLike) -> str | None:

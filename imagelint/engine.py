@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
 from pathlib import Path
 
 from imagelint import pragmas
@@ -81,7 +80,7 @@ def lint(
                 continue
             made = finding(rule, violation, settings, file=dockerfile.path)
             if directive.makes_error(rule):
-                made = replace(made, severity=Severity.ERROR)
+                made = made._replace(severity=Severity.ERROR)
             findings.append(made)
     if settings.shellcheck:
         findings += shellcheck_findings(context, settings, suppressions, crashes)

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 APPLICABILITIES = ("safe", "unsafe", "display-only")
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     line: int
     column: int
     end_line: int
@@ -41,17 +40,32 @@ class Edit:
         }
 
 
-@dataclass(frozen=True, slots=True)
 class Fix:
-    description: str
-    applicability: str = "safe"
-    edits: tuple[Edit, ...] = ()
+    """A value: compared and hashed by its fields. A plain class rather than a named tuple because
+    it checks its fields when made, and rather than a dataclass, which costs start-up."""
 
-    def __post_init__(self) -> None:
-        if self.applicability not in APPLICABILITIES:
-            raise ValueError(f"fix applicability must be one of {APPLICABILITIES}, not {self.applicability!r}")
-        if self.applicability != "display-only" and not self.edits:
+    __slots__ = ("description", "applicability", "edits")
+
+    def __init__(self, description: str, applicability: str = "safe", edits: tuple[Edit, ...] = ()) -> None:
+        if applicability not in APPLICABILITIES:
+            raise ValueError(f"fix applicability must be one of {APPLICABILITIES}, not {applicability!r}")
+        if applicability != "display-only" and not edits:
             raise ValueError("a safe or unsafe fix needs at least one edit")
+        self.description = description
+        self.applicability = applicability
+        self.edits = edits
+
+    def _key(self) -> tuple:
+        return (self.description, self.applicability, self.edits)
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, Fix) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Fix(description={self.description!r}, applicability={self.applicability!r}, edits={self.edits!r})"
 
     @classmethod
     def advice(cls, description: str) -> Fix:

@@ -12,15 +12,14 @@ command line) makes a value that is not a positive whole number an error before 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class LimitSettingError(ValueError):
     """An ``IMAGELINT_MAX_*`` variable that is not a positive whole number."""
 
 
-@dataclass(frozen=True, slots=True)
-class Limit:
+class Limit(NamedTuple):
     variable: str  # the environment variable that raises it
     default: int
     unit: str  # what is counted, for messages: "bytes", "tokens", "levels"

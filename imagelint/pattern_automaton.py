@@ -15,7 +15,7 @@ It implements exactly the regular expressions :mod:`imagelint.ignore_patterns` b
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Token kinds: one character that is ``text`` / any but "/" / any in a class; runs of "not /"
 # (``*``), of "anything but a newline" (``**`` at the end), and "nothing, or anything ending in /"
@@ -25,8 +25,7 @@ VARIABLE = (STAR, ANY, DIRS)
 _MOST_DFA_STATES = 2_000  # remembered state sets per pattern; past it sets are worked out again
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: int
     regex: str  # the token as regular-expression text
     text: str = ""  # LITERAL: the character

@@ -19,18 +19,22 @@ whatever ``disable-ignore-pragma`` says, because ``docker build`` honours it too
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from imagelint.dockerfile import Dockerfile, Instruction
 
 _PRAGMA = re.compile(r"^(imagelint|hadolint)\s+(global\s+|stage\s+)?ignore\s*=\s*([A-Za-z0-9_,\- ]+?)(?:\s+#.*|\s+\S.*)?$")
 
 
-@dataclass
 class Suppressions:
-    global_codes: set[str] = field(default_factory=set)
-    by_instruction: dict[int, set[str]] = field(default_factory=dict)  # instruction index -> codes
-    by_stage: dict[int, set[str]] = field(default_factory=dict)  # stage index -> codes
+    """The codes a file's ignore pragmas silence (filled in by :func:`collect`)."""
+
+    __slots__ = ("global_codes", "by_instruction", "by_stage")
+
+    def __init__(self) -> None:
+        self.global_codes: set[str] = set()
+        self.by_instruction: dict[int, set[str]] = {}  # instruction index -> codes
+        self.by_stage: dict[int, set[str]] = {}  # stage index -> codes
 
     def suppresses(self, codes: set[str], instruction: Instruction | None) -> bool:
         if codes & self.global_codes:
@@ -55,8 +59,7 @@ def _named(text: str) -> list[str] | None:
     return [code.strip() for code in match.group(3).replace(" ", ",").split(",") if code.strip()]
 
 
-@dataclass(frozen=True, slots=True)
-class IgnorePragma:
+class IgnorePragma(NamedTuple):
     line: int
     tool: str  # "imagelint" or "hadolint"
     names: tuple[str, ...]
@@ -137,8 +140,7 @@ class CheckDirectiveError(ValueError):
     """The ``# check=`` directive does not parse (``docker build`` refuses such a file)."""
 
 
-@dataclass(frozen=True)
-class CheckDirective:
+class CheckDirective(NamedTuple):
     """BuildKit's ``# check=skip=A,B;error=true`` parser directive, read as ``docker build`` reads it.
 
     Names are BuildKit check names, case-sensitive; names BuildKit or imagelint does not know are

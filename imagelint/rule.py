@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from imagelint.findings import FAMILIES, Severity
 from imagelint.fixes import Fix
@@ -28,7 +28,6 @@ CODE_PATTERN = re.compile(r"^IL\d{4}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-@dataclass(slots=True)
 class Violation:
     """What a check yields; the engine turns it into a :class:`~imagelint.findings.Finding`.
 
@@ -36,22 +35,39 @@ class Violation:
     ``line``/``column`` inside it); ``file`` is only for findings in another file (.dockerignore).
     """
 
-    message: str
-    instruction: Instruction | None = None
-    offset: int | None = None
-    end_offset: int | None = None
-    line: int | None = None
-    column: int | None = None
-    end_line: int | None = None
-    file: str | None = None
-    fix: Fix | str | None = None  # a str is advice imagelint cannot apply (display-only)
-    # At most this severity, whatever the rule's (configured) one: the rule's own judgement that
-    # this case is milder (IL7001 on an image that drops root in its entrypoint is info).
-    severity_cap: Severity | None = None
+    __slots__ = ("message", "instruction", "offset", "end_offset", "line", "column", "end_line", "file", "fix", "severity_cap")
+
+    def __init__(
+        self,
+        message: str,
+        instruction: Instruction | None = None,
+        offset: int | None = None,
+        end_offset: int | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        end_line: int | None = None,
+        file: str | None = None,
+        fix: Fix | str | None = None,  # a str is advice imagelint cannot apply (display-only)
+        # At most this severity, whatever the rule's (configured) one: the rule's own judgement
+        # that this case is milder (IL7001 on an image that drops root in its entrypoint is info).
+        severity_cap: Severity | None = None,
+    ) -> None:
+        self.message = message
+        self.instruction = instruction
+        self.offset = offset
+        self.end_offset = end_offset
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.file = file
+        self.fix = fix
+        self.severity_cap = severity_cap
+
+    def __repr__(self) -> str:
+        return f"Violation({self.message!r}, line {self.line or (self.instruction.line if self.instruction else None)})"
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     """A rule option declared with more than its default: the values it may take."""
 
     default: object

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from imagelint.limits import EXPANDED_BYTES, NESTING, VARIABLE_BYTES, Limit
 
@@ -102,24 +101,41 @@ class Layered(Mapping[str, V]):
         return len(self._flattened() if self._below is not None else self._own)
 
 
-@dataclass(slots=True)
 class ExpansionBudget:
     """Characters that the expansions of one Dockerfile may still add (limits.EXPANDED_BYTES).
 
     Each value is bounded by limits.VARIABLE_BYTES, but 30,000 ``COPY $BIG/x`` lines would each
     copy a 1 MB value, for every rule that looks: the file's scopes share one budget."""
 
-    left: int
+    __slots__ = ("left",)
+
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+    def __repr__(self) -> str:
+        return f"ExpansionBudget({self.left})"
 
 
-@dataclass(slots=True)
 class Scope:
-    """Variables visible at one point of a Dockerfile. Copied on write, so instructions can share."""
+    """Variables visible at one point of a Dockerfile. Copied on write, so instructions can share.
+    (Plain slotted classes here and in the Dockerfile model: dataclasses cost start-up.)"""
 
-    args: Layered[str | None] = field(default_factory=Layered)  # None: declared without a default
-    envs: Layered[str] = field(default_factory=Layered)
-    globals: Scope | None = None  # ARGs declared before the first FROM
-    budget: ExpansionBudget | None = None  # shared by every scope of one Dockerfile
+    __slots__ = ("args", "envs", "globals", "budget")
+
+    def __init__(
+        self,
+        args: Layered[str | None] | None = None,
+        envs: Layered[str] | None = None,
+        globals: Scope | None = None,
+        budget: ExpansionBudget | None = None,
+    ) -> None:
+        self.args: Layered[str | None] = Layered() if args is None else args  # None: declared without a default
+        self.envs: Layered[str] = Layered() if envs is None else envs
+        self.globals = globals  # ARGs declared before the first FROM
+        self.budget = budget  # shared by every scope of one Dockerfile
+
+    def __repr__(self) -> str:
+        return f"Scope(args={dict(self.args.items())!r}, envs={dict(self.envs.items())!r})"
 
     def copy(self) -> Scope:
         return Scope(self.args.copy(), self.envs.copy(), self.globals, self.budget)
@@ -152,8 +168,7 @@ def global_lookup(scope: Scope, name: str) -> str | None:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class Expansion:
+class Expansion(NamedTuple):
     text: str
     used: tuple[str, ...]  # every variable referenced
     undefined: tuple[str, ...]  # referenced, not defined and with no fallback

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NamedTuple, Optional
 
 import typer
 
@@ -135,8 +134,7 @@ def report_plan(formats: list[str] | None, outputs: list[str] | None, files: Run
     return targets
 
 
-@dataclass(frozen=True)
-class RunFiles:
+class RunFiles(NamedTuple):
     """What a command reads, the directories ``lint`` walks, and the ``--baseline`` it may write:
     no report may replace any of them."""
 

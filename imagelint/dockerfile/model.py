@@ -1,26 +1,29 @@
 """The Dockerfile model: the instructions, stages and parse problems that :func:`~imagelint.dockerfile.parse`
 produces, as BuildKit's parser sees them. Plain data with a few read-only helpers; nothing here parses lines.
+
+Every ``imagelint lint`` imports this module first, so its classes are cheap to define: the value
+records are named tuples and the three mutable classes are plain slotted classes. (On Python 3.11 a
+frozen dataclass compiles its generated methods at import, about a millisecond each; see
+docs/architecture.md, "Start-up".)
 """
 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from imagelint.dockerfile.syntax import TOKEN_WHITESPACE
 from imagelint.dockerfile.words import split_key_values, split_words
 from imagelint.variables import Scope
 
 
-@dataclass(frozen=True, slots=True)
-class Directive:
+class Directive(NamedTuple):
     name: str
     value: str
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Heredoc:
+class Heredoc(NamedTuple):
     name: str
     content: str
     chomp: bool  # <<-EOF: leading tabs are stripped from the body
@@ -30,21 +33,18 @@ class Heredoc:
     end_line: int  # the terminator's line
 
 
-@dataclass(frozen=True, slots=True)
-class ParseProblem:
+class ParseProblem(NamedTuple):
     line: int
     end_line: int
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     line: int
     text: str  # without the leading '#', stripped
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     """A FROM reference split the way the Docker reference grammar does."""
 
     raw: str  # as written, before ARG expansion
@@ -65,8 +65,7 @@ class ImageRef:
         return self.resolved.lower() == "scratch"
 
 
-@dataclass(frozen=True, slots=True)
-class Mount:
+class Mount(NamedTuple):
     """One ``RUN --mount=...`` flag, read as BuildKit reads it: comma-separated ``key=value`` fields."""
 
     fields: dict[str, str]  # keys lower-cased, values unquoted; a bare ``key`` is "true"
@@ -95,27 +94,70 @@ def _parse_mount(spec: str) -> Mount:
     return Mount(fields)
 
 
-@dataclass(eq=False, slots=True)
 class Instruction:
-    keyword: str  # upper case: RUN
-    written_keyword: str  # as written: run
-    line: int
-    end_line: int
-    flags: list[str]
-    value: str  # arguments after the flags, as BuildKit keeps them (continuations joined)
-    original: str  # the whole logical line, keyword included
-    value_offset: int  # where ``value`` starts inside ``original``
-    segments: list[tuple[int, int, int]]  # (offset in original, physical line, column) per piece
-    heredocs: list[Heredoc] = field(default_factory=list)
-    stage: int = -1  # index of the stage; -1 before the first FROM
-    index: int = 0  # position among all instructions
-    json_args: list[str] | None = None  # exec (JSON) form arguments
-    trigger: Instruction | None = None  # the instruction an ONBUILD wraps
-    scope: Scope | None = None  # ARG/ENV visible when this instruction runs
-    # words() and key_values() run a quote-aware splitter that dominates the lint time when every
-    # rule calls it again; ``value`` never changes once parsed, so they are split once.
-    _words: tuple[str, ...] | None = field(default=None, init=False, repr=False)
-    _key_values: tuple[tuple[str, str], ...] | None = field(default=None, init=False, repr=False)
+    """One instruction as BuildKit's parser reads it. The parser fills ``stage``, ``index``,
+    ``json_args``, ``trigger``, ``scope`` and ``end_line`` (for heredocs) after building it."""
+
+    __slots__ = (
+        "keyword",  # upper case: RUN
+        "written_keyword",  # as written: run
+        "line",
+        "end_line",
+        "flags",
+        "value",  # arguments after the flags, as BuildKit keeps them (continuations joined)
+        "original",  # the whole logical line, keyword included
+        "value_offset",  # where ``value`` starts inside ``original``
+        "segments",  # (offset in original, physical line, column) per piece
+        "heredocs",
+        "stage",  # index of the stage; -1 before the first FROM
+        "index",  # position among all instructions
+        "json_args",  # exec (JSON) form arguments
+        "trigger",  # the instruction an ONBUILD wraps
+        "scope",  # ARG/ENV visible when this instruction runs
+        # words() and key_values() run a quote-aware splitter that dominates the lint time when every
+        # rule calls it again; ``value`` never changes once parsed, so they are split once.
+        "_words",
+        "_key_values",
+    )
+
+    def __init__(
+        self,
+        keyword: str,
+        written_keyword: str,
+        line: int,
+        end_line: int,
+        flags: list[str],
+        value: str,
+        original: str,
+        value_offset: int,
+        segments: list[tuple[int, int, int]],
+        heredocs: list[Heredoc] | None = None,
+        stage: int = -1,
+        index: int = 0,
+        json_args: list[str] | None = None,
+        trigger: Instruction | None = None,
+        scope: Scope | None = None,
+    ) -> None:
+        self.keyword = keyword
+        self.written_keyword = written_keyword
+        self.line = line
+        self.end_line = end_line
+        self.flags = flags
+        self.value = value
+        self.original = original
+        self.value_offset = value_offset
+        self.segments = segments
+        self.heredocs: list[Heredoc] = [] if heredocs is None else heredocs
+        self.stage = stage
+        self.index = index
+        self.json_args = json_args
+        self.trigger = trigger
+        self.scope = scope
+        self._words: tuple[str, ...] | None = None
+        self._key_values: tuple[tuple[str, str], ...] | None = None
+
+    def __repr__(self) -> str:
+        return f"Instruction({self.keyword} at line {self.line}: {self.value!r})"
 
     @property
     def is_exec_form(self) -> bool:
@@ -168,39 +210,95 @@ class Instruction:
         return bool(words[0]) and "=" not in words[0]
 
 
-@dataclass(eq=False, slots=True)
 class Stage:
-    index: int
-    name: str | None  # lower-cased, as BuildKit resolves ``--from`` names
-    written_name: str | None
-    base: ImageRef
-    from_instruction: Instruction
-    instructions: list[Instruction] = field(default_factory=list)  # FROM first
-    platform: str | None = None
-    parent: Stage | None = None  # the earlier stage this one is built FROM, if any
-    final_scope: Scope | None = None  # ARG/ENV in force at the end of the stage
+    __slots__ = (
+        "index",
+        "name",  # lower-cased, as BuildKit resolves ``--from`` names
+        "written_name",
+        "base",
+        "from_instruction",
+        "instructions",  # FROM first
+        "platform",
+        "parent",  # the earlier stage this one is built FROM, if any
+        "final_scope",  # ARG/ENV in force at the end of the stage
+    )
+
+    def __init__(
+        self,
+        index: int,
+        name: str | None,
+        written_name: str | None,
+        base: ImageRef,
+        from_instruction: Instruction,
+        instructions: list[Instruction] | None = None,
+        platform: str | None = None,
+        parent: Stage | None = None,
+        final_scope: Scope | None = None,
+    ) -> None:
+        self.index = index
+        self.name = name
+        self.written_name = written_name
+        self.base = base
+        self.from_instruction = from_instruction
+        self.instructions: list[Instruction] = [] if instructions is None else instructions
+        self.platform = platform
+        self.parent = parent
+        self.final_scope = final_scope
+
+    def __repr__(self) -> str:
+        return f"Stage({self.index}, {self.written_name or self.base.raw!r} at line {self.line})"
 
     @property
     def line(self) -> int:
         return self.from_instruction.line
 
 
-@dataclass(eq=False, slots=True)
 class Dockerfile:
-    path: str
-    text: str
-    lines: list[str]
-    directives: list[Directive]
-    escape: str
-    instructions: list[Instruction]
-    stages: list[Stage]
-    global_args: Scope
-    comments: list[Comment]
-    problems: list[ParseProblem]
-    # Name -> the first stage of that name, for the stages indexed so far (stages are appended
-    # while the file is read): looking names up one by one in a file of N stages cost N².
-    _stage_names: dict[str, Stage] = field(default_factory=dict, init=False, repr=False)
-    _stages_named: int = field(default=0, init=False, repr=False)
+    __slots__ = (
+        "path",
+        "text",
+        "lines",
+        "directives",
+        "escape",
+        "instructions",
+        "stages",
+        "global_args",
+        "comments",
+        "problems",
+        # Name -> the first stage of that name, for the stages indexed so far (stages are appended
+        # while the file is read): looking names up one by one in a file of N stages cost N².
+        "_stage_names",
+        "_stages_named",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        lines: list[str],
+        directives: list[Directive],
+        escape: str,
+        instructions: list[Instruction],
+        stages: list[Stage],
+        global_args: Scope,
+        comments: list[Comment],
+        problems: list[ParseProblem],
+    ) -> None:
+        self.path = path
+        self.text = text
+        self.lines = lines
+        self.directives = directives
+        self.escape = escape
+        self.instructions = instructions
+        self.stages = stages
+        self.global_args = global_args
+        self.comments = comments
+        self.problems = problems
+        self._stage_names: dict[str, Stage] = {}
+        self._stages_named = 0
+
+    def __repr__(self) -> str:
+        return f"Dockerfile({self.path!r}, {len(self.instructions)} instructions)"
 
     def directive(self, name: str) -> Directive | None:
         return next((d for d in self.directives if d.name == name), None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from imagelint.lazy_pattern import LazyPattern
 
@@ -78,8 +78,7 @@ def git_remote_credentials(git_dir: str) -> bool:
     return bool(_URL_CREDENTIALS.search(_read(os.path.join(git_dir, "config"))))
 
 
-@dataclass(frozen=True, slots=True)
-class DevFolder:
+class DevFolder(NamedTuple):
     path: str
     kind: str  # for the message: "git history", "node_modules"...
     major: bool  # worth a finding on its own (minor ones are listed only alongside)

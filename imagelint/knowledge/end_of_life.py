@@ -15,7 +15,7 @@ dates again, add the releases that ended since, and move CHECKED_ON.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from imagelint.dockerfile import ImageRef
 from imagelint.knowledge.base_images import hub_name, major_minor, tag_tokens
@@ -23,8 +23,7 @@ from imagelint.knowledge.base_images import hub_name, major_minor, tag_tokens
 CHECKED_ON = "2026-12-02"
 
 
-@dataclass(frozen=True)
-class EndOfLife:
+class EndOfLife(NamedTuple):
     what: str  # "Python 3.8"
     since: str  # "2024-10-07", or a phrase such as "before 2022"
     advice: str  # "a supported python tag such as python:3.13-slim"

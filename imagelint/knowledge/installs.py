@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.package_managers import PackageManager
@@ -39,9 +39,9 @@ def pip_command(command: Command, name: str | None = None) -> Command | None:
     for i in range(1, len(words) - 1):
         value = words[i].value
         if value == "-m" and words[i + 1].value == pm.PIP_MODULE:
-            return replace(command, words=words[i + 1 :])
+            return command.with_words(words[i + 1 :])
         if value == "-m" + pm.PIP_MODULE:
-            return replace(command, words=words[i:])
+            return command.with_words(words[i:])
         if not value.startswith("-"):
             return None  # ``python script.py -m pip`` runs a script
     return None
@@ -57,8 +57,7 @@ def _is_local_path(arg: str) -> bool:
 # --- dependency installs --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class DependencyInstall:
+class DependencyInstall(NamedTuple):
     command: Command
     tool: str  # how to name it in a message: "npm ci", "pip install -r requirements.txt"
     ecosystem: str  # "node", "python", "go"... steps of one ecosystem share a dependency cache
@@ -264,8 +263,7 @@ DEPENDENCY_TOOLS = frozenset(command for manager in _HANDLERS for command in man
 # --- named packages -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Packages:
+class Packages(NamedTuple):
     command: Command
     manager: str  # where the names come from (PackageManager.namespace): "deb", "apk", "rpm", "pypi", "npm"...
     packages: tuple[str, ...]  # normalised names (no versions)

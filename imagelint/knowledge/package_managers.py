@@ -16,7 +16,7 @@ option table from :data:`VALUE_OPTIONS`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "APK", "APT", "APTITUDE", "APT_CACHE", "APT_FRONTENDS", "APT_GET", "BUILD_TOOL_COMMANDS", "BUN", "BUNDLER",
@@ -38,8 +38,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity: each record is one manager
-class PackageManager:
+class PackageManager(NamedTuple):
     commands: tuple[str, ...]  # program names that run it, the usual one first: ("pip", "pip3")
     family: str  # commands of one family share a command line and a cache: "apt", "rpm", "conda"
     kind: str  # OS, LOW_LEVEL or LANGUAGE
@@ -84,6 +83,12 @@ class PackageManager:
     @property
     def name(self) -> str:
         return self.commands[0]
+
+    # Compared and hashed by identity, not field by field: each record is one manager,
+    # and rules key dictionaries on managers, where hashing thirty fields each time would cost.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
 
 
 # --- value-taking options ----------------------------------------------------------------------

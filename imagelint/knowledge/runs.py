@@ -10,7 +10,6 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, repeat
 
@@ -24,14 +23,18 @@ from imagelint.variables import Scope, expand
 _HOME_PREFIX = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
 
 
-@dataclass
 class Run:
-    """One RUN instruction: every command of its scripts (command line and heredoc bodies)."""
+    """One RUN instruction: every command of its scripts (command line and heredoc bodies).
+    A plain class (no dataclass, which costs start-up) with a ``__dict__`` for its cached properties."""
 
-    instruction: Instruction
-    scripts: list[RunScript]
-    ships: bool  # its layer ends up in the final image (or it is an ONBUILD trigger)
-    onbuild: bool  # an ONBUILD trigger: it runs in the images built FROM this one
+    def __init__(self, instruction: Instruction, scripts: list[RunScript], ships: bool, onbuild: bool) -> None:
+        self.instruction = instruction
+        self.scripts = scripts
+        self.ships = ships  # its layer ends up in the final image (or it is an ONBUILD trigger)
+        self.onbuild = onbuild  # an ONBUILD trigger: it runs in the images built FROM this one
+
+    def __repr__(self) -> str:
+        return f"Run(line {self.instruction.line})"
 
     @property
     def scope(self) -> Scope | None:

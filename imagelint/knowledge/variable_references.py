@@ -9,7 +9,7 @@ protects a ``$``, and the word after a ``${A:-word}`` modifier holds references 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from imagelint.dockerfile import Instruction, Stage
 from imagelint.limits import NESTING
@@ -21,8 +21,7 @@ EXPANDED = frozenset({"ADD", "ARG", "COPY", "ENV", "EXPOSE", "LABEL", "STOPSIGNA
 EXPANDED_FLAGS = frozenset({"chown", "chmod", "from", "mount", "checksum", "exclude"})
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
     name: str
     start: int  # offset of the '$' in the scanned text
     end: int  # offset after the reference

@@ -2,13 +2,15 @@
 :class:`Word` s and :class:`Redirect` s, and the option queries rules ask of a command.
 
 Plain data; :func:`~imagelint.shell.parse_script` (in :mod:`imagelint.shell.parser`) builds it.
+Named tuples and slotted classes rather than dataclasses, which cost start-up (docs/architecture.md,
+"Start-up").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from imagelint.shell.options import KNOWN_VALUE_OPTIONS, SINGLE_DASH_LONG, takes_next_word
 
@@ -17,8 +19,7 @@ ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 _NO_OPTIONS: frozenset[str] = frozenset()  # a program with no entry in KNOWN_VALUE_OPTIONS
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     value: str  # quotes and escapes removed; $VAR, ${..}, $(..) and `..` kept as written
     raw: str  # as written in the script it came from
     start: int  # offset of the first character in the text given to parse_script
@@ -26,8 +27,7 @@ class Word:
     quoted: bool  # any part was quoted or backslash-escaped (so it is never a keyword)
 
 
-@dataclass(frozen=True, slots=True)
-class Redirect:
+class Redirect(NamedTuple):
     op: str  # '>', '>>', '<', '<<', '<<-', '<<<', '>&', '<&', '&>', '&>>', '<>', '>|'
     fd: str | None  # '2' in '2>/dev/null'; None when not written
     target: Word | None  # the file, fd ('1' in '2>&1') or here-document delimiter
@@ -36,7 +36,6 @@ class Redirect:
     body: str | None = None  # here-document text (without the terminator line)
 
 
-@dataclass(slots=True)
 class Command:
     """One simple command.
 
@@ -45,25 +44,74 @@ class Command:
     has ``name == 'apt-get'``, ``wrappers == ['sudo', 'env']``.
     """
 
-    words: list[Word]
-    assignments: list[tuple[str, str]]  # VAR=value prefixes, and those given to `env`
-    wrappers: list[str]  # names of stripped wrapper programs, outermost first (see WRAPPERS)
-    start: int  # span of the whole simple command, prefixes and redirections included
-    end: int
-    connector: str | None  # '&&', '||', ';', '|', '|&', '&', '\n', ';;'..., None for a script's first
-    pipeline: int  # commands joined by '|' share it; numbered in source order
-    depth: int  # 0 at top level; +1 per enclosing compound command, substitution or `sh -c` string
-    raw_words: list[Word] = field(default_factory=list)
-    redirects: list[Redirect] = field(default_factory=list)
-    subshell: bool = False  # runs in a child shell: ( ... ), $( ... ), `...`, `sh -c '...'`
-    # Rules ask for ``name``, ``subcommand()`` and the like millions of times on a corpus, and a
-    # parsed command never changes, so each answer is worked out once. Every cache remembers the
-    # ``words`` list it was worked out from: a command given another list (``dataclasses.replace``
-    # makes a new command anyway) is answered afresh, never from a stale cache.
-    _name_cache: tuple[list[Word], str] | None = field(default=None, init=False, repr=False, compare=False)
-    _option_args_cache: tuple[list[Word], list[str]] | None = field(default=None, init=False, repr=False, compare=False)
-    # positionals() with the built-in table of value options (value_options=None), the usual question.
-    _positionals_cache: tuple[list[Word], list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    __slots__ = (
+        "words",
+        "assignments",  # VAR=value prefixes, and those given to `env`
+        "wrappers",  # names of stripped wrapper programs, outermost first (see WRAPPERS)
+        "start",  # span of the whole simple command, prefixes and redirections included
+        "end",
+        "connector",  # '&&', '||', ';', '|', '|&', '&', '\n', ';;'..., None for a script's first
+        "pipeline",  # commands joined by '|' share it; numbered in source order
+        "depth",  # 0 at top level; +1 per enclosing compound command, substitution or `sh -c` string
+        "raw_words",
+        "redirects",
+        "subshell",  # runs in a child shell: ( ... ), $( ... ), `...`, `sh -c '...'`
+        # Rules ask for ``name``, ``subcommand()`` and the like millions of times on a corpus, and a
+        # parsed command never changes, so each answer is worked out once. Every cache remembers the
+        # ``words`` list it was worked out from: a command given another list (``with_words`` makes
+        # a new command anyway) is answered afresh, never from a stale cache.
+        "_name_cache",
+        "_option_args_cache",
+        "_positionals_cache",  # positionals() with the built-in table of value options, the usual question
+    )
+
+    def __init__(
+        self,
+        words: list[Word],
+        assignments: list[tuple[str, str]],
+        wrappers: list[str],
+        start: int,
+        end: int,
+        connector: str | None,
+        pipeline: int,
+        depth: int,
+        raw_words: list[Word] | None = None,
+        redirects: list[Redirect] | None = None,
+        subshell: bool = False,
+    ) -> None:
+        self.words = words
+        self.assignments = assignments
+        self.wrappers = wrappers
+        self.start = start
+        self.end = end
+        self.connector = connector
+        self.pipeline = pipeline
+        self.depth = depth
+        self.raw_words: list[Word] = [] if raw_words is None else raw_words
+        self.redirects: list[Redirect] = [] if redirects is None else redirects
+        self.subshell = subshell
+        self._name_cache: tuple[list[Word], str] | None = None
+        self._option_args_cache: tuple[list[Word], list[str]] | None = None
+        self._positionals_cache: tuple[list[Word], list[str]] | None = None
+
+    def __repr__(self) -> str:
+        return f"Command({' '.join(w.raw for w in self.raw_words or self.words)!r} at {self.start})"
+
+    def with_words(self, words: list[Word]) -> Command:
+        """This command running ``words`` instead (``sh -c``'s inner program, say), all else kept."""
+        return Command(
+            words,
+            self.assignments,
+            self.wrappers,
+            self.start,
+            self.end,
+            self.connector,
+            self.pipeline,
+            self.depth,
+            self.raw_words,
+            self.redirects,
+            self.subshell,
+        )
 
     @property
     def name(self) -> str:
@@ -217,7 +265,6 @@ class Command:
         return positionals[0] if positionals else None
 
 
-@dataclass
 class Script:
     """Every simple command of a script, in source order, nested ones included.
 
@@ -231,12 +278,26 @@ class Script:
     leaves ``e`` off), ignoring those in child shells; ``-o errexit`` style names become letters.
     """
 
-    text: str
-    commands: list[Command] = field(default_factory=list)  # source order, nested ones included
-    sets: frozenset[str] = frozenset()  # options on after the script's own `set`s: 'e', 'pipefail'
-    incomplete: bool = False  # malformed input or nesting past MAX_DEPTH: the model is partial
-    truncated: bool = False  # cut at parse_script's max_tokens: the commands after the cut are missing
-    tokens: int = 0  # words and operators lexed (what max_tokens counts)
+    __slots__ = ("text", "commands", "sets", "incomplete", "truncated", "tokens")
+
+    def __init__(
+        self,
+        text: str,
+        commands: list[Command] | None = None,
+        sets: frozenset[str] = frozenset(),
+        incomplete: bool = False,
+        truncated: bool = False,
+        tokens: int = 0,
+    ) -> None:
+        self.text = text
+        self.commands: list[Command] = [] if commands is None else commands  # source order, nested ones included
+        self.sets = sets  # options on after the script's own `set`s: 'e', 'pipefail'
+        self.incomplete = incomplete  # malformed input or nesting past MAX_DEPTH: the model is partial
+        self.truncated = truncated  # cut at parse_script's max_tokens: the commands after the cut are missing
+        self.tokens = tokens  # words and operators lexed (what max_tokens counts)
+
+    def __repr__(self) -> str:
+        return f"Script({len(self.commands)} commands)"
 
     def pipelines(self) -> list[list[Command]]:
         groups: dict[int, list[Command]] = {}

@@ -347,13 +347,8 @@ class _Parser:
                         nested = [t]
                     else:
                         nested.append(t)
-                w = _new(Word)
-                _set_value(w, t[3])
-                _set_raw(w, t[3] if t[5] is None and not t[4] else text[t[1] : t[2]])
-                _set_start(w, t[1])
-                _set_end(w, t[2])
-                _set_quoted(w, t[4])
-                words.append(w)
+                raw = t[3] if t[5] is None and not t[4] else text[t[1] : t[2]]
+                words.append(_new_record(Word, (t[3], raw, t[1], t[2], t[4])))
         else:
             words = [_word_of(t, text, mp) for t in wtoks]
             nested = [t for t in wtoks if t[6]] or None
@@ -411,12 +406,9 @@ class _Parser:
                     self._queue_subs(t, depth + 1)
 
 
-_new = object.__new__
-# Word is frozen; its generated __init__ goes through object.__setattr__ per field, which is twice
-# as slow as the slot descriptors. Words are the most numerous objects, so build them directly.
-_set_value, _set_raw, _set_start, _set_end, _set_quoted = (
-    Word.__dict__[name].__set__ for name in ("value", "raw", "start", "end", "quoted")
-)
+# Words and redirects are named tuples, and words the most numerous objects: built straight from
+# their fields' tuple, they skip the keyword handling of the generated constructor.
+_new_record = tuple.__new__
 
 
 def _source_order(command: Command) -> tuple[int, int]:
@@ -428,32 +420,12 @@ def _base(value: str) -> str:
 
 
 def _redirect(op: str, fd: str | None, target: Word | None, start: int, end: int, body: str | None) -> Redirect:
-    r = _new(Redirect)
-    _r_op(r, op)
-    _r_fd(r, fd)
-    _r_target(r, target)
-    _r_start(r, start)
-    _r_end(r, end)
-    _r_body(r, body)
-    return r
-
-
-_r_op, _r_fd, _r_target, _r_start, _r_end, _r_body = (
-    Redirect.__dict__[name].__set__ for name in ("op", "fd", "target", "start", "end", "body")
-)
+    return _new_record(Redirect, (op, fd, target, start, end, body))
 
 
 def _word_of(t: tuple, text: str, mp: Callable[[int], int] | None) -> Word:
     s, e = t[1], t[2]
-    w = _new(Word)
-    _set_value(w, t[3])
-    _set_raw(w, text[s:e])
     if mp is None:
-        _set_start(w, s)
-        _set_end(w, e)
-    else:
-        ms = mp(s)
-        _set_start(w, ms)
-        _set_end(w, mp(e - 1) + 1 if e > s else ms)
-    _set_quoted(w, t[4])
-    return w
+        return _new_record(Word, (t[3], text[s:e], s, e, t[4]))
+    ms = mp(s)
+    return _new_record(Word, (t[3], text[s:e], ms, mp(e - 1) + 1 if e > s else ms, t[4]))

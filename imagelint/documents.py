@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tomllib
 from pathlib import Path
 
 from imagelint.limits import CONFIG_FILE_BYTES, NESTING, YAML_NODES, over_limit_message
@@ -59,6 +58,8 @@ def decode(data: bytes) -> str:
 
 def load_toml(data: bytes) -> dict:
     """A TOML document; ``tomllib.TOMLDecodeError`` for bad syntax."""
+    import tomllib  # not imported by a lint whose project has no imagelint config
+
     text = decode(data)
     try:
         return tomllib.loads(text)

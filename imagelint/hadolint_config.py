@@ -30,14 +30,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from imagelint.config import HADOLINT_CONFIG_NAMES
 from imagelint.settings import ConfigError, Settings
 from imagelint.findings import Severity
 from imagelint.rule import Rule
 
-CONFIG_NAMES = (".hadolint.yaml", ".hadolint.yml")
+CONFIG_NAMES = HADOLINT_CONFIG_NAMES
 THRESHOLDS = {"error": "error", "warning": "warning", "info": "info", "style": "style", "ignore": "never", "none": "never"}
 OVERRIDE_LEVELS = ("error", "warning", "info", "style")
 _OUTPUT_KEYS = {"format": "--format", "formats": "--format", "no-color": "NO_COLOR", "verbose": "--verbose"}
@@ -46,21 +46,23 @@ _CODE = re.compile(r"^(DL|SC)\d{4}$")
 # hadolint 2.15.1's rules, and imagelint's answer to each: imagelint.knowledge.hadolint_rules.
 
 
-@dataclass
 class Conversion:
-    """What a hadolint config means for imagelint, with the reasons kept for the converted file."""
+    """What a hadolint config means for imagelint, with the reasons kept for the converted file.
+    Filled in by :func:`convert` (a plain class: every lint imports this module, and a dataclass
+    costs start-up)."""
 
-    source: Path | None  # the .hadolint.yaml read; None when only HADOLINT_* variables were
-    ignore: dict[str, list[str]] = field(default_factory=dict)  # IL code -> the ignored DL codes behind it
-    severity: dict[str, tuple[Severity, list[str]]] = field(default_factory=dict)  # IL code -> level, DL codes
-    fail_on: str | None = None
-    trusted_registries: tuple[str, ...] | None = None
-    disable_ignore_pragma: bool = False
-    label_schema: dict[str, str] = field(default_factory=dict)  # label key -> type
-    strict_labels: bool = False
-    not_applied: list[str] = field(default_factory=list)  # one phrase per thing left out
-    no_equivalent: list[str] = field(default_factory=list)  # DL codes named that no imagelint rule covers
-    environment: tuple[str, ...] = ()  # the HADOLINT_* variables read
+    def __init__(self, source: Path | None) -> None:
+        self.source = source  # the .hadolint.yaml read; None when only HADOLINT_* variables were
+        self.ignore: dict[str, list[str]] = {}  # IL code -> the ignored DL codes behind it
+        self.severity: dict[str, tuple[Severity, list[str]]] = {}  # IL code -> level, DL codes
+        self.fail_on: str | None = None
+        self.trusted_registries: tuple[str, ...] | None = None
+        self.disable_ignore_pragma = False
+        self.label_schema: dict[str, str] = {}  # label key -> type
+        self.strict_labels = False
+        self.not_applied: list[str] = []  # one phrase per thing left out
+        self.no_equivalent: list[str] = []  # DL codes named that no imagelint rule covers
+        self.environment: tuple[str, ...] = ()  # the HADOLINT_* variables read
 
     def settings(self) -> Settings:
         settings = Settings(

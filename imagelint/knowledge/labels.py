@@ -10,11 +10,9 @@ reads one differently, docs/hadolint-comparison.md says how and why.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from imagelint.lazy_pattern import LazyPattern
 
@@ -142,6 +140,8 @@ def is_rfc3339(value: str) -> bool:
         return False
     year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
     offset_hour, offset_minute = match.group(7), match.group(8)
+    import calendar  # for dates in labels only, which few files have
+
     if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
         return False
     if hour > 23 or minute > 59 or second > 60:
@@ -217,8 +217,7 @@ _VALIDATORS = {
 # --- the labels of the shipped image -------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ImageLabel:
+class ImageLabel(NamedTuple):
     """A label the shipped image carries: its last LABEL in the final stage and the stages it is
     built FROM (a later LABEL replaces an earlier one's value)."""
 

@@ -54,9 +54,26 @@ def test_linting_a_project_with_a_dockerignore_and_findings_loads_no_heavy_libra
     assert "imagelint.cli.analyze_command" not in modules  # only the command that runs is built
     # imagelint's own modules a plain lint has no use for: rule docs, ShellCheck (not asked for),
     # Compose (no Compose file), hadolint's catalogue (no .hadolint.yaml), image rules.
-    unneeded = ("imagelint.rule_docs", "imagelint.shellcheck", "imagelint.compose", "imagelint.knowledge.hadolint_rules")
+    unneeded = (
+        "imagelint.rule_docs", "imagelint.shellcheck", "imagelint.compose", "imagelint.knowledge.hadolint_rules",
+        "imagelint.hadolint_config",
+    )  # fmt: skip
     assert sorted(set(unneeded) & modules) == []
     assert not [m for m in modules if m.startswith("imagelint.rules.image.")]
+    assert "tomllib" not in modules  # the project's pyproject.toml never names imagelint: not parsed
+
+
+def test_a_pyproject_table_is_found_however_its_key_is_spelt(tmp_path):
+    """The pyproject.toml that is passed over unparsed is one that cannot name imagelint: a key
+    spelt with escapes still names the table, and its settings apply."""
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\n")
+    (tmp_path / "pyproject.toml").write_text('[tool."image\\u006cint"]\nignore = ["IL5002", "IL5003"]\n')
+    plain = subprocess.run([sys.executable, "-m", "imagelint", "lint", "Dockerfile"], cwd=tmp_path, capture_output=True, timeout=120)
+    assert plain.returncode in (0, 1), plain.stderr.decode()
+    assert b"IL5002" not in plain.stdout and b"IL5003" not in plain.stdout
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\n')
+    unconfigured = subprocess.run([sys.executable, "-m", "imagelint", "lint", "Dockerfile"], cwd=tmp_path, capture_output=True, timeout=120)
+    assert b"IL5002" in unconfigured.stdout or b"IL5003" in unconfigured.stdout
 
 
 def test_many_files_start_workers(tmp_path):

@@ -213,3 +213,12 @@ def test_migration_table_in_the_docs_is_current():
     assert script["updated"](doc) == doc, "docs/migrating.md is out of date: run python scripts/gen_migration_table.py"
     for code in HADOLINT_RULES:
         assert f"| {code} |" in doc
+
+
+def test_every_variable_read_is_one_that_makes_imagelint_look_for_a_hadolint_config():
+    """A lint imports the hadolint reader only when a variable with the prefix is set: a variable
+    without it would be read by nobody."""
+    from imagelint.config import HADOLINT_VARIABLE_PREFIX
+    from imagelint.hadolint_config import ENVIRONMENT_VARIABLES
+
+    assert ENVIRONMENT_VARIABLES and all(name.startswith(HADOLINT_VARIABLE_PREFIX) for name in ENVIRONMENT_VARIABLES)

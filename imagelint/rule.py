@@ -12,7 +12,6 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -100,37 +99,81 @@ _KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", 
 CheckFunction = Callable[..., Iterator[Violation]]
 
 
-# No slots: ``check`` and ``doc`` are cached_properties, which need an instance __dict__.
-@dataclass(frozen=True)
 class Rule:
-    code: str
-    name: str
-    family: str
-    severity: Severity
-    # Where the check function is, ``module:function``: rules come from the precomputed index
-    # (:mod:`imagelint.rule_index`) and a rule's module is imported only when it is first run.
-    check_ref: str
-    hadolint: tuple[str, ...] = ()
-    buildkit: tuple[str, ...] = ()
-    checkov: tuple[str, ...] = ()
-    needs_context: bool = False  # reads the build context (.dockerignore, files)
-    # The rule's config options, name -> declared Option; ``options`` has their values in force
-    # (the defaults, or what config set, see :meth:`configured`).
-    declared_options: Mapping[str, Option] = field(default_factory=dict)
-    options: Mapping[str, object] = field(default_factory=dict)
-    target: str = "dockerfile"  # "image": checks a built image (imagelint analyze), never a Dockerfile
-    # For an image rule: the Dockerfile rule that reports the same problem at its line. When both
-    # run (analyze --dockerfile) and that one fires, this one stays silent: one finding is enough.
-    defers_to: str | None = None
-    # The applicabilities the fixes this rule attaches may have ("safe", "unsafe"); empty when it
-    # only gives advice. The docs tests check every fix a check yields against it.
-    fixes: tuple[str, ...] = ()
-    # When the check can find something at all, so the engine skips it otherwise (and never
-    # imports its module): ``instructions``, a file with an instruction of one of these kinds
-    # (ONBUILD triggers count); ``mentions``, a file whose text (or a Compose build arg) contains
-    # one of these lower-case strings, compared without regard to case. Empty: always runs.
-    instructions: frozenset[str] = frozenset()
-    mentions: tuple[str, ...] = ()
+    """One rule's metadata, and its check (imported on first use). Treated as immutable: a changed
+    rule is a new one (:meth:`with_changes`). A plain class rather than a frozen dataclass, which
+    costs start-up; no slots, since ``check`` and ``doc`` are cached properties."""
+
+    # Every field, in the constructor's order: what equality compares and with_changes copies.
+    FIELDS = (
+        "code", "name", "family", "severity", "check_ref", "hadolint", "buildkit", "checkov", "needs_context",
+        "declared_options", "options", "target", "defers_to", "fixes", "instructions", "mentions",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        family: str,
+        severity: Severity,
+        # Where the check function is, ``module:function``: rules come from the precomputed index
+        # (:mod:`imagelint.rule_index`) and a rule's module is imported only when it is first run.
+        check_ref: str,
+        hadolint: tuple[str, ...] = (),
+        buildkit: tuple[str, ...] = (),
+        checkov: tuple[str, ...] = (),
+        needs_context: bool = False,  # reads the build context (.dockerignore, files)
+        # The rule's config options, name -> declared Option; ``options`` has their values in force
+        # (the defaults, or what config set, see :meth:`configured`).
+        declared_options: Mapping[str, Option] | None = None,
+        options: Mapping[str, object] | None = None,
+        target: str = "dockerfile",  # "image": checks a built image (imagelint analyze), never a Dockerfile
+        # For an image rule: the Dockerfile rule that reports the same problem at its line. When
+        # both run (analyze --dockerfile) and that one fires, this one stays silent.
+        defers_to: str | None = None,
+        # The applicabilities the fixes this rule attaches may have ("safe", "unsafe"); empty when
+        # it only gives advice. The docs tests check every fix a check yields against it.
+        fixes: tuple[str, ...] = (),
+        # When the check can find something at all, so the engine skips it otherwise (and never
+        # imports its module): ``instructions``, a file with an instruction of one of these kinds
+        # (ONBUILD triggers count); ``mentions``, a file whose text (or a Compose build arg)
+        # contains one of these lower-case strings, compared without regard to case. Empty: always runs.
+        instructions: frozenset[str] = frozenset(),
+        mentions: tuple[str, ...] = (),
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.family = family
+        self.severity = severity
+        self.check_ref = check_ref
+        self.hadolint = hadolint
+        self.buildkit = buildkit
+        self.checkov = checkov
+        self.needs_context = needs_context
+        self.declared_options: Mapping[str, Option] = {} if declared_options is None else declared_options
+        self.options: Mapping[str, object] = {} if options is None else options
+        self.target = target
+        self.defers_to = defers_to
+        self.fixes = fixes
+        self.instructions = instructions
+        self.mentions = mentions
+
+    def with_changes(self, **changes) -> Rule:
+        """This rule with some fields changed (a new rule; its check is imported again on use)."""
+        unknown = set(changes) - set(self.FIELDS)
+        if unknown:
+            raise TypeError(f"Rule has no field {sorted(unknown)[0]!r}")
+        return Rule(**{name: changes.get(name, getattr(self, name)) for name in self.FIELDS})
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Rule):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and holds dicts
+
+    def __repr__(self) -> str:
+        return f"Rule({self.code} {self.name})"
 
     def may_fire(self, kinds: frozenset[str] | set[str], mentioned: Mapping[str, bool]) -> bool:
         """Whether the check can yield anything on a file with these instruction ``kinds``;
@@ -158,7 +201,7 @@ class Rule:
         """This rule with config values over its option defaults (already validated by the config)."""
         if not values:
             return self
-        configured = replace(self, options={**self.options, **values})
+        configured = self.with_changes(options={**self.options, **values})
         if "check" in self.__dict__:
             configured.__dict__["check"] = self.__dict__["check"]  # already imported and checked
         return configured

@@ -7,9 +7,8 @@ typo never silently disables a check. Finding the config file is :mod:`imagelint
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from imagelint.findings import FAMILIES, Severity
 
@@ -27,17 +26,19 @@ class ConfigError(Exception):
     """A configuration file or value is wrong; the message names the file and key."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
+    """The settings in force. A named tuple (a dataclass costs start-up); its tables are never
+    changed in place, settings are replaced whole (``_replace``), so the empty defaults are shared."""
+
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: dict[str, Severity] = field(default_factory=dict)
+    severity: dict[str, Severity] = {}
     fail_on: str = "warning"
     trusted_registries: tuple[str, ...] = ()
-    rule_options: dict[str, dict] = field(default_factory=dict)
+    rule_options: dict[str, dict] = {}
     disable_ignore_pragma: bool = False  # inline "# imagelint/hadolint ignore=" comments are not honoured
     shellcheck: bool = False  # also run ShellCheck over every RUN script (imagelint.shellcheck)
-    label_schema: dict[str, str] = field(default_factory=dict)  # label key -> type (imagelint.knowledge.labels)
+    label_schema: dict[str, str] = {}  # label key -> type (imagelint.knowledge.labels)
     strict_labels: bool = False  # labels outside label_schema are reported (IL8026, hadolint's DL3050)
     source: Path | None = None
     notes: tuple[str, ...] = ()  # things about the configuration the user should know; not errors
@@ -50,7 +51,7 @@ class Settings:
         given = {key: value for key, value in overrides.items() if value is not None}
         if "fail_on" in given:
             given["fail_on"] = _check_fail_on(given["fail_on"], "--fail-on")
-        return replace(self, **given)
+        return self._replace(**given)
 
 
 def settings_from_table(table, where: str, rules: Mapping[str, Rule], *, source: Path | None = None) -> Settings:
@@ -67,34 +68,34 @@ def settings_from_table(table, where: str, rules: Mapping[str, Rule], *, source:
     settings = Settings(source=source)
     selectors = known_selectors(known_codes, known_names, set(aliases))
     if "select" in table:
-        settings = replace(settings, select=_selectors(table["select"], f"{where}: select", selectors))
+        settings = settings._replace(select=_selectors(table["select"], f"{where}: select", selectors))
     if "ignore" in table:
-        settings = replace(settings, ignore=_selectors(table["ignore"], f"{where}: ignore", selectors))
+        settings = settings._replace(ignore=_selectors(table["ignore"], f"{where}: ignore", selectors))
     if "fail-on" in table:
-        settings = replace(settings, fail_on=_check_fail_on(table["fail-on"], f"{where}: fail-on"))
+        settings = settings._replace(fail_on=_check_fail_on(table["fail-on"], f"{where}: fail-on"))
     if "trusted-registries" in table:
         registries = _string_list(table["trusted-registries"], f"{where}: trusted-registries")
-        settings = replace(settings, trusted_registries=registries)
+        settings = settings._replace(trusted_registries=registries)
     if "disable-ignore-pragma" in table:
         if not isinstance(table["disable-ignore-pragma"], bool):
             raise ConfigError(f"{where}: disable-ignore-pragma must be true or false")
-        settings = replace(settings, disable_ignore_pragma=table["disable-ignore-pragma"])
+        settings = settings._replace(disable_ignore_pragma=table["disable-ignore-pragma"])
     if "shellcheck" in table:
         if not isinstance(table["shellcheck"], bool):
             raise ConfigError(f"{where}: shellcheck must be true or false")
-        settings = replace(settings, shellcheck=table["shellcheck"])
+        settings = settings._replace(shellcheck=table["shellcheck"])
     if "label-schema" in table:
-        settings = replace(settings, label_schema=label_schema(table["label-schema"], f"{where}: label-schema"))
+        settings = settings._replace(label_schema=label_schema(table["label-schema"], f"{where}: label-schema"))
     if "strict-labels" in table:
         if not isinstance(table["strict-labels"], bool):
             raise ConfigError(f"{where}: strict-labels must be true or false")
-        settings = replace(settings, strict_labels=table["strict-labels"])
+        settings = settings._replace(strict_labels=table["strict-labels"])
     if "severity" in table:
-        settings = replace(settings, severity=severities(table["severity"], f"{where}: severity", rules))
+        settings = settings._replace(severity=severities(table["severity"], f"{where}: severity", rules))
     if "rules" in table:
         if not isinstance(table["rules"], dict) or not all(isinstance(v, dict) for v in table["rules"].values()):
             raise ConfigError(f"{where}: rules must be a table of tables, e.g. [tool.imagelint.rules.IL2001]")
-        settings = replace(settings, rule_options=_rule_options(table["rules"], where, rules))
+        settings = settings._replace(rule_options=_rule_options(table["rules"], where, rules))
     return settings
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -96,7 +95,7 @@ def test_explain_prints_every_rule_that_declares_the_code(monkeypatch):
     from imagelint.cli import app
 
     real = registered_rules()
-    second = replace(real["IL8004"], hadolint=("DL4000", "DL3025"), buildkit=("MaintainerDeprecated", "JSONArgsRecommended"))
+    second = real["IL8004"].with_changes(hadolint=("DL4000", "DL3025"), buildkit=("MaintainerDeprecated", "JSONArgsRecommended"))
     # Not what the index says of IL8004: give it its check (and docs) directly, past the index check.
     second.__dict__["check"] = real["IL8004"].check
     monkeypatch.setattr(imagelint.rule, "registered_rules", lambda: {**real, "IL8004": second})

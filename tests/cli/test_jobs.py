@@ -7,7 +7,6 @@ and the rules' own Bad examples.
 
 from __future__ import annotations
 
-import dataclasses
 
 import json
 import os
@@ -164,7 +163,7 @@ def test_corpus_sample_is_the_same_with_one_and_two_jobs(corpus_dir):
 
 def _with_check(rule, check):
     """``rule`` running ``check`` instead of its own (the index rules load theirs on first use)."""
-    swapped = dataclasses.replace(rule)
+    swapped = rule.with_changes()
     swapped.__dict__["check"] = check
     return swapped
 

@@ -7,8 +7,9 @@ import fnmatch
 import os
 import re
 import stat
-from typing import NamedTuple
 from pathlib import Path
+
+from imagelint.records import Record
 
 # imagelint.compose is imported where a walk or a path may hold Compose files: linting named
 # Dockerfiles (the pre-commit case) does not need it.
@@ -41,15 +42,28 @@ _WHY_NOT = {  # why a name with such a suffix is passed over, for --verbose
 }
 
 
-class Target(NamedTuple):
-    path: Path | None  # None: standard input, or a Dockerfile written inline in a Compose file
-    shown: str  # the name used in reports
-    context: Path | None = None  # the build context a Compose file declares
-    stage: str | None = None  # the build target a Compose file declares
-    service: str | None = None  # "compose.yaml: web" for a Dockerfile a Compose service builds
-    text: str | None = None  # the Dockerfile itself, for Compose's dockerfile_inline
-    build_args: tuple[tuple[str, str], ...] = ()  # Compose's build.args, as docker build --build-arg
-    named_contexts: tuple[str, ...] = ()  # Compose's build.additional_contexts names
+class Target(Record):
+    __slots__ = ("path", "shown", "context", "stage", "service", "text", "build_args", "named_contexts")
+
+    def __init__(
+        self,
+        path: Path | None,  # None: standard input, or a Dockerfile written inline in a Compose file
+        shown: str,  # the name used in reports
+        context: Path | None = None,  # the build context a Compose file declares
+        stage: str | None = None,  # the build target a Compose file declares
+        service: str | None = None,  # "compose.yaml: web" for a Dockerfile a Compose service builds
+        text: str | None = None,  # the Dockerfile itself, for Compose's dockerfile_inline
+        build_args: tuple[tuple[str, str], ...] = (),  # Compose's build.args, as docker build --build-arg
+        named_contexts: tuple[str, ...] = (),  # Compose's build.additional_contexts names
+    ) -> None:
+        self.path = path
+        self.shown = shown
+        self.context = context
+        self.stage = stage
+        self.service = service
+        self.text = text
+        self.build_args = build_args
+        self.named_contexts = named_contexts
 
 
 class Discovery:

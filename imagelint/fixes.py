@@ -18,17 +18,21 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+
+from imagelint.records import Record
 
 APPLICABILITIES = ("safe", "unsafe", "display-only")
 
 
-class Edit(NamedTuple):
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    content: str
+class Edit(Record):
+    __slots__ = ("line", "column", "end_line", "end_column", "content")
+
+    def __init__(self, line: int, column: int, end_line: int, end_column: int, content: str) -> None:
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.content = content
 
     def to_dict(self) -> dict:
         return {
@@ -40,9 +44,8 @@ class Edit(NamedTuple):
         }
 
 
-class Fix:
-    """A value: compared and hashed by its fields. A plain class rather than a named tuple because
-    it checks its fields when made, and rather than a dataclass, which costs start-up."""
+class Fix(Record):
+    """What a rule proposes: a description, an applicability and edits (see above), checked when made."""
 
     __slots__ = ("description", "applicability", "edits")
 
@@ -54,18 +57,6 @@ class Fix:
         self.description = description
         self.applicability = applicability
         self.edits = edits
-
-    def _key(self) -> tuple:
-        return (self.description, self.applicability, self.edits)
-
-    def __eq__(self, other: object) -> bool:
-        return self._key() == other._key() if isinstance(other, Fix) else NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        return f"Fix(description={self.description!r}, applicability={self.applicability!r}, edits={self.edits!r})"
 
     @classmethod
     def advice(cls, description: str) -> Fix:

@@ -12,17 +12,26 @@ command line) makes a value that is not a positive whole number an error before 
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+
+from imagelint.records import Record
 
 
 class LimitSettingError(ValueError):
     """An ``IMAGELINT_MAX_*`` variable that is not a positive whole number."""
 
 
-class Limit(NamedTuple):
-    variable: str  # the environment variable that raises it
-    default: int
-    unit: str  # what is counted, for messages: "bytes", "tokens", "levels"
+class Limit(Record):
+    __slots__ = ("variable", "default", "unit")
+
+    def __init__(
+        self,
+        variable: str,  # the environment variable that raises it
+        default: int,
+        unit: str,  # what is counted, for messages: "bytes", "tokens", "levels"
+    ) -> None:
+        self.variable = variable
+        self.default = default
+        self.unit = unit
 
     def value(self) -> int:
         """The limit in force: the variable's value, or the default (also for a bad value, which

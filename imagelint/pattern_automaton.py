@@ -15,7 +15,8 @@ It implements exactly the regular expressions :mod:`imagelint.ignore_patterns` b
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from imagelint.records import Record
 
 # Token kinds: one character that is ``text`` / any but "/" / any in a class; runs of "not /"
 # (``*``), of "anything but a newline" (``**`` at the end), and "nothing, or anything ending in /"
@@ -25,10 +26,18 @@ VARIABLE = (STAR, ANY, DIRS)
 _MOST_DFA_STATES = 2_000  # remembered state sets per pattern; past it sets are worked out again
 
 
-class Token(NamedTuple):
-    kind: int
-    regex: str  # the token as regular-expression text
-    text: str = ""  # LITERAL: the character
+class Token(Record):
+    __slots__ = ("kind", "regex", "text")
+
+    def __init__(
+        self,
+        kind: int,
+        regex: str,  # the token as regular-expression text
+        text: str = "",  # LITERAL: the character
+    ) -> None:
+        self.kind = kind
+        self.regex = regex
+        self.text = text
 
     @property
     def members(self) -> re.Pattern[str] | None:

@@ -19,9 +19,9 @@ whatever ``disable-ignore-pragma`` says, because ``docker build`` honours it too
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from imagelint.dockerfile import Dockerfile, Instruction
+from imagelint.records import Record
 
 _PRAGMA = re.compile(r"^(imagelint|hadolint)\s+(global\s+|stage\s+)?ignore\s*=\s*([A-Za-z0-9_,\- ]+?)(?:\s+#.*|\s+\S.*)?$")
 
@@ -59,10 +59,18 @@ def _named(text: str) -> list[str] | None:
     return [code.strip() for code in match.group(3).replace(" ", ",").split(",") if code.strip()]
 
 
-class IgnorePragma(NamedTuple):
-    line: int
-    tool: str  # "imagelint" or "hadolint"
-    names: tuple[str, ...]
+class IgnorePragma(Record):
+    __slots__ = ("line", "tool", "names")
+
+    def __init__(
+        self,
+        line: int,
+        tool: str,  # "imagelint" or "hadolint"
+        names: tuple[str, ...],
+    ) -> None:
+        self.line = line
+        self.tool = tool
+        self.names = names
 
 
 def ignore_pragmas(dockerfile: Dockerfile) -> list[IgnorePragma]:
@@ -140,7 +148,7 @@ class CheckDirectiveError(ValueError):
     """The ``# check=`` directive does not parse (``docker build`` refuses such a file)."""
 
 
-class CheckDirective(NamedTuple):
+class CheckDirective(Record):
     """BuildKit's ``# check=skip=A,B;error=true`` parser directive, read as ``docker build`` reads it.
 
     Names are BuildKit check names, case-sensitive; names BuildKit or imagelint does not know are
@@ -149,11 +157,21 @@ class CheckDirective(NamedTuple):
     the rest of their findings errors.
     """
 
-    skip_all: bool = False
-    skip: frozenset[str] = frozenset()
-    experimental_all: bool = False
-    experimental: frozenset[str] = frozenset()
-    error: bool = False
+    __slots__ = ("skip_all", "skip", "experimental_all", "experimental", "error")
+
+    def __init__(
+        self,
+        skip_all: bool = False,
+        skip: frozenset[str] = frozenset(),
+        experimental_all: bool = False,
+        experimental: frozenset[str] = frozenset(),
+        error: bool = False,
+    ) -> None:
+        self.skip_all = skip_all
+        self.skip = skip
+        self.experimental_all = experimental_all
+        self.experimental = experimental
+        self.error = error
 
     def skips(self, rule) -> bool:
         return any(self._skips(name) for name in rule.buildkit)

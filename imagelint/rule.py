@@ -13,10 +13,11 @@ import inspect
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from imagelint.findings import FAMILIES, Severity
 from imagelint.fixes import Fix
+from imagelint.records import Record
 
 if TYPE_CHECKING:
     from imagelint.dockerfile import Instruction
@@ -66,11 +67,14 @@ class Violation:
         return f"Violation({self.message!r}, line {self.line or (self.instruction.line if self.instruction else None)})"
 
 
-class Option(NamedTuple):
+class Option(Record):
     """A rule option declared with more than its default: the values it may take."""
 
-    default: object
-    choices: tuple = ()
+    __slots__ = ("default", "choices")
+
+    def __init__(self, default: object, choices: tuple = ()) -> None:
+        self.default = default
+        self.choices = choices
 
     def problem(self, value) -> str | None:
         """Why ``value`` (from a config file) is not acceptable, or None when it is."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 from imagelint.limits import EXPANDED_BYTES, NESTING, VARIABLE_BYTES, Limit
+from imagelint.records import Record
 
 # Build args every build defines without an ARG line (BuildKit's predefined proxy args).
 PROXY_ARGS = frozenset(
@@ -168,14 +169,24 @@ def global_lookup(scope: Scope, name: str) -> str | None:
     return value
 
 
-class Expansion(NamedTuple):
-    text: str
-    used: tuple[str, ...]  # every variable referenced
-    undefined: tuple[str, ...]  # referenced, not defined and with no fallback
-    unset: tuple[str, ...] = ()  # declared without a value (``ARG V``) and used with no fallback
-    # The limit the value ran into, making it unknown: limits.VARIABLE_BYTES (the text is cut
-    # there) or limits.NESTING (``${A:-${B:-...}}`` deeper than that: the inner word is left as is).
-    over_limit: Limit | None = None
+class Expansion(Record):
+    __slots__ = ("text", "used", "undefined", "unset", "over_limit")
+
+    def __init__(
+        self,
+        text: str,
+        used: tuple[str, ...],  # every variable referenced
+        undefined: tuple[str, ...],  # referenced, not defined and with no fallback
+        unset: tuple[str, ...] = (),  # declared without a value (``ARG V``) and used with no fallback
+        # The limit the value ran into, making it unknown: limits.VARIABLE_BYTES (the text is cut
+        # there) or limits.NESTING (``${A:-${B:-...}}`` deeper than that: the inner word is left as is).
+        over_limit: Limit | None = None,
+    ) -> None:
+        self.text = text
+        self.used = used
+        self.undefined = undefined
+        self.unset = unset
+        self.over_limit = over_limit
 
 
 def end_of_name(text: str, start: int, end: int | None = None) -> int:

@@ -7,13 +7,14 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NamedTuple, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from imagelint import __version__
 from imagelint.cli.help_display import install as install_help_display
 from imagelint.cli.plain_values import install as install_plain_values
+from imagelint.records import Record
 
 install_plain_values()  # option values of plain types converted without importing pydantic
 install_help_display()  # --help shows FILE, RULES and bare flags, not <list[str]> and <bool>
@@ -134,13 +135,21 @@ def report_plan(formats: list[str] | None, outputs: list[str] | None, files: Run
     return targets
 
 
-class RunFiles(NamedTuple):
+class RunFiles(Record):
     """What a command reads, the directories ``lint`` walks, and the ``--baseline`` it may write:
     no report may replace any of them."""
 
-    inputs: tuple[Path, ...] = ()
-    walked: tuple[Path, ...] = ()
-    baseline: Path | None = None
+    __slots__ = ("inputs", "walked", "baseline")
+
+    def __init__(
+        self,
+        inputs: tuple[Path, ...] = (),
+        walked: tuple[Path, ...] = (),
+        baseline: Path | None = None,
+    ) -> None:
+        self.inputs = inputs
+        self.walked = walked
+        self.baseline = baseline
 
     @classmethod
     def of_lint(cls, paths, compose_files, config, baseline) -> RunFiles:

@@ -1,59 +1,95 @@
 """The Dockerfile model: the instructions, stages and parse problems that :func:`~imagelint.dockerfile.parse`
 produces, as BuildKit's parser sees them. Plain data with a few read-only helpers; nothing here parses lines.
 
-Every ``imagelint lint`` imports this module first, so its classes are cheap to define: the value
-records are named tuples and the three mutable classes are plain slotted classes. (On Python 3.11 a
-frozen dataclass compiles its generated methods at import, about a millisecond each; see
-docs/architecture.md, "Start-up".)
+Every ``imagelint lint`` imports this module, so its classes are cheap to define: hand-written
+:class:`~imagelint.records.Record` s and slotted classes rather than dataclasses (see
+:mod:`imagelint.records` for why).
 """
 
 from __future__ import annotations
 
 import bisect
-from typing import NamedTuple
 
 from imagelint.dockerfile.syntax import TOKEN_WHITESPACE
 from imagelint.dockerfile.words import split_key_values, split_words
+from imagelint.records import Record
 from imagelint.variables import Scope
 
 
-class Directive(NamedTuple):
-    name: str
-    value: str
-    line: int
+class Directive(Record):
+    __slots__ = ("name", "value", "line")
+
+    def __init__(self, name: str, value: str, line: int) -> None:
+        self.name = name
+        self.value = value
+        self.line = line
 
 
-class Heredoc(NamedTuple):
-    name: str
-    content: str
-    chomp: bool  # <<-EOF: leading tabs are stripped from the body
-    expand: bool  # unquoted delimiter: variables in the body are expanded
-    fd: int | None
-    line: int  # first body line
-    end_line: int  # the terminator's line
+class Heredoc(Record):
+    __slots__ = ("name", "content", "chomp", "expand", "fd", "line", "end_line")
+
+    def __init__(
+        self,
+        name: str,
+        content: str,
+        chomp: bool,  # <<-EOF: leading tabs are stripped from the body
+        expand: bool,  # unquoted delimiter: variables in the body are expanded
+        fd: int | None,
+        line: int,  # first body line
+        end_line: int,  # the terminator's line
+    ) -> None:
+        self.name = name
+        self.content = content
+        self.chomp = chomp
+        self.expand = expand
+        self.fd = fd
+        self.line = line
+        self.end_line = end_line
 
 
-class ParseProblem(NamedTuple):
-    line: int
-    end_line: int
-    message: str
+class ParseProblem(Record):
+    __slots__ = ("line", "end_line", "message")
+
+    def __init__(self, line: int, end_line: int, message: str) -> None:
+        self.line = line
+        self.end_line = end_line
+        self.message = message
 
 
-class Comment(NamedTuple):
-    line: int
-    text: str  # without the leading '#', stripped
+class Comment(Record):
+    __slots__ = ("line", "text")
+
+    def __init__(
+        self,
+        line: int,
+        text: str,  # without the leading '#', stripped
+    ) -> None:
+        self.line = line
+        self.text = text
 
 
-class ImageRef(NamedTuple):
+class ImageRef(Record):
     """A FROM reference split the way the Docker reference grammar does."""
 
-    raw: str  # as written, before ARG expansion
-    resolved: str  # after expanding ARGs declared before the first FROM
-    registry: str | None
-    repository: str
-    tag: str | None
-    digest: str | None
-    unresolved: bool  # still holds a variable that no default resolves
+    __slots__ = ("raw", "resolved", "registry", "repository", "tag", "digest", "unresolved")
+
+    def __init__(
+        self,
+        raw: str,  # as written, before ARG expansion
+        resolved: str,  # after expanding ARGs declared before the first FROM
+        registry: str | None,
+        repository: str,
+        tag: str | None,
+        digest: str | None,
+        unresolved: bool,  # still holds a variable that no default resolves
+    ) -> None:
+        self.raw = raw
+        self.resolved = resolved
+        self.registry = registry
+        self.repository = repository
+        self.tag = tag
+        self.digest = digest
+        self.unresolved = unresolved
 
     @property
     def name(self) -> str:
@@ -65,10 +101,16 @@ class ImageRef(NamedTuple):
         return self.resolved.lower() == "scratch"
 
 
-class Mount(NamedTuple):
+class Mount(Record):
     """One ``RUN --mount=...`` flag, read as BuildKit reads it: comma-separated ``key=value`` fields."""
 
-    fields: dict[str, str]  # keys lower-cased, values unquoted; a bare ``key`` is "true"
+    __slots__ = ("fields",)
+
+    def __init__(
+        self,
+        fields: dict[str, str],  # keys lower-cased, values unquoted; a bare ``key`` is "true"
+    ) -> None:
+        self.fields = fields
 
     @property
     def type(self) -> str:

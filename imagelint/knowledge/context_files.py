@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from typing import NamedTuple
 
 from imagelint.lazy_pattern import LazyPattern
+from imagelint.records import Record
 
 _READ_LIMIT = 256 * 1024
 
@@ -78,10 +78,18 @@ def git_remote_credentials(git_dir: str) -> bool:
     return bool(_URL_CREDENTIALS.search(_read(os.path.join(git_dir, "config"))))
 
 
-class DevFolder(NamedTuple):
-    path: str
-    kind: str  # for the message: "git history", "node_modules"...
-    major: bool  # worth a finding on its own (minor ones are listed only alongside)
+class DevFolder(Record):
+    __slots__ = ("path", "kind", "major")
+
+    def __init__(
+        self,
+        path: str,
+        kind: str,  # for the message: "git history", "node_modules"...
+        major: bool,  # worth a finding on its own (minor ones are listed only alongside)
+    ) -> None:
+        self.path = path
+        self.kind = kind
+        self.major = major
 
 
 _VCS = {".git": "git history", ".hg": "Mercurial history", ".svn": "Subversion metadata"}

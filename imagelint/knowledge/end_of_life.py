@@ -15,18 +15,26 @@ dates again, add the releases that ended since, and move CHECKED_ON.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from imagelint.dockerfile import ImageRef
 from imagelint.knowledge.base_images import hub_name, major_minor, tag_tokens
+from imagelint.records import Record
 
 CHECKED_ON = "2026-12-02"
 
 
-class EndOfLife(NamedTuple):
-    what: str  # "Python 3.8"
-    since: str  # "2024-10-07", or a phrase such as "before 2022"
-    advice: str  # "a supported python tag such as python:3.13-slim"
+class EndOfLife(Record):
+    __slots__ = ("what", "since", "advice")
+
+    def __init__(
+        self,
+        what: str,  # "Python 3.8"
+        since: str,  # "2024-10-07", or a phrase such as "before 2022"
+        advice: str,  # "a supported python tag such as python:3.13-slim"
+    ) -> None:
+        self.what = what
+        self.since = since
+        self.advice = advice
 
     @property
     def when(self) -> str:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import NamedTuple
 
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.package_managers import PackageManager
+from imagelint.records import Record
 from imagelint.shell import Command
 
 _PYTHON = re.compile(r"^python(?:\d+(?:\.\d+)*)?$")
@@ -57,15 +57,25 @@ def _is_local_path(arg: str) -> bool:
 # --- dependency installs --------------------------------------------------------------------------
 
 
-class DependencyInstall(NamedTuple):
-    command: Command
-    tool: str  # how to name it in a message: "npm ci", "pip install -r requirements.txt"
-    ecosystem: str  # "node", "python", "go"... steps of one ecosystem share a dependency cache
-    manifests: tuple[str, ...]  # what to COPY before it
-    kind: str  # "manifest": installs what a manifest lists; "project": installs the project
-    # itself (its dependencies with it); "build": compiles, downloading dependencies on the way
-    named: bool = False  # the manifests are paths named on the command line (``pip install -r x``),
-    # relative to the working directory, rather than files the tool finds there
+class DependencyInstall(Record):
+    __slots__ = ("command", "tool", "ecosystem", "manifests", "kind", "named")
+
+    def __init__(
+        self,
+        command: Command,
+        tool: str,  # how to name it in a message: "npm ci", "pip install -r requirements.txt"
+        ecosystem: str,  # "node", "python", "go"... steps of one ecosystem share a dependency cache
+        manifests: tuple[str, ...],  # what to COPY before it
+        kind: str,  # "manifest": installs what a manifest lists; "project": installs the project
+        # itself (its dependencies with it); "build": compiles, downloading dependencies on the way
+        named: bool = False,  # the manifests are paths named on the command line (``pip install -r x``),
+    ) -> None:
+        self.command = command
+        self.tool = tool
+        self.ecosystem = ecosystem
+        self.manifests = manifests
+        self.kind = kind
+        self.named = named
 
 
 _JVM_OFFLINE = ("-o", "--offline")
@@ -263,11 +273,20 @@ DEPENDENCY_TOOLS = frozenset(command for manager in _HANDLERS for command in man
 # --- named packages -------------------------------------------------------------------------------
 
 
-class Packages(NamedTuple):
-    command: Command
-    manager: str  # where the names come from (PackageManager.namespace): "deb", "apk", "rpm", "pypi", "npm"...
-    packages: tuple[str, ...]  # normalised names (no versions)
-    local: bool  # a positional names a local file (``./x.deb``, ``/tmp/x.whl``)
+class Packages(Record):
+    __slots__ = ("command", "manager", "packages", "local")
+
+    def __init__(
+        self,
+        command: Command,
+        manager: str,  # where the names come from (PackageManager.namespace): "deb", "apk", "rpm", "pypi", "npm"...
+        packages: tuple[str, ...],  # normalised names (no versions)
+        local: bool,  # a positional names a local file (``./x.deb``, ``/tmp/x.whl``)
+    ) -> None:
+        self.command = command
+        self.manager = manager
+        self.packages = packages
+        self.local = local
 
 
 def os_package_manager(command: Command, *, removing: bool = False, name: str | None = None) -> PackageManager | None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from imagelint.lazy_pattern import LazyPattern
+from imagelint.records import Record
 
 if TYPE_CHECKING:
     from imagelint.context import LintContext
@@ -217,15 +218,25 @@ _VALIDATORS = {
 # --- the labels of the shipped image -------------------------------------------------------------
 
 
-class ImageLabel(NamedTuple):
+class ImageLabel(Record):
     """A label the shipped image carries: its last LABEL in the final stage and the stages it is
     built FROM (a later LABEL replaces an earlier one's value)."""
 
-    key: str
-    value: str | None  # None: it comes from a build argument (or an unset variable), known only at build time
-    instruction: Instruction
-    offset: int  # where the key is written in ``instruction.value``
-    end_offset: int
+    __slots__ = ("key", "value", "instruction", "offset", "end_offset")
+
+    def __init__(
+        self,
+        key: str,
+        value: str | None,  # None: it comes from a build argument (or an unset variable), known only at build time
+        instruction: Instruction,
+        offset: int,  # where the key is written in ``instruction.value``
+        end_offset: int,
+    ) -> None:
+        self.key = key
+        self.value = value
+        self.instruction = instruction
+        self.offset = offset
+        self.end_offset = end_offset
 
 
 def image_labels(ctx: LintContext) -> dict[str, ImageLabel]:

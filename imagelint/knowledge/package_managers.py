@@ -16,7 +16,8 @@ option table from :data:`VALUE_OPTIONS`.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from imagelint.records import Record
 
 __all__ = [
     "APK", "APT", "APTITUDE", "APT_CACHE", "APT_FRONTENDS", "APT_GET", "BUILD_TOOL_COMMANDS", "BUN", "BUNDLER",
@@ -38,47 +39,115 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-class PackageManager(NamedTuple):
-    commands: tuple[str, ...]  # program names that run it, the usual one first: ("pip", "pip3")
-    family: str  # commands of one family share a command line and a cache: "apt", "rpm", "conda"
-    kind: str  # OS, LOW_LEVEL or LANGUAGE
-    ecosystem: str | None = None  # whose dependencies it fetches: "python", "node"...; steps of one share a cache
-    namespace: str | None = None  # where package names come from: apt-get and aptitude both install "deb" names
-    value_options: frozenset[str] = frozenset()  # options that take a separate value (``-o X=1``)
-    # Subcommands that install (remove) packages named on the command line into the image itself,
-    # not into a project: ``apt-get install curl``, ``npm -g install x``, ``gem install rails``.
-    installs: frozenset[str] = frozenset()
-    removes: frozenset[str] = frozenset()
-    # Its installs add packages or tools rather than build a project (pip, npm, gem, conda...;
-    # not cargo or gradle): two RUNs of them in a row are one step split in two. OS managers that
-    # install are installers without saying so (PACKAGE_INSTALLERS).
-    installer: bool = False
-    global_options: tuple[str, ...] = ()  # needed for an install to be system-wide (``npm -g``)
-    global_subcommand: str | None = None  # the same as a subcommand (``yarn global add``)
-    virtual_package_options: tuple[str, ...] = ()  # name a group of installed packages (``apk add -t .deps``)
-    # The package index: tools with the same ``index`` read one index (apt-get, apt and aptitude).
-    index: str | None = None
-    index_updates: frozenset[str] = frozenset()  # refresh the index: ``apt-get update``, ``dnf makecache``
-    index_installs: frozenset[str] = frozenset()  # install from the index (and so need it fresh)
-    upgrades_all: frozenset[str] = frozenset()  # upgrade every installed package when none is named
-    prompting: frozenset[str] = frozenset()  # ask for confirmation unless told not to
-    assume_yes_options: tuple[str, ...] = ()  # answer that confirmation: ``-y``
-    non_interactive_options: tuple[str, ...] = ()  # global options that also answer it (``zypper -n``)
-    # Caches the tool leaves in a layer, and how to avoid them.
-    cache_filling: frozenset[str] = frozenset()  # subcommands that fill the cache
-    cache_dirs: tuple[str, ...] = ()  # where, the one to mount first
-    cache_clean: str | None = None  # the command that empties it, as advice
-    no_cache_options: tuple[str, ...] = ()  # keep it from being written at all
-    manifests: tuple[str, ...] = ()  # files that list a project's dependencies, a lockfile last
-    # Dependency installs of a project (see knowledge.installs.dependency_install).
-    clean_installs: frozenset[str] = frozenset()  # install exactly the lockfile, always (``npm ci``)
-    lockfile_fetches: frozenset[str] = frozenset()  # download from the lockfile alone (``pnpm fetch``)
-    project_installs: frozenset[str] = frozenset()  # install the manifest's dependencies when no package is named
-    bare_installs: bool = False  # the command alone installs them (``yarn``)
-    # Package names.
-    pin_separator: str | None = None  # between name and version in a pinned spec: ``curl=8.5.0-2``
-    arch_separator: str | None = None  # before an architecture qualifier: ``gcc:amd64``
-    dev_package_suffix: str | None = None  # packages of headers for compiling: ``libssl-dev``
+class PackageManager(Record):
+    __slots__ = (
+        "commands",
+        "family",
+        "kind",
+        "ecosystem",
+        "namespace",
+        "value_options",
+        "installs",
+        "removes",
+        "installer",
+        "global_options",
+        "global_subcommand",
+        "virtual_package_options",
+        "index",
+        "index_updates",
+        "index_installs",
+        "upgrades_all",
+        "prompting",
+        "assume_yes_options",
+        "non_interactive_options",
+        "cache_filling",
+        "cache_dirs",
+        "cache_clean",
+        "no_cache_options",
+        "manifests",
+        "clean_installs",
+        "lockfile_fetches",
+        "project_installs",
+        "bare_installs",
+        "pin_separator",
+        "arch_separator",
+        "dev_package_suffix",
+    )
+
+    def __init__(
+        self,
+        commands: tuple[str, ...],  # program names that run it, the usual one first: ("pip", "pip3")
+        family: str,  # commands of one family share a command line and a cache: "apt", "rpm", "conda"
+        kind: str,  # OS, LOW_LEVEL or LANGUAGE
+        ecosystem: str | None = None,  # whose dependencies it fetches: "python", "node"...; steps of one share a cache
+        namespace: str | None = None,  # where package names come from: apt-get and aptitude both install "deb" names
+        value_options: frozenset[str] = frozenset(),  # options that take a separate value (``-o X=1``)
+        # Subcommands that install (remove) packages named on the command line into the image itself,
+        # not into a project: ``apt-get install curl``, ``npm -g install x``, ``gem install rails``.
+        installs: frozenset[str] = frozenset(),
+        removes: frozenset[str] = frozenset(),
+        # Its installs add packages or tools rather than build a project (pip, npm, gem, conda...;
+        # not cargo or gradle): two RUNs of them in a row are one step split in two. OS managers that
+        # install are installers without saying so (PACKAGE_INSTALLERS).
+        installer: bool = False,
+        global_options: tuple[str, ...] = (),  # needed for an install to be system-wide (``npm -g``)
+        global_subcommand: str | None = None,  # the same as a subcommand (``yarn global add``)
+        virtual_package_options: tuple[str, ...] = (),  # name a group of installed packages (``apk add -t .deps``)
+        # The package index: tools with the same ``index`` read one index (apt-get, apt and aptitude).
+        index: str | None = None,
+        index_updates: frozenset[str] = frozenset(),  # refresh the index: ``apt-get update``, ``dnf makecache``
+        index_installs: frozenset[str] = frozenset(),  # install from the index (and so need it fresh)
+        upgrades_all: frozenset[str] = frozenset(),  # upgrade every installed package when none is named
+        prompting: frozenset[str] = frozenset(),  # ask for confirmation unless told not to
+        assume_yes_options: tuple[str, ...] = (),  # answer that confirmation: ``-y``
+        non_interactive_options: tuple[str, ...] = (),  # global options that also answer it (``zypper -n``)
+        # Caches the tool leaves in a layer, and how to avoid them.
+        cache_filling: frozenset[str] = frozenset(),  # subcommands that fill the cache
+        cache_dirs: tuple[str, ...] = (),  # where, the one to mount first
+        cache_clean: str | None = None,  # the command that empties it, as advice
+        no_cache_options: tuple[str, ...] = (),  # keep it from being written at all
+        manifests: tuple[str, ...] = (),  # files that list a project's dependencies, a lockfile last
+        # Dependency installs of a project (see knowledge.installs.dependency_install).
+        clean_installs: frozenset[str] = frozenset(),  # install exactly the lockfile, always (``npm ci``)
+        lockfile_fetches: frozenset[str] = frozenset(),  # download from the lockfile alone (``pnpm fetch``)
+        project_installs: frozenset[str] = frozenset(),  # install the manifest's dependencies when no package is named
+        bare_installs: bool = False,  # the command alone installs them (``yarn``)
+        # Package names.
+        pin_separator: str | None = None,  # between name and version in a pinned spec: ``curl=8.5.0-2``
+        arch_separator: str | None = None,  # before an architecture qualifier: ``gcc:amd64``
+        dev_package_suffix: str | None = None,  # packages of headers for compiling: ``libssl-dev``
+    ) -> None:
+        self.commands = commands
+        self.family = family
+        self.kind = kind
+        self.ecosystem = ecosystem
+        self.namespace = namespace
+        self.value_options = value_options
+        self.installs = installs
+        self.removes = removes
+        self.installer = installer
+        self.global_options = global_options
+        self.global_subcommand = global_subcommand
+        self.virtual_package_options = virtual_package_options
+        self.index = index
+        self.index_updates = index_updates
+        self.index_installs = index_installs
+        self.upgrades_all = upgrades_all
+        self.prompting = prompting
+        self.assume_yes_options = assume_yes_options
+        self.non_interactive_options = non_interactive_options
+        self.cache_filling = cache_filling
+        self.cache_dirs = cache_dirs
+        self.cache_clean = cache_clean
+        self.no_cache_options = no_cache_options
+        self.manifests = manifests
+        self.clean_installs = clean_installs
+        self.lockfile_fetches = lockfile_fetches
+        self.project_installs = project_installs
+        self.bare_installs = bare_installs
+        self.pin_separator = pin_separator
+        self.arch_separator = arch_separator
+        self.dev_package_suffix = dev_package_suffix
 
     @property
     def name(self) -> str:

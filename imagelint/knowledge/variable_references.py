@@ -9,10 +9,10 @@ protects a ``$``, and the word after a ``${A:-word}`` modifier holds references 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from imagelint.dockerfile import Instruction, Stage
 from imagelint.limits import NESTING
+from imagelint.records import Record
 from imagelint.variables import Scope, closing_brace, end_of_name, expand
 
 # Instructions whose arguments BuildKit expands itself (RUN, CMD and ENTRYPOINT are left to the shell).
@@ -21,11 +21,20 @@ EXPANDED = frozenset({"ADD", "ARG", "COPY", "ENV", "EXPOSE", "LABEL", "STOPSIGNA
 EXPANDED_FLAGS = frozenset({"chown", "chmod", "from", "mount", "checksum", "exclude"})
 
 
-class Reference(NamedTuple):
-    name: str
-    start: int  # offset of the '$' in the scanned text
-    end: int  # offset after the reference
-    fallback: bool  # ${A:-x}, ${A-x}, ${A:+x}, ${A+x}: an unset A is handled on purpose
+class Reference(Record):
+    __slots__ = ("name", "start", "end", "fallback")
+
+    def __init__(
+        self,
+        name: str,
+        start: int,  # offset of the '$' in the scanned text
+        end: int,  # offset after the reference
+        fallback: bool,  # ${A:-x}, ${A-x}, ${A:+x}, ${A+x}: an unset A is handled on purpose
+    ) -> None:
+        self.name = name
+        self.start = start
+        self.end = end
+        self.fallback = fallback
 
 
 def references(text: str, escape: str = "\\") -> list[Reference]:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from pathlib import Path
 
-_MAGIC = re.compile(r"[*?\[]")
+from imagelint.lazy_pattern import LazyPattern
+
+_MAGIC = LazyPattern(r"[*?\[]")
 MOST_ENTRIES = 100_000  # folder entries a single pattern may look at (a large monorepo has a few 10,000)
 
 

@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 
 from imagelint.dockerfile import Dockerfile, Instruction
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.records import Record
 
-_PRAGMA = re.compile(r"^(imagelint|hadolint)\s+(global\s+|stage\s+)?ignore\s*=\s*([A-Za-z0-9_,\- ]+?)(?:\s+#.*|\s+\S.*)?$")
+_PRAGMA = LazyPattern(r"^(imagelint|hadolint)\s+(global\s+|stage\s+)?ignore\s*=\s*([A-Za-z0-9_,\- ]+?)(?:\s+#.*|\s+\S.*)?$")
 
 
 class Suppressions:

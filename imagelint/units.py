@@ -9,7 +9,8 @@ case-insensitive, ``kB``/``MB``/``GB`` are powers of 1000 and ``KiB``/``MiB``/``
 from __future__ import annotations
 
 import math
-import re
+
+from imagelint.lazy_pattern import LazyPattern
 
 _SIZE_UNITS = {
     "": 1, "b": 1,
@@ -20,7 +21,7 @@ _SIZE_UNITS = {
     "p": 1000**5, "pb": 1000**5, "pi": 1024**5, "pib": 1024**5,
     "e": 1000**6, "eb": 1000**6, "ei": 1024**6, "eib": 1024**6,
 }
-_NUMBER_PREFIX = re.compile(r"^[\d.,]*")
+_NUMBER_PREFIX = LazyPattern(r"^[\d.,]*")
 
 
 def parse_size(text: str) -> int:

@@ -10,11 +10,12 @@ without it keeps its own display.
 
 from __future__ import annotations
 
-import re
+from imagelint.lazy_pattern import LazyPattern
+
 
 _TYPE_WORDS = {"str": "TEXT", "path": "PATH", "int": "INTEGER", "float": "NUMBER"}
-_LIST = re.compile(r"^<list\[(\w+)\]>$")
-_PLAIN = re.compile(r"^<(\w+)>$")
+_LIST = LazyPattern(r"^<list\[(\w+)\]>$")
+_PLAIN = LazyPattern(r"^<(\w+)>$")
 
 
 def install() -> bool:

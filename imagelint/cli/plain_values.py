@@ -14,11 +14,12 @@ they are not there (another typer), :func:`install` changes nothing and typer wo
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from pathlib import Path
 
-_WHOLE_NUMBER = re.compile(r"0|-?[1-9][0-9]*")  # no "+", spaces, "_" or leading zeros: typer decides those
+from imagelint.lazy_pattern import LazyPattern
+
+_WHOLE_NUMBER = LazyPattern(r"0|-?[1-9][0-9]*")  # no "+", spaces, "_" or leading zeros: typer decides those
 _NOT_PLAIN = object()  # "typer decides"
 
 

@@ -9,8 +9,8 @@ outputs only beside the manifest that produces them (``target/`` next to ``Cargo
 from __future__ import annotations
 
 import os
-import re
 
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.lazy_pattern import LazyPattern
 from imagelint.records import Record
 
@@ -24,7 +24,7 @@ _NPM_TOKEN = LazyPattern(rb"(?m)^\s*[^#;\s]*_(?:authToken|auth|password)\s*=\s*(
 _PASSWORD_LINE = LazyPattern(rb"(?mi)^\s*password\s*[=:]\s*(?!\$\{?)\S")
 _NETRC_PASSWORD = LazyPattern(rb"(?m)\bpassword\s+(?!\$\{?)\S")
 # Compiled at import, unlike the (lazy) patterns here: every lint of a build context uses it.
-_ENV_ASSIGNMENT = re.compile(rb"(?m)^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=\s*\S")
+_ENV_ASSIGNMENT = LazyPattern(rb"(?m)^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=\s*\S")
 _DOCKER_AUTH = LazyPattern(rb'"auth"\s*:\s*"[^"]+"')
 # ``url = https://user:ghp_token@github.com/org/repo`` in .git/config.
 _URL_CREDENTIALS = LazyPattern(rb"(?m)^\s*url\s*=\s*\w+://[^/\s:@]+:[^/\s@]+@")

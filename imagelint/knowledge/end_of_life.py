@@ -18,6 +18,7 @@ import re
 
 from imagelint.dockerfile import ImageRef
 from imagelint.knowledge.base_images import hub_name, major_minor, tag_tokens
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.records import Record
 
 CHECKED_ON = "2026-12-02"
@@ -101,7 +102,7 @@ _JAVA_LTS = _TEMURIN_LTS
 # Official images that carry a JDK and name its version in the tag: gradle:8.10-jdk23,
 # maven:3.9-eclipse-temurin-24, tomcat:10.1-jre19, jruby:9.4-jdk22, flink:1.17-java11.
 _JAVA_TAGGED_IMAGES = frozenset({"gradle", "maven", "tomcat", "jetty", "clojure", "groovy", "jruby", "flink", "storm"})
-_JDK_TAG = re.compile(r"^(?:jdk|jre|java)(\d+)$")
+_JDK_TAG = LazyPattern(r"^(?:jdk|jre|java)(\d+)$")
 _JDK_DISTRIBUTIONS = frozenset(
     {"temurin", "openjdk", "corretto", "amazoncorretto", "sapmachine", "semeru", "liberica", "zulu", "graalvm"}
 )

@@ -19,6 +19,7 @@ import re
 
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.package_managers import PackageManager
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.records import Record
 from imagelint.shell import Command
 
@@ -369,7 +370,7 @@ def package_removal(command: Command, name: str | None = None) -> tuple[str, lis
 
 # --- downloads ------------------------------------------------------------------------------------
 
-URL = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
+URL = LazyPattern(r"^(?:https?|ftp)://", re.IGNORECASE)
 
 
 def urls(command: Command) -> list[str]:

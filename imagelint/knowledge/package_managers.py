@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.records import Record
 
 __all__ = [
@@ -447,8 +448,8 @@ def may_run_pip(command_name: str) -> bool:
     return command_name.startswith(_PIP_RUNNER_PREFIXES)
 
 
-_PYPI_VERSION = re.compile(r"[<>=!~;@\[].*$")
-_APK_VERSION = re.compile(r"[=<>~]")
+_PYPI_VERSION = LazyPattern(r"[<>=!~;@\[].*$")
+_APK_VERSION = LazyPattern(r"[=<>~]")
 
 
 def bare_package_name(namespace: str, spec: str) -> str:

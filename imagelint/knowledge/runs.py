@@ -16,11 +16,12 @@ from itertools import chain, repeat
 from imagelint.context import LintContext, RunScript
 from imagelint.dockerfile import Instruction
 from imagelint.knowledge.installs import pip_command
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.shell import Command
 from imagelint.variables import Scope, expand
 
 # Home-directory spellings that all mean "the build user's home" for cache paths.
-_HOME_PREFIX = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
+_HOME_PREFIX = LazyPattern(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
 
 
 class Run:

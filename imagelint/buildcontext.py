@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from imagelint.context_glob import glob_context
 from imagelint.ignore_patterns import IgnorePatterns
 
 
-@dataclass(frozen=True, slots=True)
-class IgnorePattern:
+class IgnorePattern(NamedTuple):
     line: int
     text: str  # as written, stripped
 
@@ -34,11 +33,13 @@ class BuildContext:
     @cached_property
     def dockerignore_path(self) -> Path | None:
         """BuildKit prefers ``<Dockerfile>.dockerignore`` beside the Dockerfile over the context's."""
-        candidates = []
-        if self.dockerfile is not None:
-            candidates.append(self.dockerfile.with_name(self.dockerfile.name + ".dockerignore"))
-        candidates.append(self.root / ".dockerignore")
-        return next((path for path in candidates if path.is_file()), None)
+        # Asked once per linted file: the candidates are looked up as strings, and a Path is made
+        # only for the one found (pathlib's joins cost more than the lookups).
+        if self.dockerfile is not None and os.path.isfile(os.fspath(self.dockerfile) + ".dockerignore"):
+            return self.dockerfile.with_name(self.dockerfile.name + ".dockerignore")
+        if os.path.isfile(os.path.join(self.root, ".dockerignore")):
+            return self.root / ".dockerignore"
+        return None
 
     @cached_property
     def ignore_patterns(self) -> list[IgnorePattern]:
@@ -79,21 +80,23 @@ class BuildContext:
         return self._matcher.hits(relative)
 
     def exists(self, relative: str) -> bool:
-        return self._probe(relative, Path.exists)
+        return self._probe(relative, os.path.exists)
 
     def is_dir(self, relative: str) -> bool:
-        return self._probe(relative, Path.is_dir)
+        return self._probe(relative, os.path.isdir)
 
     def is_file(self, relative: str) -> bool:
-        return self._probe(relative, Path.is_file)
+        return self._probe(relative, os.path.isfile)
 
-    def _probe(self, relative: str, test) -> bool:
-        """``test`` of a context path; False for one the system cannot even look up (a name longer
-        than NAME_MAX written in a COPY, a NUL byte), where ``Path`` raises."""
-        try:
-            return test(self.root / relative.lstrip("/"))
-        except (OSError, ValueError):
-            return False
+    def _probe(self, relative: str, test: Callable[[str], bool]) -> bool:
+        """``test`` (an ``os.path`` predicate, False for a path the system cannot even look up: a
+        name longer than NAME_MAX written in a COPY, a NUL byte) of a context path.
+
+        The path is joined as ``self.root / relative`` would join it, without building the Path
+        (the rules probe many paths): empty and ``.`` parts are dropped, so ``x/`` and ``x/.``
+        name ``x`` itself even when it is a file."""
+        parts = [part for part in relative.split("/") if part and part != "."]
+        return test(os.path.join(self.root, *parts) if parts else os.fspath(self.root))
 
     def glob(self, pattern: str) -> list[str]:
         """Context paths matching a COPY source with wildcards (``*``, ``?``, ``[...]``); links
@@ -110,7 +113,7 @@ class BuildContext:
     def size_of(self, relative: str, limit_files: int = 200_000) -> int:
         """Bytes under a context path that the build would send (ignored parts excluded)."""
         path = self.root / relative
-        if self._probe(relative, Path.is_symlink) or self.is_file(relative):
+        if self._probe(relative, os.path.islink) or self.is_file(relative):
             try:
                 return path.lstat().st_size
             except OSError:
@@ -186,7 +189,7 @@ class BuildContext:
     def measure(self, relative: str, limit_files: int = 20_000) -> tuple[int, bool]:
         """(bytes the build sends under a context path, whether every file was counted)."""
         path = self.root / relative
-        if not self.is_dir(relative) or self._probe(relative, Path.is_symlink):
+        if not self.is_dir(relative) or self._probe(relative, os.path.islink):
             try:
                 return (path.lstat().st_size if self.exists(relative) else 0), True
             except OSError:

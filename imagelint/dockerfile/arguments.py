@@ -35,17 +35,9 @@ def instruction_from_line(
     value = after_flags.strip(GO_SPACE)
     value_offset = rest_offset + (len(rest) - len(after_flags)) + (len(after_flags) - len(after_flags.lstrip(GO_SPACE)))
     keyword = written.upper()
-    instruction = Instruction(
-        keyword=keyword,
-        written_keyword=written,
-        line=start_line,
-        end_line=end_line,
-        flags=flags,
-        value=value,
-        original=logical,
-        value_offset=value_offset,
-        segments=segments,
-    )
+    # keyword, written keyword, line, end line, flags, value, original, value offset, segments:
+    # given by position, as every instruction of every file is built here.
+    instruction = Instruction(keyword, written, start_line, end_line, flags, value, logical, value_offset, segments)
 
     if keyword == "ONBUILD":
         # The flags before the trigger belong to ONBUILD itself (``ONBUILD --x RUN y``): BuildKit's

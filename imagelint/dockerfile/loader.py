@@ -56,13 +56,20 @@ def load(path: str | Path, display_path: str | None = None, *, build_args: dict[
         # O_NONBLOCK: opening a FIFO for reading must not wait for a writer; checked and refused below.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with os.fdopen(fd, "rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
+            status = os.fstat(handle.fileno())
+            mode = status.st_mode
             if stat.S_ISDIR(mode):
                 raise IsADirectoryError
             kind = special_mode_kind(mode)
             if kind is not None:
                 raise DockerfileInputError(f"{shown}: not a regular file ({kind})")
-            data = handle.read(limit + 1)
+            # Asked for what the file holds and one byte more (to see whether it holds more, as a
+            # file in /proc or one still growing may), not for limit + 1 bytes at once: a buffer of
+            # that size costs more than reading a Dockerfile of a few kB. The result is the same.
+            wanted = min(limit + 1, status.st_size + 1)
+            data = handle.read(wanted)
+            if len(data) == wanted and wanted <= limit:
+                data += handle.read(limit + 1 - wanted)
     except FileNotFoundError:
         raise DockerfileInputError(f"{shown}: no such file") from None
     except IsADirectoryError:

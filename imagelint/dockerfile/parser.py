@@ -24,18 +24,25 @@ _DIRECTIVE = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\
 _BOM = "\ufeff"
 
 
-def _split_lines(text: str) -> tuple[list[str], list[str]]:
-    """Physical lines as BuildKit's scanner yields them, split on ``\\n`` only.
+def _split_lines(text: str) -> list[str]:
+    """Physical lines as BuildKit's scanner yields them, split on ``\\n`` only, with every trailing
+    ``\\r`` trimmed (BuildKit's trimNewline)."""
+    lines = text.split("\n")
+    if not lines[-1]:
+        lines.pop()  # the text's final newline ends the last line, it starts no new one
+    if "\r" in text:
+        lines = [line.rstrip("\r") for line in lines]
+    return lines
 
-    Returns the lines with every trailing ``\\r``/``\\n`` trimmed (BuildKit's trimNewline), and the same
-    lines as read, line ending included: heredoc bodies are copied from those byte for byte, so a
-    CRLF file gives heredoc content with ``\\r\\n`` just as BuildKit does.
-    """
+
+def _raw_lines(text: str) -> list[str]:
+    """The physical lines as read, line ending included: heredoc bodies are copied from those byte
+    for byte, so a CRLF file gives heredoc content with ``\\r\\n`` just as BuildKit does."""
     parts = text.split("\n")
     raw = [part + "\n" for part in parts[:-1]]
     if parts[-1]:
         raw.append(parts[-1])
-    return [line.rstrip("\r\n") for line in raw], raw
+    return raw
 
 
 def _match_directive(line: str) -> re.Match[str] | None:
@@ -51,7 +58,8 @@ def parse(
     problems = list(problems or [])
     if text.startswith(_BOM):
         text = text[1:]
-    lines, raw_lines = _split_lines(text)
+    lines = _split_lines(text)
+    raw_lines: list[str] | None = None  # made for the first heredoc: few files have one
     directives: list[Directive] = []
     comments: list[Comment] = []
     instructions: list[Instruction] = []
@@ -89,6 +97,9 @@ def parse(
         number = i + 1
         i += 1
         stripped = raw.lstrip(GO_SPACE)  # the first line of an instruction is left-trimmed
+        if not stripped:
+            directives_done = True  # a blank line ends the parser directives, and is skipped
+            continue
         is_directive = not directives_done and directive_line(stripped, number)
         if stripped.startswith("#"):
             if not is_directive:
@@ -128,6 +139,8 @@ def parse(
             and target.json_args is None
             and "<<" in logical
         ):
+            if raw_lines is None:
+                raw_lines = _raw_lines(text)
             i = read_heredocs(target, logical, lines, raw_lines, i, problems, unterminated_heredocs)
             instruction.end_line = target.end_line
         instructions.append(instruction)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
@@ -47,8 +47,7 @@ def is_whole_tree(written: str) -> bool:
     return clean_source(written) in _WHOLE_TREE
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """One context source of a COPY/ADD."""
 
     instruction: Instruction

@@ -99,12 +99,17 @@ def is_dev_container(ctx: LintContext, chain: list[Stage]) -> bool:
     targets) ship their tools on purpose."""
     if "devcontainer" in ctx.dockerfile.path.lower():
         return True
-    if any(_DEV_ENVIRONMENT.search(comment.text) for comment in ctx.dockerfile.comments):
+    if ctx.fact(_comments_mention_dev_environment):
         return True
     base = root_image(chain)
     if base is not None and ("devcontainers" in base.repository or "vscode" in base.repository):
         return True
     return bool(chain) and chain[0].name in _DEV_STAGE_NAMES
+
+
+def _comments_mention_dev_environment(ctx: LintContext) -> bool:
+    # One search over the comments joined: no match can span the newline between two of them.
+    return _DEV_ENVIRONMENT.search("\n".join(comment.text for comment in ctx.dockerfile.comments)) is not None
 
 
 def copies_application_source(chain: list[Stage], *, source_files: bool = True) -> Instruction | None:

@@ -12,9 +12,7 @@ import posixpath
 import re
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Protocol, Self, TypeVar
+from typing import NamedTuple, Protocol, Self, TypeVar
 
 from imagelint.context import LintContext, RunScript
 from imagelint.dockerfile import Instruction, Stage
@@ -101,27 +99,34 @@ def has_cache_mount(instruction: Instruction) -> bool:
 # --- steps ----------------------------------------------------------------------------------------
 
 
-@dataclass(eq=False)
 class Step:
     """One instruction of a stage with the WORKDIR in force when it runs."""
 
-    instruction: Instruction  # for ONBUILD, the trigger (RUN, COPY...) it wraps
-    stage: Stage
-    workdir: str
+    __slots__ = ("instruction", "stage", "workdir", "keyword", "_copy")
 
-    @property
-    def keyword(self) -> str:
-        return self.instruction.keyword
+    def __init__(self, instruction: Instruction, stage: Stage, workdir: str) -> None:
+        self.instruction = instruction  # for ONBUILD, the trigger (RUN, COPY...) it wraps
+        self.stage = stage
+        self.workdir = workdir
+        # Read by every rule at every step of its walk: an attribute, not a property.
+        self.keyword: str = instruction.keyword
+        # False: not worked out yet (only COPY and ADD bring anything in)
+        self._copy: Copy | None | bool = False if self.keyword in ("COPY", "ADD") else None
+
+    def __repr__(self) -> str:
+        return f"Step({self.keyword} at line {self.instruction.line}, workdir={self.workdir!r})"
 
     @property
     def scope(self) -> Scope | None:
         """The ARG/ENV in force (an ONBUILD trigger has its ONBUILD's)."""
         return self.instruction.scope
 
-    @cached_property
+    @property
     def copy(self) -> Copy | None:
-        """What a COPY/ADD step brings in (None for other instructions)."""
-        return copy_of(self)
+        """What a COPY/ADD step brings in (None for other instructions), worked out once."""
+        if self._copy is False:
+            self._copy = copy_of(self)
+        return self._copy  # type: ignore[return-value]
 
 
 def _workdir_after(instruction: Instruction, current: str) -> str:
@@ -209,8 +214,7 @@ class Stateless:
         return self
 
 
-@dataclass(frozen=True, slots=True)
-class _StageTree:
+class _StageTree(NamedTuple):
     """Each stage's own steps and ONBUILD triggers, and the stages built FROM it."""
 
     steps: dict[int, list[Step]]
@@ -296,8 +300,7 @@ def is_git_source(source: str) -> bool:
     return source.startswith("git@") or bool(re.match(r"^(?:https?|ssh|git)://[^#?]+\.git(?:[#?/]|$)", source))
 
 
-@dataclass(frozen=True, slots=True)
-class Copy:
+class Copy(NamedTuple):
     """What a COPY/ADD brings in."""
 
     step: Step
@@ -402,20 +405,23 @@ def _located_commands(ctx: LintContext) -> dict[int, list[Located]]:
     for steps in (*tree.steps.values(), *tree.triggers.values()):
         for step in steps:
             if step.keyword == "RUN" and id(step.instruction) not in located:
-                located[id(step.instruction)] = list(_locate(ctx, step))
+                located[id(step.instruction)] = _locate(ctx, step)
     return located
 
 
-def _locate(ctx: LintContext, step: Step) -> Iterator[Located]:
+def _locate(ctx: LintContext, step: Step) -> list[Located]:
+    commands: list[Located] = []
     for script in ctx.scripts_of(step.instruction):
         cwd = step.workdir
         for command in script.commands():
-            yield Located(script, command, cwd)
-            if command.name == "cd" and command.depth == 0 and not command.subshell:
+            entry = Located(script, command, cwd)
+            commands.append(entry)
+            if entry.name == "cd" and command.depth == 0 and not command.subshell:
                 target = command.args[0] if command.args else "/root"
                 expanded = expand_word(target, step.scope)
                 if expanded is not None and expanded != "-":
                     cwd = resolve(expanded, cwd)
+    return commands
 
 
 def references_variable(command: Command, name: str) -> bool:

@@ -11,7 +11,6 @@ IL3005), because Dockerfiles are often built from a parent folder (`docker build
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from imagelint.buildcontext import BuildContext
 from imagelint.context import LintContext
@@ -32,12 +31,14 @@ def shown_dockerignore(ctx: LintContext, build_context: BuildContext) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(ctx.dockerfile.path), relative))
 
 
-@dataclass
 class ContextScan:
     """What the directory COPYs of a Dockerfile bring in: found once, read by several rules."""
 
-    secrets: dict[str, tuple[Instruction, str]] = field(default_factory=dict)  # path -> (COPY, kind)
-    folders: dict[str, tuple[Instruction, DevFolder]] = field(default_factory=dict)
+    __slots__ = ("secrets", "folders")
+
+    def __init__(self) -> None:
+        self.secrets: dict[str, tuple[Instruction, str]] = {}  # path -> (COPY, kind)
+        self.folders: dict[str, tuple[Instruction, DevFolder]] = {}
 
 
 def scan_context(ctx: LintContext) -> ContextScan:

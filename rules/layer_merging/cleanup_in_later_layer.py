@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from imagelint.context import LintContext
 from imagelint.edits import (
@@ -43,8 +43,7 @@ from imagelint.rules.layer_merging.shared import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Created:
+class Created(NamedTuple):
     path: str
     what: str  # "the apt-get update", "the curl download"
     step: Step
@@ -83,9 +82,12 @@ def _cleaned_paths(located: Located, step: Step) -> list[str]:
     return list(_CLEAN_COMMANDS.get((name, located.sub), ()))
 
 
+_HOME_DIRECTORY = re.compile(r"^/home/[^/]+(?=/|$)")
+
+
 def _home(path: str) -> str:
     """Caches under any home directory compare equal: ``/home/app/.npm`` is ``/root/.npm``."""
-    return re.sub(r"^/home/[^/]+(?=/|$)", "/root", path)
+    return _HOME_DIRECTORY.sub("/root", path) if path.startswith("/home/") else path
 
 
 @rule(
@@ -183,7 +185,7 @@ def cleanup_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
         if step.keyword != "RUN":
             continue
         created = state.created
-        kept_out = cache_mount_targets(step)
+        kept_out: list[str] | None = None  # the step's cache mounts, looked up once a command creates something
         for located in run_commands(ctx, step):
             # Nothing created yet (the first RUNs): no need to ask what a command cleans up.
             cleaned = _cleaned_paths(located, step) if created else ()
@@ -202,7 +204,9 @@ def cleanup_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
                     )
             for path, what in created_paths(located, step):
                 path = _home(path)
-                if any(is_under(path, _home(target)) for target in kept_out):
+                if kept_out is None:
+                    kept_out = [_home(target) for target in cache_mount_targets(step)]
+                if any(is_under(path, target) for target in kept_out):
                     continue
                 created[path] = Created(path, what, step, located)
 

@@ -15,7 +15,7 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
@@ -127,8 +127,7 @@ EXTRACTORS = {"unzip", "gunzip", "bunzip2", "unxz", "unlzma", "uncompress", "zca
 ARCHIVE_READERS = frozenset(EXTRACTORS | {"tar", "bsdtar", "xz", "gzip", "bzip2", "zstd"})
 
 
-@dataclass(frozen=True, slots=True)
-class Brought:
+class Brought(NamedTuple):
     """A file or tree a COPY/ADD brought in and a later RUN extracted or removed."""
 
     copy: Copy

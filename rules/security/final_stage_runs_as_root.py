@@ -240,7 +240,9 @@ def _drops_privileges(ctx: LintContext, stages: list[Stage], entrypoint: list[st
     """The image installs, copies or calls gosu/su-exec/setpriv, or starts its program through a
     user switch (in the ENTRYPOINT/CMD itself or in an entrypoint script from the build context)."""
     for run in ctx.shipped_scripts:
-        if _names_privilege_dropper(w.value for command in run.commands() for w in command.raw_words):
+        if _may_name_privilege_dropper(run.script.text) and _names_privilege_dropper(
+            w.value for command in run.commands() for w in command.raw_words
+        ):
             return True
     shipped = ctx.shipped_stages
     for instruction in ctx.instructions:
@@ -260,6 +262,21 @@ def _names_privilege_dropper(words: Iterable[str]) -> bool:
     The names are looked for first: substring tests are much cheaper than the pattern."""
     text = "/".join(words)
     return any(name in text for name in _DROPPER_NAMES) and _PRIVILEGE_DROPPERS.search(text) is not None
+
+
+# What the shell takes out of a word's text to make its value: quotes, escapes (the backslash, or
+# the backtick of ``# escape=```) and the newline of an escaped line break.
+_WORD_QUOTING = str.maketrans("", "", "'\"\\`\n")
+
+
+def _may_name_privilege_dropper(script_text: str) -> bool:
+    """A cheap first test for a RUN script: whether any of its words' values may hold a dropper's
+    name. A value is its word's text less the quoting, so the name is then in the script text
+    less the quoting too; only ``$'...'`` escapes (``$'\\x67osu'``) make characters the text lacks."""
+    if "$'" in script_text:
+        return True
+    squeezed = script_text.translate(_WORD_QUOTING)
+    return any(name in squeezed for name in _DROPPER_NAMES)
 
 
 def _switches_user(argv: list[str]) -> bool:

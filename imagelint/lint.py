@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -56,18 +55,40 @@ def run_lint(
     return report
 
 
-@dataclass(slots=True)
 class TargetOutcome:
-    """What linting one target gave, before it joins the report (in this process or a worker's)."""
+    """What linting one target gave, before it joins the report (in this process or a worker's).
+    A plain class, not a dataclass: that costs start-up."""
 
-    result: FileResult
-    notes: list[str] = field(default_factory=list)
-    crashes: list[str] = field(default_factory=list)
-    seconds: float = 0.0
+    __slots__ = ("result", "notes", "crashes", "seconds")
+
+    def __init__(self, result: FileResult, notes: list[str] | None = None, crashes: list[str] | None = None, seconds: float = 0.0) -> None:
+        self.result = result
+        self.notes: list[str] = [] if notes is None else notes
+        self.crashes: list[str] = [] if crashes is None else crashes
+        self.seconds = seconds
 
     @classmethod
     def failed(cls, target_file: Target, error: str) -> TargetOutcome:
         return cls(FileResult(target_file.shown, error=error))
+
+    def __reduce__(self):
+        # Workers send thousands of these back, and the file's lines are most of their bytes: as one
+        # string they pickle and unpickle many times faster than as a list of strings, one by one.
+        result = self.result
+        fields = (result.file, result.findings, result.error, _joined_lines(result.lines), result.target)
+        return _outcome_from_worker, (fields, self.notes, self.crashes, self.seconds)
+
+
+def _joined_lines(lines: list[str]) -> str | list[str]:
+    """``lines`` as one string that splits back into them, or the list itself when none can."""
+    text = "\n".join(lines)
+    return text if lines and text.count("\n") == len(lines) - 1 else lines  # a line holding "\n" stays a list
+
+
+def _outcome_from_worker(fields: tuple, notes: list[str], crashes: list[str], seconds: float) -> TargetOutcome:
+    file, findings, error, lines, target = fields
+    lines = lines.split("\n") if isinstance(lines, str) else lines
+    return TargetOutcome(FileResult(file, findings, error, lines, target), notes, crashes, seconds)
 
 
 def lint_target(target_file: Target, rules, settings: Settings, *, context, target, stdin) -> TargetOutcome:

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from imagelint.settings import Settings
 
 MIN_FILES = 32  # fewer files than this are linted in the calling process
-CHUNKS_PER_WORKER = 8  # small enough chunks that one slow file does not leave a core idle
-MAX_CHUNK = 64
+CHUNKS_PER_WORKER = 8  # each worker's share of the files still to hand out is split into this many chunks
+MAX_CHUNK = 64  # files in the first chunks; they shrink as the run nears its end
+MIN_CHUNK = 4
 
 
 def default_jobs() -> int:
@@ -56,8 +57,16 @@ def start_method() -> str:
 
 
 def chunked(targets: list[Target], workers: int) -> list[list[Target]]:
-    size = max(1, min(MAX_CHUNK, -(-len(targets) // (workers * CHUNKS_PER_WORKER))))
-    return [targets[i : i + size] for i in range(0, len(targets), size)]
+    """The targets in chunks that get smaller toward the end: few round trips while there is much
+    to do, and no worker left with a big chunk while the others have finished."""
+    chunks = []
+    start = 0
+    while start < len(targets):
+        share = (len(targets) - start) // (workers * CHUNKS_PER_WORKER)
+        size = max(MIN_CHUNK, min(MAX_CHUNK, share))
+        chunks.append(targets[start : start + size])
+        start += size
+    return chunks
 
 
 def outcomes(

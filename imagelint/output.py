@@ -8,9 +8,8 @@ import io
 import os
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 
 @contextlib.contextmanager
@@ -71,8 +70,7 @@ class ReportPlanError(ValueError):
     """``--format``/``--output`` values that do not make a plan: one line, names the values."""
 
 
-@dataclass(frozen=True, slots=True)
-class ReportTarget:
+class ReportTarget(NamedTuple):
     format: str
     path: Path | None  # None: standard output
 

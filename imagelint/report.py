@@ -8,8 +8,7 @@ matched to it) in :attr:`Report.image`; reporters render the image part when it 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from imagelint import __version__
 from imagelint.findings import Finding, Severity
@@ -23,21 +22,31 @@ if TYPE_CHECKING:
 JSON_VERSION = 2  # 2: a finding's fix is an object (description, applicability, edits)
 
 
-@dataclass
 class FileResult:
     """What one subject of the run produced: a linted file or, in an image report, the image (its
     image rules' findings) or the Dockerfile given with it. Findings may point into other files (a
-    ``.dockerignore``; an image finding at the Dockerfile line that made its layer)."""
+    ``.dockerignore``; an image finding at the Dockerfile line that made its layer).
 
-    file: str  # the linted file as shown, or the image's name
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None  # the file could not be linted at all
-    lines: list[str] = field(default_factory=list)  # its text, for reporters that show excerpts; never in JSON
-    target: str = "dockerfile"  # which rules checked it (Rule.target): "dockerfile" or "image"
+    Built up as its file is linted. A plain class, not a dataclass: that costs start-up."""
+
+    __slots__ = ("file", "findings", "error", "lines", "target")
+
+    def __init__(
+        self,
+        file: str,
+        findings: list[Finding] | None = None,
+        error: str | None = None,
+        lines: list[str] | None = None,
+        target: str = "dockerfile",
+    ) -> None:
+        self.file = file  # the linted file as shown, or the image's name
+        self.findings: list[Finding] = [] if findings is None else findings
+        self.error = error  # the file could not be linted at all
+        self.lines: list[str] = [] if lines is None else lines  # its text, for reporters that show excerpts; never in JSON
+        self.target = target  # which rules checked it (Rule.target): "dockerfile" or "image"
 
 
-@dataclass(frozen=True, slots=True)
-class ImageDetails:
+class ImageDetails(NamedTuple):
     """The image part of an ``imagelint analyze`` report."""
 
     analysis: Analysis  # joined to the Dockerfile and redacted (imagelint.analyze)
@@ -61,14 +70,26 @@ class ImageDetails:
         return exported
 
 
-@dataclass
 class Report:
-    results: list[FileResult]
-    rules: list[Rule]  # the rules that ran (for an image: the image rules, then the Dockerfile rules)
-    errors: list[str] = field(default_factory=list)  # problems not tied to one linted file; crashed rules
-    notes: list[str] = field(default_factory=list)  # things the user should know; not failures
-    skipped: list[str] = field(default_factory=list)  # what directory walks passed over, and why (--verbose only)
-    image: ImageDetails | None = None  # imagelint analyze
+    """A plain class, not a dataclass (start-up); built up by the run that makes it."""
+
+    __slots__ = ("results", "rules", "errors", "notes", "skipped", "image")
+
+    def __init__(
+        self,
+        results: list[FileResult],
+        rules: list[Rule],
+        errors: list[str] | None = None,
+        notes: list[str] | None = None,
+        skipped: list[str] | None = None,
+        image: ImageDetails | None = None,
+    ) -> None:
+        self.results = results
+        self.rules = rules  # the rules that ran (for an image: the image rules, then the Dockerfile rules)
+        self.errors: list[str] = [] if errors is None else errors  # problems not tied to one linted file; crashed rules
+        self.notes: list[str] = [] if notes is None else notes  # things the user should know; not failures
+        self.skipped: list[str] = [] if skipped is None else skipped  # what directory walks passed over, and why (--verbose only)
+        self.image = image  # imagelint analyze
 
     @property
     def findings(self) -> list[Finding]:
@@ -85,10 +106,10 @@ class Report:
     def count_at_or_above(self, threshold: Severity | None) -> int:
         if threshold is None:
             return 0
-        return sum(1 for f in self.findings if f.severity >= threshold)
+        return sum(1 for r in self.results for f in r.findings if f.severity >= threshold)
 
     def summary(self) -> dict:
-        findings = self.findings
+        findings = [f for r in self.results for f in r.findings]  # only counted: not sorted
         by_severity = Counter(str(f.severity) for f in findings)
         return {
             "files": len(self.results),

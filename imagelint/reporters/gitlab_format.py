@@ -8,12 +8,11 @@ finding on an image itself uses the image name as its path and line 1.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, TextIO
 
 from imagelint.findings import Severity
 from imagelint.reporters._common import Sources, locate
-from imagelint.reporters.readable import readable_document
+from imagelint.reporters.json_text import report_text
 
 if TYPE_CHECKING:
     from imagelint.report import Report
@@ -44,5 +43,4 @@ def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
                 },
             }
         )
-    json.dump(readable_document(issues), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(report_text(issues) + "\n")

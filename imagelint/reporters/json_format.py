@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, TextIO
 
-from imagelint.reporters.readable import readable_document
+from imagelint.reporters.json_text import report_text
 
 if TYPE_CHECKING:
     from imagelint.report import Report
@@ -14,4 +13,4 @@ if TYPE_CHECKING:
 def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
     # One write: json.dump would hand the stream a piece per value (a big image's report has
     # hundreds of thousands), each through the output's wrappers.
-    stream.write(json.dumps(readable_document(report.to_dict()), indent=2, ensure_ascii=False) + "\n")
+    stream.write(report_text(report.to_dict()) + "\n")

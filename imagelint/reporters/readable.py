@@ -24,7 +24,20 @@ def _escaped(match: re.Match[str]) -> str:
 
 def readable(text: str) -> str:
     """``text`` with every lone surrogate shown as ``\\xNN`` (or ``\\uNNNN``)."""
-    return text if _SURROGATE.search(text) is None else _SURROGATE.sub(_escaped, text)
+    return _SURROGATE.sub(_escaped, text) if has_unreadable(text) else text
+
+
+def has_unreadable(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate, which :func:`readable` would show escaped."""
+    # Faster than searching: Python knows whether a string is ASCII without reading it, and UTF-8
+    # encodes every code point but the surrogates (a report is megabytes, written in one piece).
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def readable_document(value: object) -> object:

@@ -9,14 +9,14 @@ Findings on an image that no Dockerfile line carries are placed on the image as 
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, TextIO
 
 from imagelint import __version__
 from imagelint.findings import Severity
 from imagelint.fixes import Fix
 from imagelint.reporters._common import Located, Sources, locate
-from imagelint.reporters.readable import readable_document, uri_path
+from imagelint.reporters.json_text import report_text
+from imagelint.reporters.readable import uri_path
 
 if TYPE_CHECKING:
     from imagelint.report import Report
@@ -33,8 +33,7 @@ _SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.5", Severity.I
 
 
 def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
-    json.dump(readable_document(sarif_document(report)), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(report_text(sarif_document(report)) + "\n")
 
 
 def sarif_document(report: Report) -> dict:

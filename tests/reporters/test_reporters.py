@@ -100,9 +100,13 @@ def test_lint_and_image_reports_are_one_model_told_apart_by_the_image_part(lint,
     assert bare_image.image.dockerfile is None
     assert rendered("text", image).startswith(f"Image: {IMAGE_TAG} ")
     # Without its image part the same findings render as a lint report does.
-    as_lint = rendered("text", replace(image, image=None))
+    as_lint = rendered("text", _without_image(image))
     assert not as_lint.startswith("Image:") and as_lint.rstrip().endswith(f"in {len(image.results)} files")
-    assert json.loads(rendered("json", replace(image, image=None)))["summary"]["findings"] == len(image.findings)
+    assert json.loads(rendered("json", _without_image(image)))["summary"]["findings"] == len(image.findings)
+
+
+def _without_image(report: Report) -> Report:
+    return Report(report.results, report.rules, report.errors, report.notes, report.skipped)
 
 
 def test_lint_json_still_validates_against_its_schema(lint):
@@ -218,9 +222,10 @@ def test_image_fingerprints_ignore_the_tag(in_tmp):
     report = image_report(in_tmp, with_dockerfile=False)
     first = {item.finding.rule: item.fingerprint for item in locate(report)}
     retagged = "example/shop-api:1.5"
-    image = replace(report.image, analysis=replace(report.image.analysis, name=retagged))
-    results = [replace(r, file=retagged, findings=[replace(f, file=retagged) for f in r.findings]) for r in report.results]
-    assert {item.finding.rule: item.fingerprint for item in locate(replace(report, results=results, image=image))} == first
+    image = report.image._replace(analysis=replace(report.image.analysis, name=retagged))
+    results = [FileResult(retagged, [f._replace(file=retagged) for f in r.findings], r.error, r.lines, r.target) for r in report.results]
+    retagged_report = Report(results, report.rules, report.errors, report.notes, report.skipped, image)
+    assert {item.finding.rule: item.fingerprint for item in locate(retagged_report)} == first
 
 
 def test_relative_paths(in_tmp):

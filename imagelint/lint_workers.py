@@ -101,11 +101,16 @@ def outcomes(
     try:
         # The workers start on the first submit. Frozen, the parent's objects stay out of the
         # workers' garbage collections, so forked workers share their memory instead of copying it.
+        # Ctrl-C and SIGTERM wait until the workers are started: arriving in the middle of a fork
+        # they left the pool half made (a hang, or a traceback from its internals). A signal that
+        # came meanwhile is raised when they are unblocked, below, and stops the run as usual.
         gc.freeze()
+        blocked = _block_stop_signals()
         try:
             futures = [executor.submit(_lint_chunk, chunk) for chunk in chunks]
         finally:
             gc.unfreeze()
+            _unblock(blocked)
         for chunk, future in zip(chunks, futures):
             try:
                 results = future.result()
@@ -121,6 +126,24 @@ def outcomes(
     executor.shutdown()
 
 
+def _block_stop_signals() -> set:
+    """Block SIGINT and SIGTERM in this thread (where the platform can); returns what to unblock."""
+    import signal
+
+    stop = {getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name)}
+    if not stop or not hasattr(signal, "pthread_sigmask"):
+        return set()
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+    return stop
+
+
+def _unblock(signals: set) -> None:
+    if signals:
+        import signal
+
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+
+
 # --- in the worker process ----------------------------------------------------------------------------
 
 _WORKER: dict = {}  # this worker's rules and options, set once by _start_worker
@@ -134,6 +157,7 @@ def _start_worker(settings: Settings, context: Path | None, target: str | None) 
     # Ctrl-C reaches the whole process group: the parent stops the run and reports it, once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _unblock({signal.SIGINT, signal.SIGTERM})  # forked while the parent had them blocked
     _WORKER.update(rules=engine.select_rules(settings), settings=settings, context=context, target=target)
 
 

@@ -8,11 +8,12 @@ import re
 
 from imagelint.dockerfile.model import Heredoc, Instruction, ParseProblem
 from imagelint.dockerfile.syntax import GO_SPACE
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.limits import NESTING
 
 # A heredoc word: optional fd, <<, optional -, then the name. Current BuildKit (>= 0.22) allows
 # blanks between << and the name (``<< EOF``); earlier releases did not.
-_HEREDOC_WORD = re.compile(r"([0-9]*)<<(-?)[\t\n\f\r ]*([^<]*)\Z")
+_HEREDOC_WORD = LazyPattern(r"([0-9]*)<<(-?)[\t\n\f\r ]*([^<]*)\Z")
 
 
 class _LexError(ValueError):

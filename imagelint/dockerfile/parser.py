@@ -17,10 +17,11 @@ from imagelint.dockerfile.heredocs import read_heredocs
 from imagelint.dockerfile.model import Comment, Directive, Dockerfile, Instruction, ParseProblem
 from imagelint.dockerfile.stages import build_stages
 from imagelint.dockerfile.syntax import GO_SPACE, HEREDOC_INSTRUCTIONS, KNOWN_DIRECTIVES
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.variables import Scope
 
 # After the '#' and any space: ``name = value`` (RE2's \s is [\t\n\f\r ]).
-_DIRECTIVE = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z")
+_DIRECTIVE = LazyPattern(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z")
 _BOM = "\ufeff"
 
 

@@ -4,11 +4,11 @@ instructions assigned to their stage, and the ARG/ENV scope each instruction see
 
 from __future__ import annotations
 
-import re
 
 from imagelint.dockerfile.model import Dockerfile, ImageRef, Instruction, ParseProblem, Stage
 from imagelint.dockerfile.syntax import TOKEN_WHITESPACE
 from imagelint.dockerfile.words import split_arg_declarations
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.limits import EXPANDED_BYTES, NESTING, over_limit_message
 from imagelint.variables import ExpansionBudget, Scope, expand
 
@@ -18,7 +18,7 @@ def arg_declarations(instruction: Instruction) -> list[tuple[str, str | None]]:
     return split_arg_declarations(instruction.value)
 
 
-_DIGEST = re.compile(r"@([A-Za-z][A-Za-z0-9]*(?:[+._-][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})$")
+_DIGEST = LazyPattern(r"@([A-Za-z][A-Za-z0-9]*(?:[+._-][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})$")
 
 
 def parse_image_ref(raw: str, resolved: str, unresolved: bool) -> ImageRef:

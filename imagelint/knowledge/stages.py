@@ -12,11 +12,12 @@ from imagelint.dockerfile import ImageRef, Instruction, Stage
 from imagelint.knowledge.context_sources import context_sources
 from imagelint.knowledge.package_managers import BUILD_TOOL_COMMANDS
 from imagelint.knowledge.variable_references import expand_defined
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.shell import SHELLS
 
 _DEV_ENVIRONMENT = re.compile(r"\b(?:dev|development)[ -]environment\b", re.IGNORECASE)
-_AS_NAME = re.compile(r"\S+\s+[aA][sS]\s+(\S+)")
-_VARIABLE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
+_AS_NAME = LazyPattern(r"\S+\s+[aA][sS]\s+(\S+)")
+_VARIABLE = LazyPattern(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
 
 # Folders and source files whose COPY says "this stage builds an application from source".
 _SOURCE_DIRS = frozenset(

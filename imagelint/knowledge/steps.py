@@ -17,6 +17,7 @@ from typing import NamedTuple, Protocol, Self, TypeVar
 from imagelint.context import LintContext, RunScript
 from imagelint.dockerfile import Instruction, Stage
 from imagelint.knowledge.context_sources import context_sources, is_remote, is_whole_tree, remote_file_name
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.rule import Rule
 from imagelint.shell import Command
 from imagelint.variables import PLATFORM_ARGS, Scope, expand
@@ -24,7 +25,7 @@ from imagelint.variables import PLATFORM_ARGS, Scope, expand
 # Instructions that change nothing a RUN sees or writes: fixes may move or merge RUNs across them.
 INERT_INSTRUCTIONS = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER"})
 
-_HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)")
+_HOME = LazyPattern(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)")
 
 
 # --- stages ---------------------------------------------------------------------------------------

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import ImageRef, Stage
 from imagelint.edits import insert_after
 from imagelint.fixes import Fix
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.rule import Option, Rule, Violation, rule
 from imagelint.rules.base_image.shared import at_image, external_stages
 
 # What a ``tags`` entry may append: a tag, a digest, or both (``3.12-slim@sha256:...``).
-_PIN = re.compile(r"(?::?(?P<tag>\w[\w.-]{0,127}))?(?:@?(?P<digest>sha256:[0-9a-f]{64}))?")
+_PIN = LazyPattern(r"(?::?(?P<tag>\w[\w.-]{0,127}))?(?:@?(?P<digest>sha256:[0-9a-f]{64}))?")
 _DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
 
 

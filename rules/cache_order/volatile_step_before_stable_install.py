@@ -9,11 +9,12 @@ from imagelint.context import LintContext
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import URL, dependency_install, download_target, named_install, urls
 from imagelint.knowledge.steps import Located, Sequence, Step, expand_word, is_under, references_variable, resolve, run_commands, walk
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.rule import Rule, Violation, rule
 from imagelint.variables import Scope
 
 # Build arguments whose value changes on (nearly) every build: commit ids, dates, build numbers.
-_VOLATILE_ARG = re.compile(
+_VOLATILE_ARG = LazyPattern(
     r"^(?:(?:GIT_|VCS_|SOURCE_|CI_|GITHUB_|BUILD_)?(?:COMMIT|REVISION|REV|REF|SHA|SHA1|HASH)(?:_?(?:SHA|ID|HASH|REF|SHORT))?"
     r"|(?:GIT|VCS|COMMIT|SOURCE)_?(?:COMMIT|SHA|REF|HASH|REVISION)(?:_SHORT)?"
     r"|BUILD_?(?:DATE|TIME|TIMESTAMP|ID|NUMBER|NUM)|(?:CREATED|TIMESTAMP|BUILD_DATE_TIME))$",

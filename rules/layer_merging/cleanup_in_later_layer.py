@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -29,6 +28,7 @@ from imagelint.knowledge.steps import (
     strip_glob,
     walk,
 )
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.layer_merging.shared import (
     CREATORS,
@@ -82,7 +82,7 @@ def _cleaned_paths(located: Located, step: Step) -> list[str]:
     return list(_CLEAN_COMMANDS.get((name, located.sub), ()))
 
 
-_HOME_DIRECTORY = re.compile(r"^/home/[^/]+(?=/|$)")
+_HOME_DIRECTORY = LazyPattern(r"^/home/[^/]+(?=/|$)")
 
 
 def _home(path: str) -> str:

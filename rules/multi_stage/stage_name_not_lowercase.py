@@ -10,10 +10,11 @@ from imagelint.dockerfile import Instruction, Stage
 from imagelint.edits import flag_offset, replace_in_original, replace_value
 from imagelint.fixes import Edit, Fix
 from imagelint.knowledge.stages import stage_name_offset
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.multi_stage.shared import at_stage_name
 
-_MOUNT_FROM = re.compile(r"(?:^|,)\s*from=([^,]*)", re.IGNORECASE)
+_MOUNT_FROM = LazyPattern(r"(?:^|,)\s*from=([^,]*)", re.IGNORECASE)
 
 
 @rule(

@@ -12,7 +12,6 @@ same RUN.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable
 
 from imagelint.context import LintContext, RunScript
@@ -20,6 +19,7 @@ from imagelint.edits import append_to_command_line, insert_after_word, insert_in
 from imagelint.fixes import Edit, Fix
 from imagelint.knowledge.package_managers import PIP_INSTALL_VALUE_OPTIONS
 from imagelint.knowledge.runs import Run, runs, shorten
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.rule import Violation
 from imagelint.shell import SHELLS, Command
 
@@ -75,7 +75,7 @@ def option_fix(
 # RUN would run as the RUN's own user, who may not own (or be allowed to remove) the cache.
 _USER_SWITCHING = frozenset({"sudo", "doas", "gosu", "su-exec", "su", "runuser", "setpriv", "chpst", "setuidgid"})
 # What may follow the last command of a script before its end: the ends of compound commands.
-_CLOSERS = re.compile(r"(?:\s*;{0,2}\s*(?:fi|done|esac|\}|\)))*\s*")
+_CLOSERS = LazyPattern(r"(?:\s*;{0,2}\s*(?:fi|done|esac|\}|\)))*\s*")
 
 
 def runs_as_another_user(script: RunScript, command: Command) -> bool:

@@ -13,6 +13,7 @@ from imagelint.findings import Severity
 from imagelint.knowledge import base_images
 from imagelint.knowledge.context_sources import context_sources
 from imagelint.knowledge.stages import is_dev_container, root_image, runs_an_application, start_command
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.rule import Rule, Violation, rule
 from imagelint.shell import SHELLS, Command, parse_script
 from imagelint.variables import expand
@@ -28,18 +29,18 @@ _NONROOT_TAGS = ("nonroot", "chiseled", "distroless")
 # Programs that drop root for the real process, as installed or copied into the image (the
 # official images' entrypoint pattern): seeing them in a RUN, COPY or ADD is enough.
 _DROPPER_NAMES = ("gosu", "su-exec", "setpriv", "chpst", "s6-setuidgid")
-_PRIVILEGE_DROPPERS = re.compile(rf"(?:^|/)(?:{'|'.join(map(re.escape, _DROPPER_NAMES))})(?![A-Za-z0-9_])")
+_PRIVILEGE_DROPPERS = LazyPattern(rf"(?:^|/)(?:{'|'.join(map(re.escape, _DROPPER_NAMES))})(?![A-Za-z0-9_])")
 # Programs that run their command as another user, when the image's start command (or its
 # entrypoint script) calls them; ``su``, ``sudo`` and ``chroot`` only with a user (see _switches_user).
 _USER_SWITCHERS = frozenset({"gosu", "su-exec", "setpriv", "runuser", "chpst", "s6-setuidgid", "setuidgid"})
 
 # Servers whose master process starts as root and runs the workers that serve requests as the
 # unprivileged user their configuration names (php-fpm pools, Apache's User, nginx's user).
-_SERVER_MASTERS = re.compile(r"^(?:php-fpm[\d.]*|apache2-foreground|apache2ctl|apache2|httpd-foreground|httpd|nginx|unitd)$")
+_SERVER_MASTERS = LazyPattern(r"^(?:php-fpm[\d.]*|apache2-foreground|apache2ctl|apache2|httpd-foreground|httpd|nginx|unitd)$")
 # Programs that only start the real one: init processes and entrypoint scripts.
-_LAUNCHERS = re.compile(r"^(?:tini|tini-static|dumb-init|--|.*entrypoint(?:\.sh)?)$")
+_LAUNCHERS = LazyPattern(r"^(?:tini|tini-static|dumb-init|--|.*entrypoint(?:\.sh)?)$")
 # Interpreters whose bare invocation is an interactive prompt (a REPL): ``python3``, ``perl -de0``.
-_INTERPRETERS = re.compile(r"^(?:python[\d.]*|pypy[\d.]*|node|nodejs|irb|jshell|erl|iex|ghci|julia|R|perl[\d.]*|php[\d.]*|lua[\d.]*)$")
+_INTERPRETERS = LazyPattern(r"^(?:python[\d.]*|pypy[\d.]*|node|nodejs|irb|jshell|erl|iex|ghci|julia|R|perl[\d.]*|php[\d.]*|lua[\d.]*)$")
 _SHELLS = SHELLS | {"pwsh", "pwsh-preview", "powershell", "fish", "tcsh", "csh"}
 _SCRIPT_OPTIONS = frozenset({"-c", "-command", "-file", "-f", "-encodedcommand"})
 _REPL_OPTIONS = frozenset({"-a", "-i", "-d", "-de0", "-q", "--interactive"})

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from imagelint.context import LintContext
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import pip_command
+from imagelint.lazy_pattern import LazyPattern
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import FALSE, at_command_start
 from imagelint.shell import Command
 
-_SSL_VERIFY_SETTING = re.compile(r"^(?:[\w.-]+\.)?sslverify\s*=\s*(?:false|0|no|off)$", re.IGNORECASE)
+_SSL_VERIFY_SETTING = LazyPattern(r"^(?:[\w.-]+\.)?sslverify\s*=\s*(?:false|0|no|off)$", re.IGNORECASE)
 
 
 _CONDA_TOOLS = pm.family_commands(pm.CONDA.family)  # conda, mamba, micromamba

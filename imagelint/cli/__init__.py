@@ -61,8 +61,18 @@ def _commands_needed(argv: list[str]) -> list[str]:
     return list(COMMAND_MODULES.values())
 
 
+# A run of imagelint makes many objects that live until it ends (the modules, rules, the parsed
+# files, the findings) and few reference cycles: with Python's default threshold its young-object
+# collections, a couple of thousand on the corpus, find almost nothing to free. 50,000 allocations
+# between them keep memory in bounds (cycles are still collected) at a fraction of the passes.
+GC_YOUNG_THRESHOLD = 50_000
+
+
 def main() -> None:
     """Console entry point: domain errors become one line and exit code 2, never a traceback."""
+    import gc
+
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     from imagelint.limits import LimitSettingError, check_environment
     from imagelint.settings import ConfigError
     from imagelint.terminal import printable

@@ -1,3 +1,3 @@
-from imagelint.cli import main
+from imagelint.cli import run
 
-main()
+run()

@@ -63,6 +63,34 @@ def test_linting_a_project_with_a_dockerignore_and_findings_loads_no_heavy_libra
     assert "tomllib" not in modules  # the project's pyproject.toml never names imagelint: not parsed
 
 
+_DATACLASS_PROBE = """
+import dataclasses, json, sys
+sys.argv = ["imagelint", *sys.argv[1:]]
+from imagelint.cli import main
+try:
+    main()
+except SystemExit:
+    defined = sorted(
+        f"{name}.{attribute}"
+        for name, module in list(sys.modules.items())
+        if name.startswith("imagelint")
+        for attribute, value in vars(module).items()
+        if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == name
+    )
+    print(json.dumps(defined), file=sys.stderr)
+"""
+
+
+def test_a_one_file_lint_defines_no_dataclass(tmp_path):
+    """Each dataclass a lint imports costs it about a millisecond and a half (imagelint.records)."""
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\nCOPY . /app\nRUN pip install -r /app/requirements.txt\nUSER app\n")
+    (tmp_path / ".dockerignore").write_text(".git\n")
+    result = subprocess.run(
+        [sys.executable, "-c", _DATACLASS_PROBE, "lint", "Dockerfile"], cwd=tmp_path, capture_output=True, timeout=120
+    )
+    assert json.loads(result.stderr.decode().strip().splitlines()[-1]) == []
+
+
 def test_a_pyproject_table_is_found_however_its_key_is_spelt(tmp_path):
     """The pyproject.toml that is passed over unparsed is one that cannot name imagelint: a key
     spelt with escapes still names the table, and its settings apply."""

@@ -98,4 +98,4 @@ def test_console_script(wheel: zipfile.ZipFile) -> None:
     (name,) = [n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt")]
     lines = [line.replace(" ", "") for line in wheel.read(name).decode().splitlines()]
     assert "[console_scripts]" in lines
-    assert "imagelint=imagelint.cli:main" in lines
+    assert "imagelint=imagelint.cli:run" in lines

@@ -10,15 +10,22 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
 from imagelint.context_glob import glob_context
 from imagelint.ignore_patterns import IgnorePatterns
+from imagelint.records import Record
 
 
-class IgnorePattern(NamedTuple):
-    line: int
-    text: str  # as written, stripped
+class IgnorePattern(Record):
+    __slots__ = ("line", "text")
+
+    def __init__(
+        self,
+        line: int,
+        text: str,  # as written, stripped
+    ) -> None:
+        self.line = line
+        self.text = text
 
     @property
     def is_exception(self) -> bool:

@@ -9,7 +9,9 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import TextIO
+
+from imagelint.records import Record
 
 
 @contextlib.contextmanager
@@ -70,9 +72,16 @@ class ReportPlanError(ValueError):
     """``--format``/``--output`` values that do not make a plan: one line, names the values."""
 
 
-class ReportTarget(NamedTuple):
-    format: str
-    path: Path | None  # None: standard output
+class ReportTarget(Record):
+    __slots__ = ("format", "path")
+
+    def __init__(
+        self,
+        format: str,
+        path: Path | None,  # None: standard output
+    ) -> None:
+        self.format = format
+        self.path = path
 
 
 def plan_reports(formats: list[str] | None, outputs: list[str] | None, known: tuple[str, ...]) -> list[ReportTarget]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
+from imagelint.records import Record
 from imagelint.variables import expand
 
 GLOB_CHARACTERS = frozenset("*?[")
@@ -47,13 +47,22 @@ def is_whole_tree(written: str) -> bool:
     return clean_source(written) in _WHOLE_TREE
 
 
-class Source(NamedTuple):
+class Source(Record):
     """One context source of a COPY/ADD."""
 
-    instruction: Instruction
-    written: str  # as written (quotes removed)
-    path: str  # cleaned, relative to the context root; "" is the whole context
-    offset: int | None  # where ``written`` starts in the instruction's value, when found
+    __slots__ = ("instruction", "written", "path", "offset")
+
+    def __init__(
+        self,
+        instruction: Instruction,
+        written: str,  # as written (quotes removed)
+        path: str,  # cleaned, relative to the context root; "" is the whole context
+        offset: int | None,  # where ``written`` starts in the instruction's value, when found
+    ) -> None:
+        self.instruction = instruction
+        self.written = written
+        self.path = path
+        self.offset = offset
 
     @property
     def is_whole_context(self) -> bool:

@@ -12,12 +12,13 @@ import posixpath
 import re
 import sys
 from collections.abc import Callable, Iterator
-from typing import NamedTuple, Protocol, Self, TypeVar
+from typing import Protocol, Self, TypeVar
 
 from imagelint.context import LintContext, RunScript
 from imagelint.dockerfile import Instruction, Stage
 from imagelint.knowledge.context_sources import context_sources, is_remote, is_whole_tree, remote_file_name
 from imagelint.lazy_pattern import LazyPattern
+from imagelint.records import Record
 from imagelint.rule import Rule
 from imagelint.shell import Command
 from imagelint.variables import PLATFORM_ARGS, Scope, expand
@@ -215,13 +216,22 @@ class Stateless:
         return self
 
 
-class _StageTree(NamedTuple):
+class _StageTree(Record):
     """Each stage's own steps and ONBUILD triggers, and the stages built FROM it."""
 
-    steps: dict[int, list[Step]]
-    triggers: dict[int, list[Step]]
-    children: dict[int, list[int]]
-    roots: list[int]
+    __slots__ = ("steps", "triggers", "children", "roots")
+
+    def __init__(
+        self,
+        steps: dict[int, list[Step]],
+        triggers: dict[int, list[Step]],
+        children: dict[int, list[int]],
+        roots: list[int],
+    ) -> None:
+        self.steps = steps
+        self.triggers = triggers
+        self.children = children
+        self.roots = roots
 
 
 def _stage_tree(ctx: LintContext) -> _StageTree:
@@ -301,15 +311,26 @@ def is_git_source(source: str) -> bool:
     return source.startswith("git@") or bool(re.match(r"^(?:https?|ssh|git)://[^#?]+\.git(?:[#?/]|$)", source))
 
 
-class Copy(NamedTuple):
+class Copy(Record):
     """What a COPY/ADD brings in."""
 
-    step: Step
-    sources: list[str]  # as written, quotes removed
-    destination: str | None  # absolute and normalised; None when a variable hides it
-    from_stage: str | None  # the ``--from`` value
-    written_destination: str  # as written: ``.``, ``/app/``
-    whole_context: bool  # ``COPY . .``, ``ADD ./ /app``: every context file is an input of this layer
+    __slots__ = ("step", "sources", "destination", "from_stage", "written_destination", "whole_context")
+
+    def __init__(
+        self,
+        step: Step,
+        sources: list[str],  # as written, quotes removed
+        destination: str | None,  # absolute and normalised; None when a variable hides it
+        from_stage: str | None,  # the ``--from`` value
+        written_destination: str,  # as written: ``.``, ``/app/``
+        whole_context: bool,  # ``COPY . .``, ``ADD ./ /app``: every context file is an input of this layer
+    ) -> None:
+        self.step = step
+        self.sources = sources
+        self.destination = destination
+        self.from_stage = from_stage
+        self.written_destination = written_destination
+        self.whole_context = whole_context
 
     @property
     def instruction(self) -> Instruction:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from imagelint.context import LintContext
 from imagelint.edits import (
@@ -29,6 +28,7 @@ from imagelint.knowledge.steps import (
     walk,
 )
 from imagelint.lazy_pattern import LazyPattern
+from imagelint.records import Record
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.layer_merging.shared import (
     CREATORS,
@@ -43,11 +43,20 @@ from imagelint.rules.layer_merging.shared import (
 )
 
 
-class Created(NamedTuple):
-    path: str
-    what: str  # "the apt-get update", "the curl download"
-    step: Step
-    located: Located
+class Created(Record):
+    __slots__ = ("path", "what", "step", "located")
+
+    def __init__(
+        self,
+        path: str,
+        what: str,  # "the apt-get update", "the curl download"
+        step: Step,
+        located: Located,
+    ) -> None:
+        self.path = path
+        self.what = what
+        self.step = step
+        self.located = located
 
 
 def _cleaning(manager: pm.PackageManager, subcommands: tuple[str, ...], caches: tuple[str, ...]) -> dict[tuple[str, str], tuple[str, ...]]:

@@ -15,7 +15,6 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
@@ -34,6 +33,7 @@ from imagelint.knowledge.steps import (
     strip_glob,
     walk,
 )
+from imagelint.records import Record
 from imagelint.rule import Rule
 from imagelint.shell import Command
 
@@ -127,15 +127,26 @@ EXTRACTORS = {"unzip", "gunzip", "bunzip2", "unxz", "unlzma", "uncompress", "zca
 ARCHIVE_READERS = frozenset(EXTRACTORS | {"tar", "bsdtar", "xz", "gzip", "bzip2", "zstd"})
 
 
-class Brought(NamedTuple):
+class Brought(Record):
     """A file or tree a COPY/ADD brought in and a later RUN extracted or removed."""
 
-    copy: Copy
-    source: str
-    path: str  # where it landed
-    located: Located
-    step: Step
-    action: str  # "extract" or "remove"
+    __slots__ = ("copy", "source", "path", "located", "step", "action")
+
+    def __init__(
+        self,
+        copy: Copy,
+        source: str,
+        path: str,  # where it landed
+        located: Located,
+        step: Step,
+        action: str,  # "extract" or "remove"
+    ) -> None:
+        self.copy = copy
+        self.source = source
+        self.path = path
+        self.located = located
+        self.step = step
+        self.action = action
 
 
 def extracted_archives(located: Located, step: Step) -> list[str]:

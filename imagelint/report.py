@@ -8,6 +8,7 @@ matched to it) in :attr:`Report.image`; reporters render the image part when it 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from imagelint import __version__
@@ -93,7 +94,11 @@ class Report:
 
     @property
     def findings(self) -> list[Finding]:
-        return sorted((f for r in self.results for f in r.findings), key=Finding.sort_key)
+        return sorted(self._each_finding(), key=Finding.sort_key)
+
+    def _each_finding(self) -> Iterator[Finding]:
+        """Every finding, in no particular order (for counting: sorting costs)."""
+        return (f for r in self.results for f in r.findings)
 
     @property
     def all_errors(self) -> list[str]:
@@ -106,10 +111,10 @@ class Report:
     def count_at_or_above(self, threshold: Severity | None) -> int:
         if threshold is None:
             return 0
-        return sum(1 for r in self.results for f in r.findings if f.severity >= threshold)
+        return sum(1 for f in self._each_finding() if f.severity >= threshold)
 
     def summary(self) -> dict:
-        findings = [f for r in self.results for f in r.findings]  # only counted: not sorted
+        findings = list(self._each_finding())
         by_severity = Counter(str(f.severity) for f in findings)
         return {
             "files": len(self.results),

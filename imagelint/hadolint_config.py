@@ -48,8 +48,7 @@ _CODE = re.compile(r"^(DL|SC)\d{4}$")
 
 class Conversion:
     """What a hadolint config means for imagelint, with the reasons kept for the converted file.
-    Filled in by :func:`convert` (a plain class: every lint imports this module, and a dataclass
-    costs start-up)."""
+    Filled in by :func:`convert`."""
 
     def __init__(self, source: Path | None) -> None:
         self.source = source  # the .hadolint.yaml read; None when only HADOLINT_* variables were

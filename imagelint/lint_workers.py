@@ -126,14 +126,22 @@ def outcomes(
     executor.shutdown()
 
 
-def _block_stop_signals() -> set:
-    """Block SIGINT and SIGTERM in this thread (where the platform can); returns what to unblock."""
+def _stop_signals() -> set:
+    """SIGINT and SIGTERM, where this platform can block them (not on Windows: an empty set)."""
     import signal
 
-    stop = {getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name)}
-    if not stop or not hasattr(signal, "pthread_sigmask"):
+    if not hasattr(signal, "pthread_sigmask"):
         return set()
-    signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+    return {getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name)}
+
+
+def _block_stop_signals() -> set:
+    """Block SIGINT and SIGTERM in this thread; returns what to unblock."""
+    import signal
+
+    stop = _stop_signals()
+    if stop:
+        signal.pthread_sigmask(signal.SIG_BLOCK, stop)
     return stop
 
 
@@ -157,7 +165,7 @@ def _start_worker(settings: Settings, context: Path | None, target: str | None) 
     # Ctrl-C reaches the whole process group: the parent stops the run and reports it, once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _unblock({signal.SIGINT, signal.SIGTERM})  # forked while the parent had them blocked
+    _unblock(_stop_signals())  # forked (or spawned) while the parent had them blocked
     _WORKER.update(rules=engine.select_rules(settings), settings=settings, context=context, target=target)
 
 

@@ -10,6 +10,7 @@ the one place a finding is made (``imagelint analyze`` makes its image findings 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -90,27 +91,62 @@ def lint(
 
 def rules_that_may_fire(rules: list[Rule], dockerfile: Dockerfile, build_args: Mapping[str, str] | None = None) -> list[Rule]:
     """The rules whose declared conditions (``Rule.instructions``, ``Rule.mentions``) this file meets:
-    the others cannot find anything in it, so they are neither run nor, on a first run, imported."""
+    the others cannot find anything in it, so they are neither run nor, on a first run, imported.
+
+    This runs for every rule on every file, so it is one loop with no call per rule: on the corpus
+    a method and a generator per rule cost a third as much as the searches themselves."""
     kinds = {instruction.keyword for instruction in dockerfile.instructions}
     kinds.update(i.trigger.keyword for i in dockerfile.instructions if i.trigger is not None)
     folded = dockerfile.text.lower()
     if build_args:
         folded += "\n" + "\n".join(build_args.values()).lower()
-    mentioned = _Mentioned(folded)
-    return [rule for rule in rules if rule.may_fire(kinds, mentioned)]
+    _MentionPatterns.files_checked += 1
+    contains: dict[str, bool] = {}  # each word searched for once: several rules mention the same words
+    chosen = []
+    for rule in rules:
+        if rule.instructions and rule.instructions.isdisjoint(kinds):
+            continue
+        words = rule.mentions
+        if words:
+            pattern = _MentionPatterns.for_words(words)
+            if pattern is not None:
+                if pattern.search(folded) is None:
+                    continue
+            else:
+                for word in words:
+                    found = contains.get(word)
+                    if found is None:
+                        found = contains[word] = word in folded
+                    if found:
+                        break
+                else:
+                    continue
+        chosen.append(rule)
+    return chosen
 
 
-class _Mentioned(dict):
-    """Whether the file's case-folded text contains a word, each word searched for once (several
-    rules mention the same words) and only when a rule that may otherwise fire asks."""
+class _MentionPatterns:
+    """One compiled pattern for a rule that mentions many words, once a run has checked a few files.
 
-    def __init__(self, folded: str) -> None:
-        super().__init__()
-        self.folded = folded
+    Searching a word costs about 2 µs in a Dockerfile of average size, and a file holds none of the
+    words of most such rules, so each is searched in vain: one pattern scan for all of IL7003's 25
+    secret prefixes takes a sixth of the time. Compiling a pattern costs about as much as searching
+    its words in fifteen files, so patterns are compiled only once a run has checked that many word
+    by word: a one-file run (pre-commit) compiles none."""
 
-    def __missing__(self, word: str) -> bool:
-        found = self[word] = word in self.folded
-        return found
+    MANY_WORDS = 20
+    FILES_FIRST = 15
+    files_checked = 0
+    compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+    @classmethod
+    def for_words(cls, words: tuple[str, ...]) -> re.Pattern[str] | None:
+        if len(words) < cls.MANY_WORDS or cls.files_checked <= cls.FILES_FIRST:
+            return None
+        pattern = cls.compiled.get(words)
+        if pattern is None:
+            pattern = cls.compiled[words] = re.compile("|".join(map(re.escape, words)))
+        return pattern
 
 
 def shellcheck_findings(

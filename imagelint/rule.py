@@ -179,13 +179,6 @@ class Rule:
     def __repr__(self) -> str:
         return f"Rule({self.code} {self.name})"
 
-    def may_fire(self, kinds: frozenset[str] | set[str], mentioned: Mapping[str, bool]) -> bool:
-        """Whether the check can yield anything on a file with these instruction ``kinds``;
-        ``mentioned[word]``: whether the file's case-folded text contains ``word``."""
-        if self.instructions and self.instructions.isdisjoint(kinds):
-            return False
-        return not self.mentions or any(mentioned[word] for word in self.mentions)
-
     @cached_property
     def check(self) -> CheckFunction:
         """The check function, its module imported on first use. A rule built from a stale index

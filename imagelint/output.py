@@ -132,10 +132,17 @@ def plan_reports(formats: list[str] | None, outputs: list[str] | None, known: tu
 
 def same_file(a: Path, b: Path) -> bool:
     """Whether two existing paths name one file (through symlinks, ``./``, hard links)."""
+    identity = _file_identity(a)
+    return identity is not None and _file_identity(b) == identity
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode ``path`` names (through symlinks), or None if it names no file."""
     try:
-        return os.path.samefile(a, b)
+        status = os.stat(path)
     except (OSError, ValueError):
-        return False
+        return None
+    return status.st_dev, status.st_ino
 
 
 def written_inputs(written: list[Path], inputs: list[Path], walked: list[Path]) -> Path | None:
@@ -146,7 +153,8 @@ def written_inputs(written: list[Path], inputs: list[Path], walked: list[Path]) 
     for path in written:
         if not os.path.lexists(path):
             continue  # a new file replaces nothing
-        if any(same_file(path, given) for given in inputs):
+        identity = _file_identity(path)  # once, not once per input
+        if identity is not None and any(_file_identity(given) == identity for given in inputs):
             return path
         real = Path(os.path.realpath(path))
         if not (is_dockerfile_name(real.name) or is_compose_name(real.name)):

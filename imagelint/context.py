@@ -127,6 +127,13 @@ class LintContext:
         self.options = options or LintOptions()
         self._facts: dict[Callable, object] = {}
 
+    def forget_facts(self) -> None:
+        """Drop the facts worked out so far (the engine calls it once the file's rules have run).
+        A fact may keep the context (a rule family's helper object does), and that makes a cycle
+        that only the garbage collector frees: on the corpus its collections took 3% of the run.
+        Without the facts, the file's model is freed as soon as the lint returns."""
+        self._facts.clear()
+
     def fact(self, compute: Callable[[LintContext], T]) -> T:
         """``compute(self)``, computed on the first call only.
 

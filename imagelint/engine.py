@@ -85,6 +85,7 @@ def lint(
             findings.append(made)
     if settings.shellcheck:
         findings += shellcheck_findings(context, settings, suppressions, crashes)
+    context.forget_facts()
     findings.sort(key=Finding.sort_key)
     return findings, crashes
 

@@ -8,35 +8,69 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 
 PREFETCH_CHUNKS = 8  # chunks that may wait in memory, read ahead of the parser (by default)
+# How long a reader waits for a whole batch of chunks before it takes the chunks that came so far.
+_HELD_WAIT = 0.02
 
 
 class ChunkStream(io.RawIOBase):
     """A read-only file over an iterator of byte chunks (a streamed HTTP body).
 
     A background thread pulls the chunks, so the sender (the Docker daemon, a registry) keeps sending
-    while the tar headers are being parsed; at most ``prefetch`` chunks wait in memory. Errors raised
+    while the tar headers are being parsed; at most ``prefetch`` pieces wait in memory. Errors raised
     by the iterator reach the reader unchanged. With ``join_bytes``, small chunks (the daemon sends
-    32 KiB ones) are joined up to that size before they are handed over: each handover between the
-    threads costs more than copying the bytes.
+    32 KiB ones) are handed over in batches of at least that many bytes (each handover between the
+    threads costs more than the bytes it carries), as lists, not joined: a reader copies the bytes
+    once anyway. A reader that has waited :data:`_HELD_WAIT` seconds for a whole batch takes what
+    has come so far: the daemon ends its stream only after cleaning up its export (tenths of a
+    second for a big image), and the archive's last bytes, which came long before, must not wait.
     """
 
     def __init__(self, chunks: Iterable[bytes], prefetch: int = PREFETCH_CHUNKS, join_bytes: int = 0) -> None:
         self._queue: queue.Queue = queue.Queue(maxsize=prefetch)
         self._pending = memoryview(b"")
+        self._batch: list[bytes] = []  # the chunks of the batch being read, last first
         self._finished = False
         self._stop = threading.Event()
         self._join_bytes = join_bytes
+        # Chunks received but not handed over yet. The pump moves them onto the queue as a batch, and
+        # the reader takes them only when the queue is empty, both under the lock: so a chunk held
+        # here always comes after everything the reader had before.
+        self._held: list[bytes] = []
+        self._held_bytes = 0
+        self._held_lock = threading.Lock()
         self._thread = threading.Thread(target=self._pump, args=(iter(chunks),), daemon=True)
         self._thread.start()
 
     def _pump(self, chunks: Iterator[bytes]) -> None:
         try:
-            for chunk in _joined(chunks, self._join_bytes) if self._join_bytes else chunks:
-                if not self._offer(chunk):
+            for chunk in chunks:
+                piece = self._hold(chunk) if self._join_bytes else chunk
+                if piece is not None and not self._offer(piece):
                     return
+            rest = self._take_held()
+            if rest and not self._offer(rest):
+                return
             self._offer(None)
         except BaseException as err:  # handed to the reading thread, which raises it
             self._offer(err)
+
+    def _hold(self, chunk: bytes) -> list[bytes] | None:
+        """Keep ``chunk`` with the others held; the batch once they reach ``join_bytes``."""
+        with self._held_lock:
+            self._held.append(chunk)
+            self._held_bytes += len(chunk)
+            if self._held_bytes < self._join_bytes:
+                return None
+            return self._detach_held()
+
+    def _take_held(self) -> list[bytes]:
+        with self._held_lock:
+            return self._detach_held()
+
+    def _detach_held(self) -> list[bytes]:
+        held = self._held
+        self._held, self._held_bytes = [], 0
+        return held
 
     def _offer(self, item) -> bool:
         while not self._stop.is_set():
@@ -52,38 +86,51 @@ class ChunkStream(io.RawIOBase):
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
         while not self._pending:
+            if self._batch:
+                self._pending = memoryview(self._batch.pop())
+                continue
             if self._finished:
                 return 0
-            item = self._queue.get()
+            item = self._next_item()
             if item is None:
                 self._finished = True
                 return 0
             if isinstance(item, BaseException):
                 self._finished = True
                 raise item
-            self._pending = memoryview(item)
-        count = min(len(buffer), len(self._pending))
-        buffer[:count] = self._pending[:count]
-        self._pending = self._pending[count:]
-        return count
+            if isinstance(item, list):
+                item.reverse()
+                self._batch = item
+            else:
+                self._pending = memoryview(item)
+        # As much as the buffer takes of what is here, the rest of the batch included: no wait.
+        view = memoryview(buffer).cast("B")
+        filled = 0
+        while True:
+            count = min(len(view) - filled, len(self._pending))
+            view[filled : filled + count] = self._pending[:count]
+            self._pending = self._pending[count:]
+            filled += count
+            if filled == len(view) or not self._batch:
+                return filled
+            self._pending = memoryview(self._batch.pop())
+
+    def _next_item(self):
+        """The next piece from the queue; with ``join_bytes``, what is held when none comes in time."""
+        if not self._join_bytes:
+            return self._queue.get()
+        while True:
+            try:
+                return self._queue.get(timeout=_HELD_WAIT)
+            except queue.Empty:
+                pass
+            with self._held_lock:
+                if self._held and self._queue.empty():
+                    return self._detach_held()
 
     def close(self) -> None:
         self._stop.set()  # a reader that gave up early must not leave the pump blocked forever
         super().close()
-
-
-def _joined(chunks: Iterator[bytes], size: int) -> Iterator[bytes]:
-    """The chunks joined into pieces of at least ``size`` bytes (the last one may be shorter)."""
-    pieces: list[bytes] = []
-    held = 0
-    for chunk in chunks:
-        pieces.append(chunk)
-        held += len(chunk)
-        if held >= size:
-            yield pieces[0] if len(pieces) == 1 else b"".join(pieces)
-            pieces, held = [], 0
-    if pieces:
-        yield b"".join(pieces)
 
 
 class DigestReader(io.RawIOBase):

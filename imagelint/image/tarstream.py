@@ -163,6 +163,23 @@ class Window(io.RawIOBase):
             self.remaining = remaining - len(data)
         return data
 
+    def read1(self, size: int) -> bytes:
+        """At most ``size`` bytes, and only those the source has at hand when it can tell (its own
+        ``read1``): the reader of a stream gets the bytes that came, without waiting for more."""
+        if self.remaining is not None:
+            size = min(size, self.remaining)
+        if size <= 0:
+            return b""
+        if self._head:
+            data = self._from_head(size)
+        else:
+            read1 = getattr(self._source, "read1", None)
+            data = read1(size) if read1 is not None else self._source.read(size)
+        self.consumed += len(data)
+        if self.remaining is not None:
+            self.remaining -= len(data)
+        return data
+
     def readinto(self, buffer) -> int:  # type: ignore[override]
         view = memoryview(buffer).cast("B")
         if self.remaining is not None and len(view) > self.remaining:
@@ -312,7 +329,8 @@ class TarReader:
         have = len(pieces[0])
         want = max(count - have, _READ_AHEAD)
         while have < count:
-            data = self._source.read(want)
+            # Only what has come: the end of an archive must not wait for the end of its stream.
+            data = self._source.read1(want)
             if not data:
                 break
             pieces.append(data)

@@ -148,32 +148,38 @@ _TOKEN_PREFIXES = (
     "xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-", "k_live_", "AIza", "npm_", "pypi-", "PRIVATE KEY",
 )  # fmt: skip
 _TOKEN_HINT = re.compile("|".join(map(re.escape, _TOKEN_PREFIXES)) + r"|://[^\s/@]*:[^\s/@]*@")
-_OPTION_HINT = LazyPattern(r"""(?<![\w-])(?:-u|-U|--user|--proxy-user)(?:=|[ \t]*)["']?[^\s:"'$]+:|-passw""")
+# Led by the "-" both alternatives start with (the lookbehind checks the character before it), so
+# that the search skips to each "-" instead of trying the alternatives at every position.
+_OPTION_HINT = LazyPattern(r"""-(?:(?<![\w-]-)(?:u|U|-user|-proxy-user)(?:=|[ \t]*)["']?[^\s:"'$]+:|passw)""")
 # What a text find_tokens finds anything in contains, lower-cased: the token prefixes, a URL's "://",
-# and the option substrings _may_hold_tokens tests ("-u" also stands for "-U"). IL7003's firing condition.
+# and the option substrings _may_hold_option_password tests ("-u" also stands for "-U"). IL7003's firing condition.
 TOKEN_MENTIONS = (*(prefix.lower() for prefix in _TOKEN_PREFIXES), "://", "-u", "-passw")
 
 
-def _may_hold_tokens(text: str) -> bool:
-    if _TOKEN_HINT.search(text):
-        return True
+def _may_hold_option_password(text: str) -> bool:
     # Substring tests first: they are much cheaper than the pattern, and most commands have neither.
     return ("-u" in text or "-U" in text or "-passw" in text) and _OPTION_HINT.search(text) is not None
 
 
 def find_tokens(text: str) -> list[TokenMatch]:
-    if not _may_hold_tokens(text):
+    # Each hint stands for its own scans: a text with ``--disabled-password`` (common) needs only
+    # the command-line scan, one with a URL only the token and URL ones.
+    may_hold_tokens = _TOKEN_HINT.search(text) is not None
+    may_hold_option_password = _may_hold_option_password(text)
+    if not (may_hold_tokens or may_hold_option_password):
         return []
     found: list[TokenMatch] = []
-    for kind, pattern in TOKEN_FORMATS:
-        for match in pattern.finditer(text):
-            found.append(TokenMatch(kind, match.start(), match.end(), match.group(0)))
-    for match in URL_CREDENTIALS.finditer(text):
-        password = match.group(2)
-        if password.startswith("$") or "${" in password or not is_literal_secret_value(password):
-            continue
-        found.append(TokenMatch("a password in a URL", match.start(2), match.end(2), password))
-    found.extend(_command_line_passwords(text))
+    if may_hold_tokens:
+        for kind, pattern in TOKEN_FORMATS:
+            for match in pattern.finditer(text):
+                found.append(TokenMatch(kind, match.start(), match.end(), match.group(0)))
+        for match in URL_CREDENTIALS.finditer(text):
+            password = match.group(2)
+            if password.startswith("$") or "${" in password or not is_literal_secret_value(password):
+                continue
+            found.append(TokenMatch("a password in a URL", match.start(2), match.end(2), password))
+    if may_hold_option_password:
+        found.extend(_command_line_passwords(text))
     found.sort(key=lambda t: (t.start, -t.end))
     # A token inside a URL is reported once, as the token.
     kept: list[TokenMatch] = []

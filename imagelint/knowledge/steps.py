@@ -140,44 +140,24 @@ def _workdir_after(instruction: Instruction, current: str) -> str:
     return resolve(expanded, current)
 
 
-def _final_workdirs(ctx: LintContext) -> dict[int, str]:
-    """WORKDIR at the end of each stage (a child stage built FROM it starts there)."""
-    ends: dict[int, str] = {}
-    for stage in ctx.stages:
-        current = ends.get(stage.parent.index, "/") if stage.parent else "/"
-        for instruction in stage.instructions:
-            if instruction.keyword == "WORKDIR":
-                current = _workdir_after(instruction, current)
-        ends[stage.index] = current
-    return ends
-
-
-def _stage_steps(stage: Stage, workdirs: dict[int, str]) -> list[Step]:
-    """The stage's own instructions in order (FROM and ONBUILD left out); ``workdirs``: the
-    WORKDIR each stage ends with, where a child stage starts."""
-    current = workdirs.get(stage.parent.index, "/") if stage.parent else "/"
-    steps = []
+def _stage_steps(stage: Stage, start: str) -> tuple[list[Step], list[Step], str]:
+    """The stage's own instructions in order (FROM and ONBUILD left out), its ONBUILD triggers in
+    order (they run in the image built FROM this one), and the WORKDIR it ends with; ``start``:
+    the WORKDIR its parent stage ends with."""
+    current, trigger_workdir = start, "/"
+    steps, triggers = [], []
     for instruction in stage.instructions[1:]:
         if instruction.keyword == "ONBUILD":
+            trigger = instruction.trigger
+            if trigger is not None:
+                if trigger.keyword == "WORKDIR":
+                    trigger_workdir = _workdir_after(trigger, trigger_workdir)
+                triggers.append(Step(trigger, stage, trigger_workdir))
             continue
         if instruction.keyword == "WORKDIR":
             current = _workdir_after(instruction, current)
         steps.append(Step(instruction, stage, current))
-    return steps
-
-
-def _onbuild_steps(stage: Stage) -> list[Step]:
-    """A stage's ONBUILD triggers, in order: they run in the image built FROM this one."""
-    current = "/"
-    steps = []
-    for instruction in stage.instructions:
-        trigger = instruction.trigger if instruction.keyword == "ONBUILD" else None
-        if trigger is None:
-            continue
-        if trigger.keyword == "WORKDIR":
-            current = _workdir_after(trigger, current)
-        steps.append(Step(trigger, stage, current))
-    return steps
+    return steps, triggers, current
 
 
 class Sequence:
@@ -236,20 +216,21 @@ class _StageTree(Record):
 
 
 def _stage_tree(ctx: LintContext) -> _StageTree:
-    workdirs = _final_workdirs(ctx)
-    children: dict[int, list[int]] = {s.index: [] for s in ctx.stages}
+    steps: dict[int, list[Step]] = {}
+    triggers: dict[int, list[Step]] = {}
+    children: dict[int, list[int]] = {}
     roots = []
-    for stage in ctx.stages:
+    ends: dict[int, str] = {}  # the WORKDIR each stage ends with, where a child stage starts
+    for stage in ctx.stages:  # in order: a stage is built FROM an earlier one (or an image)
+        children[stage.index] = []
         if stage.parent is None:
             roots.append(stage.index)
+            start = "/"
         else:
             children[stage.parent.index].append(stage.index)
-    return _StageTree(
-        {s.index: _stage_steps(s, workdirs) for s in ctx.stages},
-        {s.index: _onbuild_steps(s) for s in ctx.stages},
-        children,
-        roots,
-    )
+            start = ends[stage.parent.index]
+        steps[stage.index], triggers[stage.index], ends[stage.index] = _stage_steps(stage, start)
+    return _StageTree(steps, triggers, children, roots)
 
 
 def walk(
@@ -287,6 +268,14 @@ def walk(
             for step in triggers:
                 sequence.steps.append(step)
                 yield sequence, len(sequence.steps) - 1, step, state
+
+
+def every_step(ctx: LintContext) -> Iterator[Step]:
+    """Each step of every stage, then each ONBUILD trigger, once and in no sequence: for a cheap
+    first look at a Dockerfile, before (or instead of) a :func:`walk`."""
+    tree: _StageTree = ctx.fact(_stage_tree)
+    for steps in (*tree.steps.values(), *tree.triggers.values()):
+        yield from steps
 
 
 _NOT_OWNED = sys.maxsize  # ``own`` of a stage walked only for its children: none of its steps is reported
@@ -434,11 +423,9 @@ def run_commands(ctx: LintContext, step: Step) -> list[Located]:
 def _located_commands(ctx: LintContext) -> dict[int, list[Located]]:
     """RUN instruction id -> its commands, each with the directory it runs in."""
     located: dict[int, list[Located]] = {}
-    tree: _StageTree = ctx.fact(_stage_tree)
-    for steps in (*tree.steps.values(), *tree.triggers.values()):
-        for step in steps:
-            if step.keyword == "RUN" and id(step.instruction) not in located:
-                located[id(step.instruction)] = _locate(ctx, step)
+    for step in every_step(ctx):
+        if step.keyword == "RUN" and id(step.instruction) not in located:
+            located[id(step.instruction)] = _locate(ctx, step)
     return located
 
 

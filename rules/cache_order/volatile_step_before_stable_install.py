@@ -8,7 +8,18 @@ from collections.abc import Iterator
 from imagelint.context import LintContext
 from imagelint.knowledge import package_managers as pm
 from imagelint.knowledge.installs import URL, dependency_install, download_target, named_install, urls
-from imagelint.knowledge.steps import Located, Sequence, Step, expand_word, is_under, references_variable, resolve, run_commands, walk
+from imagelint.knowledge.steps import (
+    Located,
+    Sequence,
+    Step,
+    every_step,
+    expand_word,
+    is_under,
+    references_variable,
+    resolve,
+    run_commands,
+    walk,
+)
 from imagelint.lazy_pattern import LazyPattern
 from imagelint.rule import Rule, Violation, rule
 from imagelint.variables import Scope
@@ -51,6 +62,15 @@ def _volatile_arg(step: Step) -> list[str]:
         if _VOLATILE_ARG.match(name) and name.upper() not in _NOT_VOLATILE:
             names.append(name)
     return names
+
+
+def _copied_tree(step: Step) -> str | None:
+    """Where a COPY/ADD of the whole build context puts it (not onto /, where it cannot be told
+    apart from the image's files)."""
+    copy = step.copy
+    if copy is not None and copy.whole_context and copy.destination not in (None, "/"):
+        return copy.destination
+    return None
 
 
 def _touches(text: str, cwd: str, root: str, scope: Scope | None) -> bool:
@@ -214,6 +234,10 @@ def volatile_step_before_stable_install(ctx: LintContext, rule: Rule) -> Iterato
     Move the installs above the volatile step; declare commit/date ARGs right before the
     instruction that uses them (usually a LABEL at the end).
     """
+    if not any(
+        _volatile_arg(step) or _copied_tree(step) for step in every_step(ctx) if step.keyword in ("ARG", "COPY", "ADD")
+    ):
+        return  # most Dockerfiles: no step changes on every build, no walk needed
     # (a stage's sequence, volatile position) -> the volatile step and the independent RUNs of
     # that stage after it
     found: dict[tuple[Sequence, int], tuple[tuple[Step, str, str], list[Located]]] = {}
@@ -221,10 +245,9 @@ def volatile_step_before_stable_install(ctx: LintContext, rule: Rule) -> Iterato
         volatiles = state.volatiles
         for name in _volatile_arg(step):
             volatiles.append((step, "arg", name))
-        copy = step.copy
-        if copy is not None and copy.whole_context and copy.destination not in (None, "/"):
-            if not any(kind == "copy" for _, kind, _ in volatiles):
-                volatiles.append((step, "copy", copy.destination))
+        tree = _copied_tree(step)
+        if tree is not None and not any(kind == "copy" for _, kind, _ in volatiles):
+            volatiles.append((step, "copy", tree))
         if step.keyword != "RUN" or index < sequence.own:
             continue
         for position, volatile_step in enumerate(volatiles):

@@ -76,6 +76,9 @@ _CLEAN_COMMANDS = {
 
 
 _CLEANERS = frozenset(name for name, _ in _CLEAN_COMMANDS)
+# Programs that may create or clean up what the rule follows (pip and python aside: pm.may_run_pip);
+# the rule asks nothing of any other command.
+_FOLLOWED = CREATORS | _CLEANERS | {"rm"}
 
 
 def _cleaned_paths(located: Located, step: Step) -> list[str]:
@@ -196,6 +199,8 @@ def cleanup_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
         created = state.created
         kept_out: list[str] | None = None  # the step's cache mounts, looked up once a command creates something
         for located in run_commands(ctx, step):
+            if located.name not in _FOLLOWED and not pm.may_run_pip(located.name):
+                continue
             # Nothing created yet (the first RUNs): no need to ask what a command cleans up.
             cleaned = _cleaned_paths(located, step) if created else ()
             if cleaned:  # most commands clean nothing: the lists below are made for the few that do

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.knowledge.installs import installed_names, package_removal
-from imagelint.knowledge.package_managers import MANAGERS, may_run_pip
+from imagelint.knowledge.package_managers import MANAGERS, manager as manager_of, may_run_pip
 from imagelint.knowledge.steps import Step, run_commands, size_rule_stages, walk
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.layer_merging.shared import SIZE_OPTIONS
@@ -73,6 +73,8 @@ def package_removed_in_later_layer(ctx: LintContext, rule: Rule) -> Iterator[Vio
         installed = state.installed
         here: dict[tuple[str, str], Step] = {}
         for located in run_commands(ctx, step):
+            if manager_of(located.name) is None and not may_run_pip(located.name):
+                continue  # most commands: neither an install nor a removal, no need to ask both
             removal = package_removal(located.command, located.name)
             if removal is not None:
                 manager, names = removal

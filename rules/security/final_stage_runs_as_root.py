@@ -321,18 +321,25 @@ def _entrypoint_scripts(ctx: LintContext, stages: list[Stage], argv: list[str]) 
     root: Path | None = None  # the context's real path, resolved once it is needed
     for link in stages:
         for instruction in link.instructions:
-            destination = instruction.words()[-1] if instruction.keyword in ("COPY", "ADD") and instruction.words() else None
+            if instruction.keyword not in ("COPY", "ADD"):
+                continue  # no context sources
+            words = instruction.words()
+            destination = words[-1] if words else None
             for source in context_sources(instruction):
                 for program in programs:
-                    candidate = _copied_as(source.path, destination, program, len(instruction.words()) > 2)
+                    candidate = _copied_as(source.path, destination, program, len(words) > 2)
                     if candidate is None:
                         continue
                     path = context.root / candidate
                     try:
+                        # One stat first: most candidates are no file, and resolving a path
+                        # stats each of its directories.
+                        if not path.is_file():
+                            continue
                         if root is None:
                             root = context.root.resolve()
                         inside = path.resolve().is_relative_to(root)  # no symlink out of the context
-                        if inside and path.is_file() and path.stat().st_size <= _SCRIPT_LIMIT:
+                        if inside and path.stat().st_size <= _SCRIPT_LIMIT:
                             yield path.read_text(encoding="utf-8", errors="replace")
                     except (OSError, RuntimeError):  # RuntimeError: a symlink loop
                         continue

@@ -56,11 +56,13 @@ class Command:
         "raw_words",
         "redirects",
         "subshell",  # runs in a child shell: ( ... ), $( ... ), `...`, `sh -c '...'`
-        # Rules ask for ``name``, ``subcommand()`` and the like millions of times on a corpus, and a
-        # parsed command never changes, so each answer is worked out once. Every cache remembers the
+        # The program's base name ('apt-get' for /usr/bin/apt-get). Rules read it about ten times a
+        # command, so it is worked out when the command is made (``with_words`` makes a new one).
+        "name",
+        # Rules ask for ``subcommand()`` and the like millions of times on a corpus, and a parsed
+        # command never changes, so each answer is worked out once. Every cache remembers the
         # ``words`` list it was worked out from: a command given another list (``with_words`` makes
         # a new command anyway) is answered afresh, never from a stale cache.
-        "_name_cache",
         "_option_args_cache",
         "_positionals_cache",  # positionals() with the built-in table of value options, the usual question
     )
@@ -90,7 +92,7 @@ class Command:
         self.raw_words: list[Word] = [] if raw_words is None else raw_words
         self.redirects: list[Redirect] = [] if redirects is None else redirects
         self.subshell = subshell
-        self._name_cache: tuple[list[Word], str] | None = None
+        self.name = _basename(words[0].value) if words else ""
         self._option_args_cache: tuple[list[Word], list[str]] | None = None
         self._positionals_cache: tuple[list[Word], list[str]] | None = None
 
@@ -112,15 +114,6 @@ class Command:
             self.redirects,
             self.subshell,
         )
-
-    @property
-    def name(self) -> str:
-        cache = self._name_cache
-        if cache is not None and cache[0] is self.words:
-            return cache[1]
-        words = self.words
-        self._name_cache = (words, _basename(words[0].value) if words else "")
-        return self._name_cache[1]
 
     @property
     def args(self) -> list[str]:

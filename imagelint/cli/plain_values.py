@@ -83,6 +83,8 @@ def _plain(annotation, info, value, param, ctx, coerce_cli_path):
         return _NOT_PLAIN if any(item is _NOT_PLAIN for item in items) else items
     if annotation is str:
         return value if isinstance(value, str) else _NOT_PLAIN
+    if annotation is int and type(value) is int:  # an option's default
+        return _in_range(value, info)
     if not isinstance(value, str):
         return _NOT_PLAIN
     if isinstance(annotation, type) and issubclass(annotation, Enum):
@@ -93,9 +95,9 @@ def _plain(annotation, info, value, param, ctx, coerce_cli_path):
         folded = value.casefold()
         return next((member for member in annotation if str(member.value).casefold() == folded), _NOT_PLAIN)
     if annotation is int:
-        if getattr(info, "min", None) is not None or getattr(info, "max", None) is not None:
+        if not _WHOLE_NUMBER.fullmatch(value):
             return _NOT_PLAIN
-        return int(value) if _WHOLE_NUMBER.fullmatch(value) else _NOT_PLAIN
+        return _in_range(int(value), info)
     if isinstance(annotation, type) and issubclass(annotation, Path) and value:
         path_type = getattr(info, "path_type", None) or annotation
         if not (isinstance(path_type, type) and issubclass(path_type, Path)):
@@ -104,3 +106,12 @@ def _plain(annotation, info, value, param, ctx, coerce_cli_path):
         # it needs no pydantic to make one.
         return coerce_cli_path(path_type(value), info, path_type=path_type, param=param, ctx=ctx)
     return _NOT_PLAIN
+
+
+def _in_range(number: int, info):
+    """``number`` when it is within the option's ``min`` and ``max`` (whatever ``clamp`` says);
+    otherwise typer clamps it or says why not."""
+    low, high = getattr(info, "min", None), getattr(info, "max", None)
+    if (low is not None and number < low) or (high is not None and number > high):
+        return _NOT_PLAIN
+    return number

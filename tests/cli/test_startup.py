@@ -139,3 +139,28 @@ def test_the_lint_summary_is_the_table_tabulate_draws():
     rows = [[code, by_code[code].name, str(by_code[code].severity), n] for code, n in report.summary()["by_rule"].items()]
     expected = tabulate(rows, headers=["rule", "name", "severity", "count"], tablefmt="simple")
     assert expected in out.getvalue()
+
+
+def test_analyzing_an_archive_imports_no_pydantic(tmp_path):
+    """typer would build a pydantic adapter for ``--max-changes`` (a number with a minimum) even when
+    it is not given; the archive is read while that import would be taking a third of a second."""
+    from tests.support.generated_images import many_files, write_saved_image
+
+    archive = tmp_path / "small.tar"
+    with archive.open("wb") as out:
+        write_saved_image(out, [many_files(10)], tag="example/small:1")
+    for given in ((), ("--max-changes", "5")):
+        modules, result = _modules_loaded("analyze", f"docker-archive:{archive}", "--format", "json", "--fail-on", "never", *given,
+                                          cwd=tmp_path)
+        assert result.returncode == 0, result.stderr.decode()[-2000:]
+        assert json.loads(result.stdout)["image"]["name"] == "example/small:1"
+        assert not [m for m in modules if m == "pydantic" or m.startswith("pydantic.")]
+
+
+def test_a_number_below_an_options_minimum_gets_typers_own_error(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "imagelint", "analyze", "docker-archive:missing.tar", "--max-changes", "-1"],
+        cwd=tmp_path, capture_output=True, timeout=120, env={**os.environ, "NO_COLOR": "1"},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "Invalid value for '--max-changes'" in result.stderr.decode() and "greater than or equal to 0" in result.stderr.decode()

@@ -16,11 +16,12 @@ from imagelint.buildcontext import BuildContext
 from imagelint.dockerfile import Dockerfile, Instruction, ParseProblem, Stage
 from imagelint.limits import SHELL_TOKENS, over_limit_message
 from imagelint.rule import Violation
-from imagelint.shell import SHELLS, Command, Script, parse_script
+from imagelint.shell import SHELLS, Command, RecentScripts, Script
 
 T = TypeVar("T")
 
 _UNKNOWN = object()  # LintContext.fact: not computed yet (None is a fact like any other)
+_RECENT_SCRIPTS = RecentScripts()  # RUN scripts of the last files linted in this process
 
 _WINDOWS_IMAGES = ("windows", "servercore", "nanoserver", "dotnet/framework")
 _WINDOWS_SHELLS = ("powershell", "pwsh", "cmd", "cmd.exe", "powershell.exe", "pwsh.exe")
@@ -283,10 +284,12 @@ class LintContext:
         """
         scripts: list[RunScript] = []
         room = SHELL_TOKENS.value()
+        taken: set[int] = set()
 
         def parse(text: str, escape: str = "\\") -> Script:
             nonlocal room
-            script = parse_script(text, escape=escape, max_tokens=room)
+            script = _RECENT_SCRIPTS.parse(text, escape, room, taken)
+            taken.add(id(script))
             room = max(0, room - script.tokens)
             return script
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from imagelint.shell.model import Command, Redirect, Script, Word
 from imagelint.shell.options import KNOWN_VALUE_OPTIONS
-from imagelint.shell.parser import MAX_DEPTH, parse_script
+from imagelint.shell.parser import MAX_DEPTH, RecentScripts, parse_script
 from imagelint.shell.wrappers import SHELLS, WRAPPERS
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "SHELLS",
     "WRAPPERS",
     "Command",
+    "RecentScripts",
     "Redirect",
     "Script",
     "Word",

@@ -156,9 +156,10 @@ class RunFiles(Record):
         given = [p for p in paths or [] if p != "-"]
         if not paths and not compose_files:
             given = ["."]  # lint with no path walks the current directory
-        inputs = [Path(p) for p in given if not os.path.isdir(p)] + [Path(p) for p in compose_files or []]
+        directories = {p for p in given if os.path.isdir(p)}  # one stat per path: a corpus run names thousands
+        inputs = [Path(p) for p in given if p not in directories] + [Path(p) for p in compose_files or []]
         inputs += [config] if config is not None else []
-        return cls(tuple(inputs), tuple(Path(p) for p in given if os.path.isdir(p)), baseline)
+        return cls(tuple(inputs), tuple(Path(p) for p in given if p in directories), baseline)
 
     @classmethod
     def of_analyze(cls, image: str, dockerfile, dive_ci, config) -> RunFiles:

@@ -40,6 +40,12 @@ def sarif_document(report: Report) -> dict:
     rules = list(report.rules)
     index = {rule.code: position for position, rule in enumerate(rules)}
     located = locate(report, Sources(report))
+    # ShellCheck's codes (--shellcheck) are not imagelint rules: each one found gets a descriptor
+    # after the rules', so that a viewer shows its wiki page (GitHub's alert links "rule help").
+    unknown = {item.finding.rule for item in located if item.finding.rule not in index}
+    shellcheck_codes = sorted(code for code in unknown if _is_shellcheck_code(code)) if unknown else []
+    for code in shellcheck_codes:
+        index[code] = len(index)
     artifacts: dict[str, int] = {}
     for item in located:
         if item.path is not None and item.path not in artifacts:
@@ -51,7 +57,7 @@ def sarif_document(report: Report) -> dict:
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
-                "rules": [_rule(rule) for rule in rules],
+                "rules": [_rule(rule) for rule in rules] + [_shellcheck_rule(code) for code in shellcheck_codes],
             }
         },
         "invocations": [_invocation(report)],
@@ -91,6 +97,26 @@ def _rule(rule) -> dict:
         "help": {"text": rule.doc.markdown, "markdown": rule.doc.markdown},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": properties,
+    }
+
+
+def _is_shellcheck_code(code: str) -> bool:
+    from imagelint import shellcheck  # only a --shellcheck run needs it
+
+    return shellcheck.is_shellcheck_code(code)
+
+
+def _shellcheck_rule(code: str) -> dict:
+    from imagelint import shellcheck  # only a --shellcheck run needs it
+
+    wiki = f"https://www.shellcheck.net/wiki/{code}"
+    return {
+        "id": code,
+        "name": shellcheck.NAME,
+        "shortDescription": {"text": f"ShellCheck {code} in a RUN script"},
+        "helpUri": wiki,
+        "help": {"text": f"See ShellCheck's page for {code}: {wiki}", "markdown": f"See ShellCheck's page for [{code}]({wiki})."},
+        "properties": {"family": shellcheck.FAMILY, "tags": [shellcheck.NAME, "dockerfile"]},
     }
 
 

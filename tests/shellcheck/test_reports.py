@@ -50,3 +50,21 @@ def test_junit_has_a_failing_case_for_each_shellcheck_code(report):
 def test_sarif_results_carry_the_shellcheck_code(report):
     results = json.loads(rendered("sarif", report))["runs"][0]["results"]
     assert [r["ruleId"] for r in results if r["ruleId"].startswith("SC")] == ["SC2164"]
+
+
+def test_sarif_describes_each_shellcheck_code_found(report):
+    """A code scanning alert shows its rule's help: each ShellCheck code found gets a descriptor,
+    after imagelint's rules, and its results point at it; the document stays valid SARIF."""
+    document = json.loads(rendered("sarif", report))
+    run = document["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    (result,) = [r for r in run["results"] if r["ruleId"] == "SC2164"]
+    descriptor = rules[result["ruleIndex"]]
+    assert descriptor["id"] == "SC2164" and descriptor["name"] == "shellcheck"
+    assert descriptor["helpUri"].endswith("/wiki/SC2164")
+    assert [rule["id"] for rule in rules if rule["id"].startswith("SC")] == ["SC2164"]
+
+
+def test_sarif_with_shellcheck_findings_is_valid_sarif(report, schemas_dir):
+    schema = json.loads((schemas_dir / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(json.loads(rendered("sarif", report)), schema, cls=jsonschema.Draft7Validator)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -53,7 +54,7 @@ def _world_writable(mode: str) -> bool:
     mentions=("chmod",),
 )
 def world_writable_permissions(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
-    """`chmod 777` (or `a+w`, `COPY --chmod=777`): every user in the container can change those files.
+    """`chmod 777` (or `a+w`, `COPY --chmod=777`, `find -exec chmod 777`): every user in the container can change those files.
 
     ## Why
     A world-writable program, config or directory lets any process in the container (including a
@@ -79,6 +80,11 @@ def world_writable_permissions(ctx: LintContext, rule: Rule) -> Iterator[Violati
     FROM alpine:3.20
     COPY --chmod=777 app/ /srv/app/
     ```
+    ```dockerfile
+    FROM debian:bookworm-slim
+    COPY app/ /srv/app/
+    RUN find /srv/app -type d -exec chmod 777 {} +
+    ```
 
     ## Good
     ```dockerfile
@@ -86,13 +92,13 @@ def world_writable_permissions(ctx: LintContext, rule: Rule) -> Iterator[Violati
     RUN mkdir -p /var/run/app && chmod 1777 /var/run/app
     ```
     ```dockerfile
-    FROM registry.access.redhat.com/ubi9/ubi-minimal
+    FROM registry.example.com/ubi9/ubi-minimal
     RUN mkdir -p /opt/app && chgrp -R 0 /opt/app && chmod -R g=u /opt/app
     ```
     ```dockerfile
     FROM golang:1.22 AS build
     RUN chmod -R 777 /go
-    FROM gcr.io/distroless/static:nonroot
+    FROM registry.example.com/distroless/static:nonroot
     COPY --from=build /go/bin/app /app
     ```
 
@@ -103,10 +109,10 @@ def world_writable_permissions(ctx: LintContext, rule: Rule) -> Iterator[Violati
     for run in ctx.shipped_scripts:
         # A scratch directory the same RUN deletes again never reaches the image (official nginx).
         removed = {a for c in run.commands("rm") for a in c.args if not a.startswith("-")}
-        for command in run.commands("chmod"):
-            mode = next((a for a in command.args if not a.startswith("-") or re.fullmatch(r"-[rwxXst]+", a)), None)
+        for command, arguments, found_paths in _chmods(run):
+            mode = next((a for a in arguments if not a.startswith("-") or re.fullmatch(r"-[rwxXst]+", a)), None)
             if mode is not None and _world_writable(mode):
-                paths = [a for a in command.args[command.args.index(mode) + 1 :] if not a.startswith("-")]
+                paths = found_paths or [a for a in arguments[arguments.index(mode) + 1 :] if not a.startswith("-")]
                 if paths and all(p in removed for p in paths):
                     continue
                 shown = _describe(paths, run.instruction)
@@ -134,6 +140,27 @@ def world_writable_permissions(ctx: LintContext, rule: Rule) -> Iterator[Violati
                 f"{instruction.keyword} --chmod={mode} makes the copied files writable by every user; use 755 or 644",
                 instruction,
             )
+
+
+def _chmods(run: RunScript) -> Iterator[tuple[Command, list[str], list[str]]]:
+    """Each chmod the RUN runs, as (command, chmod's arguments, the paths it is given when a ``find``
+    runs it): plain ones (``xargs chmod`` included) and those of ``find ... -exec chmod 777 {} +``,
+    whose paths are the folders find starts from."""
+    for command in run.commands("chmod"):
+        yield command, command.args, []
+    for command in run.commands("find"):
+        words = command.args
+        first = 0
+        while first < len(words) and (words[first] in ("-H", "-L", "-P") or words[first].startswith("-O")):
+            first += 1  # find's own options come before the folders it starts from
+        starts = list(itertools.takewhile(lambda w: not w.startswith(("-", "(", "!")), words[first:]))
+        for position, word in enumerate(words):
+            if word in _FIND_EXEC and position + 1 < len(words) and words[position + 1].rsplit("/", 1)[-1] == "chmod":
+                arguments = list(itertools.takewhile(lambda w: w not in (";", "+"), words[position + 2 :]))
+                yield command, [a for a in arguments if a != "{}"], starts
+
+
+_FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 
 
 def _describe(paths: list[str], instruction: Instruction) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from imagelint.findings import Severity
 from tests.support.helpers import catches, passes
 
 
@@ -77,3 +78,38 @@ def test_root_group_setup_through_find_exec_counts():
     )
     data, entrypoint = catches("IL7009", text)
     assert str(data.severity) == "info" and str(entrypoint.severity) == "warning"
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "find /srv/app -type d -exec chmod 777 {} +",
+        "find /srv/app -type f -execdir chmod o+w {} \\;",
+        "find /srv/app -name '*.sh' -exec /bin/chmod -R a+rwx {} ';'",
+        "find -L /srv/app -type d ! -perm 0777 -exec chmod -f 0777 '{}' +",
+    ],
+)
+def test_chmod_run_by_find_exec(run):
+    (finding,) = catches("IL7009", f"FROM debian:12-slim\nRUN mkdir -p /srv/app && {run}\n")
+    assert (finding.line, finding.column) == (2, 26)  # at the find
+    assert "makes /srv/app writable by every user" in finding.message
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "find /srv/app -type d -exec chmod 755 {} +",
+        "find /srv/app -exec chown app {} + -exec chmod 1777 {} +",
+        "find /srv/app -name chmod -exec ls 777 {} +",  # the word chmod, not the program
+        "find /tmp/build -exec chmod 777 {} + && make -C /tmp/build && rm -rf /tmp/build",  # removed again
+    ],
+)
+def test_find_exec_without_a_world_writable_chmod(run):
+    passes("IL7009", f"FROM debian:12-slim\nRUN {run}\n")
+
+
+def test_find_exec_for_an_arbitrary_uid_is_info():
+    (finding,) = catches(
+        "IL7009", "FROM debian:12-slim\nRUN find /srv/app -exec chgrp 0 {} + && find /srv/app -exec chmod 777 {} +\n"
+    )
+    assert finding.severity == Severity.INFO

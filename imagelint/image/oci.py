@@ -58,7 +58,8 @@ def load_oci(
     on_progress: ProgressCallback | None = None,
 ) -> Image:
     """The image an OCI layout holds; ``ref`` picks a tag, ``platform`` a platform of an index;
-    ``on_progress`` receives each layer's bytes read (not for a compressed tar, read in one pass)."""
+    ``on_progress`` receives each layer's bytes read (for a compressed tar, read in one pass, the
+    file's bytes read, named by its path, as for a ``docker save`` file)."""
     origin = origin or str(path)
     if path.is_dir():
         return _read_layout(_DirectoryStore(path, origin), ref, platform, on_progress)
@@ -68,7 +69,10 @@ def load_oci(
         head = handle.peek(4)[:4]
         if head.startswith((_GZIP_MAGIC, _ZSTD_MAGIC)):
             # A compressed tar cannot be seeked: one pass reads every blob, then the index picks.
-            return archive.read_saved_image(handle, origin=origin, platform=platform, ref=ref)
+            source = handle
+            if on_progress is not None:
+                source = _ReportingReader(handle, str(path), os.fstat(handle.fileno()).st_size, on_progress)
+            return archive.read_saved_image(source, origin=origin, platform=platform, ref=ref)
         return _read_layout(_TarStore(handle, origin), ref, platform, on_progress)
 
 
@@ -190,7 +194,8 @@ def _read_layer(store, descriptor: dict, origin: str, paths: PathTable, on_progr
     blob = store.open_blob(descriptor)  # a file on disk, or a window over the tar
     try:
         # Every byte is read (not seeked over) and hashed as it goes by: the blob must match its digest.
-        source = blob if on_progress is None else _ReportingReader(blob, digest, descriptor.get("size"), on_progress)
+        named = digest.partition(":")[2][:12] or digest  # the short digest, as docker pull shows a layer
+        source = blob if on_progress is None else _ReportingReader(blob, named, descriptor.get("size"), on_progress)
         hashed = DigestReader(source, _blob_name(digest))
         layer = archive.read_layer(hashed, digest, origin, paths=paths)  # type: ignore[arg-type]
         hashed.verify(origin)
@@ -203,14 +208,14 @@ def _read_layer(store, descriptor: dict, origin: str, paths: PathTable, on_progr
 
 
 class _ReportingReader:
-    """A layer blob that reports how many of its announced bytes have been read
-    (:func:`~imagelint.image.streams.read_event`, named by its short digest)."""
+    """A layer blob (or a compressed layout tar) that reports how many of its announced bytes have
+    been read (:func:`~imagelint.image.streams.read_event`, as ``name``)."""
 
-    def __init__(self, source, digest: str, total, on_progress: ProgressCallback) -> None:
+    def __init__(self, source, name: str, total, on_progress: ProgressCallback) -> None:
         self._source = source
         # The descriptor's size is what the manifest announces; a forged one only skews the bar.
         announced = total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else None
-        self._progress = ProgressCounter(digest.partition(":")[2][:12] or digest, announced, on_progress)
+        self._progress = ProgressCounter(name, announced, on_progress)
         self._read = 0
 
     def _count(self, count: int) -> None:

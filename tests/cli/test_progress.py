@@ -56,6 +56,19 @@ def test_reading_an_oci_layout_reports_each_layer_of_its_announced_size(tmp_path
         assert total > 2_500_000 and currents == sorted(currents) and currents[-1] == total
 
 
+def test_reading_a_compressed_oci_layout_reports_bytes_of_the_file(tmp_path, outside_ci):
+    """A compressed layout tar is read in one pass: its bar is the file's, as for a docker save file."""
+    layout = oci_layout(tmp_path / "layout.tar.gz", [{"layers": LAYERS}], form="tar.gz")
+    events: list[dict] = []
+    image = parse_reference(f"oci:{layout}").load(LoadOptions(on_progress=events.append))
+    assert len(image.layers) == 2
+    assert {event["id"] for event in events} == {str(layout)}
+    total = layout.stat().st_size
+    currents = [event["progressDetail"]["current"] for event in events]
+    assert all(event["progressDetail"]["total"] == total for event in events)
+    assert currents == sorted(currents) and currents[-1] == total and len(events) >= 2
+
+
 def test_bars_are_drawn_on_a_terminal(archive, outside_ci):
     terminal = FakeTerminal()
     with read_progress(stream=terminal) as on_progress:

@@ -289,7 +289,6 @@ class LintContext:
         def parse(text: str, escape: str = "\\") -> Script:
             nonlocal room
             script = _RECENT_SCRIPTS.parse(text, escape, room, taken)
-            taken.add(id(script))
             room = max(0, room - script.tokens)
             return script
 

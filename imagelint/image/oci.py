@@ -39,7 +39,7 @@ from imagelint.image.layout import (
     resolve_manifest,
 )
 from imagelint.image.model import Image, ImageError, Layer, PathTable, clean_path
-from imagelint.image.streams import DigestReader, ProgressCounter
+from imagelint.image.streams import DigestReader, ProgressCounter, short_digest
 from imagelint.image.tarstream import TarError, TarReader, Window
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -194,8 +194,7 @@ def _read_layer(store, descriptor: dict, origin: str, paths: PathTable, on_progr
     blob = store.open_blob(descriptor)  # a file on disk, or a window over the tar
     try:
         # Every byte is read (not seeked over) and hashed as it goes by: the blob must match its digest.
-        named = digest.partition(":")[2][:12] or digest  # the short digest, as docker pull shows a layer
-        source = blob if on_progress is None else _ReportingReader(blob, named, descriptor.get("size"), on_progress)
+        source = blob if on_progress is None else _ReportingReader(blob, short_digest(digest), descriptor.get("size"), on_progress)
         hashed = DigestReader(source, _blob_name(digest))
         layer = archive.read_layer(hashed, digest, origin, paths=paths)  # type: ignore[arg-type]
         hashed.verify(origin)

@@ -60,7 +60,7 @@ from imagelint.image.layout import (
 )
 from imagelint.image.model import Image, ImageError, Layer, PathTable
 from imagelint.image.reference import RegistryReference, parse_registry_reference
-from imagelint.image.streams import ChunkStream, read_event
+from imagelint.image.streams import ChunkStream, read_event, short_digest
 from imagelint.image.tarstream import TarError
 
 STREAM_CHUNK_BYTES = 1 << 20
@@ -459,7 +459,7 @@ def _verified_chunks(response, digest: str, size: int, origin: str, on_progress:
     algorithm, _, expected = digest.partition(":")
     hasher = hashlib.new(algorithm)
     received = 0
-    short = digest.partition(":")[2][:12]
+    short = short_digest(digest)
     deadline: network.Deadline = response.imagelint_deadline
     for chunk in response.iter_content(STREAM_CHUNK_BYTES):
         received += len(chunk)

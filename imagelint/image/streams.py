@@ -191,6 +191,11 @@ class DigestReader(io.RawIOBase):
 PROGRESS_STEP = 1 << 20  # bytes between two progress events: a redraw per megabyte is plenty
 
 
+def short_digest(digest: str) -> str:
+    """A layer's name in progress events: its digest's first 12 hex digits, as ``docker pull`` shows it."""
+    return digest.partition(":")[2][:12] or digest
+
+
 def read_event(name: str, current: int, total: int | None) -> dict:
     """A progress event: ``name`` (a file or a short layer digest) has ``current`` of ``total`` bytes read."""
     return {"id": name, "status": "Reading", "progressDetail": {"current": current, "total": total}}

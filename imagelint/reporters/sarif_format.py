@@ -43,7 +43,7 @@ def sarif_document(report: Report) -> dict:
     # ShellCheck's codes (--shellcheck) are not imagelint rules: each one found gets a descriptor
     # after the rules', so that a viewer shows its wiki page (GitHub's alert links "rule help").
     unknown = {item.finding.rule for item in located if item.finding.rule not in index}
-    shellcheck_codes = sorted(code for code in unknown if _is_shellcheck_code(code)) if unknown else []
+    shellcheck_codes = sorted(code for code in unknown if _is_shellcheck_code(code))
     for code in shellcheck_codes:
         index[code] = len(index)
     artifacts: dict[str, int] = {}

@@ -57,8 +57,9 @@ class RecentScripts:
     version): in ../shared/corpus, 47% of the RUN text linted repeats a RUN of the last few files.
     A parsed script is never changed after :func:`parse_script` made it, so it can be shared.
     Only scripts of at most :attr:`MAX_TOKENS` words and operators are kept, at most
-    :attr:`MAX_SCRIPTS` of them (a few megabytes). A caller passes the scripts it holds already
-    (``taken``): one file never gets the same object twice, as its facts tell RUNs apart by identity.
+    :attr:`MAX_SCRIPTS` of them (a few megabytes). A caller passes one ``taken`` set per file, where
+    each script handed out is recorded: one file never gets the same object twice, as its facts tell
+    RUNs apart by identity.
     """
 
     MAX_SCRIPTS = 64
@@ -69,21 +70,22 @@ class RecentScripts:
         self._lock = threading.Lock()  # a language server may lint on several threads
 
     def parse(self, text: str, escape: str, max_tokens: int, taken: set[int]) -> Script:
-        """:func:`parse_script` of ``text``, or the same script parsed recently."""
+        """:func:`parse_script` of ``text``, or the same script parsed recently; recorded in ``taken``."""
         key = (text, escape)
         with self._lock:
             script = self._scripts.pop(key, None)
             if script is not None:
                 self._scripts[key] = script  # the newest now
-        # Fewer tokens than the room left: parsing again would cut nothing, so it would be this script.
-        if script is not None and script.tokens < max_tokens and id(script) not in taken:
-            return script
-        script = parse_script(text, escape=escape, max_tokens=max_tokens)
-        if script.tokens <= self.MAX_TOKENS and not script.truncated:
-            with self._lock:
-                self._scripts[key] = script
-                if len(self._scripts) > self.MAX_SCRIPTS:
-                    del self._scripts[next(iter(self._scripts))]
+        # A kept script serves only with fewer tokens than the room left (parsing again would cut
+        # nothing: it would give this very script) and when the file does not hold it already.
+        if script is None or script.tokens >= max_tokens or id(script) in taken:
+            script = parse_script(text, escape=escape, max_tokens=max_tokens)
+            if script.tokens <= self.MAX_TOKENS and not script.truncated:
+                with self._lock:
+                    self._scripts[key] = script
+                    if len(self._scripts) > self.MAX_SCRIPTS:
+                        del self._scripts[next(iter(self._scripts))]
+        taken.add(id(script))
         return script
 
 

@@ -122,3 +122,60 @@ def test_only_one_module_imports_each_chosen_library():
             for root in roots:
                 if root in owners:
                     assert name == owners[root], f"{name} imports {root}; only {owners[root]} may"
+
+
+REGEX_CALLS = {"compile", "match", "search", "fullmatch", "finditer", "findall", "sub", "subn", "split", "LazyPattern"}  # re.<name>(pattern, ...) and LazyPattern(pattern)
+
+
+def possessive_repeats(pattern: str, flags: int) -> bool:
+    """Whether ``pattern`` repeats anything possessively (``*+``, ``++``, ``?+``, ``{m,n}+``)."""
+    import re._constants as opcodes
+    import re._parser as regex_parser  # the stdlib's own parser: the test sees what re compiles
+
+    possessive = (opcodes.POSSESSIVE_REPEAT, opcodes.POSSESSIVE_REPEAT_ONE)
+
+    def holds(value) -> bool:  # a parsed pattern nests sub-patterns in tuples and lists
+        if isinstance(value, regex_parser.SubPattern):
+            return any(op in possessive or holds(argument) for op, argument in value)
+        return isinstance(value, (list, tuple)) and any(holds(item) for item in value)
+
+    return holds(regex_parser.parse(pattern, flags))
+
+
+def regex_flags(call: ast.Call) -> int:
+    """The ``re.X``-style flags written in ``call``'s other arguments (verbose patterns parse differently)."""
+    import re
+
+    flags = 0
+    for argument in [*call.args[1:], *(keyword.value for keyword in call.keywords)]:
+        for node in ast.walk(argument):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "re":
+                flag = getattr(re, node.attr, None)
+                if isinstance(flag, re.RegexFlag):
+                    flags |= flag
+    return flags
+
+
+def test_no_pattern_repeats_possessively():
+    # CPython before 3.11.5 (Debian 12 ships 3.11.2) matched possessive repeats of groups where the
+    # plain repeat fails (python/cpython#106052); atomic groups, (?>...), work on every 3.11.
+    found = []
+    for name, path in source_files().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            func = node.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "re":
+                called = func.attr  # re.compile(...), re.sub(...); not pattern.sub(replacement, ...)
+            else:
+                called = func.id if isinstance(func, ast.Name) else None
+            if called in REGEX_CALLS and isinstance(node.args[0].value, str):
+                if possessive_repeats(node.args[0].value, regex_flags(node)):
+                    found.append(f"{name}:{node.lineno}")
+    assert not found, f"possessive repeats (write (?>X*) instead of X*+): {found}"
+
+
+def test_the_possessive_finder_finds_nested_ones():
+    assert possessive_repeats(r"a(?:b|(?:cd)*+)", 0)
+    assert possessive_repeats(r"x[a-z]++", 0)
+    assert not possessive_repeats(r"(?>(?:ab?c)*)[+*]+", 0)

@@ -24,21 +24,23 @@ from imagelint.shell.scanner import ANSI_BODY, Ctx, rx_for, runs_mapper, scan
 _WS = re.compile(r"[ \t\r\f\v]+")
 _OP = re.compile(r"&&|\|\||;;&|;;|;&|\|&|[;&|()]")
 # One match per token for everything but `$(`, `${`, backticks, `$'...'` and malformed input,
-# which the hand-written lexer handles. Quantifiers are possessive so a failed match never
+# which the hand-written lexer handles. Repeats are atomic, (?>...), so a failed match never
 # backtracks (no blow-up on long words). Words must end where a word ends; otherwise the slow
-# path takes over from the same position.
+# path takes over from the same position. Atomic groups, not possessive quantifiers (`*+`):
+# before 3.11.5 CPython's possessive repeat of a group matched where the plain one fails
+# (python/cpython#106052), which cut `x="$(...)"; apk add ...` into wrong commands on Debian 12.
 _FAST = re.compile(
-    r"""[ \t\r\f\v]*+(?:
-      (?P<r>(?P<fd>\d++|\{[A-Za-z_][A-Za-z0-9_]*+\})?+
+    r"""(?>[ \t\r\f\v]*)(?>(?:
+      (?P<r>(?>(?P<fd>(?>\d+)|\{[A-Za-z_](?>[A-Za-z0-9_]*)\})?)
             (?P<rop><<<|<<-|<<|<>|<&|>&|>>|>\||<(?!\()|>(?!\())|&>>|&>)
-    | (?P<p>(?!\#)[^ \t\n\r\f\v'"\\$`|&;<>()]++)(?![^ \t\n\r\f\v;&|)<>])
-    | (?P<w>(?!\#)(?:[^ \t\n\r\f\v'"\\$`|&;<>()]++|'[^']*+'|"(?:[^"\\$`]++|\\[^\n]|\$(?![({]))*+"
-                    |\\[^\n]|\$(?![({'"]))++)
+    | (?P<p>(?!\#)(?>[^ \t\n\r\f\v'"\\$`|&;<>()]+))(?![^ \t\n\r\f\v;&|)<>])
+    | (?P<w>(?!\#)(?>(?:(?>[^ \t\n\r\f\v'"\\$`|&;<>()]+)|'(?>[^']*)'|"(?>(?:(?>[^"\\$`]+)|\\[^\n]|\$(?![({]))*)"
+                    |\\[^\n]|\$(?![({'"]))+))
       (?![^ \t\n\r\f\v;&|)<>])
     | (?P<o>&&|\|\||;;&|;;|;&|\|&|[;&|)]|\((?!\())
     | (?P<n>\n)
-    | (?P<c>\#[^\n]*+)
-    )?+""",
+    | (?P<c>\#(?>[^\n]*))
+    )?)""",
     re.X,
 )  # groups: 1 r, 2 fd, 3 rop, 4 p (plain word), 5 w (word with quotes), 6 o, 7 n, 8 c
 _UNQUOTE = re.compile(r"""'([^']*)'|"((?:[^"\\]|\\.)*)"|\\(.)""", re.S)

@@ -904,3 +904,16 @@ def test_word_is_frozen_and_hashable():
     assert hash(w) == hash(Word("echo", "echo", 0, 4, False))
     with pytest.raises(AttributeError):
         w.value = "x"  # type: ignore[misc]
+
+
+def test_a_quoted_command_substitution_ends_at_its_closing_quote():
+    # Lexed wrongly on CPython before 3.11.5 (Debian 12's 3.11.2) while the lexer used possessive
+    # repeats: the assignment swallowed the text up to the next quote, and apk add with it.
+    script = parse_script(
+        'runDeps="$( \\\n\tscanelf --needed /usr/local \\\n\t| tr "," "\\n" \\\n)"; \\\n'
+        "apk add --no-cache $runDeps bash \\\n\t$(echo nss_wrapper); \\\napk del .build-deps\n"
+    )
+    top = [c for c in script.commands if c.depth == 0]
+    assert [argv(c)[:4] for c in top] == [[], ["apk", "add", "--no-cache", "$runDeps"], ["apk", "del", ".build-deps"]]
+    assert [name for name, _ in top[0].assignments] == ["runDeps"]
+    assert names(script) == ["", "scanelf", "tr", "apk", "echo", "apk"]

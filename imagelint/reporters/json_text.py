@@ -13,9 +13,13 @@ which then gives exactly what it always gave, errors included.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 from json.encoder import encode_basestring as _string  # the C escaper where CPython has it, as json.dumps uses
 
 from imagelint.reporters.readable import has_unreadable, readable_document
+
+if TYPE_CHECKING:
+    from imagelint.findings import Finding
 
 INDENT = "  "
 
@@ -34,11 +38,18 @@ def report_text(document: object) -> str:
 
 def indented_json(value: object) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)``."""
+    text = usual_indented_json(value)
+    return json.dumps(value, indent=2, ensure_ascii=False) if text is None else text
+
+
+def usual_indented_json(value: object) -> str | None:
+    """``indented_json(value)``, or None for a document this writer leaves to ``json.dumps``
+    (which would write a :class:`Verbatim` in it as a string)."""
     parts: list[str] = []
     try:
         _value(value, 0, parts.append)
     except (_Unusual, RecursionError):  # RecursionError: a circular (or absurdly deep) document
-        return json.dumps(value, indent=2, ensure_ascii=False)
+        return None
     return "".join(parts)
 
 
@@ -61,9 +72,53 @@ def _scalar(value: object) -> str:
     raise _Unusual
 
 
+class Verbatim(str):
+    """JSON text written already, put in a document as it is (not as a string)."""
+
+    __slots__ = ()
+
+
+def findings_text(findings: list[Finding], level: int) -> Verbatim:
+    """``indented_json([f.to_dict() for f in findings])`` at ``level``, written straight from the
+    findings: most of a lint report is findings, and building their dicts to walk them cost more
+    than writing the text. A test holds the two to the same characters."""
+    if not findings:
+        return Verbatim("[]")
+    item = "\n" + INDENT * (level + 1)
+    field = "," + item + INDENT
+    heads: dict[tuple, str] = {}  # the text up to the message, once per rule and severity
+    fix_parts: list[str] = []
+    put_fix = fix_parts.append
+    texts = []
+    for f in findings:
+        key = (f.rule, f.name, f.family, f.severity)
+        head = heads.get(key)
+        if head is None:
+            head = heads[key] = (
+                f'{{{item}{INDENT}"rule": {_string(f.rule)}{field}"name": {_string(f.name)}{field}"family": {_string(f.family)}'
+                f'{field}"severity": {_string(str(f.severity))}{field}"message": '
+            )
+        if f.fix is None:
+            fix = "null"
+        else:
+            fix_parts.clear()
+            _dict(f.fix.to_dict(), level + 2, put_fix)
+            fix = "".join(fix_parts)
+        line, end_line, column = f.line, f.end_line, f.column
+        texts.append(
+            f'{head}{_string(f.message)}{field}"file": {_string(f.file)}'
+            f'{field}"line": {"null" if line is None else int.__repr__(line)}'
+            f'{field}"end_line": {"null" if end_line is None else int.__repr__(end_line)}'
+            f'{field}"column": {"null" if column is None else int.__repr__(column)}{field}"fix": {fix}{item}}}'
+        )
+    return Verbatim("[" + item + ("," + item).join(texts) + "\n" + INDENT * level + "]")
+
+
 def _value(value: object, level: int, put) -> None:
     # No type is both a container and a scalar, so testing containers first changes nothing.
-    if isinstance(value, (list, tuple)):
+    if type(value) is Verbatim:
+        put(value)
+    elif isinstance(value, (list, tuple)):
         _list(value, level, put)
     elif isinstance(value, dict):
         _dict(value, level, put)

@@ -55,8 +55,8 @@ def load(path: str | Path, display_path: str | None = None, *, build_args: dict[
     try:
         # O_NONBLOCK: opening a FIFO for reading must not wait for a writer; checked and refused below.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as handle:
-            status = os.fstat(handle.fileno())
+        try:
+            status = os.fstat(fd)
             mode = status.st_mode
             if stat.S_ISDIR(mode):
                 raise IsADirectoryError
@@ -66,10 +66,13 @@ def load(path: str | Path, display_path: str | None = None, *, build_args: dict[
             # Asked for what the file holds and one byte more (to see whether it holds more, as a
             # file in /proc or one still growing may), not for limit + 1 bytes at once: a buffer of
             # that size costs more than reading a Dockerfile of a few kB. The result is the same.
+            # Read from the descriptor itself: a buffered file object costs more than the read.
             wanted = min(limit + 1, status.st_size + 1)
-            data = handle.read(wanted)
+            data = _read_up_to(fd, wanted)
             if len(data) == wanted and wanted <= limit:
-                data += handle.read(limit + 1 - wanted)
+                data += _read_up_to(fd, limit + 1 - wanted)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise DockerfileInputError(f"{shown}: no such file") from None
     except IsADirectoryError:
@@ -81,6 +84,19 @@ def load(path: str | Path, display_path: str | None = None, *, build_args: dict[
             f"{shown}: larger than the {_size(limit)} limit for a Dockerfile; set {MAX_BYTES_VARIABLE} to raise it"
         )
     return parse_bytes(data, shown, build_args=build_args)
+
+
+def _read_up_to(fd: int, count: int) -> bytes:
+    """``count`` bytes from ``fd``, fewer only at its end (one read may return less: /proc files)."""
+    data = os.read(fd, count)
+    if len(data) in (0, count):
+        return data
+    pieces = [data]
+    count -= len(data)
+    while count > 0 and (piece := os.read(fd, count)):
+        pieces.append(piece)
+        count -= len(piece)
+    return b"".join(pieces)
 
 
 def read_stdin(stream) -> bytes:

@@ -224,7 +224,7 @@ def machine(client) -> dict:
         "memory": memory,
         "docker": f"{version.get('Version')} (API {version.get('ApiVersion')}, storage driver {driver})",
         "dive": dive_version,
-        "python": platform.python_version(),
+        "python": f"{platform.python_version()} ({sys.base_prefix})",  # which build: a distribution's or a home-built one
         "kernel": platform.release(),
     }
 

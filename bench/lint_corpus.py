@@ -261,7 +261,7 @@ def machine() -> dict[str, str]:
         "nproc": str(os.cpu_count()),
         "cpu": cpu,
         "ram": ram,
-        "python": platform.python_version(),
+        "python": f"{platform.python_version()} ({sys.base_prefix})",  # which build: a distribution's or a home-built one
         "os": f"{platform.system()} {platform.release()}",
     }
 

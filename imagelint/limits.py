@@ -37,11 +37,12 @@ class Limit(Record):
         """The limit in force: the variable's value, or the default (also for a bad value, which
         :func:`check_environment` has already refused on the command line)."""
         try:
-            return self._read()
+            return self.read()
         except LimitSettingError:
             return self.default
 
-    def _read(self) -> int:
+    def read(self) -> int:
+        """The limit in force; :class:`LimitSettingError` for a bad value of its variable."""
         raw = os.environ.get(self.variable, "").strip()
         if not raw:
             return self.default
@@ -53,17 +54,18 @@ class Limit(Record):
             raise LimitSettingError(f"{self.variable}={raw!r}: not a positive number of {self.unit}")
         return number
 
-    def shown(self) -> str:
-        """The limit in a message: ``the 1 MB limit``, ``the 50000-token limit``."""
-        value = self.value()
+    def shown(self, value: int | None = None) -> str:
+        """The limit (``value``, or the one in force) in a message: ``the 1 MB limit``, ``the
+        50000-token limit``."""
+        value = self.value() if value is None else value
         if self.unit == "bytes" and value % 100_000 == 0:
             return f"the {value / 1000 / 1000:g} MB limit"
         singular = self.unit[:-1] if self.unit.endswith("s") else self.unit
         return f"the {value}-{singular} limit"
 
 
-# A Dockerfile's size is read in imagelint/dockerfile/loader.py, which has enforced it from the
-# start (and refuses a bad value itself); it is listed here so that every limit is in one table.
+# A Dockerfile's size: imagelint/dockerfile/loader.py reads it and refuses a bad value itself (as
+# it always has: library callers never run check_environment).
 DOCKERFILE_BYTES = Limit("IMAGELINT_MAX_DOCKERFILE_BYTES", 10 * 1000 * 1000, "bytes")
 # One ARG/ENV value after expansion (and any one expansion a rule asks for). ``ARG B=$A$A``
 # doubling 40 times would be 1 TB; real values (PATH, package lists) are a few kB.
@@ -91,7 +93,7 @@ def check_environment() -> None:
     """Raise :class:`LimitSettingError` for the first ``IMAGELINT_MAX_*`` variable set to something
     that is not a positive whole number."""
     for limit in ALL:
-        limit._read()
+        limit.read()
 
 
 def over_limit_message(what: str, limit: Limit, consequence: str = "") -> str:

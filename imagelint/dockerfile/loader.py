@@ -11,6 +11,7 @@ from pathlib import Path
 from imagelint.discovery import special_mode_kind
 from imagelint.dockerfile.model import Dockerfile, ParseProblem
 from imagelint.dockerfile.parser import parse
+from imagelint.limits import DOCKERFILE_BYTES, LimitSettingError
 
 
 class DockerfileInputError(Exception):
@@ -29,22 +30,18 @@ def decode(data: bytes, path: str) -> tuple[str, list[ParseProblem]]:
         return data.decode("utf-8", errors="replace"), [problem]
 
 
-MAX_BYTES_VARIABLE = "IMAGELINT_MAX_DOCKERFILE_BYTES"
-DEFAULT_MAX_BYTES = 10 * 1000 * 1000  # 10 MB: real Dockerfiles are a few kB
-
-
 def max_dockerfile_bytes() -> int:
     """The largest Dockerfile read: ``IMAGELINT_MAX_DOCKERFILE_BYTES`` or 10 MB."""
-    value = os.environ.get(MAX_BYTES_VARIABLE, "").strip()
-    if not value:
-        return DEFAULT_MAX_BYTES
     try:
-        limit = int(value.replace("_", ""))
-    except ValueError:
-        limit = -1
-    if limit <= 0:
-        raise DockerfileInputError(f"{MAX_BYTES_VARIABLE}={value!r}: not a positive number of bytes")
-    return limit
+        return DOCKERFILE_BYTES.read()
+    except LimitSettingError as err:
+        raise DockerfileInputError(str(err)) from None
+
+
+def _too_large(shown: str, limit: int) -> DockerfileInputError:
+    return DockerfileInputError(
+        f"{shown}: larger than {DOCKERFILE_BYTES.shown(limit)} for a Dockerfile; set {DOCKERFILE_BYTES.variable} to raise it"
+    )
 
 
 def load(path: str | Path, display_path: str | None = None, *, build_args: dict[str, str] | None = None) -> Dockerfile:
@@ -80,9 +77,7 @@ def load(path: str | Path, display_path: str | None = None, *, build_args: dict[
     except OSError as err:
         raise DockerfileInputError(f"{shown}: cannot read ({err.strerror})") from None
     if len(data) > limit:
-        raise DockerfileInputError(
-            f"{shown}: larger than the {_size(limit)} limit for a Dockerfile; set {MAX_BYTES_VARIABLE} to raise it"
-        )
+        raise _too_large(shown, limit)
     return parse_bytes(data, shown, build_args=build_args)
 
 
@@ -110,12 +105,8 @@ def read_stdin(stream) -> bytes:
     if isinstance(data, str):
         data = data.encode("utf-8")
     if len(data) > limit:
-        raise DockerfileInputError(f"-: larger than the {_size(limit)} limit for a Dockerfile; set {MAX_BYTES_VARIABLE} to raise it")
+        raise _too_large("-", limit)
     return data
-
-
-def _size(limit: int) -> str:
-    return f"{limit / 1000 / 1000:g} MB" if limit % 100_000 == 0 else f"{limit}-byte"
 
 
 def parse_bytes(data: bytes, path: str = "Dockerfile", *, build_args: dict[str, str] | None = None) -> Dockerfile:

@@ -101,6 +101,64 @@ def special_mode_kind(mode: int) -> str | None:
     return "not a file"
 
 
+class NotRegularFile(Exception):
+    """A path that is a directory, FIFO, device or socket; ``kind`` says which ("a directory", "a FIFO")."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def open_regular(path: str | os.PathLike) -> tuple[int, os.stat_result]:
+    """A read-only descriptor of the regular file at ``path`` (through symlinks), and its status.
+
+    Opened without blocking and checked on the open file: a FIFO would wait for a writer forever, a
+    device like ``/dev/zero`` never ends, and a check before opening could be raced. ``OSError`` as
+    ``os.open`` raises it; :class:`NotRegularFile` (the descriptor closed) for anything else."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        status = os.fstat(fd)
+        kind = "a directory" if stat.S_ISDIR(status.st_mode) else special_mode_kind(status.st_mode)
+        if kind is not None:
+            raise NotRegularFile(kind)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, status
+
+
+def read_regular(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit + 1`` of them: more than ``limit``
+    tells the caller the file is too large. Raises as :func:`open_regular`, and ``OSError`` of a read.
+
+    Asks for what the file holds and one byte more (to see whether it holds more, as a file in
+    /proc or one still growing may), not for ``limit + 1`` bytes at once: a buffer of that size
+    costs more than reading a file of a few kB; and reads the descriptor itself, as a buffered file
+    object costs more than the read. The result is the same."""
+    fd, status = open_regular(path)
+    try:
+        wanted = min(limit + 1, status.st_size + 1)
+        data = _read_up_to(fd, wanted)
+        if len(data) == wanted and wanted <= limit:
+            data += _read_up_to(fd, limit + 1 - wanted)
+        return data
+    finally:
+        os.close(fd)
+
+
+def _read_up_to(fd: int, count: int) -> bytes:
+    """``count`` bytes from ``fd``, fewer only at its end (one read may return less: /proc files)."""
+    data = os.read(fd, count)
+    if len(data) in (0, count):
+        return data
+    pieces = [data]
+    count -= len(data)
+    while count > 0 and (piece := os.read(fd, count)):
+        pieces.append(piece)
+        count -= len(piece)
+    return b"".join(pieces)
+
+
 # Compose file names: discovery checks every file name of a walk with it, so it lives here rather
 # than in imagelint.compose, which a run imports only when it reads a Compose file.
 COMPOSE_NAME = re.compile(r"^(docker-)?compose(\.[\w.-]+)?\.ya?ml$")

@@ -14,10 +14,9 @@ already word.
 from __future__ import annotations
 
 import json
-import os
-import stat
 from pathlib import Path
 
+from imagelint.discovery import NotRegularFile, read_regular
 from imagelint.limits import CONFIG_FILE_BYTES, NESTING, YAML_NODES, over_limit_message
 
 
@@ -29,15 +28,12 @@ def read_bytes(path: Path) -> bytes:
     """The bytes of a regular file of at most ``limits.CONFIG_FILE_BYTES``. ``OSError`` is left to the
     caller (it words "no such file" and "cannot read" itself)."""
     limit = CONFIG_FILE_BYTES.value()
-    # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(21, "Is a directory")
-        if not stat.S_ISREG(mode):
-            raise DocumentError("not a regular file")
-        data = handle.read(limit + 1)
+    try:
+        data = read_regular(path, limit)
+    except NotRegularFile as err:
+        if err.kind == "a directory":
+            raise IsADirectoryError(21, "Is a directory") from None
+        raise DocumentError("not a regular file") from None
     if len(data) > limit:
         raise DocumentError(over_limit_message("larger than", CONFIG_FILE_BYTES, "not read"))
     return data

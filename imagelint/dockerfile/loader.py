@@ -4,11 +4,9 @@ and the one error for input that is not a Dockerfile at all.
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
-from imagelint.discovery import special_mode_kind
+from imagelint.discovery import NotRegularFile, read_regular
 from imagelint.dockerfile.model import Dockerfile, ParseProblem
 from imagelint.dockerfile.parser import parse
 from imagelint.limits import DOCKERFILE_BYTES, LimitSettingError
@@ -46,30 +44,15 @@ def _too_large(shown: str, limit: int) -> DockerfileInputError:
 
 def load(path: str | Path, display_path: str | None = None, *, build_args: dict[str, str] | None = None) -> Dockerfile:
     """Parse the Dockerfile at ``path``. Only a regular file is read (a FIFO would block, a device
-    never end), and only up to :func:`max_dockerfile_bytes`."""
+    never end), and only up to :func:`max_dockerfile_bytes` (:func:`imagelint.discovery.read_regular`)."""
     shown = display_path or str(path)
     limit = max_dockerfile_bytes()
     try:
-        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer; checked and refused below.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        try:
-            status = os.fstat(fd)
-            mode = status.st_mode
-            if stat.S_ISDIR(mode):
-                raise IsADirectoryError
-            kind = special_mode_kind(mode)
-            if kind is not None:
-                raise DockerfileInputError(f"{shown}: not a regular file ({kind})")
-            # Asked for what the file holds and one byte more (to see whether it holds more, as a
-            # file in /proc or one still growing may), not for limit + 1 bytes at once: a buffer of
-            # that size costs more than reading a Dockerfile of a few kB. The result is the same.
-            # Read from the descriptor itself: a buffered file object costs more than the read.
-            wanted = min(limit + 1, status.st_size + 1)
-            data = _read_up_to(fd, wanted)
-            if len(data) == wanted and wanted <= limit:
-                data += _read_up_to(fd, limit + 1 - wanted)
-        finally:
-            os.close(fd)
+        data = read_regular(path, limit)
+    except NotRegularFile as err:
+        if err.kind == "a directory":
+            raise DockerfileInputError(f"{shown}: is a directory") from None
+        raise DockerfileInputError(f"{shown}: not a regular file ({err.kind})") from None
     except FileNotFoundError:
         raise DockerfileInputError(f"{shown}: no such file") from None
     except IsADirectoryError:
@@ -79,19 +62,6 @@ def load(path: str | Path, display_path: str | None = None, *, build_args: dict[
     if len(data) > limit:
         raise _too_large(shown, limit)
     return parse_bytes(data, shown, build_args=build_args)
-
-
-def _read_up_to(fd: int, count: int) -> bytes:
-    """``count`` bytes from ``fd``, fewer only at its end (one read may return less: /proc files)."""
-    data = os.read(fd, count)
-    if len(data) in (0, count):
-        return data
-    pieces = [data]
-    count -= len(data)
-    while count > 0 and (piece := os.read(fd, count)):
-        pieces.append(piece)
-        count -= len(piece)
-    return b"".join(pieces)
 
 
 def read_stdin(stream) -> bytes:

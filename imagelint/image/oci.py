@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import stat
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -237,23 +236,17 @@ class _ReportingReader:
 
 
 def _open_regular(path: Path, origin: str, what: str) -> BinaryIO:
-    """``path`` opened for reading if it is a regular file (through symlinks); else an :class:`ImageError`.
-
-    Opened without blocking and checked on the open file: a FIFO would wait for a writer forever, a
-    device like ``/dev/zero`` never ends, and a check before opening could be raced."""
-    from imagelint.discovery import special_mode_kind
+    """``path`` opened for reading if it is a regular file (through symlinks); else an :class:`ImageError`."""
+    from imagelint.discovery import NotRegularFile, open_regular
 
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd, _ = open_regular(path)
     except FileNotFoundError:
         raise ImageError(f"{origin}: {what} is missing from the layout") from None
     except OSError as err:
         raise ImageError(f"{origin}: cannot read {what} ({err.strerror})") from None
-    mode = os.fstat(fd).st_mode
-    kind = "a directory" if stat.S_ISDIR(mode) else special_mode_kind(mode)
-    if kind is not None:
-        os.close(fd)
-        raise ImageError(f"{origin}: {what} is {kind}, not a regular file; refused")
+    except NotRegularFile as err:
+        raise ImageError(f"{origin}: {what} is {err.kind}, not a regular file; refused") from None
     return os.fdopen(fd, "rb")
 
 

@@ -28,14 +28,10 @@ from imagelint.image.archive import read_saved_image
 from imagelint.image.layout import Platform, check_platform
 from imagelint.image.model import Image, ImageError
 from imagelint.image.reference import IMAGE_ID, REFERENCE, TAG, parse_registry_reference
-from imagelint.image.streams import ChunkStream, ProgressCounter
+from imagelint.image.streams import AwaitedStream, ProgressCounter
 
 __all__ = ["ImageSource", "LoadOptions", "ProgressRelay", "SOURCES", "StartedLoad", "load_image", "parse_reference", "start_image"]
 
-# The daemon sends its tar in chunks of ~32 KiB, joined into pieces of SAVE_CHUNK_BYTES (1 MiB) before
-# they reach the parser (each handover between threads costs more than the copy); at most this many
-# pieces wait (8 MiB), as the registry source allows.
-_DAEMON_PREFETCH_CHUNKS = 8
 
 
 @dataclass(frozen=True)
@@ -132,7 +128,7 @@ class DaemonSource(ImageSource):
             raise
         return self._read(client, attrs, stream, options)
 
-    def _export(self, client, attrs: dict, options: LoadOptions) -> ChunkStream:
+    def _export(self, client, attrs: dict, options: LoadOptions) -> AwaitedStream:
         """The image's ``docker save`` stream, requested now (on the stream's own thread)."""
         from imagelint import docker_engine
 
@@ -141,9 +137,9 @@ class DaemonSource(ImageSource):
         chunks = docker_engine.save_image(client, attrs["Id"], attrs.get("Size"))
         if options.on_progress is not None:  # the daemon announces the layers' bytes; its tar is a little more
             chunks = _reported_chunks(chunks, self.value, attrs.get("Size"), options.on_progress)
-        return ChunkStream(chunks, prefetch=_DAEMON_PREFETCH_CHUNKS, join_bytes=docker_engine.SAVE_CHUNK_BYTES)
+        return AwaitedStream(chunks)
 
-    def _read(self, client, attrs: dict, stream: ChunkStream, options: LoadOptions) -> Image:
+    def _read(self, client, attrs: dict, stream: AwaitedStream, options: LoadOptions) -> Image:
         from imagelint import docker_engine
 
         try:
@@ -185,7 +181,7 @@ class StartedLoad:
             close()
 
 
-def _close_all(stream: ChunkStream, client) -> None:
+def _close_all(stream: AwaitedStream, client) -> None:
     stream.close()
     client.close()
 

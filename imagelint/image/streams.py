@@ -8,69 +8,65 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 
 PREFETCH_CHUNKS = 8  # chunks that may wait in memory, read ahead of the parser (by default)
-# How long a reader waits for a whole batch of chunks before it takes the chunks that came so far.
-_HELD_WAIT = 0.02
 
 
-class ChunkStream(io.RawIOBase):
+class _ChunkReader(io.RawIOBase):
+    """A read-only file over byte chunks that :meth:`_next_chunk` gives (None at the end); errors it
+    raises reach the reader unchanged, and end the stream."""
+
+    def __init__(self) -> None:
+        self._pending = memoryview(b"")
+        self._finished = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while not self._pending:
+            if self._finished:
+                return 0
+            try:
+                chunk = self._next_chunk()
+            except BaseException:
+                self._finished = True
+                raise
+            if chunk is None:
+                self._finished = True
+                return 0
+            self._pending = memoryview(chunk)
+        view = memoryview(buffer).cast("B")
+        count = min(len(view), len(self._pending))
+        view[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        return count
+
+    def _next_chunk(self) -> bytes | None:
+        raise NotImplementedError
+
+
+class ChunkStream(_ChunkReader):
     """A read-only file over an iterator of byte chunks (a streamed HTTP body).
 
-    A background thread pulls the chunks, so the sender (the Docker daemon, a registry) keeps sending
-    while the tar headers are being parsed; at most ``prefetch`` pieces wait in memory. Errors raised
-    by the iterator reach the reader unchanged. With ``join_bytes``, small chunks (the daemon sends
-    32 KiB ones) are handed over in batches of at least that many bytes (each handover between the
-    threads costs more than the bytes it carries), as lists, not joined: a reader copies the bytes
-    once anyway. A reader that has waited :data:`_HELD_WAIT` seconds for a whole batch takes what
-    has come so far: the daemon ends its stream only after cleaning up its export (tenths of a
-    second for a big image), and the archive's last bytes, which came long before, must not wait.
+    A background thread pulls the chunks, so the sender (a registry) keeps sending while the tar
+    headers are being parsed; at most ``prefetch`` chunks wait in memory. Errors raised by the
+    iterator reach the reader unchanged.
     """
 
-    def __init__(self, chunks: Iterable[bytes], prefetch: int = PREFETCH_CHUNKS, join_bytes: int = 0) -> None:
+    def __init__(self, chunks: Iterable[bytes], prefetch: int = PREFETCH_CHUNKS) -> None:
+        super().__init__()
         self._queue: queue.Queue = queue.Queue(maxsize=prefetch)
-        self._pending = memoryview(b"")
-        self._batch: list[bytes] = []  # the chunks of the batch being read, last first
-        self._finished = False
         self._stop = threading.Event()
-        self._join_bytes = join_bytes
-        # Chunks received but not handed over yet. The pump moves them onto the queue as a batch, and
-        # the reader takes them only when the queue is empty, both under the lock: so a chunk held
-        # here always comes after everything the reader had before.
-        self._held: list[bytes] = []
-        self._held_bytes = 0
-        self._held_lock = threading.Lock()
         self._thread = threading.Thread(target=self._pump, args=(iter(chunks),), daemon=True)
         self._thread.start()
 
     def _pump(self, chunks: Iterator[bytes]) -> None:
         try:
             for chunk in chunks:
-                piece = self._hold(chunk) if self._join_bytes else chunk
-                if piece is not None and not self._offer(piece):
+                if not self._offer(chunk):
                     return
-            rest = self._take_held()
-            if rest and not self._offer(rest):
-                return
             self._offer(None)
         except BaseException as err:  # handed to the reading thread, which raises it
             self._offer(err)
-
-    def _hold(self, chunk: bytes) -> list[bytes] | None:
-        """Keep ``chunk`` with the others held; the batch once they reach ``join_bytes``."""
-        with self._held_lock:
-            self._held.append(chunk)
-            self._held_bytes += len(chunk)
-            if self._held_bytes < self._join_bytes:
-                return None
-            return self._detach_held()
-
-    def _take_held(self) -> list[bytes]:
-        with self._held_lock:
-            return self._detach_held()
-
-    def _detach_held(self) -> list[bytes]:
-        held = self._held
-        self._held, self._held_bytes = [], 0
-        return held
 
     def _offer(self, item) -> bool:
         while not self._stop.is_set():
@@ -81,55 +77,59 @@ class ChunkStream(io.RawIOBase):
                 continue
         return False
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        while not self._pending:
-            if self._batch:
-                self._pending = memoryview(self._batch.pop())
-                continue
-            if self._finished:
-                return 0
-            item = self._next_item()
-            if item is None:
-                self._finished = True
-                return 0
-            if isinstance(item, BaseException):
-                self._finished = True
-                raise item
-            if isinstance(item, list):
-                item.reverse()
-                self._batch = item
-            else:
-                self._pending = memoryview(item)
-        # As much as the buffer takes of what is here, the rest of the batch included: no wait.
-        view = memoryview(buffer).cast("B")
-        filled = 0
-        while True:
-            count = min(len(view) - filled, len(self._pending))
-            view[filled : filled + count] = self._pending[:count]
-            self._pending = self._pending[count:]
-            filled += count
-            if filled == len(view) or not self._batch:
-                return filled
-            self._pending = memoryview(self._batch.pop())
-
-    def _next_item(self):
-        """The next piece from the queue; with ``join_bytes``, what is held when none comes in time."""
-        if not self._join_bytes:
-            return self._queue.get()
-        while True:
-            try:
-                return self._queue.get(timeout=_HELD_WAIT)
-            except queue.Empty:
-                pass
-            with self._held_lock:
-                if self._held and self._queue.empty():
-                    return self._detach_held()
+    def _next_chunk(self) -> bytes | None:
+        item = self._queue.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
 
     def close(self) -> None:
         self._stop.set()  # a reader that gave up early must not leave the pump blocked forever
+        super().close()
+
+
+class AwaitedStream(_ChunkReader):
+    """A read-only file over an iterator of byte chunks whose first chunk is slow to come and the
+    rest quick: the Docker daemon writes a whole ``docker save`` export before it sends its first
+    byte (seconds for a big image), then streams it.
+
+    A background thread waits for the first chunk, so the caller can prepare meanwhile; the reader
+    pulls every later chunk itself. Handing each chunk over between two threads (as
+    :class:`ChunkStream` does) costs CPU the daemon needs: it shares the machine's cores with us,
+    and its stream is the limit. The last chunks reach the reader as they come, before the daemon
+    ends the stream (it first cleans up its export: tenths of a second for a big image).
+    """
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        super().__init__()
+        self._chunks = iter(chunks)
+        self._first: bytes | BaseException | None = None
+        self._waiter: threading.Thread | None = threading.Thread(target=self._await_first, daemon=True)
+        self._waiter.start()
+
+    def _await_first(self) -> None:
+        try:
+            self._first = next(self._chunks, None)
+        except BaseException as err:  # handed to the reading thread, which raises it
+            self._first = err
+
+    def _next_chunk(self) -> bytes | None:
+        if self._waiter is None:
+            return next(self._chunks, None)
+        self._waiter.join()
+        self._waiter, first = None, self._first
+        self._first = None
+        if isinstance(first, BaseException):
+            raise first
+        return first
+
+    def close(self) -> None:
+        # The iterator's own clean-up (the request's deadline) runs now, not when it is collected;
+        # while the first chunk is awaited, the caller's closing of the connection ends that wait.
+        if self._waiter is None or not self._waiter.is_alive():
+            close = getattr(self._chunks, "close", None)
+            if close is not None:
+                close()
         super().close()
 
 

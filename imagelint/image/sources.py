@@ -33,7 +33,6 @@ from imagelint.image.streams import AwaitedStream, ProgressCounter
 __all__ = ["ImageSource", "LoadOptions", "ProgressRelay", "SOURCES", "StartedLoad", "load_image", "parse_reference", "start_image"]
 
 
-
 @dataclass(frozen=True)
 class LoadOptions:
     """How to read an image; each source uses what applies to it."""

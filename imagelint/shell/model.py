@@ -263,7 +263,8 @@ class Script:
 
     Included: bodies of ``if``/``while``/``until``/``for``/``case``/``{ }``/``( )`` and functions
     (keywords are not commands), ``$(...)``, backticks, ``<(...)``, ``${X:-$(...)}``, and the string
-    run by ``sh -c``/``bash -c``/``su -c``/``eval '...'``. Not included: here-document bodies
+    run by ``sh -c``/``bash -c``/``su -c``/``eval '...'``, and each program ``find -exec``/``-execdir``/``-ok``
+    runs (one level deeper, ``find`` last in its ``wrappers``). Not included: here-document bodies
     (see ``Redirect.body``) and ``(( ... ))`` arithmetic. A word computed at run time keeps its
     text as its name (``$(which python) -V`` is named ``$(which python)``).
 

@@ -422,28 +422,97 @@ class _Parser:
         self.commands.append(
             Command(argv, assignments, wrappers, start, end, connector, pipe, depth, words, redirects, subshell)
         )
-        inner = None
-        if argv and ((v := argv[0].value) in SCRIPT_RUNNERS or "/" in v and _base(v) in SCRIPT_RUNNERS):
-            script_at = inner_script(argv)
-            if script_at is not None:
-                inner = wtoks[first + script_at]  # its $(...) belong to the inner script
-                value = inner[3]
-                self.lexer.budget -= len(value)
-                if self.lexer.budget < 0:
-                    # Too much copying: still parse its $(...) in place, which costs no copy.
-                    self.incomplete = True
-                    inner = None
-                else:
-                    runs = inner[5]
-                    if runs is None:  # lexed by the fast path, which keeps no runs: redo this word
-                        runs = self.lexer.word(ctx, inner[1], inner[2])[5]
-                    sub = Ctx(value, runs_mapper(runs, mp))
-                    same_shell = argv[0].value == "eval"
-                    self.jobs.append((sub, 0, len(value), depth + 1, subshell or not same_shell))
+        inner = self._queue_inner_script(ctx, argv, wtoks, first, depth, subshell)
+        inners = None
+        if argv and _base(argv[0].value) == "find":
+            inners = self._emit_find_execs(ctx, argv, wtoks, first, assignments, wrappers, (start, end), depth, words)
+            if inner is not None:
+                inners.add(id(inner))
         if nested is not None:
             for t in nested:
-                if t is not inner:
+                if t is not inner and (inners is None or id(t) not in inners):
                     self._queue_subs(t, depth + 1)
+
+    def _queue_inner_script(
+        self, ctx: Ctx, argv: list[Word], wtoks: list[tuple], first: int, depth: int, subshell: bool
+    ) -> tuple | None:
+        """Queue the script string ``argv`` runs (``sh -c '...'``, ``eval '...'``), if any, as a
+        nested job; returns its word token, whose ``$(...)`` belong to that script."""
+        if not argv or not ((v := argv[0].value) in SCRIPT_RUNNERS or "/" in v and _base(v) in SCRIPT_RUNNERS):
+            return None
+        script_at = inner_script(argv)
+        if script_at is None:
+            return None
+        inner = wtoks[first + script_at]
+        value = inner[3]
+        self.lexer.budget -= len(value)
+        if self.lexer.budget < 0:
+            # Too much copying: still parse its $(...) in place, which costs no copy.
+            self.incomplete = True
+            return None
+        runs = inner[5]
+        if runs is None:  # lexed by the fast path, which keeps no runs: redo this word
+            runs = self.lexer.word(ctx, inner[1], inner[2])[5]
+        sub = Ctx(value, runs_mapper(runs, ctx.map))
+        same_shell = argv[0].value == "eval"
+        self.jobs.append((sub, 0, len(value), depth + 1, subshell or not same_shell))
+        return inner
+
+    def _emit_find_execs(
+        self,
+        ctx: Ctx,
+        argv: list[Word],
+        wtoks: list[tuple],
+        first: int,
+        assignments: list[tuple[str, str]],
+        wrappers: list[str],
+        span: tuple[int, int],
+        depth: int,
+        raw_words: list[Word],
+    ) -> set[int]:
+        """A command for each program ``find`` runs (``-exec chmod 777 {} +``, ``-execdir``, ``-ok``),
+        one level deeper, in a child process; ``find`` is the last of its wrappers, as ``xargs`` is.
+        Rules about ``rm`` or ``chmod`` see them like any other. Returns the ids of the word tokens
+        that hold a script such a program runs (``-exec sh -c '...' {} \\;``)."""
+        inners: set[int] = set()
+        i, n = 1, len(argv)
+        while i < n:
+            if argv[i].value not in _FIND_EXEC or argv[i].quoted:
+                i += 1
+                continue
+            begin = i + 1
+            stop = begin
+            # The program's argv ends at `;` (written `\;` or quoted) or at a `+` right after `{}`.
+            while stop < n and argv[stop].value != ";" and not (argv[stop].value == "+" and argv[stop - 1].value == "{}"):
+                stop += 1
+            i = stop + 1
+            if begin >= stop or argv[begin].value == "{}":
+                continue
+            program = argv[begin:stop]
+            own_assignments = list(assignments)
+            skipped, own_wrappers = strip_wrappers(program, 0, own_assignments)
+            program = program[skipped:]
+            self.commands.append(
+                Command(
+                    program,
+                    own_assignments,
+                    [*wrappers, "find", *own_wrappers],
+                    *span,
+                    None,
+                    self._pipeline(None, -1, None),
+                    depth + 1,
+                    raw_words,
+                    [],
+                    True,
+                )
+            )
+            inner = self._queue_inner_script(ctx, program, wtoks, first + begin + skipped, depth + 1, True)
+            if inner is not None:
+                inners.add(id(inner))
+        return inners
+
+
+_FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 
 
 # Words and redirects are named tuples, and words the most numerous objects: built straight from

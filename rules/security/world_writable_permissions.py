@@ -144,23 +144,22 @@ def world_writable_permissions(ctx: LintContext, rule: Rule) -> Iterator[Violati
 
 def _chmods(run: RunScript) -> Iterator[tuple[Command, list[str], list[str]]]:
     """Each chmod the RUN runs, as (command, chmod's arguments, the paths it is given when a ``find``
-    runs it): plain ones (``xargs chmod`` included) and those of ``find ... -exec chmod 777 {} +``,
-    whose paths are the folders find starts from."""
+    runs it): for ``find ... -exec chmod 777 {} +``, the folders find starts from stand for ``{}``."""
     for command in run.commands("chmod"):
-        yield command, command.args, []
-    for command in run.commands("find"):
-        words = command.args
-        first = 0
-        while first < len(words) and (words[first] in ("-H", "-L", "-P") or words[first].startswith("-O")):
-            first += 1  # find's own options come before the folders it starts from
-        starts = list(itertools.takewhile(lambda w: not w.startswith(("-", "(", "!")), words[first:]))
-        for position, word in enumerate(words):
-            if word in _FIND_EXEC and position + 1 < len(words) and words[position + 1].rsplit("/", 1)[-1] == "chmod":
-                arguments = list(itertools.takewhile(lambda w: w not in (";", "+"), words[position + 2 :]))
-                yield command, [a for a in arguments if a != "{}"], starts
+        if "find" not in command.wrappers:
+            yield command, command.args, []
+            continue
+        finder = next((f for f in run.commands("find") if f.start == command.start and f.depth < command.depth), None)
+        starts = [] if finder is None else _find_starts(finder.args)
+        yield command, [a for a in command.args if a != "{}"], starts
 
 
-_FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
+def _find_starts(words: list[str]) -> list[str]:
+    """The folders ``find`` starts from: its words before the first test (``-type``, ``(``, ``!``)."""
+    first = 0
+    while first < len(words) and (words[first] in ("-H", "-L", "-P") or words[first].startswith("-O")):
+        first += 1  # find's own options come before the folders it starts from
+    return list(itertools.takewhile(lambda w: not w.startswith(("-", "(", "!")), words[first:]))
 
 
 def _describe(paths: list[str], instruction: Instruction) -> str:
@@ -199,21 +198,15 @@ def _for_arbitrary_user(ctx: LintContext, run: RunScript, command: Command) -> b
 
 
 def _root_group_setup(command: Command) -> bool:
-    """``chgrp -R 0 x``, ``chown -R app:0 x``, ``chmod g=u x``, also run by ``find -exec``."""
-    words = [w.value for w in command.words]
-    for i, word in enumerate(words):
-        name = word.rsplit("/", 1)[-1]
-        if name not in ("chgrp", "chown", "chmod"):
-            continue
-        args = [a for a in words[i + 1 :] if not a.startswith("-")]
-        if not args:
-            continue
-        if name == "chgrp" and args[0] in ("0", "root"):
-            return True
-        if name == "chown":  # ``chown -R app:0``; ``root:root`` is the plain default
-            owner, _, group = args[0].partition(":")
-            if group in ("0", "root") and owner not in ("", "0", "root"):
-                return True
-        if name == "chmod" and re.fullmatch(r"g[+=]u|g\+rwX?|g=rwX?|u\+rwX?,g[+=]rwX?|g[+=]u,o-w", args[0]):
-            return True
+    """``chgrp -R 0 x``, ``chown -R app:0 x``, ``chmod g=u x`` (``find -exec`` and ``xargs`` ones too)."""
+    args = [a for a in command.args if not a.startswith("-")]
+    if not args:
+        return False
+    if command.name == "chgrp":
+        return args[0] in ("0", "root")
+    if command.name == "chown":  # ``chown -R app:0``; ``root:root`` is the plain default
+        owner, _, group = args[0].partition(":")
+        return group in ("0", "root") and owner not in ("", "0", "root")
+    if command.name == "chmod":
+        return bool(re.fullmatch(r"g[+=]u|g\+rwX?|g=rwX?|u\+rwX?,g[+=]rwX?|g[+=]u,o-w", args[0]))
     return False

@@ -333,6 +333,37 @@ def test_wrappers(text, name, wrappers):
     assert cmd.wrappers == wrappers
 
 
+def test_find_runs_each_exec_program_as_a_nested_command():
+    script = parse_script("sudo find /srv -type d -exec chmod 755 {} + -o -execdir env A=1 rm -f {} \\; && echo ok")
+    find, chmod, rm, echo = script.commands
+    assert find.name == "find" and "-exec" in find.args  # find keeps its whole argv
+    assert (chmod.name, chmod.args, chmod.wrappers) == ("chmod", ["755", "{}"], ["sudo", "find"])
+    assert (rm.name, rm.args, rm.wrappers, rm.assignments) == ("rm", ["-f", "{}"], ["sudo", "find", "env"], [("A", "1")])
+    for child in (chmod, rm):  # a child process of find, spanning the find command
+        assert child.depth == 1 and child.subshell and (child.start, child.end) == (find.start, find.end)
+        assert child.pipeline not in (find.pipeline, echo.pipeline)
+    assert echo.connector == "&&" and echo.depth == 0
+
+
+def test_find_exec_shell_script_is_parsed():
+    script = parse_script("find . -name '*.so' -exec sh -c 'strip \"$1\" && echo $(date)' _ {} \\;")
+    assert [c.name for c in script.commands] == ["find", "sh", "strip", "echo", "date"]
+    assert script.commands[2].depth == 2 and script.commands[4].depth == 3  # date counted once, in the script
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "find . -exec",  # nothing to run
+        "find . -exec {} \\;",  # runs the found file itself: no known program
+        "echo -exec rm x",  # not find
+        "find . -name '-exec' -print",  # a quoted pattern, not the action
+    ],
+)
+def test_find_without_a_program_to_run(text):
+    assert [c.name for c in parse_script(text).commands] == [text.split()[0]]
+
+
 def test_sudo_passes_assignments():
     cmd = only("sudo DEBIAN_FRONTEND=noninteractive apt-get install -y tzdata")
     assert cmd.name == "apt-get" and cmd.wrappers == ["sudo"]

@@ -113,3 +113,9 @@ def test_find_exec_for_an_arbitrary_uid_is_info():
         "IL7009", "FROM debian:12-slim\nRUN find /srv/app -exec chgrp 0 {} + && find /srv/app -exec chmod 777 {} +\n"
     )
     assert finding.severity == Severity.INFO
+
+
+def test_chmod_in_a_script_find_runs():
+    text = "FROM debian:12-slim\nRUN find /srv/app -type f -exec sh -c 'chmod 777 \"$1\"' _ {} \\;\n"
+    (finding,) = catches("IL7009", text)
+    assert finding.line == 2 and "makes the files given to it writable" in finding.message

@@ -74,6 +74,29 @@ def schemas_dir() -> Path:
     return _shared_subdir("schemas")
 
 
+# --- browser ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory) -> Iterator:
+    """Debian's headless Chromium (tests/support/browser.py), one per test module. Without it or
+    websocket-client: skip; under CI: fail."""
+    from tests.support.browser import chromium, find_chromium
+
+    binary = find_chromium()
+    if binary is None:
+        _unavailable(
+            "Chromium is not installed (apt-get install chromium; scripts/test.sh does it as root on Debian)",
+            required=_env_flag("CI"),
+        )
+    try:
+        import websocket  # noqa: F401  (the test extra's websocket-client)
+    except ImportError:
+        _unavailable("websocket-client is not installed (pip install -e '.[test]')", required=_env_flag("CI"))
+    with chromium(binary, tmp_path_factory.mktemp("chromium")) as running:
+        yield running
+
+
 # --- docker -------------------------------------------------------------------------------------------
 
 

@@ -11,7 +11,6 @@ tests skip, except under CI, where they fail.
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -30,31 +29,6 @@ from tests.support.report_fixtures import (
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = (390, 844)
-
-
-def _required() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    from tests.support.browser import chromium, find_chromium
-
-    binary = find_chromium()
-    missing = None
-    if binary is None:
-        missing = "Chromium is not installed (apt-get install chromium; scripts/test.sh does it as root on Debian)"
-    else:
-        try:
-            import websocket  # noqa: F401  (the test extra's websocket-client)
-        except ImportError:
-            missing = "websocket-client is not installed (pip install -e '.[test]')"
-    if missing:
-        if _required():
-            pytest.fail(missing, pytrace=False)
-        pytest.skip(missing)
-    with chromium(binary, tmp_path_factory.mktemp("chromium")) as running:
-        yield running
 
 
 def write_page(report, path: Path) -> str:

@@ -211,14 +211,21 @@ def insert_after(instruction: Instruction, end: int, content: str) -> Edit:
     return Edit(line, column + 1, line, column + 1, content)
 
 
-# Builtins whose effect outlives the command: what runs after them in the same shell sees it.
-_SHELL_STATE = frozenset({"cd", "pushd", "popd", "export", "unset", "source", ".", "alias", "umask", "shopt", "trap", "ulimit"})
+# Builtins whose effect outlives the command: what runs after them in the same shell sees it
+# (its directory, variables, functions, limits, open files), or that end the shell, so nothing after
+# them runs. ``set`` is left to the callers, which allow it where it changes nothing that follows.
+_SHELL_STATE = frozenset(
+    {"cd", "pushd", "popd", "export", "unset", "source", ".", "alias", "unalias", "umask", "shopt",
+     "trap", "ulimit", "readonly", "declare", "typeset", "local", "let", "read", "mapfile", "readarray",
+     "getopts", "eval", "hash", "enable", "exec", "exit", "return", "logout"}
+)  # fmt: skip
 
 
 def changes_shell_state(commands: list[Command]) -> bool:
-    """Whether commands change the shell that later commands of the same script inherit: a
-    directory change, exported or assigned variables (``FOO=1`` alone), ``source``..."""
-    return any(not c.words or c.name in _SHELL_STATE for c in commands)
+    """Whether commands change the shell that later commands of the same script inherit (a
+    directory change, exported or assigned variables (``FOO=1`` alone), ``source``, ``exec >log``),
+    or end it before them (``exit``, ``exec prog``)."""
+    return any(not c.words or c.name in _SHELL_STATE or "exec" in c.wrappers for c in commands)
 
 
 def editable_run(ctx: LintContext, step: Step) -> bool:

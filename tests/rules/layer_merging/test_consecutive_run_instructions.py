@@ -196,6 +196,12 @@ def test_consecutive_runs_fix_keeps_the_advice(text):
         ("FROM alpine:3.20\nRUN cd /tmp && wget https://example.com/a\nRUN tar -xf a\n", None),
         ("FROM alpine:3.20\nRUN export A=1\nRUN echo $A\n", None),
         ("FROM alpine:3.20\nRUN A=1\nRUN echo done\n", None),
+        ("FROM alpine:3.20\nRUN declare -x A=1\nRUN echo done\n", None),
+        ("FROM alpine:3.20\nRUN readonly PATH=/opt/bin:$PATH\nRUN echo done\n", None),
+        ("FROM alpine:3.20\nRUN exec >/tmp/build.log 2>&1\nRUN echo done\n", None),  # its output to the log
+        # the second RUN would never run: the shell ends first
+        ("FROM alpine:3.20\nRUN make && exit 0\nRUN echo done\n", None),
+        ("FROM alpine:3.20\nRUN exec /usr/local/bin/setup.sh\nRUN echo done\n", None),
     ],
 )
 def test_consecutive_runs_fix_in_any_mode(text, expected):

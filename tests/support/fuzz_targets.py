@@ -58,7 +58,8 @@ _WORDS = [
     "${A-", "${", "}", "$(", ")", "`", "'", '"', "\\", "\\\n", "<<EOF", "<<-EOF", "<<'EOF'", "EOF", "[",
     "]", '["a"', '"b"]', ",", "&&", "||", "|", ";", "&", "(", "if", "then", "fi", "for", "do", "done",
     "case", "esac", "{", "sh", "-c", "apt-get", "install", "-y", "update", "rm", "-rf", "/var/lib/apt/lists/*",
-    "pip", "npm", "curl", "|", "sudo", "--mount=type=cache,target=/root", "--from=s0", "--chown=1:1",
+    "pip", "npm", "curl", "|", "sudo", "find", "-exec", "-execdir", "{}", "\\;", "+", "exec", "exit",
+    "--mount=type=cache,target=/root", "--from=s0", "--chown=1:1",
     "=", "A=1", "#", "é", "\u202e", "\x00", "\t", " ",
 ]  # fmt: skip
 _KEYWORDS = [

@@ -65,11 +65,16 @@ class Run:
 
     @cached_property
     def removed_paths(self) -> list[str]:
-        """Paths given to ``rm`` in this RUN, normalised (``/var/lib/apt/lists/*`` -> ``/var/lib/apt/lists``)."""
+        """Paths given to ``rm`` in this RUN, and those a ``find`` deletes everything under
+        (``find /var/lib/apt/lists -mindepth 1 -delete``), normalised (``/var/lib/apt/lists/*`` ->
+        ``/var/lib/apt/lists``)."""
         paths = []
-        for _, command in self.commands("rm"):
-            for path in command.positionals(()):
-                paths.append(_normalise(self.expand(path)))
+        for _, command in self.commands("rm", "find"):
+            if command.name == "find":
+                if deletes_all_it_finds(command):
+                    paths.extend(_normalise(self.expand(path)) for path in find_starts(command.args))
+            elif "find" not in command.wrappers:  # find's own `-exec rm {} +` is judged with the find
+                paths.extend(_normalise(self.expand(path)) for path in command.positionals(()))
         return paths
 
     def expand(self, text: str) -> str:
@@ -222,6 +227,70 @@ def _all_runs(ctx: LintContext) -> list[Run]:
 
 def runs(ctx: LintContext, *, shipped_only: bool = False) -> list[Run]:
     return [r for r in ctx.fact(_all_runs) if r.ships or not shipped_only]
+
+
+def find_starts(words: list[str]) -> list[str]:
+    """The folders ``find`` starts from (its arguments ``words``): those before the first test."""
+    first = _after_find_options(words)
+    return words[first : _first_find_test(words, first)]
+
+
+def _after_find_options(words: list[str]) -> int:
+    first = 0
+    while first < len(words) and (words[first] in ("-H", "-L", "-P") or words[first].startswith("-O")):
+        first += 1  # find's own options come before the folders it starts from
+    return first
+
+
+def _first_find_test(words: list[str], first: int) -> int:
+    """Index of find's first test or action (``-type``, ``(``, ``!``) from ``first``."""
+    return next((i for i in range(first, len(words)) if words[i].startswith(("-", "(", "!"))), len(words))
+
+
+# What may stand in a ``find`` that deletes all it finds: options and tests that select every
+# entry below the folders it starts from (a `-type f` leaves empty folders: nothing of size).
+_FIND_SELECTING_ALL = frozenset(
+    {"-type", "-mindepth", "-maxdepth", "-xdev", "-mount", "-depth", "-follow", "-noleaf", "-ignore_readdir_race",
+     "-print", "-print0"}
+)  # fmt: skip
+_FIND_VALUE_TAKERS = frozenset({"-type", "-mindepth", "-maxdepth"})
+_RM_RECURSIVE = frozenset({"-r", "-R", "--recursive"})
+
+
+def deletes_all_it_finds(find: Command) -> bool:
+    """``find DIR... -delete`` or ``find DIR... -exec rm -rf {} +`` with no test that picks some
+    entries only (``-name``, ``-mtime``, ``-o``...): everything below DIR goes. With ``-maxdepth``
+    only a recursive ``rm`` removes what lies deeper."""
+    words = find.args
+    i = _first_find_test(words, _after_find_options(words))
+    removals: list[list[str]] = []  # the argv of each deleting action; -delete as ["-delete"]
+    limited = False
+    while i < len(words):
+        word = words[i]
+        if word == "-delete":
+            removals.append([word])
+        elif word in ("-exec", "-execdir"):
+            end = next((j for j in range(i + 1, len(words)) if words[j] in (";", "+")), len(words))
+            program = words[i + 1 : end]
+            if not program or program[0].rsplit("/", 1)[-1] != "rm" or "{}" not in program:
+                return False
+            removals.append(program)
+            i = end
+        elif word in _FIND_SELECTING_ALL:
+            limited = limited or word == "-maxdepth"
+            i += word in _FIND_VALUE_TAKERS
+        else:
+            return False
+        i += 1
+    if limited:
+        return bool(removals) and all(_rm_recursive(argv) for argv in removals)
+    return bool(removals)
+
+
+def _rm_recursive(argv: list[str]) -> bool:
+    return argv[0] != "-delete" and any(
+        a in _RM_RECURSIVE or (a[:1] == "-" and a[1:2] != "-" and ("r" in a or "R" in a)) for a in argv[1:]
+    )
 
 
 def _normalise(path: str) -> str:

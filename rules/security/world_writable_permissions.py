@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext, RunScript
 from imagelint.dockerfile import Instruction
 from imagelint.findings import Severity
+from imagelint.knowledge.runs import find_starts
 from imagelint.rule import Rule, Violation, rule
 from imagelint.rules.security.shared import at_command_start
 from imagelint.shell import Command
@@ -150,16 +150,8 @@ def _chmods(run: RunScript) -> Iterator[tuple[Command, list[str], list[str]]]:
             yield command, command.args, []
             continue
         finder = next((f for f in run.commands("find") if f.start == command.start and f.depth < command.depth), None)
-        starts = [] if finder is None else _find_starts(finder.args)
+        starts = [] if finder is None else find_starts(finder.args)
         yield command, [a for a in command.args if a != "{}"], starts
-
-
-def _find_starts(words: list[str]) -> list[str]:
-    """The folders ``find`` starts from: its words before the first test (``-type``, ``(``, ``!``)."""
-    first = 0
-    while first < len(words) and (words[first] in ("-H", "-L", "-P") or words[first].startswith("-O")):
-        first += 1  # find's own options come before the folders it starts from
-    return list(itertools.takewhile(lambda w: not w.startswith(("-", "(", "!")), words[first:]))
 
 
 def _describe(paths: list[str], instruction: Instruction) -> str:

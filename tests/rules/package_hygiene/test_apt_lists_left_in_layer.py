@@ -21,6 +21,11 @@ from tests.support.helpers import catches, passes
         "RUN --mount=type=tmpfs,target=/var/lib/apt/lists apt-get update",
         "RUN apt-get install -y curl",  # no update: no new lists in this layer
         "RUN <<EOF\napt-get update\napt-get install -y curl\nrm -rf /var/lib/apt/lists/*\nEOF",
+        # find deleting everything below the lists
+        "RUN apt-get update && apt-get install -y curl && find /var/lib/apt/lists -mindepth 1 -delete",
+        "RUN apt-get update && apt-get install -y curl && find /var/lib/apt/lists/ -type f -exec rm -f {} +",
+        "RUN apt-get update && apt-get install -y curl && find -L /var/lib/apt -xdev -depth -exec /bin/rm -rf '{}' \\;",
+        "RUN apt-get update && apt-get install -y curl && find /var/lib/apt/lists -mindepth 1 -maxdepth 1 -exec rm -rf {} +",
     ],
 )
 def test_apt_lists_passes(run):
@@ -34,6 +39,13 @@ def test_apt_lists_passes(run):
         "RUN --mount=type=cache,target=/var/cache/apt apt-get update && apt-get install -y curl",
         "RUN --mount=type=bind,target=/var/lib/apt/lists apt-get update",
         "RUN apt update && apt install -y curl",
+        # find deleting only some of the lists, or not deleting
+        "RUN apt-get update && apt-get install -y curl && find /var/lib/apt/lists -name '*Packages*' -delete",
+        "RUN apt-get update && apt-get install -y curl && find /var/lib/apt/lists -type f -exec ls -l {} +",
+        "RUN apt-get update && apt-get install -y curl && find /var/lib/apt/lists -mtime +1 -o -type f -delete",
+        "RUN apt-get update && apt-get install -y curl && find /var/lib/apt/lists -maxdepth 1 -exec rm -f {} +",
+        "RUN apt-get update && apt-get install -y curl && find /var/lib/apt/lists -maxdepth 1 -delete",
+        "RUN apt-get update && apt-get install -y curl && find /var/lib -name lists -prune -o -delete",
     ],
 )
 def test_apt_lists_catches(run):

@@ -173,6 +173,46 @@ def runs_as_root_by_default(ref: ImageRef) -> bool:
     return bool(_ROOT_IMAGES_WITHOUT_CMD.match(written.lower()))
 
 
+# --- the UIDs of the users base images bring ------------------------------------------------------
+
+# Users the official images' own Dockerfiles create, with the UID they give them (in every variant).
+_OFFICIAL_IMAGE_USERS = {
+    "node": {"node": "1000"},
+    "nginx": {"nginx": "101"},
+}
+# Official images on a distribution whose ``nobody`` is not 65534 (Amazon Linux 2, Oracle Linux 7
+# and CentOS 7 give it 99), or not known here.
+_OTHER_NOBODY = frozenset({"amazonlinux", "oraclelinux", "centos", "clearlinux", "photon", "mageia", "sl"})
+# distroless and Chainguard images: ``nonroot`` 65532 and ``nobody`` 65534 in every one.
+_DISTROLESS = LazyPattern(r"^(?:gcr\.io/distroless|cgr\.dev/chainguard)/")
+_UBUNTU_WITH_USER = frozenset({"noble", "oracular", "plucky", "questing", "latest", "rolling", "devel"})
+
+
+def known_uid(ref: ImageRef, user: str) -> str | None:
+    """The UID ``user`` has in the image ``ref`` as published (``node`` in ``node:22``: 1000,
+    ``nonroot`` in distroless: 65532, ``nobody`` in Debian or Alpine: 65534); None when unknown."""
+    if ref.unresolved or not ref.repository:
+        return None
+    written = f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
+    if _DISTROLESS.match(written.lower()):
+        return {"nonroot": "65532", "nobody": "65534"}.get(user)
+    name = official_image(ref)
+    if name is None:
+        return None
+    tokens = tag_tokens(ref.tag)
+    if user in _OFFICIAL_IMAGE_USERS.get(name, {}):
+        return _OFFICIAL_IMAGE_USERS[name][user]
+    if user == "nobody" and name not in _OTHER_NOBODY:
+        return "65534"
+    if user == "www-data" and name in ("debian", "ubuntu", "php", "httpd"):
+        return "82" if any(t.startswith("alpine") for t in tokens) else "33"  # php's and httpd's Alpine variants add it as 82
+    if user == "ubuntu" and name == "ubuntu":
+        version = major_minor(ref.tag)  # the images ship the user from 23.04 on
+        untagged = not tokens or tokens[0] in _UBUNTU_WITH_USER
+        return "1000" if untagged or (version is not None and version >= (23, 4)) else None
+    return None
+
+
 def default_command(ref: ImageRef) -> str | None:
     """What an official image runs when the Dockerfile sets no CMD: :data:`SHELL`,
     :data:`INTERPRETER` or :data:`BUILD_TOOL`, or the server program it starts (``php-fpm``,

@@ -8,6 +8,7 @@ from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
 from imagelint.edits import replace_value
 from imagelint.fixes import Fix
+from imagelint.knowledge.base_images import known_uid
 from imagelint.knowledge.runs import runs
 from imagelint.knowledge.user_accounts import USERADD_VALUE_OPTIONS
 from imagelint.rule import Rule, Violation, rule
@@ -28,7 +29,7 @@ _ROOT = frozenset({"root", "0"})
     family="security",
     severity="info",
     hadolint=("DL3066",),
-    fixes=("safe",),
+    fixes=("safe", "unsafe"),
     instructions=("USER",),
 )
 def final_user_not_numeric(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
@@ -73,7 +74,17 @@ def final_user_not_numeric(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     (`useradd -u 10001 app`, `adduser -D -u 10001 app`) and never changes it, `imagelint fix`
     replaces the name with that number: Docker looks the UID up in the same `/etc/passwd`, so the
     process gets the same home, group and supplementary groups. For a user the base image brings
-    (`nginx`, `node`, `www-data`), look its UID up in the image (`id -u nginx`).
+    (`nginx`, `node`, `www-data`), the message gives its UID where imagelint knows the base image's
+    (`node` 1000 in the node images, `nginx` 101, `nonroot` 65532 in distroless and Chainguard
+    images, `nobody` 65534, `www-data` 33 in Debian-based images), with an unsafe fix, since only the
+    published image says so for sure; otherwise look it up in the image (`id -u nginx`).
+
+    ## Fix safety
+    The UID for a user the base image brings comes from what imagelint knows of the published
+    image. A mirror or a rebuilt image of the same name may give that user another UID: the
+    container would then run as whichever account has this UID (or none). Check with
+    `docker run --rm --entrypoint id IMAGE -u USER`, or in the image's /etc/passwd where it has no
+    `id` (distroless).
     """
     instruction = _final_user(ctx)
     if instruction is None or ctx.final_stage is None or ctx.is_windows(ctx.final_stage):
@@ -90,13 +101,21 @@ def final_user_not_numeric(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     user, sep, group = value.partition(":")
     if not user or user.isdigit() or user in _ROOT:
         return
-    uid = _created_uid(ctx, user)
-    advice = f"USER {uid}{sep}{group}" if uid else "its numeric UID"
+    created, uid = _created_uid(ctx, user)
+    base = ctx.final_lineage[-1].base
+    inherited = None if created or base.is_scratch else known_uid(base, user)
+    image = f"{base.registry}/{base.repository}" if base.registry else base.repository  # no tag, no digest
+    if uid:
+        advice = f"USER {uid}{sep}{group}"
+    elif inherited:
+        advice = f"USER {inherited}{sep}{group} ({user}'s UID in the {image} image)"
+    else:
+        advice = "its numeric UID"
     yield Violation(
         f"USER {user} is a name: Kubernetes' runAsNonRoot cannot prove it is not root and refuses to start "
         f"the container; use {advice}",
         instruction,
-        fix=_numeric_user(instruction, written, user, uid),
+        fix=_numeric_user(instruction, written, user, uid, inherited and (inherited, image)),
     )
 
 
@@ -109,9 +128,10 @@ def _final_user(ctx: LintContext) -> Instruction | None:
     return None
 
 
-def _created_uid(ctx: LintContext, user: str) -> str | None:
-    """The UID the image's own RUNs give ``user`` (``useradd -u``, ``adduser --uid``/``-u``,
-    ``usermod -u``), when it is written as a number; None when unknown."""
+def _created_uid(ctx: LintContext, user: str) -> tuple[bool, str | None]:
+    """Whether the image's own RUNs create or change ``user`` (``useradd``, ``adduser``,
+    ``usermod``), and the UID they give it (``-u``, ``--uid``) when it is written as a number."""
+    touched = False
     uid: str | None = None
     lineage = {stage.index for stage in ctx.final_lineage}
     for run in runs(ctx):
@@ -123,20 +143,29 @@ def _created_uid(ctx: LintContext, user: str) -> str | None:
             login = names[-1] if command.name != "adduser" else (names[0] if names else None)
             if login != user:
                 continue
+            touched = True
             given = command.option_value("-u", "--uid", value_options=options)
             if given is not None:
                 uid = given if given.isdigit() else None
             elif command.name != "usermod":
                 uid = None  # created with a UID the system picks
-    return uid
+    return touched, uid
 
 
-def _numeric_user(instruction: Instruction, written: str, user: str, uid: str | None) -> Fix | str:
+def _numeric_user(
+    instruction: Instruction, written: str, user: str, uid: str | None, inherited: tuple[str, str] | None
+) -> Fix | str:
     """The user name replaced by the UID the Dockerfile gave it: safe, Docker finds that UID's
-    passwd entry (home, group, supplementary groups) just as it found the name's."""
+    passwd entry (home, group, supplementary groups) just as it found the name's. With the UID the
+    base image is known to give it (``inherited``: the UID and the image): unsafe, as only that
+    image's /etc/passwd says so for sure."""
+    applicability, description = "safe", f"write USER {uid}"
+    if uid is None and inherited is not None:
+        uid = inherited[0]
+        applicability, description = "unsafe", f"write USER {uid}, {user}'s UID in the {inherited[1]} image"
     if uid is None:
         return "USER <uid>, the user's numeric UID"
     start = instruction.value.find(written)
     if not written.startswith(user) or start < 0:
         return f"USER {uid}{written[len(user):] if written.startswith(user) else ''}"
-    return Fix(f"write USER {uid}", "safe", (replace_value(instruction, start, start + len(user), uid),))
+    return Fix(description, applicability, (replace_value(instruction, start, start + len(user), uid),))

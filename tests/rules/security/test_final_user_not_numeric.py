@@ -77,3 +77,44 @@ def test_no_fix_when_the_uid_is_not_known(create):
 
 def test_windows_users_are_names():
     passes("IL7014", "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER ContainerAdministrator\n")
+
+
+@pytest.mark.parametrize(
+    ("base", "user", "uid"),
+    [
+        ("node:22-bookworm-slim", "node", "1000"),
+        ("node:22-alpine", "node:node", "1000"),
+        ("nginx:1.27", "nginx", "101"),
+        ("gcr.io/distroless/static-debian12:nonroot", "nonroot:nonroot", "65532"),
+        ("cgr.dev/chainguard/static", "nonroot", "65532"),
+        ("debian:12-slim", "nobody", "65534"),
+        ("php:8.3-apache", "www-data", "33"),
+        ("php:8.3-fpm-alpine", "www-data", "82"),
+        ("docker.io/library/php:8.5-cli-alpine3.22", "www-data", "82"),
+        ("ubuntu:24.04", "ubuntu", "1000"),
+    ],
+)
+def test_the_uid_a_known_base_image_gives_its_user(base, user, uid):
+    text = f"FROM {base}\nUSER {user}\n"
+    (finding,) = catches("IL7014", text)
+    assert f"use USER {uid}{user[user.index(':'):] if ':' in user else ''} (" in finding.message
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"  # the published image says so, not the file
+    assert _fixed(text) == text  # not without --unsafe
+    fixed = fix_text(text, "Dockerfile", [registered_rules()["IL7014"]], Settings(), unsafe=True).fixed
+    assert fixed.endswith(f"\nUSER {uid}{user[len(user.split(':')[0]):]}\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM ubuntu:22.04\nUSER ubuntu\n",  # only the images from 23.04 on ship that user
+        "FROM amazonlinux:2\nUSER nobody\n",  # nobody is 99 there
+        "FROM registry.example.com/team/node:22\nUSER node\n",  # not the official image
+        "FROM python:3.12-slim\nUSER node\n",
+        "FROM node:22\nRUN usermod -u $NODE_UID node\nUSER node\n",  # the Dockerfile changes it
+        "FROM node:22\nRUN userdel -r node && useradd node\nUSER node\n",  # the system picks the new one's
+    ],
+)
+def test_no_inherited_uid_when_it_is_not_known(text):
+    (finding,) = catches("IL7014", text)
+    assert finding.message.endswith("use its numeric UID")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
@@ -9,7 +10,7 @@ from imagelint.dockerfile import Instruction
 from imagelint.edits import replace_value
 from imagelint.fixes import Fix
 from imagelint.knowledge.base_images import known_uid
-from imagelint.knowledge.runs import runs
+from imagelint.knowledge.runs import Run, runs
 from imagelint.knowledge.user_accounts import USERADD_VALUE_OPTIONS
 from imagelint.rule import Rule, Violation, rule
 from imagelint.variables import expand
@@ -21,6 +22,7 @@ _ADDUSER_VALUE_OPTIONS = frozenset(
     "--firstgid --lastgid --conf -h -g -s -G -u -k".split()
 )
 _ROOT = frozenset({"root", "0"})
+_WHOLE_VARIABLE = re.compile(r"\$(?:\{\w+\}|\w+)")
 
 
 @rule(
@@ -73,7 +75,10 @@ def final_user_not_numeric(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     Write the numeric UID. When the Dockerfile itself creates the user with a literal UID
     (`useradd -u 10001 app`, `adduser -D -u 10001 app`) and never changes it, `imagelint fix`
     replaces the name with that number: Docker looks the UID up in the same `/etc/passwd`, so the
-    process gets the same home, group and supplementary groups. For a user the base image brings
+    process gets the same home, group and supplementary groups. A UID given as a build argument
+    with a numeric value (`ARG UID=10001` then `adduser --uid "${UID}" appuser`, as `docker init`
+    writes it) becomes `USER ${UID}`, which follows a `--build-arg UID=...` as the RUN does.
+    For a user the base image brings
     (`nginx`, `node`, `www-data`), the message gives its UID where imagelint knows the base image's
     (`node` 1000 in the node images, `nginx` 101, `nonroot` 65532 in distroless and Chainguard
     images, `nobody` 65534, `www-data` 33 in Debian-based images), with an unsafe fix, since only the
@@ -101,7 +106,7 @@ def final_user_not_numeric(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     user, sep, group = value.partition(":")
     if not user or user.isdigit() or user in _ROOT:
         return
-    created, uid = _created_uid(ctx, user)
+    created, uid = _created_uid(ctx, user, instruction)
     base = ctx.final_lineage[-1].base
     inherited = None if created or base.is_scratch else known_uid(base, user)
     image = f"{base.registry}/{base.repository}" if base.registry else base.repository  # no tag, no digest
@@ -128,9 +133,11 @@ def _final_user(ctx: LintContext) -> Instruction | None:
     return None
 
 
-def _created_uid(ctx: LintContext, user: str) -> tuple[bool, str | None]:
+def _created_uid(ctx: LintContext, user: str, at: Instruction) -> tuple[bool, str | None]:
     """Whether the image's own RUNs create or change ``user`` (``useradd``, ``adduser``,
-    ``usermod``), and the UID they give it (``-u``, ``--uid``) when it is written as a number."""
+    ``usermod``), and the UID they give it (``-u``, ``--uid``) when it is written as a number, or
+    as a build argument (``--uid "${UID}"``) that is a number both there and at the USER ``at``:
+    then as written, since ``USER ${UID}`` follows a ``--build-arg UID=...`` as the RUN does."""
     touched = False
     uid: str | None = None
     lineage = {stage.index for stage in ctx.final_lineage}
@@ -146,10 +153,19 @@ def _created_uid(ctx: LintContext, user: str) -> tuple[bool, str | None]:
             touched = True
             given = command.option_value("-u", "--uid", value_options=options)
             if given is not None:
-                uid = given if given.isdigit() else None
+                uid = given if given.isdigit() or _same_number(given, run, at) else None
             elif command.name != "usermod":
                 uid = None  # created with a UID the system picks
     return touched, uid
+
+
+def _same_number(word: str, run: Run, at: Instruction) -> bool:
+    """``$UID`` or ``${UID}``: a variable with the same numeric value in the RUN and at ``at``."""
+    match = _WHOLE_VARIABLE.fullmatch(word)
+    if match is None or run.scope is None or at.scope is None:
+        return False
+    here, there = expand(word, run.scope), expand(word, at.scope)
+    return here.text.isdigit() and here.text == there.text and not (here.undefined or there.undefined)
 
 
 def _numeric_user(

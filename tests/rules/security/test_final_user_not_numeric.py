@@ -118,3 +118,27 @@ def test_the_uid_a_known_base_image_gives_its_user(base, user, uid):
 def test_no_inherited_uid_when_it_is_not_known(text):
     (finding,) = catches("IL7014", text)
     assert finding.message.endswith("use its numeric UID")
+
+
+def test_a_uid_from_a_build_argument_is_written_as_that_argument():
+    # docker init's template: the UID is a build argument, so USER must follow it
+    text = (
+        "FROM debian:bookworm-slim\nARG UID=10001\n"
+        'RUN adduser --disabled-password --gecos "" --no-create-home --uid "${UID}" appuser\nUSER appuser\n'
+    )
+    (finding,) = catches("IL7014", text)
+    assert finding.message.endswith("use USER ${UID}") and finding.fix.applicability == "safe"
+    assert _fixed(text).endswith("\nUSER ${UID}\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM debian:12\nARG UID\nRUN useradd -u $UID app\nUSER app\n",  # no value known
+        "FROM debian:12\nARG UID=app\nRUN useradd -u $UID app\nUSER app\n",  # not a number
+        "FROM debian:12\nARG UID=10001\nRUN useradd -u $UID app\nENV UID=20000\nUSER app\n",  # another value at USER
+    ],
+)
+def test_a_build_argument_uid_that_the_user_instruction_cannot_repeat(text):
+    (finding,) = catches("IL7014", text)
+    assert finding.message.endswith("use its numeric UID")

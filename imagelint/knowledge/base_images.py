@@ -91,6 +91,17 @@ def deprecation(ref: ImageRef) -> str | None:
 
 # Official images whose Dockerfile ends with a non-root USER, which images built FROM them inherit.
 NONROOT_OFFICIAL_IMAGES = frozenset({"memcached", "haproxy", "elasticsearch", "kibana", "logstash", "sonarqube"})
+# Images of other publishers whose Dockerfile ends with a non-root USER (Grafana's 472, the
+# Prometheus images' nobody, Jenkins' jenkins, Keycloak's and Elastic's 1000).
+_NONROOT_IMAGES = LazyPattern(
+    r"^(?:(?:docker\.io/)?(?:grafana/grafana(?:-oss|-enterprise)?|prom/(?:prometheus|alertmanager|node-exporter|pushgateway)"
+    r"|jenkins/jenkins)|quay\.io/keycloak/keycloak|docker\.elastic\.co/(?:elasticsearch|kibana|logstash)/[^/]+)$"
+)
+# Tags and names of images built to run as non-root: distroless :nonroot, .NET chiseled and
+# distroless tags, rootless and unprivileged variants (docker:dind-rootless, nginxinc/nginx-unprivileged).
+# (A distroless repository alone is not: gcr.io/distroless/static runs as root, its :nonroot tag not.)
+_NONROOT_TAGS = ("nonroot", "chiseled", "distroless")
+_NONROOT_NAMES = ("rootless", "unprivileged")
 # Official images whose ENTRYPOINT starts as root, takes ownership of the data directory and then
 # runs the server as its own user with gosu: only when the command is the server (or its options
 # alone, ``-c config``), and only while a Dockerfile keeps that ENTRYPOINT.
@@ -211,6 +222,22 @@ def known_uid(ref: ImageRef, user: str) -> str | None:
         untagged = not tokens or tokens[0] in _UBUNTU_WITH_USER
         return "1000" if untagged or (version is not None and version >= (23, 4)) else None
     return None
+
+
+def runs_as_non_root(ref: ImageRef) -> bool:
+    """Whether the image, as published, ends with a non-root USER that images built FROM it
+    inherit: :data:`NONROOT_OFFICIAL_IMAGES`, the other publishers' images above, a ``nonroot``,
+    ``chiseled`` or ``distroless`` tag, a ``rootless`` or ``unprivileged`` image."""
+    if ref.unresolved or not ref.repository:
+        return False
+    tag = (ref.tag or "").lower()
+    repository = ref.repository.lower()
+    if any(marker in tag for marker in (*_NONROOT_TAGS, *_NONROOT_NAMES)) or any(marker in repository for marker in _NONROOT_NAMES):
+        return True
+    if official_image(ref) in NONROOT_OFFICIAL_IMAGES:
+        return True
+    written = f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
+    return bool(_NONROOT_IMAGES.match(written.lower()))
 
 
 def default_command(ref: ImageRef) -> str | None:

@@ -21,11 +21,6 @@ from imagelint.variables import expand
 _ROOT_USERS = {"root", "0"}
 
 
-# Tags of base images that already switch to an unprivileged user (distroless :nonroot, .NET
-# chiseled and distroless images).
-_NONROOT_TAGS = ("nonroot", "chiseled", "distroless")
-
-
 # Programs that drop root for the real process, as installed or copied into the image (the
 # official images' entrypoint pattern): seeing them in a RUN, COPY or ADD is enough.
 _DROPPER_NAMES = ("gosu", "su-exec", "setpriv", "chpst", "s6-setuidgid")
@@ -83,7 +78,10 @@ def final_stage_runs_as_root(ctx: LintContext, rule: Rule) -> Iterator[Violation
       `postgres`, `mysql`, `mariadb`, `redis` or `mongo` kept with the server as the command (it
       drops to the server's user for that command only); or an official base image that
       already ends with a non-root USER (`memcached`, `haproxy`, `elasticsearch`, `kibana`,
-      `logstash`, `sonarqube`), a `nonroot`, `chiseled` or `distroless` tag, a `rootless` image.
+      `logstash`, `sonarqube`) or another publisher's that does (Grafana, the Prometheus images,
+      `jenkins/jenkins`, Keycloak, Elastic's), a `nonroot`, `chiseled` or `distroless` tag, a
+      `rootless` or `unprivileged` image (`nginxinc/nginx-unprivileged`). A `USER root` written
+      in the final stage is reported whatever the base.
 
     ## Bad
     ```dockerfile
@@ -151,9 +149,6 @@ def final_stage_runs_as_root(ctx: LintContext, rule: Rule) -> Iterator[Violation
         return
     stages = ctx.final_lineage
     root_base = stages[-1].base
-    # Images built to run as non-root say so in their name; their USER comes from the base.
-    if any(marker in (root_base.tag or "") for marker in _NONROOT_TAGS) or "rootless" in root_base.resolved:
-        return
     for link in stages:
         users = [i for i in link.instructions if i.keyword == "USER"]
         if not users:
@@ -169,7 +164,8 @@ def final_stage_runs_as_root(ctx: LintContext, rule: Rule) -> Iterator[Violation
         return
     official = base_images.official_image(root_base)
     entrypoint, cmd = start_command(stages)
-    if official in base_images.NONROOT_OFFICIAL_IMAGES or _drops_privileges(ctx, stages, entrypoint, cmd):
+    # Images built to run as non-root (their USER comes from the base), or that drop root themselves.
+    if base_images.runs_as_non_root(root_base) or _drops_privileges(ctx, stages, entrypoint, cmd):
         return
     servers = base_images.ROOT_DROPPING_ENTRYPOINTS.get(official or "")
     if entrypoint is None and servers and (not cmd or cmd[0].startswith("-") or posixpath.basename(cmd[0]) in servers):

@@ -30,9 +30,32 @@ def test_scratch_and_windows_are_exempt():
     passes("IL7001", "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD [\"cmd\"]\n")
 
 
-def test_nonroot_base_images_are_exempt():
-    passes("IL7001", "FROM mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled\nCOPY app/ /app/\n")
-    passes("IL7001", "FROM gcr.io/distroless/python3-debian12:nonroot\nCOPY app.py /\n")
+@pytest.mark.parametrize(
+    "base",
+    [
+        "mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled",
+        "gcr.io/distroless/python3-debian12:nonroot",
+        "nginxinc/nginx-unprivileged:1.27-alpine",
+        "docker:27-dind-rootless",
+        "grafana/grafana:11.3.0",
+        "prom/prometheus:v3.0.0",
+        "quay.io/keycloak/keycloak:26.0",
+        "docker.elastic.co/elasticsearch/elasticsearch:8.15.0",
+        "memcached:1.6",
+    ],
+)
+def test_nonroot_base_images_are_exempt(base):
+    passes("IL7001", f"FROM {base}\nCOPY app/ /app/\nENTRYPOINT [\"/app/run\"]\n")
+
+
+@pytest.mark.parametrize("base", ["gcr.io/distroless/python3-debian12:nonroot", "nginxinc/nginx-unprivileged:1.27", "memcached:1.6"])
+def test_user_root_on_a_nonroot_base_image_is_reported(base):
+    (finding,) = catches("IL7001", f"FROM {base}\nUSER root\nCOPY app/ /app/\n")
+    assert finding.line == 2 and "last USER is root" in finding.message
+
+
+def test_a_distroless_image_without_its_nonroot_tag_runs_as_root():
+    catches("IL7001", "FROM gcr.io/distroless/static-debian12\nCOPY app /app\nENTRYPOINT [\"/app\"]\n")
 
 
 def test_privilege_dropping_entrypoints_are_exempt():

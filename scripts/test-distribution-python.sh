@@ -15,7 +15,7 @@ if [[ ! -x $distribution ]] || ! "$distribution" -c 'import sys; sys.exit(sys.ve
   exit 0
 fi
 describe='import sys; print(sys.version, sys.base_prefix)'
-if [[ $("$distribution" -c "$describe") == $(.venv/bin/python -c "$describe") ]]; then
+if [[ $("$distribution" -c "$describe") == $(.venv/bin/python -c "$describe" 2>/dev/null || true) ]]; then
   echo "test-distribution-python: .venv already runs $distribution; nothing more to test"
   exit 0
 fi

@@ -27,6 +27,12 @@ def hub_name(ref: ImageRef) -> str | None:
     return None
 
 
+def repository_with_registry(ref: ImageRef) -> str:
+    """``gcr.io/distroless/static`` for ``gcr.io/distroless/static:nonroot@sha256:...``: the image's
+    name as written, without tag or digest."""
+    return f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
+
+
 def official_image(ref: ImageRef) -> str | None:
     """The name of a Docker Hub official image (``python``, ``library/python``, its mirrors),
     whose Dockerfile is public and known; None for any other image, or a name left to an ARG."""
@@ -180,7 +186,7 @@ def runs_as_root_by_default(ref: ImageRef) -> bool:
     name = official_image(ref)
     if name is not None:
         return name not in NONROOT_OFFICIAL_IMAGES
-    written = f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
+    written = repository_with_registry(ref)
     return bool(_ROOT_IMAGES_WITHOUT_CMD.match(written.lower()))
 
 
@@ -204,7 +210,7 @@ def known_uid(ref: ImageRef, user: str) -> str | None:
     ``nonroot`` in distroless: 65532, ``nobody`` in Debian or Alpine: 65534); None when unknown."""
     if ref.unresolved or not ref.repository:
         return None
-    written = f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
+    written = repository_with_registry(ref)
     if _DISTROLESS.match(written.lower()):
         return {"nonroot": "65532", "nobody": "65534"}.get(user)
     name = official_image(ref)
@@ -236,7 +242,7 @@ def runs_as_non_root(ref: ImageRef) -> bool:
         return True
     if official_image(ref) in NONROOT_OFFICIAL_IMAGES:
         return True
-    written = f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
+    written = repository_with_registry(ref)
     return bool(_NONROOT_IMAGES.match(written.lower()))
 
 

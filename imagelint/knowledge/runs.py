@@ -167,19 +167,20 @@ class Run:
         for word in words:
             if is_computed(word):
                 continue
-            match = _WHOLE_VARIABLE.match(word)
+            match = WHOLE_VARIABLE.match(word)
             if match is None:
                 out.append(word)
                 continue
             value = self.shell_value(match.group(1) or match.group(2), command)
             if value:
                 literal = without_substitutions(value)
-                out.extend(v for v in literal.split() if not _WHOLE_VARIABLE.match(v) and not is_computed(v))
+                out.extend(v for v in literal.split() if not WHOLE_VARIABLE.match(v) and not is_computed(v))
         return out
 
 
 _SPECIAL_BUILTINS = frozenset({"set", ":", "export", "readonly", "eval", ".", "shift", "trap", "unset"})
-_WHOLE_VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
+# A word that is one variable and nothing else: ``$deps``, ``${deps}``.
+WHOLE_VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
 
 
 def is_computed(word: str) -> bool:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from imagelint.context import LintContext
 from imagelint.dockerfile import Instruction
 from imagelint.edits import replace_value
 from imagelint.fixes import Fix
-from imagelint.knowledge.base_images import known_uid
-from imagelint.knowledge.runs import Run, runs
+from imagelint.knowledge.base_images import known_uid, repository_with_registry
+from imagelint.knowledge.runs import WHOLE_VARIABLE, Run, runs
 from imagelint.knowledge.user_accounts import USERADD_VALUE_OPTIONS
 from imagelint.rule import Rule, Violation, rule
 from imagelint.variables import expand
@@ -22,7 +21,6 @@ _ADDUSER_VALUE_OPTIONS = frozenset(
     "--firstgid --lastgid --conf -h -g -s -G -u -k".split()
 )
 _ROOT = frozenset({"root", "0"})
-_WHOLE_VARIABLE = re.compile(r"\$(?:\{\w+\}|\w+)")
 
 
 @rule(
@@ -109,7 +107,7 @@ def final_user_not_numeric(ctx: LintContext, rule: Rule) -> Iterator[Violation]:
     created, uid = _created_uid(ctx, user, instruction)
     base = ctx.final_lineage[-1].base
     inherited = None if created or base.is_scratch else known_uid(base, user)
-    image = f"{base.registry}/{base.repository}" if base.registry else base.repository  # no tag, no digest
+    image = repository_with_registry(base)  # no tag, no digest
     if uid:
         advice = f"USER {uid}{sep}{group}"
     elif inherited:
@@ -161,7 +159,7 @@ def _created_uid(ctx: LintContext, user: str, at: Instruction) -> tuple[bool, st
 
 def _same_number(word: str, run: Run, at: Instruction) -> bool:
     """``$UID`` or ``${UID}``: a variable with the same numeric value in the RUN and at ``at``."""
-    match = _WHOLE_VARIABLE.fullmatch(word)
+    match = WHOLE_VARIABLE.match(word)
     if match is None or run.scope is None or at.scope is None:
         return False
     here, there = expand(word, run.scope), expand(word, at.scope)
